@@ -1,0 +1,264 @@
+"""Read and validate the factor files; every fault names its file, line and column."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent
+CATALOGUE_DIR = DATA_DIR / "catalogue"
+SETS_DIR = DATA_DIR / "sets"
+
+STATUSES = ("confirmed", "to check")
+GASES = ("CO2", "CH4", "N2O")
+N_INPUTS = ("F_SN", "F_ON", "F_CR", "F_SOM")
+N_FORMS = ("urea", "ammonium", "nitrate", "organic")
+LIME_MATERIALS = ("limestone", "dolomite", "none")
+
+
+class FactorFileError(ValueError):
+    """A factor or catalogue file breaks its schema."""
+
+    def __init__(self, path: Path | str, line: int, column: str, value: str, expected: str):
+        self.path, self.line, self.column, self.value, self.expected = path, line, column, value, expected
+        super().__init__(
+            f"{path}, line {line}, column '{column}': value {value!r} is not valid; expected {expected}"
+        )
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its type ('str', 'float', 'int', 'list', 'bool' or a tuple of
+    allowed values) and whether a value is required."""
+
+    kind: str | tuple[str, ...] = "str"
+    required: bool = False
+
+
+_REQ = Column("str", True)
+_OPT = Column()
+_NAMED = {"id": _REQ, "name_vi": _REQ, "name_en": _REQ, "aliases": Column("list", True)}
+
+CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
+    "parameters": {"parameter": _REQ, "unit": _REQ, "basis": _REQ, "equation": _REQ, "description": _REQ},
+    "climates": {**_NAMED, "leaching": Column("bool", True), "note": _OPT},
+    "irrigation": {**_NAMED, "leaching": Column("bool", True), "note": _OPT},
+    "energy_uses": {**_NAMED, "ipcc_category": _REQ, "crf_category": _REQ, "note": _OPT},
+    "sources": {
+        "source": _REQ, "name_vi": _REQ, "name_en": _REQ, "ipcc_category": _REQ,
+        "boundary": Column(("afolu", "energy", "scope2", "upstream"), True), "equation": _REQ,
+    },
+    "gwp": {
+        "gwp_set": _REQ, "gas": Column(GASES, True), "value": Column("float", True),
+        "source": _REQ, "status": Column(STATUSES, True), "note": _OPT,
+    },
+    "activities": {
+        **_NAMED, "dimension": Column(("mass", "volume", "energy", "area"), True),
+        "canonical_unit": _REQ, "product_kind": _OPT,
+    },
+    "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "note": _OPT},
+    "products": {
+        **_NAMED,
+        "kind": Column(("fertiliser", "lime", "fuel", "electricity", "harvest"), True),
+        "n_percent": Column("float"), "n_urea": Column("float"), "n_ammonium": Column("float"),
+        "n_nitrate": Column("float"), "n_organic": Column("float"),
+        "urea_mass_fraction": Column("float"), "lime_material": Column(LIME_MATERIALS),
+        "bag_kg": Column("float"), "crop": _OPT, "source": _OPT,
+        "status": Column(STATUSES, True), "note": _OPT,
+    },
+}
+
+FACTOR_SCHEMA: dict[str, Column] = {
+    "id": _REQ, "parameter": _REQ, "value": Column("float", True), "unit": _REQ,
+    "lower": Column("float"), "upper": Column("float"),
+    "climate": _OPT, "crop": _OPT, "input": _OPT, "gas": Column(GASES), "year": Column("int"),
+    "tier": Column(("1", "2", "3"), True), "source": _REQ, "status": Column(STATUSES, True),
+    "note": _OPT,
+}
+
+#: Columns of a factor row that say where it applies; blank means "any".
+QUALIFIERS = ("climate", "crop", "input", "gas", "year")
+
+
+@dataclass(frozen=True)
+class FactorSet:
+    """One folder of factors from one document (IPCC 2006, QĐ 2626, ...)."""
+
+    name: str
+    title: str
+    origin: str
+    document: str
+    rows: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An ordered chain of factor sets; the first set with an applicable row wins."""
+
+    name: str
+    title: str
+    chain: tuple[str, ...]
+    note: str
+
+
+def _convert(value: str, column: Column, where: tuple[Path, int, str]):
+    if value == "":
+        if column.required:
+            raise FactorFileError(*where, value, "a value (this column is required)")
+        return float("nan") if column.kind == "float" else None
+    kind = column.kind
+    if isinstance(kind, tuple):
+        if value not in kind:
+            raise FactorFileError(*where, value, "one of " + ", ".join(kind))
+        return value
+    if kind == "float":
+        try:
+            return float(value)
+        except ValueError:
+            raise FactorFileError(*where, value, "a number with '.' as decimal point") from None
+    if kind == "int":
+        if not value.isdigit():
+            raise FactorFileError(*where, value, "a whole number")
+        return int(value)
+    if kind == "bool":
+        if value not in ("yes", "no"):
+            raise FactorFileError(*where, value, "yes or no")
+        return value == "yes"
+    if kind == "list":
+        return tuple(part.strip() for part in value.split("|") if part.strip())
+    return value
+
+
+def read_table(path: Path, schema: dict[str, Column]) -> pd.DataFrame:
+    """Read one CSV file against its schema; keep each row's file and line for tracing."""
+    records = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        missing = [name for name in schema if name not in header]
+        if missing:
+            raise FactorFileError(path, 1, missing[0], "", "a header with columns " + ", ".join(schema))
+        extra = [name for name in header if name not in schema]
+        if extra:
+            raise FactorFileError(path, 1, extra[0], extra[0], "only the columns " + ", ".join(schema))
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                raise FactorFileError(
+                    path, line, header[min(len(cells), len(header)) - 1], ",".join(cells),
+                    f"{len(header)} cells (found {len(cells)}; quote cells that contain commas)",
+                )
+            record = {
+                name: _convert(cell.strip(), schema[name], (path, line, name))
+                for name, cell in zip(header, cells)
+            }
+            record["file"], record["line"] = str(path), line
+            records.append(record)
+    return pd.DataFrame.from_records(records, columns=[*schema, "file", "line"])
+
+
+def _check_unique(table: pd.DataFrame, column: str) -> None:
+    duplicated = table[table[column].duplicated()]
+    if len(duplicated):
+        row = duplicated.iloc[0]
+        raise FactorFileError(row["file"], row["line"], column, row[column], "a value not used on another line")
+
+
+def _check_member(table: pd.DataFrame, column: str, allowed, what: str) -> None:
+    present = table[column].notna()
+    bad = table[present & ~table[column].isin(list(allowed))]
+    if len(bad):
+        row = bad.iloc[0]
+        raise FactorFileError(row["file"], row["line"], column, str(row[column]), what)
+
+
+def _check_products(products: pd.DataFrame, crops: pd.DataFrame) -> None:
+    shares = ["n_urea", "n_ammonium", "n_nitrate", "n_organic"]
+    fertilisers = products[products["kind"] == "fertiliser"]
+    for _, row in fertilisers.iterrows():
+        total = sum(row[s] for s in shares)
+        if not abs(total - 1.0) < 1e-9 and not (row["n_percent"] == 0 and total == 0):
+            raise FactorFileError(
+                row["file"], row["line"], "n_organic", str(row["n_organic"]),
+                "shares of N by form (n_urea, n_ammonium, n_nitrate, n_organic) adding up to 1",
+            )
+    lime = products[products["kind"] == "lime"]
+    unclassed = lime[lime["lime_material"].isna()]
+    if len(unclassed):
+        row = unclassed.iloc[0]
+        raise FactorFileError(row["file"], row["line"], "lime_material", "", "limestone, dolomite or none")
+    harvest = products[products["kind"] == "harvest"]
+    _check_member(harvest, "crop", crops["id"], "a crop id from crops.csv")
+
+
+def load_catalogue(name: str) -> pd.DataFrame:
+    """Read a catalogue table (products, crops, gwp, ...) and check it against the others."""
+    if name not in CATALOGUE_SCHEMAS:
+        raise KeyError(f"no catalogue {name!r}; catalogues: {', '.join(CATALOGUE_SCHEMAS)}")
+    table = read_table(CATALOGUE_DIR / f"{name}.csv", CATALOGUE_SCHEMAS[name])
+    key = next(iter(CATALOGUE_SCHEMAS[name]))
+    if name == "gwp":
+        table["key"] = table["gwp_set"] + "/" + table["gas"]
+        _check_unique(table, "key")
+        return table.drop(columns="key")
+    _check_unique(table, key)
+    if name == "products":
+        _check_products(table, load_catalogue("crops"))
+    return table
+
+
+def load_profiles() -> dict[str, Profile]:
+    """The factor profiles of `catalogue/profiles.toml`, each chain checked against the sets."""
+    path = CATALOGUE_DIR / "profiles.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    known = sorted(p.name for p in SETS_DIR.iterdir() if (p / "set.toml").exists())
+    profiles = {}
+    for name, spec in data.items():
+        chain = tuple(spec.get("chain", ()))
+        unknown = [s for s in chain if s not in known]
+        if not chain or unknown:
+            raise FactorFileError(path, 0, f"{name}.chain", ", ".join(unknown), "factor sets among " + ", ".join(known))
+        profiles[name] = Profile(name, spec.get("title", name), chain, spec.get("note", ""))
+    return profiles
+
+
+def load_set(name: str) -> FactorSet:
+    """Read one factor set (folder `sets/NAME`) and validate every row."""
+    folder = SETS_DIR / name
+    if not (folder / "set.toml").exists():
+        known = sorted(p.name for p in SETS_DIR.iterdir() if (p / "set.toml").exists())
+        raise KeyError(f"no factor set {name!r}; sets: {', '.join(known)}")
+    meta = tomllib.loads((folder / "set.toml").read_text(encoding="utf-8"))
+    rows = read_table(folder / "factors.csv", FACTOR_SCHEMA)
+    _check_unique(rows, "id")
+    bad_prefix = rows[~rows["id"].str.startswith(name + ".")]
+    if len(bad_prefix):
+        row = bad_prefix.iloc[0]
+        raise FactorFileError(row["file"], row["line"], "id", row["id"], f"an id that starts with '{name}.'")
+    parameters = load_catalogue("parameters")
+    _check_member(rows, "parameter", parameters["parameter"], "a parameter of parameters.csv")
+    _check_member(rows, "climate", load_catalogue("climates")["id"], "a climate id of climates.csv")
+    _check_member(rows, "crop", load_catalogue("crops")["id"], "a crop id of crops.csv")
+    inputs = N_INPUTS + N_FORMS + LIME_MATERIALS[:2] + tuple(load_catalogue("energy_uses")["id"])
+    _check_member(rows, "input", inputs, "an N input (F_SN, F_ON, F_CR, F_SOM), N form, lime material or energy use")
+    rows["tier"] = rows["tier"].astype(int)
+    rows["set"] = name
+    rows["origin"] = meta.get("origin", "")
+    return FactorSet(name, meta.get("title", name), meta.get("origin", ""), meta.get("document", ""), rows)
+
+
+def factor_set_version() -> str:
+    """A hash of every data file's content: a changed value or status changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(DATA_DIR.rglob("*")):
+        if path.suffix in (".csv", ".toml"):
+            digest.update(path.relative_to(DATA_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,27 @@
+"""MRV engine for low-emission crop production in Đắk Lắk.
+
+Raw plots and records in, a long frame of emissions by plot, year, source and gas out;
+IPCC equations on unit-checked arrays, every row traced to cited factors.
+
+    >>> import mrv
+    >>> plots = mrv.read_table("examples/plots.csv")
+    >>> records = mrv.read_table("examples/records.csv")
+    >>> results = mrv.calculate(plots, records, factors="ipcc2019", gwp="AR5")
+"""
+
+from mrv._calculate import calculate, calculate_activity, with_gwp
+from mrv._errors import InputError, Problem
+from mrv._factors import FactorProfile, factor_profile
+from mrv._normalize import normalize, read_table
+
+__all__ = [
+    "FactorProfile",
+    "InputError",
+    "Problem",
+    "calculate",
+    "calculate_activity",
+    "factor_profile",
+    "normalize",
+    "read_table",
+    "with_gwp",
+]

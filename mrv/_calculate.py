@@ -1,0 +1,118 @@
+"""From the activity frame to the long results frame: every source, one GWP (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mrv import _catalogues as catalogues
+from mrv._errors import InputError, Problem
+from mrv._factors import FactorLookupError, factor_profile
+from mrv._normalize import normalize
+from mrv._schema import RESULT_COLUMNS
+from mrv.sources import SOURCES
+from mrv.sources._common import Block, Inputs
+
+
+def _missing_factor(error: FactorLookupError, inputs: Inputs) -> InputError:
+    problems = []
+    for case in error.cases:
+        plots = inputs.plot_years
+        mask = np.ones(len(plots), dtype=bool)
+        for key in ("crop", "climate"):
+            if case.get(key) is not None:
+                mask &= (plots[key] == case[key]).to_numpy()
+        affected = ", ".join(sorted(map(str, plots.loc[mask, "plot_id"].unique()[:10])))
+        parameter = catalogues.table("parameters").loc[error.parameter]
+        problems.append(Problem(
+            f"factor profile {error.profile}", None, error.parameter,
+            ", ".join(f"{k}={v}" for k, v in case.items()),
+            f"a cited factor row for {parameter['description']} ({parameter['equation']})",
+            f"add a cited row to a factor set of the profile, or correct the records of plots {affected}",
+        ))
+    return InputError(problems)
+
+
+def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.DataFrame:
+    sources = catalogues.table("sources")
+    blocks = [b for b in blocks if len(b.plot_year)]
+
+    def stack(get, dtype=None):
+        parts = [np.broadcast_to(np.asarray(get(b), dtype=dtype), len(b.plot_year)) for b in blocks]
+        return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+
+    def categorical(get) -> pd.Categorical:
+        parts = [pd.Categorical(np.broadcast_to(np.asarray(get(b), dtype=object), len(b.plot_year))) for b in blocks]
+        return pd.api.types.union_categoricals(parts) if parts else pd.Categorical([])
+
+    plot_year = stack(lambda b: b.plot_year, "int64")
+    plots = inputs.plot_years
+    gas = categorical(lambda b: b.gas)
+    mass = stack(lambda b: b.mass_kg, "float64")
+    frame = pd.DataFrame({
+        "plot_id": plots["plot_id"].array.take(plot_year),
+        "year": plots["year"].to_numpy()[plot_year],
+        "crop": plots["crop"].array.take(plot_year),
+        "commune_code": plots["commune_code"].array.take(plot_year),
+        "source": categorical(lambda b: b.source),
+        "gas": gas,
+        "mass_kg": mass,
+        "co2e_kg": mass * np.asarray(gas.map(gwp), dtype="float64"),
+        "ipcc_category": categorical(lambda b: sources.loc[b.source, "ipcc_category"] if b.ipcc_category is None else b.ipcc_category),
+        "input_type": categorical(lambda b: b.input_type),
+        "activity_amount": stack(lambda b: b.activity_amount, "float64"),
+        "activity_unit": categorical(lambda b: b.activity_unit),
+        "factor_value": stack(lambda b: b.factor_value, "float64"),
+        "factor_unit": categorical(lambda b: b.factor_unit),
+        "tier": stack(lambda b: b.factor.tier, "int64"),
+        "factor_origin": pd.api.types.union_categoricals([b.factor.origin for b in blocks]) if blocks else pd.Categorical([]),
+        "boundary": categorical(lambda b: sources.loc[b.source, "boundary"]),
+        "factor_ids": pd.api.types.union_categoricals([b.factor_ids for b in blocks]) if blocks else pd.Categorical([]),
+    })
+    return frame[list(RESULT_COLUMNS)]
+
+
+def calculate_activity(activity: pd.DataFrame, factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:
+    """Emissions of a canonical activity frame (from `normalize`): a long frame with one row
+    per plot × year × source × gas × input type (columns: `mrv._schema.RESULT_COLUMNS`).
+    `attrs` records the factor profile, the factor-set version and the GWP set."""
+    profile = factor_profile(factors)
+    gwp_values = catalogues.gwp(gwp)
+    inputs = Inputs(activity, profile)
+    blocks: list[Block] = []
+    try:
+        for source in SOURCES:
+            blocks.extend(source.emissions(inputs))
+    except FactorLookupError as error:
+        raise _missing_factor(error, inputs) from None
+    results = _assemble(blocks, inputs, gwp_values)
+    results.attrs.update({"factor_profile": factors, "factor_set_version": profile.version, "gwp": gwp})
+    return results
+
+
+def calculate(
+    plots: pd.DataFrame,
+    records: pd.DataFrame,
+    factors: str = "ipcc2019",
+    gwp: str = "AR5",
+    *,
+    sao: str | None = None,
+    locale: str | None = None,
+) -> pd.DataFrame:
+    """Emissions by plot, year, source and gas from raw plots and records (text as typed).
+
+    `factors` is a profile (ipcc2019, ipcc2006, vn2022), `gwp` a GWP100 set (AR4, AR5,
+    AR6); `sao` and `locale` are the import options of `normalize`. Raises `InputError`
+    listing every bad value; then nothing is computed.
+    """
+    return calculate_activity(normalize(plots, records, sao=sao, locale=locale), factors, gwp)
+
+
+def with_gwp(results: pd.DataFrame, gwp: str) -> pd.DataFrame:
+    """The same results with `co2e_kg` under another GWP set: masses are stored, CO2e is
+    derived, so changing the GWP never needs a recalculation."""
+    values = catalogues.gwp(gwp)
+    out = results.copy()
+    out["co2e_kg"] = out["mass_kg"].to_numpy() * np.asarray(out["gas"].map(values), dtype="float64")
+    out.attrs["gwp"] = gwp
+    return out

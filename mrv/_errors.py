@@ -1,0 +1,51 @@
+"""Errors that tell a person what is wrong, where, and how to fix it (DESIGN.md §9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rejected value: where it is, what it was, what was expected, how to fix it."""
+
+    file: str
+    row: int | None
+    column: str
+    value: str
+    expected: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file}, row {self.row}"
+        return f"{where}, column '{self.column}': {self.value!r}: expected {self.expected}. Fix: {self.fix}"
+
+
+class InputError(ValueError):
+    """Input that cannot be used as it is. Nothing is computed or written when it is raised;
+    `problems` lists every bad value, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column))
+        shown = "\n".join(f"  - {p}" for p in self.problems[:20])
+        more = f"\n  … and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the input:\n{shown}{more}")
+
+
+class ProblemList:
+    """Collects problems while every check runs, then raises them together."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, row: int | None, column: str, value, expected: str, fix: str) -> None:
+        self.problems.append(Problem(file, row, column, "" if value is None else str(value), expected, fix))
+
+    def add_rows(self, file: str, rows, column: str, values, expected: str, fix: str) -> None:
+        """The same problem on several rows (`rows` and `values` are aligned sequences)."""
+        for row, value in zip(rows, values):
+            self.add(file, int(row), column, value, expected, fix)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)

@@ -1,0 +1,181 @@
+"""Factor profiles on the engine side: units checked with the shared registry, and
+vectorised look-ups that resolve each distinct case once (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pint
+
+from mrv._frames import combine_codes
+from mrv.factors import FactorFileError, factor_set_version, load_catalogue, load_profiles, load_set
+from mrv.factors._loader import QUALIFIERS
+from mrv.units import Q_, quantity
+
+
+class FactorLookupError(LookupError):
+    """No factor set of the profile's chain has a row that applies to some cases."""
+
+    def __init__(self, profile: str, parameter: str, cases: list[dict], missing: np.ndarray):
+        self.profile, self.parameter, self.cases, self.missing = profile, parameter, cases, missing
+        described = "; ".join(", ".join(f"{k}={v}" for k, v in case.items()) or "(any)" for case in cases)
+        super().__init__(f"factor profile {profile!r} has no {parameter} for {described}")
+
+
+@dataclass(frozen=True)
+class FactorValues:
+    """One factor per row of a frame, in the parameter's canonical unit, with its trace."""
+
+    parameter: str
+    value: np.ndarray
+    unit: str
+    ids: pd.Categorical
+    tier: np.ndarray
+    origin: pd.Categorical
+
+    def quantity(self) -> pint.Quantity:
+        return quantity(self.value, self.unit)
+
+
+def join_ids(parts: list[tuple[FactorValues, np.ndarray | None]]) -> pd.Categorical:
+    """The ids of several factors used on each row, joined with '|' (a part whose mask is
+    False on a row did not contribute there). Strings are built once per distinct
+    combination, not per row."""
+    codes = [np.where(mask, f.ids.codes, -1) if mask is not None else f.ids.codes for f, mask in parts]
+    sizes = [len(f.ids.categories) for f, _ in parts]
+    combined, uniques = pd.factorize(combine_codes(codes, sizes))
+    labels = []
+    for value in uniques:
+        names = []
+        for (f, _), size in zip(reversed(parts), reversed(sizes)):
+            value, code = divmod(int(value), size + 1)
+            if code:
+                names.append(f.ids.categories[code - 1])
+        labels.append("|".join(reversed(names)))
+    return pd.Categorical.from_codes(combined, categories=labels)
+
+
+class FactorProfile:
+    """A named profile (ipcc2019, ipcc2006, vn2022): its chain of factor sets, every row's
+    value converted to its parameter's canonical unit, and the look-up over the chain."""
+
+    def __init__(self, name: str):
+        profiles = load_profiles()
+        if name not in profiles:
+            raise ValueError(f"unknown factor profile {name!r}; choose one of: {', '.join(profiles)}")
+        self.profile = profiles[name]
+        self.name = name
+        self.version = factor_set_version()
+        parameters = load_catalogue("parameters").set_index("parameter")
+        frames = []
+        for rank, set_name in enumerate(self.profile.chain):
+            rows = load_set(set_name).rows.copy()
+            rows["rank"] = rank
+            frames.append(rows)
+        rows = pd.concat(frames, ignore_index=True)
+        scale = np.ones(len(rows))
+        for (unit, parameter), group in rows.groupby(["unit", "parameter"]):
+            canonical = parameters.loc[parameter, "unit"]
+            try:
+                scale[group.index] = Q_(1.0, unit).to(canonical).magnitude
+            except (pint.errors.PintError, AttributeError, TypeError, ValueError):
+                first = group.iloc[0]
+                raise FactorFileError(
+                    first["file"], first["line"], "unit", unit, f"a pint unit convertible to {canonical} for {parameter}"
+                ) from None
+        for column in ("value", "lower", "upper"):
+            rows[column] = rows[column].astype("float64") * scale
+        rows["canonical_unit"] = rows["parameter"].map(parameters["unit"])
+        self.rows = rows
+        self.parameters = parameters
+        self._ids = pd.Index(rows["id"])
+        self._origins = pd.Index(sorted(rows["origin"].unique()))
+        self._origin_codes = self._origins.get_indexer(rows["origin"])
+
+    def _resolve(self, parameter: str, case: dict) -> int | None:
+        """Row position of the factor for one case: the first set of the chain with an
+        applicable row; within it the most specific row (then the latest year)."""
+        rows = self.rows[self.rows["parameter"] == parameter]
+        for _, candidates in rows.groupby("rank", sort=True):
+            applies = np.ones(len(candidates), dtype=bool)
+            for qualifier in QUALIFIERS:
+                column = candidates[qualifier]
+                wanted = case.get(qualifier)
+                if qualifier == "year":
+                    applies &= column.isna().to_numpy() | (
+                        (wanted is not None) & (column.fillna(10**6).to_numpy() <= (wanted or 0))
+                    )
+                else:
+                    applies &= column.isna().to_numpy() | (column == wanted).to_numpy()
+            if not applies.any():
+                continue
+            found = candidates[applies]
+            specificity = found[list(QUALIFIERS)].notna().sum(axis=1)
+            found = found.assign(_s=specificity, _y=found["year"].fillna(-1)).sort_values(["_s", "_y"], ascending=False)
+            if len(found) > 1 and (found["_s"].iloc[0], found["_y"].iloc[0]) == (found["_s"].iloc[1], found["_y"].iloc[1]):
+                second = found.iloc[1]
+                raise FactorFileError(second["file"], second["line"], "id", second["id"],
+                                      f"a row that does not apply to the same case as {found['id'].iloc[0]}")
+            return int(found.index[0])
+        return None
+
+    @functools.lru_cache(maxsize=None)
+    def _resolve_cached(self, parameter: str, case: tuple) -> int | None:
+        return self._resolve(parameter, dict(case))
+
+    def lookup(self, parameter: str, size: int, **keys) -> FactorValues:
+        """Factors for `size` rows. Each key (climate, crop, input, gas, year) is a scalar
+        or an array of `size`; only keys that some row of the parameter uses are looked at,
+        and each distinct combination is resolved once."""
+        if parameter not in self.parameters.index:
+            raise KeyError(f"unknown parameter {parameter!r}")
+        rows = self.rows[self.rows["parameter"] == parameter]
+        used = [q for q in QUALIFIERS if q in keys and rows[q].notna().any()]
+        arrays, uniques_by_key, sizes = [], [], []
+        for qualifier in used:
+            value = keys[qualifier]
+            if np.ndim(value) == 0 and not isinstance(value, (pd.Categorical, pd.Series)):
+                codes, uniques = np.zeros(size, dtype="int64"), [value]
+            else:
+                codes, uniques = pd.factorize(np.asarray(value) if not isinstance(value, pd.Categorical) else value)
+                uniques = list(uniques)
+            arrays.append(codes)
+            uniques_by_key.append(uniques)
+            sizes.append(len(uniques))
+        if arrays:
+            inverse, combos = pd.factorize(combine_codes(arrays, sizes))
+        else:
+            inverse, combos = np.zeros(size, dtype="int64"), np.array([0])
+        positions = np.empty(len(combos), dtype="int64")
+        missing_cases = []
+        for i, combo in enumerate(combos):
+            case = {}
+            combo = int(combo)
+            for qualifier, uniques, width in zip(reversed(used), reversed(uniques_by_key), reversed(sizes)):
+                combo, code = divmod(combo, width + 1)
+                value = uniques[code - 1] if code else None
+                case[qualifier] = None if value is None or pd.isna(value) else (int(value) if qualifier == "year" else str(value))
+            found = self._resolve_cached(parameter, tuple(sorted(case.items())))
+            positions[i] = -1 if found is None else found
+            if found is None:
+                missing_cases.append(case)
+        taken = positions[inverse]
+        if missing_cases:
+            raise FactorLookupError(self.name, parameter, missing_cases, taken < 0)
+        return FactorValues(
+            parameter=parameter,
+            value=self.rows["value"].to_numpy()[taken],
+            unit=self.parameters.loc[parameter, "unit"],
+            ids=pd.Categorical.from_codes(taken, categories=self._ids),
+            tier=self.rows["tier"].to_numpy()[taken],
+            origin=pd.Categorical.from_codes(self._origin_codes[taken], categories=self._origins),
+        )
+
+
+@functools.lru_cache(maxsize=None)
+def factor_profile(name: str) -> FactorProfile:
+    """The loaded profile `name`, read once per process."""
+    return FactorProfile(name)

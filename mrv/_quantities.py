@@ -1,0 +1,125 @@
+"""Units as people type them ("tạ", "sào nam", "bao", "lít"), resolved once per distinct
+text into a factor to the column's canonical unit, with pint checking the dimension."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pint
+
+from mrv._frames import factorize_rows
+from mrv._text import text_key
+from mrv.units import Q_, ureg
+
+#: Regional variants of sào and mẫu (units_vi.txt).
+SAO_VARIANTS = {"bac": "bắc (360 m²)", "trung": "trung (500 m²)", "nam": "nam (1 000 m²)"}
+
+#: Examples of accepted units per dimension, for error messages.
+EXAMPLES = {
+    "mass": "kg, tạ, tấn, yến or bao",
+    "area": "ha, m², sào bắc, sào trung, sào nam, công or mẫu nam",
+    "volume": "L (lít)",
+    "energy": "kWh (số điện)",
+}
+
+BAG = "bag"
+
+
+class UnitError(ValueError):
+    """A unit text that cannot be used; `expected` and `fix` say why and what to write."""
+
+    def __init__(self, text: str, expected: str, fix: str):
+        self.text, self.expected, self.fix = text, expected, fix
+        super().__init__(f"{text!r}: expected {expected}. Fix: {fix}")
+
+
+@functools.lru_cache(maxsize=None)
+def _aliases() -> dict[str, str]:
+    path = Path(__file__).with_name("unit_aliases.csv")
+    with path.open(encoding="utf-8") as handle:
+        return {text_key(row["alias"]): row["unit"] for row in csv.DictReader(handle)}
+
+
+def sao_variant(text: str | None) -> str | None:
+    """The sào variant id ('bac', 'trung', 'nam') a text names, or None if it names none."""
+    if text is None:
+        return None
+    key = text_key(text).removeprefix("sao_")
+    return key if key in SAO_VARIANTS else None
+
+
+def resolve_unit(text: str, variant: str | None) -> str:
+    """The pint expression (or BAG) that a typed unit means."""
+    expression = _aliases().get(text_key(text))
+    if expression is None:
+        try:
+            ureg.parse_units(text)
+        except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError):
+            raise UnitError(text, "a known unit", "write one of: kg, tạ, tấn, bao, ha, sào nam, công, L, kWh") from None
+        expression = text
+    if "{variant}" in expression:
+        if variant is None:
+            choices = ", ".join(f"sào {name}" for name in SAO_VARIANTS.values())
+            raise UnitError(
+                text,
+                f"a sào of a declared region: {choices}",
+                "write the variant (e.g. 'sào nam'), or declare the default: column sao_variant of the "
+                "plot, or the import option --sao bac|trung|nam",
+            )
+        expression = expression.format(variant=variant)
+    return expression
+
+
+def unit_factor(text: str, canonical: str, dimension: str, variant: str | None, bag_kg: float, product: str | None) -> float:
+    """How many `canonical` units one typed `text` unit is."""
+    expression = resolve_unit(text, variant)
+    if expression == BAG:
+        if dimension != "mass":
+            raise UnitError(text, f"a unit of {dimension} ({EXAMPLES[dimension]})", "bags are for fertiliser and lime")
+        if not bag_kg > 0:
+            raise UnitError(
+                text,
+                f"a unit of mass: product {product!r} has no declared bag mass",
+                "record the quantity in kg, or declare bag_kg for the product in factors/catalogue/products.csv",
+            )
+        return float(Q_(bag_kg, "kg").to(canonical).magnitude)
+    try:
+        return float(Q_(1.0, expression).to(canonical).magnitude)
+    except pint.DimensionalityError:
+        raise UnitError(
+            text,
+            f"a unit of {dimension} ({EXAMPLES[dimension]})",
+            f"this activity is recorded as {dimension}; write the total for the plot in one of those units",
+        ) from None
+
+
+def unit_factors(
+    units: pd.Series, canonical: pd.Series, dimension: pd.Series, variant: pd.Series, bag_kg: pd.Series, product: pd.Series
+) -> tuple[np.ndarray, dict[int, UnitError]]:
+    """`unit_factor` for a whole column, computed once per distinct combination."""
+    columns = [units, canonical, dimension, variant, bag_kg, product]
+    arrays = [np.asarray(c, dtype=object) for c in columns]
+    valid = pd.notna(arrays[0])
+    factors = np.full(len(units), np.nan)
+    errors: dict[int, UnitError] = {}
+    positions = np.flatnonzero(valid)
+    if not len(positions):
+        return factors, errors
+    inverse, first = factorize_rows([a[positions] for a in arrays])
+    outcomes = []
+    for row in positions[first]:
+        u, c, d, v, b, p = (a[row] for a in arrays)
+        try:
+            outcomes.append(unit_factor(u, c, d, None if pd.isna(v) else v, float(b) if pd.notna(b) else np.nan, p))
+        except UnitError as error:
+            outcomes.append(error)
+    values = np.array([np.nan if isinstance(o, UnitError) else o for o in outcomes])
+    factors[positions] = values[inverse]
+    bad = np.array([isinstance(o, UnitError) for o in outcomes])[inverse]
+    for position, code in zip(positions[bad], inverse[bad]):
+        errors[int(position)] = outcomes[code]
+    return factors, errors

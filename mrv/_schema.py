@@ -1,0 +1,46 @@
+"""The columns of the frames that flow through the engine, each with one canonical unit.
+
+Raw input frames hold text as typed; `mrv.normalize` turns them into the activity frame
+below (one row per record, float64 amounts in the units declared here); the sources turn
+that into the long results frame. Species live in column names (`n_urea_kg` is kg of N in
+urea form), never in unit strings (DESIGN.md §5).
+"""
+
+PLOT_COLUMNS = ("plot_id", "commune_code", "crop", "area", "area_unit", "climate", "irrigation")
+PLOT_OPTIONAL = ("sao_variant",)
+
+RECORD_COLUMNS = ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content")
+RECORD_OPTIONAL = ("record_id", "date", "season", "use", "dry_matter", "evidence")
+
+#: Float64 amounts of the activity frame and their canonical units.
+AMOUNT_UNITS = {
+    "plot_area_ha": "ha",          # area of the record's plot
+    "product_kg": "kg",            # mass of fertiliser or lime product applied
+    "n_urea_kg": "kg",             # N applied in urea form
+    "n_ammonium_kg": "kg",         # N applied in ammonium form
+    "n_nitrate_kg": "kg",          # N applied in nitrate form
+    "n_organic_kg": "kg",          # N applied in organic form (F_ON)
+    "urea_kg": "kg",               # mass of urea (Eq. 11.13 M)
+    "limestone_kg": "kg",          # mass of limestone CaCO3 (Eq. 11.12)
+    "dolomite_kg": "kg",           # mass of dolomite CaMg(CO3)2 (Eq. 11.12)
+    "diesel_l": "L",               # diesel burnt
+    "electricity_kwh": "kWh",      # grid electricity consumed
+    "burnt_area_ha": "ha",         # area of crop residue burnt (Eq. 2.27 A)
+    "harvest_kg": "kg",            # mass of harvested product, in the form `product` names
+}
+
+#: Text columns of the activity frame.
+ACTIVITY_TEXT = (
+    "record_id", "plot_id", "year", "date", "season", "activity", "product", "use", "evidence",
+    "quantity_text", "source_file", "source_row", "commune_code", "crop", "climate", "irrigation",
+)
+
+#: N mass columns by form, and the IPCC N input each form belongs to.
+N_FORM_COLUMNS = {"urea": "n_urea_kg", "ammonium": "n_ammonium_kg", "nitrate": "n_nitrate_kg", "organic": "n_organic_kg"}
+SYNTHETIC_FORMS = ("urea", "ammonium", "nitrate")
+
+RESULT_COLUMNS = (
+    "plot_id", "year", "crop", "commune_code", "source", "gas", "mass_kg", "co2e_kg",
+    "ipcc_category", "input_type", "activity_amount", "activity_unit", "factor_value", "factor_unit",
+    "tier", "factor_origin", "boundary", "factor_ids",
+)

@@ -1,0 +1,17 @@
+"""Emission sources, one module per IPCC equation group. Each exposes
+`emissions(inputs) -> list[Block]`, a pure vectorised function of the activity frame."""
+
+from mrv.sources import (
+    energy_diesel,
+    energy_electricity,
+    liming_co2,
+    n2o_direct,
+    n2o_indirect,
+    residue_burning,
+    urea_co2,
+)
+
+#: Every source, in the order its rows appear in the results.
+SOURCES = (n2o_direct, n2o_indirect, urea_co2, liming_co2, residue_burning, energy_diesel, energy_electricity)
+
+__all__ = ["SOURCES"]

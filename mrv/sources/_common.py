@@ -1,0 +1,62 @@
+"""What every source module shares: the inputs it reads and the block of rows it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mrv._factors import FactorProfile, FactorValues
+from mrv._frames import factorize_rows
+
+
+@dataclass
+class Block:
+    """Result rows of one source and gas: one per plot-year (and sub-input) with activity.
+
+    `mass_kg = activity_amount × factor_value × (element-to-gas ratio)`; `factor` is the
+    emission factor that gives the row its tier and origin; `factor_ids` lists every
+    factor used on the row.
+    """
+
+    plot_year: np.ndarray
+    source: str
+    gas: str
+    input_type: str | np.ndarray
+    mass_kg: np.ndarray
+    activity_amount: np.ndarray
+    activity_unit: str
+    factor_value: np.ndarray
+    factor_unit: str
+    factor: FactorValues
+    factor_ids: pd.Categorical
+    ipcc_category: str | np.ndarray | None = None
+
+
+class Inputs:
+    """The activity frame grouped by plot-year, and the factor profile, as the sources see them."""
+
+    def __init__(self, activity: pd.DataFrame, factors: FactorProfile):
+        self.factors = factors
+        self.activity = activity
+        codes, first = factorize_rows([activity["plot_id"].to_numpy(dtype=object), activity["year"].to_numpy()])
+        self.codes = codes
+        columns = ["plot_id", "year", "crop", "commune_code", "climate", "irrigation", "plot_area_ha"]
+        plot_years = activity[columns].iloc[first].reset_index(drop=True)
+        for column in ("plot_id", "crop", "commune_code", "climate", "irrigation"):
+            plot_years[column] = pd.Categorical(plot_years[column])
+        self.plot_years = plot_years
+        self.size = len(plot_years)
+
+    def total(self, *columns: str, where: np.ndarray | None = None) -> np.ndarray:
+        """Per plot-year sum of the given amount columns (of the records in `where`)."""
+        values = self.activity[list(columns)].to_numpy().sum(axis=1)
+        if where is not None:
+            values = np.where(where, values, 0.0)
+        return np.bincount(self.codes, weights=values, minlength=self.size)
+
+    def keys(self, plot_year: np.ndarray, *names: str) -> dict:
+        """Plot-year attributes (climate, crop, year, ...) at the given rows, for look-ups."""
+        return {name: self.plot_years[name].to_numpy()[plot_year] if name == "year"
+                else self.plot_years[name].array.take(plot_year) for name in names}

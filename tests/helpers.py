@@ -1,0 +1,35 @@
+"""Shared helpers: small raw frames built the way a person types them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PLOT_DEFAULTS = {"commune_code": "24133", "crop": "coffee", "area": "1", "area_unit": "ha",
+                 "climate": "wet", "irrigation": "none"}
+RECORD_DEFAULTS = {"year": "2025", "product": "", "unit": "kg", "n_content": ""}
+
+
+def plots_frame(*plots: dict) -> pd.DataFrame:
+    """Plots as text; each dict overrides the defaults (1 ha coffee, wet, no irrigation)."""
+    rows = [{"plot_id": f"P{i + 1}", **PLOT_DEFAULTS, **{k: str(v) for k, v in p.items()}} for i, p in enumerate(plots)]
+    frame = pd.DataFrame(rows, dtype=str)
+    frame.attrs["source"] = "plots.csv"
+    return frame
+
+
+def records_frame(*records: dict) -> pd.DataFrame:
+    """Records as text; each dict needs plot_id, activity and quantity at least."""
+    rows = [{**RECORD_DEFAULTS, **{k: str(v) for k, v in r.items()}} for r in records]
+    frame = pd.DataFrame(rows, dtype=str).fillna("")
+    frame.attrs["source"] = "records.csv"
+    return frame
+
+
+def total(results: pd.DataFrame, source: str, gas: str | None = None, **where) -> float:
+    """Sum of mass_kg for a source (and gas, and any other column values)."""
+    mask = results["source"] == source
+    if gas is not None:
+        mask &= results["gas"] == gas
+    for column, value in where.items():
+        mask &= results[column] == value
+    return float(results.loc[mask, "mass_kg"].sum())

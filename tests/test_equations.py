@@ -1,0 +1,174 @@
+"""One hand-worked example per equation, with the arithmetic written out."""
+
+from __future__ import annotations
+
+import pytest
+
+import mrv
+from tests.helpers import plots_frame, records_frame, total
+
+REL = 1e-9
+
+
+def test_done_when_example_coffee_ipcc2019():
+    """1 ha coffee, wet, ipcc2019: 500 kg urea, 2 t compost at 1.5 % N, 1 t dolomite."""
+    plots = plots_frame({})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "fertiliser", "product": "urea", "quantity": "500", "unit": "kg"},
+        {"plot_id": "P1", "activity": "fertiliser", "product": "compost", "quantity": "2", "unit": "tấn", "n_content": "1,5"},
+        {"plot_id": "P1", "activity": "lime", "product": "dolomite", "quantity": "1", "unit": "tấn"},
+    )
+    results = mrv.calculate(plots, records, factors="ipcc2019", gwp="AR5")
+    # F_SN = 500 × 0.46 = 230 kg N; F_ON = 2000 × 0.015 = 30 kg N.
+    # Eq. 11.1: (230 × 0.016 + 30 × 0.006) × 44/28 = (3.68 + 0.18) × 1.5714… = 6.065714… kg N2O
+    assert total(results, "n2o_direct", "N2O") == pytest.approx((230 * 0.016 + 30 * 0.006) * 44 / 28, rel=REL)
+    # Eq. 11.13: 500 × 0.20 × 44/12 = 366.67 kg CO2
+    assert total(results, "urea_co2", "CO2") == pytest.approx(500 * 0.20 * 44 / 12, rel=REL)
+    # Eq. 11.12: 1000 kg dolomite × 0.13 × 44/12 = 476.67 kg CO2
+    assert total(results, "liming_co2", "CO2", input_type="dolomite") == pytest.approx(1000 * 0.13 * 44 / 12, rel=REL)
+    # Eq. 11.9: (230 × 0.15 [urea] + 30 × 0.21) × 0.014 × 44/28 = (34.5 + 6.3) × 0.014 × 1.5714 = 0.89760 kg
+    assert total(results, "n2o_indirect_volatilisation") == pytest.approx((230 * 0.15 + 30 * 0.21) * 0.014 * 44 / 28, rel=REL)
+    # Eq. 11.10 (wet climate, so leaching occurs): (230 + 30) × 0.24 × 0.011 × 44/28 = 1.07863 kg
+    assert total(results, "n2o_indirect_leaching") == pytest.approx(260 * 0.24 * 0.011 * 44 / 28, rel=REL)
+    # CO2e = mass × GWP (AR5: N2O 265)
+    direct = results[results["source"] == "n2o_direct"]
+    assert (direct["co2e_kg"] == direct["mass_kg"] * 265).all()
+
+
+def test_direct_n2o_split_by_input_with_trace():
+    plots = plots_frame({})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "fertiliser", "product": "urea", "quantity": "100"},
+        {"plot_id": "P1", "activity": "fertiliser", "product": "manure", "quantity": "1000", "n_content": "2"},
+    )
+    results = mrv.calculate(plots, records).set_index(["source", "input_type"])
+    synthetic = results.loc[("n2o_direct", "F_SN")]
+    # 100 kg urea × 46 % = 46 kg N; × 0.016 × 44/28 = 1.156571 kg N2O
+    assert synthetic["activity_amount"] == pytest.approx(46.0)
+    assert synthetic["mass_kg"] == pytest.approx(46 * 0.016 * 44 / 28, rel=REL)
+    assert synthetic["factor_ids"] == "ipcc2019.EF1.wet.F_SN"
+    assert synthetic["ipcc_category"] == "3.C.4"
+    organic = results.loc[("n2o_direct", "F_ON")]
+    # 1000 kg manure × 2 % = 20 kg N; × 0.006 × 44/28 = 0.188571 kg
+    assert organic["mass_kg"] == pytest.approx(20 * 0.006 * 44 / 28, rel=REL)
+
+
+def test_direct_n2o_vn2022_uses_crop_specific_factor():
+    plots = plots_frame({"crop": "coffee"}, {"crop": "mía"}, {"crop": "hồ tiêu"})
+    records = records_frame(*[
+        {"plot_id": plot, "activity": "fertiliser", "product": "urea", "quantity": "100"} for plot in ("P1", "P2", "P3")
+    ])
+    results = mrv.calculate(plots, records, factors="vn2022")
+    direct = results[results["source"] == "n2o_direct"].set_index("plot_id")
+    # QĐ 2626: coffee 1.76 %, sugarcane 1.40 %, others the default 1 %; 46 kg N each.
+    assert direct.loc["P1", "mass_kg"] == pytest.approx(46 * 0.0176 * 44 / 28, rel=REL)
+    assert direct.loc["P2", "mass_kg"] == pytest.approx(46 * 0.0140 * 44 / 28, rel=REL)
+    assert direct.loc["P3", "mass_kg"] == pytest.approx(46 * 0.01 * 44 / 28, rel=REL)
+    assert direct.loc["P1", "tier"] == 2 and direct.loc["P1", "factor_origin"] == "national"
+    assert direct.loc["P3", "tier"] == 1
+
+
+def test_volatilisation_by_n_form_and_dry_climate():
+    plots = plots_frame({"climate": "dry"})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "fertiliser", "product": "urea", "quantity": "100"},
+        {"plot_id": "P1", "activity": "fertiliser", "product": "sa", "quantity": "100"},
+    )
+    results = mrv.calculate(plots, records)
+    row = results[(results["source"] == "n2o_indirect_volatilisation")].iloc[0]
+    # urea N 46 × 0.15 + SA N 21 × 0.08 = 6.9 + 1.68 = 8.58 kg N volatilised; × EF4 dry 0.005 = 0.0429 kg N2O-N
+    assert row["mass_kg"] == pytest.approx((46 * 0.15 + 21 * 0.08) * 0.005 * 44 / 28, rel=REL)
+    assert row["factor_value"] == pytest.approx((46 * 0.15 + 21 * 0.08) * 0.005 / 67, rel=REL)
+    assert row["factor_ids"] == "ipcc2019.Frac_GASF.urea|ipcc2019.Frac_GASF.ammonium|ipcc2019.EF4.dry"
+    # Dry climate, no irrigation: no leaching rows.
+    assert total(results, "n2o_indirect_leaching") == 0
+
+
+def test_leaching_in_dry_climate_only_when_irrigated_other_than_drip():
+    plots = plots_frame({"climate": "dry", "irrigation": "drip"}, {"climate": "dry", "irrigation": "tưới phun"})
+    records = records_frame(*[
+        {"plot_id": plot, "activity": "fertiliser", "product": "urea", "quantity": "100"} for plot in ("P1", "P2")
+    ])
+    leaching = mrv.calculate(plots, records, factors="ipcc2006")
+    leaching = leaching[leaching["source"] == "n2o_indirect_leaching"]
+    assert list(leaching["plot_id"]) == ["P2"]
+    # IPCC 2006: 46 kg N × Frac_LEACH 0.30 × EF5 0.0075 × 44/28 = 0.162643 kg N2O
+    assert leaching["mass_kg"].iloc[0] == pytest.approx(46 * 0.30 * 0.0075 * 44 / 28, rel=REL)
+
+
+def test_urea_co2_of_a_blend_counts_only_its_urea():
+    plots = plots_frame({})
+    records = records_frame({"plot_id": "P1", "activity": "fertiliser", "product": "urea", "quantity": "3", "unit": "bao"})
+    results = mrv.calculate(plots, records)
+    # 3 bags × 50 kg = 150 kg urea × 0.20 t C/t × 44/12 = 110 kg CO2
+    assert total(results, "urea_co2") == pytest.approx(150 * 0.20 * 44 / 12, rel=REL)
+    npk = mrv.calculate(plots, records_frame({"plot_id": "P1", "activity": "fertiliser", "product": "npk-16-16-8", "quantity": "150"}))
+    assert total(npk, "urea_co2") == 0
+
+
+def test_liming_limestone_and_dolomite_apart_and_quicklime_emits_nothing():
+    plots = plots_frame({})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "lime", "product": "đá vôi", "quantity": "5", "unit": "tạ"},
+        {"plot_id": "P1", "activity": "lime", "product": "dolomite", "quantity": "200"},
+        {"plot_id": "P1", "activity": "lime", "product": "vôi sống", "quantity": "300"},
+    )
+    results = mrv.calculate(plots, records)
+    # 500 kg × 0.12 × 44/12 = 220 kg; 200 kg × 0.13 × 44/12 = 95.333 kg; CaO: no row
+    assert total(results, "liming_co2", input_type="limestone") == pytest.approx(500 * 0.12 * 44 / 12, rel=REL)
+    assert total(results, "liming_co2", input_type="dolomite") == pytest.approx(200 * 0.13 * 44 / 12, rel=REL)
+    assert len(results[results["source"] == "liming_co2"]) == 2
+
+
+def test_residue_burning_eq_2_27():
+    plots = plots_frame({"crop": "sugarcane", "area": "3"})
+    records = records_frame({"plot_id": "P1", "activity": "residue_burning", "quantity": "2", "unit": "ha"})
+    results = mrv.calculate(plots, records)
+    # L = A × (M_B × C_f) × G_ef: 2 ha × 6.5 t dm/ha × 2.7 g/kg = 13 000 kg × 2.7 g/kg = 35.1 kg CH4
+    assert total(results, "residue_burning", "CH4") == pytest.approx(2 * 6500 * 2.7 / 1000, rel=REL)
+    # 13 000 kg dm × 0.07 g/kg = 0.91 kg N2O
+    assert total(results, "residue_burning", "N2O") == pytest.approx(2 * 6500 * 0.07 / 1000, rel=REL)
+    assert set(results["ipcc_category"]) == {"3.C.1.b"}
+
+
+def test_diesel_pump_and_machinery():
+    plots = plots_frame({})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "diesel", "quantity": "100", "unit": "lít", "use": "pump"},
+        {"plot_id": "P1", "activity": "diesel", "quantity": "100", "unit": "L", "use": "máy cày"},
+    )
+    results = mrv.calculate(plots, records)
+    # 100 L × 0.84 kg/L = 84 kg = 8.4e-5 Gg × 43.0 TJ/Gg = 0.003612 TJ
+    energy_tj = 100 * 0.84 / 1e6 * 43.0
+    assert total(results, "energy_diesel", "CO2", input_type="pump") == pytest.approx(energy_tj * 74100, rel=REL)
+    assert total(results, "energy_diesel", "CH4", input_type="pump") == pytest.approx(energy_tj * 10, rel=REL)
+    assert total(results, "energy_diesel", "N2O", input_type="machinery") == pytest.approx(energy_tj * 28.6, rel=REL)
+    categories = results.groupby("input_type", observed=True)["ipcc_category"].first()
+    assert categories["pump"] == "1.A.4.c.i" and categories["machinery"] == "1.A.4.c.ii"
+    assert set(results["boundary"]) == {"energy"}
+
+
+@pytest.mark.parametrize(("year", "factor"), [(2019, 0.8458), (2022, 0.6766), (2025, 0.6592)])
+def test_grid_electricity_uses_latest_factor_not_after_the_year(year, factor):
+    plots = plots_frame({})
+    records = records_frame({"plot_id": "P1", "year": year, "activity": "electricity", "quantity": "1000", "unit": "kWh"})
+    results = mrv.calculate(plots, records)
+    # 1 000 kWh = 1 MWh × factor t CO2/MWh = factor × 1000 kg
+    assert total(results, "energy_electricity", "CO2") == pytest.approx(factor * 1000, rel=REL)
+    assert results["boundary"].iloc[0] == "scope2"
+
+
+def test_electricity_before_the_first_published_factor_is_refused():
+    plots = plots_frame({})
+    records = records_frame({"plot_id": "P1", "year": 2015, "activity": "electricity", "quantity": "10", "unit": "kWh"})
+    with pytest.raises(mrv.InputError) as caught:
+        mrv.calculate(plots, records)
+    assert "grid_ef" in str(caught.value) and "year=2015" in str(caught.value)
+
+
+def test_residue_burning_of_a_crop_without_fuel_load_is_refused():
+    plots = plots_frame({"crop": "coffee"})
+    records = records_frame({"plot_id": "P1", "activity": "residue_burning", "quantity": "1", "unit": "ha"})
+    with pytest.raises(mrv.InputError) as caught:
+        mrv.calculate(plots, records)
+    assert "fuel_burnt" in str(caught.value) and "crop=coffee" in str(caught.value) and "P1" in str(caught.value)
