@@ -42,7 +42,11 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         return np.concatenate(parts) if parts else np.array([], dtype=dtype)
 
     def categorical(get) -> pd.Categorical:
-        parts = [pd.Categorical(np.broadcast_to(np.asarray(get(b), dtype=object), len(b.plot_year))) for b in blocks]
+        parts = []
+        for block in blocks:
+            value = get(block)
+            parts.append(pd.Categorical.from_codes(np.zeros(len(block.plot_year), dtype="int8"), categories=[value])
+                         if isinstance(value, str) else pd.Categorical(value))
         return pd.api.types.union_categoricals(parts) if parts else pd.Categorical([])
 
     plot_year = stack(lambda b: b.plot_year, "int64")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pandas as pd
 
 from mrv._text import AliasIndex
@@ -22,6 +23,23 @@ def table(name: str) -> pd.DataFrame:
 def aliases(name: str) -> AliasIndex:
     """The alias index of a catalogue with `aliases` (crops, products, climates, ...)."""
     return AliasIndex(table(name))
+
+
+def codes_of(name: str, *ids: str) -> list[int]:
+    """Positions of catalogue ids, as used by `AliasIndex.resolve` codes."""
+    index = list(table(name).index)
+    return [index.index(i) for i in ids]
+
+
+def take(name: str, column: str, codes: np.ndarray, fill=None) -> np.ndarray:
+    """A catalogue column at the given codes (`fill` where the code is -1)."""
+    values = table(name)[column].to_numpy()
+    return np.append(values, np.array([fill], dtype=values.dtype if fill is not None else object))[codes]
+
+
+def categorical(name: str, codes: np.ndarray) -> pd.Categorical:
+    """Catalogue ids at the given codes as a Categorical (NA where the code is -1)."""
+    return pd.Categorical.from_codes(codes, categories=table(name).index)
 
 
 def gwp(gwp_set: str) -> dict[str, float]:

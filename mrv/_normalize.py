@@ -1,7 +1,8 @@
 """Raw plots and records, as typed, into the canonical activity frame (DESIGN.md §2, §5, §9).
 
 Every value is checked once, at this edge; every bad value of both files is collected,
-and nothing is returned unless all of them are good.
+and nothing is returned unless all of them are good. Text columns are resolved once per
+distinct text into catalogue codes; everything after that is array arithmetic.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 
 from mrv import _catalogues as catalogues
 from mrv._errors import ProblemList
+from mrv._frames import factorize_rows
 from mrv._numbers import parse_numbers
 from mrv._quantities import SAO_VARIANTS, sao_variant, unit_factors
 from mrv._schema import AMOUNT_UNITS, N_FORM_COLUMNS, PLOT_COLUMNS, RECORD_COLUMNS
@@ -23,9 +25,10 @@ _YEARS = (1990, 2100)
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV file exactly as typed (every cell as text; UTF-8 with or without the BOM
-    Excel writes), remembering its name for error messages."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    """Read a CSV file exactly as typed (every cell as text, each column categorical so that
+    each distinct text is parsed once; UTF-8 with or without the BOM Excel writes),
+    remembering the file's name for error messages."""
+    frame = pd.read_csv(path, dtype="category", keep_default_na=False, encoding="utf-8-sig")
     frame.attrs["source"] = str(path)
     return frame
 
@@ -38,89 +41,117 @@ class _Table:
         self.name = str(frame.attrs.get("source", default_name))
         self.rows = np.arange(len(frame)) + int(frame.attrs.get("first_row", 2))
         self.problems = problems
+        self._text: dict[str, pd.Series] = {}
 
     def text(self, column: str) -> pd.Series:
-        """The column's cells stripped, with None for blank or absent cells."""
-        if column not in self.frame.columns:
-            return pd.Series([None] * len(self.frame), dtype=object)
-        cells = self.frame[column].astype("string").str.strip()
-        blank = (cells.isna() | (cells == "")).to_numpy(dtype=bool, na_value=True)
-        return cells.astype(object).where(~blank, None)
+        """The column's cells, stripped, as a categorical Series with NA for blank or absent
+        cells. Each distinct text is handled once: a column read as `category` (see
+        `read_table`) costs nothing more, any other column one factorisation."""
+        if column not in self._text:
+            if column not in self.frame.columns:
+                codes, uniques = np.full(len(self.frame), -1, dtype="int64"), []
+            else:
+                raw = self.frame[column]
+                if isinstance(raw.dtype, pd.CategoricalDtype):
+                    codes, uniques = raw.cat.codes.to_numpy(dtype="int64"), list(raw.cat.categories)
+                else:
+                    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+                stripped = pd.Series([str(u).strip() for u in uniques], dtype=object).replace("", None)
+                merged, categories = pd.factorize(stripped, use_na_sentinel=True)
+                codes = np.append(merged, -1)[codes]
+                uniques = list(categories)
+            self._text[column] = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object)))
+        return self._text[column]
+
+    def blank(self, column: str) -> np.ndarray:
+        return self.text(column).isna().to_numpy()
 
     def require_columns(self, columns) -> bool:
         missing = [c for c in columns if c not in self.frame.columns]
         for column in missing:
             self.problems.add(self.name, 1, column, "", f"a column named '{column}'",
-                              f"add the column to the header (see examples/ for a complete file)")
+                              "add the column to the header (see examples/ for a complete file)")
         return not missing
 
-    def report(self, mask, column: str, values, expected: str, fix: str) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        self.problems.add_rows(self.name, self.rows[mask], column, np.asarray(values, dtype=object)[mask], expected, fix)
+    def report(self, mask, column: str, expected: str, fix: str, values: pd.Series | None = None) -> None:
+        """Report every row of `mask` with the cell's text (or `values`)."""
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if len(positions):
+            shown = (self.text(column) if values is None else values).iloc[positions].astype(object)
+            self.problems.add_rows(self.name, self.rows[positions], column,
+                                   ["" if pd.isna(v) else v for v in shown], expected, fix)
 
-    def report_errors(self, errors: dict, column: str, values) -> None:
+    def report_errors(self, errors: dict, column: str) -> None:
         """Report NumberError / UnitError outcomes keyed by position."""
+        cells = self.text(column)
         for position, error in errors.items():
-            self.problems.add(self.name, int(self.rows[position]), column, values.iloc[position], error.expected, error.fix)
+            self.problems.add(self.name, int(self.rows[position]), column, cells.iloc[position], error.expected, error.fix)
 
-    def resolve(self, column: str, catalogue: str, what: str, required: bool, default: str | None = None) -> pd.Series:
-        """Catalogue ids for a text column; unknown and ambiguous texts are reported."""
-        values = self.text(column)
+    def resolve(self, column: str, catalogue: str, what: str, required: bool, default: str | None = None,
+                values: pd.Series | None = None) -> np.ndarray:
+        """Catalogue codes for a text column, or for `values` standing in for it (-1 where
+        blank or bad); bad texts are reported."""
+        values = self.text(column) if values is None else values
         if default is not None:
-            values = values.where(values.notna(), default)
-        ids, failed = catalogues.aliases(catalogue).resolve(values)
-        names = catalogues.table(catalogue)
-        choices = ", ".join(f"{i} ({names.loc[i, 'name_vi']})" for i in names.index)
+            values = values.cat.add_categories([default]).fillna(default) if default not in values.cat.categories \
+                else values.fillna(default)
+        codes, failed = catalogues.aliases(catalogue).resolve(values)
+        names = catalogues.table(catalogue)["name_vi"]
         for text, lookup in failed.items():
-            mask = (values == text).to_numpy()
+            mask = (values == text).to_numpy(dtype=bool, na_value=False)
             if lookup.ids:
-                options = ", ".join(f"{i} ({names.loc[i, 'name_vi']})" for i in lookup.ids)
-                self.report(mask, column, values, f"one {what}, but {text!r} can mean: {options}",
-                            "write the exact one")
+                options = ", ".join(f"{i} ({names[i]})" for i in lookup.ids)
+                self.report(mask, column, f"one {what}, but {text!r} can mean: {options}", "write the exact one", values)
             else:
-                self.report(mask, column, values, f"a known {what}: {choices}",
-                            f"use one of those names, or add a row to factors/catalogue/{catalogue}.csv")
+                choices = ", ".join(f"{i} ({names[i]})" for i in names.index)
+                self.report(mask, column, f"a known {what}: {choices}",
+                            f"use one of those names, or add a row to factors/catalogue/{catalogue}.csv", values)
         if required:
-            self.report(values.isna().to_numpy(), column, values, f"a {what}", f"fill in the {what}")
-        return ids
+            self.report(values.isna().to_numpy(), column, f"a {what}", f"fill in the {what}", values)
+        return codes
 
-    def numbers(self, column: str, locale: str | None, low: float, high: float, what: str, required: bool) -> np.ndarray:
-        """Parsed numbers of a column, checked to lie in [low, high]."""
-        values = self.text(column)
-        raw = self.frame[column] if column in self.frame.columns else values
-        parsed, errors = parse_numbers(raw if pd.api.types.is_numeric_dtype(raw.dtype) else values, locale)
-        self.report_errors(errors, column, values)
-        blank = values.isna().to_numpy()
+    def numbers(self, column: str, locale: str | None, low: float, high: float, what: str, required: bool,
+                cells: pd.Series | None = None) -> np.ndarray:
+        """Parsed numbers of a column, checked to lie in [low, high] (NaN where blank or bad)."""
+        raw = self.frame[column] if column in self.frame.columns else None
+        if cells is None:
+            cells = raw if raw is not None and pd.api.types.is_numeric_dtype(raw.dtype) else self.text(column)
+        parsed, errors = parse_numbers(cells, locale)
+        self.report_errors(errors, column)
         if required:
-            self.report(blank, column, values, what, f"fill in the {column}")
+            self.report(cells.isna().to_numpy(), column, what, f"fill in the {column}")
         bad = ~np.isnan(parsed) & ((parsed < low) | (parsed > high))
-        self.report(bad, column, values, f"{what} between {low:g} and {high:g}", "correct the value")
+        self.report(bad, column, f"{what} between {low:g} and {high:g}", "correct the value")
         return np.where(bad, np.nan, parsed)
 
 
-def _sao_variants(table: _Table, column: str, default: str | None) -> pd.Series:
-    texts = table.text(column)
-    variants = texts.map(sao_variant, na_action="ignore")
-    bad = texts.notna() & variants.isna()
-    table.report(bad.to_numpy(), column, texts, "a sào variant: " + ", ".join(SAO_VARIANTS), "write bac, trung or nam")
-    return variants.where(variants.notna(), default).astype(object)
+def _sao_variants(table: _Table, default: str | None) -> pd.Categorical:
+    texts = table.text("sao_variant")
+    codes, uniques = pd.factorize(texts)
+    variants = np.array([*(sao_variant(text) for text in uniques), None], dtype=object)[codes]
+    bad = ~table.blank("sao_variant") & pd.isna(variants)
+    table.report(bad, "sao_variant", "a sào variant: " + ", ".join(SAO_VARIANTS), "write bac, trung or nam")
+    variants = np.where(pd.isna(variants), default, variants)
+    return pd.Categorical(variants, categories=list(SAO_VARIANTS))
 
 
 def _plots(table: _Table, sao: str | None, locale: str | None) -> pd.DataFrame:
     plot_id = table.text("plot_id")
-    table.report(plot_id.isna().to_numpy(), "plot_id", plot_id, "a plot id", "give every plot an id")
+    table.report(plot_id.isna().to_numpy(), "plot_id", "a plot id", "give every plot an id")
     duplicated = (plot_id.duplicated() & plot_id.notna()).to_numpy()
-    table.report(duplicated, "plot_id", plot_id, "a plot id used once", "merge the rows or give each plot its own id")
-    variant = _sao_variants(table, "sao_variant", sao)
+    table.report(duplicated, "plot_id", "a plot id used once", "merge the rows or give each plot its own id")
+    variant = _sao_variants(table, sao)
     area = table.numbers("area", locale, 0, np.inf, "an area", required=True)
-    table.report(area == 0, "area", table.text("area"), "an area above 0", "write the plot's area")
+    table.report(area == 0, "area", "an area above 0", "write the plot's area")
     units = table.text("area_unit")
-    table.report(units.isna().to_numpy(), "area_unit", units, "an area unit (ha, m², sào nam, công)", "fill in the unit")
-    to_ha, errors = unit_factors(units, pd.Series("ha", index=units.index), pd.Series("area", index=units.index),
-                                 variant, pd.Series(np.nan, index=units.index), pd.Series(None, index=units.index, dtype=object))
-    table.report_errors(errors, "area_unit", units)
+    table.report(units.isna().to_numpy() & ~np.isnan(area), "area_unit", "an area unit (ha, m², sào nam, công)",
+                 "fill in the unit")
+    measure = pd.Categorical.from_codes(np.zeros(len(units), dtype="int64"), categories=["area"])
+    no_product = pd.Categorical.from_codes(np.full(len(units), -1), categories=["none"])
+    to_ha, errors = unit_factors(units, measure, {"area": ("ha", "area")}, variant, no_product, {})
+    table.report_errors(errors, "area_unit")
     return pd.DataFrame({
-        "plot_id": plot_id,
+        "plot_id": plot_id.astype(object),
         "commune_code": table.text("commune_code"),
         "crop": table.resolve("crop", "crops", "crop", required=True),
         "climate": table.resolve("climate", "climates", "climate (wet or dry)", required=True, default="wet"),
@@ -132,147 +163,158 @@ def _plots(table: _Table, sao: str | None, locale: str | None) -> pd.DataFrame:
 
 def _years(table: _Table, locale: str | None) -> np.ndarray:
     years = table.numbers("year", locale, *_YEARS, "a year", required=False)
-    raw_years = table.text("year")
     fractional = ~np.isnan(years) & (years != np.floor(years))
-    table.report(fractional, "year", raw_years, "a whole year such as 2025", "write the calendar year")
+    table.report(fractional, "year", "a whole year such as 2025", "write the calendar year")
     dates_text = table.text("date")
-    dates = pd.to_datetime(dates_text, format="ISO8601", errors="coerce")
-    bad_date = dates_text.notna().to_numpy() & dates.isna().to_numpy()
-    table.report(bad_date, "date", dates_text, "an ISO date such as 2025-03-14", "write the date as YYYY-MM-DD")
-    date_years = dates.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+    no_date = dates_text.isna().to_numpy()
+    date_years = np.full(len(years), np.nan)
+    if not no_date.all():
+        cells = dates_text.array
+        parsed = pd.to_datetime(pd.Series(cells.categories, dtype=object), format="ISO8601", errors="coerce")
+        years_of_category = np.append(parsed.dt.year.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+        date_years = years_of_category[cells.codes]
+        table.report(~no_date & np.isnan(date_years), "date", "an ISO date such as 2025-03-14",
+                     "write the date as YYYY-MM-DD")
     clash = ~np.isnan(years) & ~np.isnan(date_years) & (years != date_years)
-    table.report(clash, "year", raw_years, "the year of the record's date", "correct the year or the date")
-    resolved = np.where(np.isnan(date_years), years, date_years)
-    neither = np.isnan(resolved) & ~bad_date & np.isnan(years) & raw_years.isna().to_numpy()
-    table.report(neither, "year", raw_years, "a year or a date", "fill in the year (or the date) of the record")
-    return resolved
+    table.report(clash, "year", "the year of the record's date", "correct the year or the date")
+    neither = table.blank("year") & no_date
+    table.report(neither, "year", "a year or a date", "fill in the year (or the date) of the record")
+    return np.where(np.isnan(date_years), years, date_years)
 
 
-def _split_number_and_unit(quantity: pd.Series, unit: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """A cell such as '2,5 tạ' with the unit column blank gives number '2,5' and unit 'tạ'."""
-    candidates = quantity.notna() & unit.isna()
-    if not candidates.any():
+def _split_number_and_unit(table: _Table) -> tuple[pd.Series, pd.Series]:
+    """A quantity cell such as '2,5 tạ' with the unit cell blank gives '2,5' and 'tạ'."""
+    quantity, unit = table.text("quantity"), table.text("unit")
+    matches = [_NUMBER_WITH_UNIT.match(str(text)) for text in quantity.cat.categories]
+    codes = quantity.cat.codes.to_numpy()
+    split = np.array([m is not None for m in matches] + [False])[codes] & unit.isna().to_numpy()
+    if not split.any():
         return quantity, unit
-    parts = quantity[candidates].str.extract(_NUMBER_WITH_UNIT)
-    found = parts[1].notna()
-    quantity, unit = quantity.copy(), unit.copy()
-    quantity.loc[found[found].index] = parts.loc[found, 0]
-    unit.loc[found[found].index] = parts.loc[found, 1]
+    numbers = np.array([m.group(1) if m else None for m in matches] + [None], dtype=object)[codes]
+    units = np.array([m.group(2) if m else None for m in matches] + [None], dtype=object)[codes]
+    quantity = pd.Series(pd.Categorical(np.where(split, numbers, quantity.astype(object))))
+    unit = pd.Series(pd.Categorical(np.where(split, units, unit.astype(object))))
     return quantity, unit
 
 
+def _joined(first: pd.Series, second: pd.Series) -> pd.Categorical:
+    """'2,5' and 'tạ' → '2,5 tạ', built once per distinct pair."""
+    inverse, rows = factorize_rows([first.array, second.array])
+    labels = [" ".join(str(v) for v in (first.iloc[r], second.iloc[r]) if pd.notna(v)) for r in rows]
+    label_codes, label_uniques = pd.factorize(pd.Series(labels, dtype=object))
+    return pd.Categorical.from_codes(label_codes[inverse], categories=label_uniques)
+
+
+def _products(table: _Table, activity: np.ndarray) -> np.ndarray:
+    """Product codes, checked against the activity's product kind and defaulted where the
+    activity has one product (diesel, grid electricity)."""
+    diesel, electricity, burning = catalogues.codes_of("activities", "diesel", "electricity", "residue_burning")
+    codes = table.resolve("product", "products", "product of the catalogue (factors/catalogue/products.csv)",
+                          required=False)
+    blank = table.blank("product")
+    for activity_code, default in ((diesel, "diesel"), (electricity, "grid-electricity")):
+        codes = np.where(blank & (activity == activity_code), catalogues.codes_of("products", default)[0], codes)
+    kind = catalogues.take("activities", "product_kind", activity)
+    product_kind = catalogues.take("products", "kind", codes)
+    needs = pd.notna(kind)
+    table.report(needs & blank & (codes < 0), "product", "a product for this activity", "fill in the product")
+    wrong = needs & pd.notna(product_kind) & (product_kind != kind)
+    if wrong.any():
+        table.report(wrong, "product", "a product of the activity's kind (" + "/".join(sorted(set(kind[wrong]))) + ")",
+                     "check the activity and product columns")
+    table.report((activity == burning) & ~table.blank("product"), "product",
+                 "no product: the residue burnt is the plot's crop", "leave the product blank for residue_burning")
+    return codes
+
+
 def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataFrame:
-    products = catalogues.table("products")
-    activities = catalogues.table("activities")
-    plot_id = table.text("plot_id")
-    known = plot_id.isin(plots["plot_id"].dropna()).to_numpy()
-    table.report(plot_id.notna().to_numpy() & ~known, "plot_id", plot_id, "a plot_id of the plots file",
+    codes, uniques = pd.factorize(table.text("plot_id"))
+    plot = np.append(pd.Index(plots["plot_id"]).get_indexer(uniques), -1)[codes]
+    table.report(~table.blank("plot_id") & (plot < 0), "plot_id", "a plot_id of the plots file",
                  "add the plot to the plots file or correct the id")
-    table.report(plot_id.isna().to_numpy(), "plot_id", plot_id, "a plot id", "fill in the plot of the record")
-    plot = plots.set_index("plot_id").reindex(plot_id.to_numpy())
+    table.report(table.blank("plot_id"), "plot_id", "a plot id", "fill in the plot of the record")
+
+    def plot_column(column: str, fill=None) -> np.ndarray:
+        values = plots[column].to_numpy()
+        return np.append(values, np.array([fill], dtype=values.dtype if fill is not None else object))[plot]
+
     activity = table.resolve("activity", "activities", "activity", required=True)
     year = _years(table, locale)
+    product = _products(table, activity)
+    crop = plot_column("crop", -1)
+    harvest_crop = catalogues.take("products", "crop", product)
+    is_harvest = catalogues.take("products", "kind", product) == "harvest"
+    crop_ids = catalogues.take("crops", "id", crop)
+    table.report(is_harvest & (crop >= 0) & (harvest_crop != crop_ids), "product",
+                 "a harvest product of the plot's crop", "check the plot or the product")
 
-    kind = activity.map(activities["product_kind"]).to_numpy(dtype=object)
-    product_text = table.text("product")
-    defaults = {"diesel": "diesel", "electricity": "grid-electricity"}
-    product_text = product_text.where(product_text.notna(), activity.map(defaults))
-    product, failed = catalogues.aliases("products").resolve(product_text)
-    names = products["name_vi"]
-    for text, lookup in failed.items():
-        mask = (product_text == text).to_numpy()
-        if lookup.ids:
-            options = ", ".join(f"{i} ({names[i]})" for i in lookup.ids)
-            table.report(mask, "product", product_text, f"one product, but {text!r} can mean: {options}",
-                         "write the exact product")
-        else:
-            table.report(mask, "product", product_text, "a product of the catalogue (factors/catalogue/products.csv)",
-                         "use a catalogue id or Vietnamese name, e.g. urea, phân urê, npk-16-16-8, đá vôi, dolomite")
-    product_kind = product.map(products["kind"]).to_numpy(dtype=object)
-    needs_product = pd.notna(kind)
-    missing_product = needs_product & product_text.isna().to_numpy()
-    table.report(missing_product, "product", product_text, "a product for this activity", "fill in the product")
-    wrong_kind = needs_product & pd.notna(product_kind) & (product_kind != kind)
-    table.report(wrong_kind, "product", product_text, "a product of the activity's kind (" + "/".join(
-        str(k) for k in pd.unique(kind[wrong_kind])) + ")", "check the activity and product columns")
-    burning_product = (activity == "residue_burning").to_numpy() & table.text("product").notna().to_numpy()
-    table.report(burning_product, "product", product_text, "no product: the residue burnt is the plot's crop",
-                 "leave the product blank for residue_burning")
-    harvest_crop = product.map(products["crop"]).to_numpy(dtype=object)
-    wrong_crop = (product_kind == "harvest") & pd.notna(plot["crop"].to_numpy()) & (harvest_crop != plot["crop"].to_numpy())
-    table.report(wrong_crop, "product", product_text, "a harvest product of the plot's crop", "check the plot or the product")
-
-    quantity_text, unit_text = _split_number_and_unit(table.text("quantity"), table.text("unit"))
-    entered = table.text("quantity")
-    number, errors = parse_numbers(quantity_text, locale)
-    table.report_errors(errors, "quantity", entered)
-    table.report(quantity_text.isna().to_numpy(), "quantity", entered, "a quantity", "fill in the quantity")
-    table.report(number < 0, "quantity", entered, "a quantity of 0 or more", "record what was applied, used or harvested")
-    table.report(unit_text.isna().to_numpy() & quantity_text.notna().to_numpy(), "unit", unit_text,
+    quantity, unit = _split_number_and_unit(table)
+    number = table.numbers("quantity", locale, -np.inf, np.inf, "a quantity", required=True, cells=quantity)
+    table.report(number < 0, "quantity", "a quantity of 0 or more", "record what was applied, used or harvested")
+    table.report(unit.isna().to_numpy() & quantity.notna().to_numpy(), "unit",
                  "a unit (kg, tạ, tấn, bao, L, kWh, ha, sào nam)", "fill in the unit")
-    canonical = activity.map(activities["canonical_unit"])
-    dimension = activity.map(activities["dimension"])
-    variant = pd.Series(plot["sao_variant"].to_numpy(dtype=object))
-    to_canonical, errors = unit_factors(unit_text, canonical, dimension, variant, product.map(products["bag_kg"]), product)
-    table.report_errors(errors, "unit", unit_text)
+    activities = catalogues.table("activities")
+    measures = {a: (activities.loc[a, "canonical_unit"], activities.loc[a, "dimension"]) for a in activities.index}
+    products = catalogues.table("products")
+    variant = pd.Categorical.from_codes(plot_column("sao_variant_code", -1), categories=list(SAO_VARIANTS))
+    to_canonical, errors = unit_factors(unit, catalogues.categorical("activities", activity), measures, variant,
+                                        catalogues.categorical("products", product), products["bag_kg"].dropna().to_dict())
+    for position, error in errors.items():
+        table.problems.add(table.name, int(table.rows[position]), "unit", unit.iloc[position], error.expected, error.fix)
     amount = np.where(number < 0, np.nan, number) * to_canonical
 
     n_content = table.numbers("n_content", locale, 0, 100, "an N content in %", required=False)
     dry_matter = table.numbers("dry_matter", locale, 0, 100, "a dry matter content in %", required=False)
-    catalogue_n = product.map(products["n_percent"]).to_numpy(dtype="float64", na_value=np.nan)
-    is_fertiliser = (activity == "fertiliser").to_numpy() & (product_kind == "fertiliser")
-    n_percent = np.where(np.isnan(n_content), catalogue_n, n_content)
-    no_n = is_fertiliser & np.isnan(n_percent) & np.isnan(n_content)
-    table.report(no_n, "n_content", table.text("n_content"),
+    fertiliser = catalogues.codes_of("activities", "fertiliser")[0]
+    n_percent = np.where(np.isnan(n_content), catalogues.take("products", "n_percent", product).astype("float64"), n_content)
+    table.report((activity == fertiliser) & (product >= 0) & np.isnan(n_percent), "n_content",
                  "the N content (%) of this product: it varies, so the record gives it",
                  "write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)")
 
     use = table.resolve("use", "energy_uses", "use (pump or machinery)", required=False)
-    table.report((activity == "diesel").to_numpy() & use.isna().to_numpy() & table.text("use").isna().to_numpy(),
-                 "use", table.text("use"), "the diesel's use: pump or machinery", "fill in use (pump or machinery)")
-
+    diesel = catalogues.codes_of("activities", "diesel")[0]
+    table.report((activity == diesel) & table.blank("use"), "use", "the diesel's use: pump or machinery",
+                 "fill in use (pump or machinery)")
     record_id = table.text("record_id")
-    generated = pd.Series([f"{table.name}:{row}" for row in table.rows], dtype=object)
-    record_id = record_id.where(record_id.notna(), generated)
-    table.report(record_id.duplicated().to_numpy(), "record_id", record_id, "a record id used once",
+    table.report((record_id.duplicated() & record_id.notna()).to_numpy(), "record_id", "a record id used once",
                  "give each record its own id")
 
-    def where(activity_id: str, values) -> np.ndarray:
-        return np.where((activity == activity_id).to_numpy(), values, 0.0)
+    def only(activity_ids: tuple[str, ...]) -> np.ndarray:
+        return np.where(np.isin(activity, catalogues.codes_of("activities", *activity_ids)), amount, 0.0)
 
-    product_kg = np.where(np.isin(activity.to_numpy(dtype=object), ["fertiliser", "lime"]), amount, 0.0)
+    product_kg = only(("fertiliser", "lime"))
     n_kg = np.nan_to_num(product_kg * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100) * n_percent / 100)
-    lime = product.map(products["lime_material"]).to_numpy(dtype=object)
+    material = catalogues.take("products", "lime_material", product)
+    quantity_text = _joined(table.text("quantity"), table.text("unit"))
     frame = pd.DataFrame({
         "record_id": record_id,
-        "plot_id": plot_id,
-        "year": pd.array(np.where(np.isnan(year), 0, year).astype("int64")),
+        "plot_id": pd.Categorical.from_codes(plot, categories=pd.Index(plots["plot_id"])),
+        "year": np.where(np.isnan(year), 0, year).astype("int64"),
         "date": table.text("date"),
         "season": table.text("season"),
-        "activity": activity,
-        "product": product,
-        "use": use,
+        "activity": catalogues.categorical("activities", activity),
+        "product": catalogues.categorical("products", product),
+        "use": catalogues.categorical("energy_uses", use),
         "evidence": table.text("evidence"),
-        "quantity_text": (table.text("quantity").fillna("") + " " + table.text("unit").fillna("")).str.strip(),
+        "quantity_text": quantity_text,
         "source_file": table.name,
         "source_row": table.rows,
-        "commune_code": plot["commune_code"].to_numpy(dtype=object),
-        "crop": plot["crop"].to_numpy(dtype=object),
-        "climate": plot["climate"].to_numpy(dtype=object),
-        "irrigation": plot["irrigation"].to_numpy(dtype=object),
-        "plot_area_ha": plot["plot_area_ha"].to_numpy(dtype="float64"),
+        "commune_code": pd.Categorical(plot_column("commune_code")),
+        "crop": catalogues.categorical("crops", crop),
+        "climate": catalogues.categorical("climates", plot_column("climate", -1)),
+        "irrigation": catalogues.categorical("irrigation", plot_column("irrigation", -1)),
+        "plot_area_ha": plot_column("plot_area_ha", np.nan),
         "product_kg": product_kg,
     })
     for form, column in N_FORM_COLUMNS.items():
-        share = product.map(products[f"n_{form}"]).to_numpy(dtype="float64", na_value=0.0)
-        frame[column] = n_kg * np.nan_to_num(share)
-    frame["urea_kg"] = product_kg * product.map(products["urea_mass_fraction"]).to_numpy(dtype="float64", na_value=0.0)
-    frame["limestone_kg"] = np.where(lime == "limestone", product_kg, 0.0)
-    frame["dolomite_kg"] = np.where(lime == "dolomite", product_kg, 0.0)
-    frame["diesel_l"] = where("diesel", amount)
-    frame["electricity_kwh"] = where("electricity", amount)
-    frame["burnt_area_ha"] = where("residue_burning", amount)
-    frame["harvest_kg"] = where("harvest", amount)
+        frame[column] = n_kg * np.nan_to_num(catalogues.take("products", f"n_{form}", product).astype("float64"))
+    frame["urea_kg"] = product_kg * np.nan_to_num(catalogues.take("products", "urea_mass_fraction", product).astype("float64"))
+    frame["limestone_kg"] = np.where(material == "limestone", product_kg, 0.0)
+    frame["dolomite_kg"] = np.where(material == "dolomite", product_kg, 0.0)
+    frame["diesel_l"] = only(("diesel",))
+    frame["electricity_kwh"] = only(("electricity",))
+    frame["burnt_area_ha"] = only(("residue_burning",))
+    frame["harvest_kg"] = only(("harvest",))
     for column in AMOUNT_UNITS:
         frame[column] = frame[column].astype("float64")
     return frame
@@ -296,6 +338,8 @@ def normalize(plots: pd.DataFrame, records: pd.DataFrame, *, sao: str | None = N
     if not (plot_table.require_columns(PLOT_COLUMNS) & record_table.require_columns(RECORD_COLUMNS)):
         problems.raise_if_any()
     plot_frame = _plots(plot_table, default_variant, locale)
-    activity = _records(record_table, plot_frame[plot_frame["plot_id"].notna()].drop_duplicates("plot_id"), locale)
+    plot_frame = plot_frame[plot_frame["plot_id"].notna()].drop_duplicates("plot_id")
+    plot_frame = plot_frame.assign(sao_variant_code=plot_frame["sao_variant"].cat.codes.to_numpy(dtype="int64"))
+    activity = _records(record_table, plot_frame, locale)
     problems.raise_if_any()
     return activity

@@ -80,47 +80,40 @@ def parse_number(text: str, locale: str | None = None) -> float:
     return float(sign + digits)
 
 
+def _fast_path(text: pa.Array, locale: str | None) -> np.ndarray:
+    """Which texts are in a plain form ("12", "2.5", "2,5") that means the same number under
+    every reading allowed by `locale`: those are parsed in one vectorised pass."""
+    fast = pc.match_substring_regex(text, r"^[+-]?\d+$")
+    ambiguous = pc.match_substring_regex(text, r"^[+-]?0*[1-9]\d{0,2}[.,]\d{3}$")
+    for mark, allowed in ((r"\.", (None, "en")), (",", (None, "vi"))):
+        if locale in allowed:
+            decimal = pc.match_substring_regex(text, rf"^[+-]?\d+{mark}\d+$")
+            if locale is None:
+                decimal = pc.and_(decimal, pc.invert(ambiguous))
+            fast = pc.or_(fast, decimal)
+    return pc.fill_null(fast, False).to_numpy(zero_copy_only=False)
+
+
 def parse_numbers(values: pd.Series, locale: str | None = None) -> tuple[np.ndarray, dict[int, NumberError]]:
-    """Parse a whole column. Plain forms ("12", "2.5", "2,5" where unambiguous) are parsed in
-    one vectorised pass; the rest goes through `parse_number` once per distinct text.
-    Returns float64 values (NaN where blank or bad) and the errors by position."""
+    """Parse a whole column, each distinct text once: plain forms in one vectorised pass,
+    the rest through `parse_number`. Returns float64 values (NaN where blank or bad) and
+    the errors by position."""
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.to_numpy(dtype="float64", na_value=np.nan), {}
-    text = pc.utf8_trim_whitespace(pa.array(values.astype(object).to_numpy(), type=pa.string(), from_pandas=True))
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    fast = pc.match_substring_regex(text, r"^[+-]?\d+$")
-    ambiguous_tail = r"^[+-]?0*[1-9]\d{0,2}[.,]\d{3}$"
-    if locale in (None, "en"):
-        dotted = pc.match_substring_regex(text, r"^[+-]?\d+\.\d+$")
-        if locale is None:
-            dotted = pc.and_(dotted, pc.invert(pc.match_substring_regex(text, ambiguous_tail)))
-        fast = pc.or_(fast, dotted)
-    if locale in (None, "vi"):
-        commas = pc.match_substring_regex(text, r"^[+-]?\d+,\d+$")
-        if locale is None:
-            commas = pc.and_(commas, pc.invert(pc.match_substring_regex(text, ambiguous_tail)))
-        fast = pc.or_(fast, commas)
-    fast = pc.fill_null(fast, False)
-    result = np.full(len(values), np.nan)
-    fast_mask = fast.to_numpy(zero_copy_only=False)
-    if fast_mask.any():
-        chosen = pc.replace_substring(pc.filter(text, fast), ",", ".")
-        result[fast_mask] = pc.cast(chosen, pa.float64()).to_numpy()
-    errors: dict[int, NumberError] = {}
-    rest = np.flatnonzero(~fast_mask & pc.is_valid(text).to_numpy(zero_copy_only=False))
-    if len(rest):
-        rest_text = pd.Series(pc.take(text, pa.array(rest)).to_pylist())
-        codes, uniques = pd.factorize(rest_text)
-        parsed = []
-        for unique in uniques:
-            try:
-                parsed.append(parse_number(unique, locale))
-            except NumberError as error:
-                parsed.append(error)
-        for position, code in zip(rest, codes):
-            outcome = parsed[code]
-            if isinstance(outcome, NumberError):
-                errors[int(position)] = outcome
-            else:
-                result[position] = outcome
-    return result, errors
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pc.utf8_trim_whitespace(pa.array(np.asarray(uniques, dtype=object), type=pa.string()))
+    parsed = np.full(len(uniques) + 1, np.nan)  # the last slot is for blanks (code -1)
+    fast = _fast_path(text, locale)
+    if fast.any():
+        parsed[:-1][fast] = pc.cast(pc.replace_substring(pc.filter(text, fast), ",", "."), pa.float64()).to_numpy()
+    failures: dict[int, NumberError] = {}
+    for code in np.flatnonzero(~fast):
+        try:
+            parsed[code] = parse_number(uniques[code], locale)
+        except NumberError as error:
+            failures[int(code)] = error
+    errors = {}
+    if failures:
+        for position in np.flatnonzero(np.isin(codes, list(failures))):
+            errors[int(position)] = failures[int(codes[position])]
+    return parsed[codes], errors

@@ -98,23 +98,26 @@ def unit_factor(text: str, canonical: str, dimension: str, variant: str | None, 
 
 
 def unit_factors(
-    units: pd.Series, canonical: pd.Series, dimension: pd.Series, variant: pd.Series, bag_kg: pd.Series, product: pd.Series
+    units: pd.Series, measure: pd.Categorical, measures: dict[str, tuple[str, str]],
+    variant: pd.Categorical, product: pd.Categorical, bag_kg: dict[str, float],
 ) -> tuple[np.ndarray, dict[int, UnitError]]:
-    """`unit_factor` for a whole column, computed once per distinct combination."""
-    columns = [units, canonical, dimension, variant, bag_kg, product]
-    arrays = [np.asarray(c, dtype=object) for c in columns]
-    valid = pd.notna(arrays[0])
+    """`unit_factor` for a whole column, computed once per distinct combination of unit
+    text, measure (what is measured: its canonical unit and dimension in `measures`),
+    sào variant and product (whose bag mass is in `bag_kg`)."""
     factors = np.full(len(units), np.nan)
     errors: dict[int, UnitError] = {}
-    positions = np.flatnonzero(valid)
+    positions = np.flatnonzero(units.notna().to_numpy())
     if not len(positions):
         return factors, errors
-    inverse, first = factorize_rows([a[positions] for a in arrays])
+    columns = [units.iloc[positions], measure.take(positions), variant.take(positions), product.take(positions)]
+    inverse, first = factorize_rows(columns)
     outcomes = []
     for row in positions[first]:
-        u, c, d, v, b, p = (a[row] for a in arrays)
+        text, what, var, prod = units.iloc[row], measure[row], variant[row], product[row]
+        canonical, dimension = measures[what]
+        bag = bag_kg.get(prod, np.nan) if isinstance(prod, str) else np.nan
         try:
-            outcomes.append(unit_factor(u, c, d, None if pd.isna(v) else v, float(b) if pd.notna(b) else np.nan, p))
+            outcomes.append(unit_factor(text, canonical, dimension, var if isinstance(var, str) else None, bag, prod))
         except UnitError as error:
             outcomes.append(error)
     values = np.array([np.nan if isinstance(o, UnitError) else o for o in outcomes])

@@ -45,15 +45,15 @@ class AliasIndex:
     def find(self, text: str) -> Lookup:
         return Lookup(text, tuple(self._keys.get(text_key(text), ())))
 
-    def resolve(self, values: pd.Series) -> tuple[pd.Series, dict[str, Lookup]]:
-        """Resolve a whole column, each distinct text once. Returns the ids (NA where the
-        text is blank, unknown or ambiguous) and the failed lookups by text."""
+    def resolve(self, values: pd.Series) -> tuple[np.ndarray, dict[str, Lookup]]:
+        """Resolve a whole column, each distinct text once. Returns int codes into `ids`
+        (-1 where the text is blank, unknown or ambiguous) and the failed look-ups by text."""
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         resolved, failed = [], {}
         for text in uniques:
             found = self.find(text)
-            resolved.append(found.ids[0] if len(found.ids) == 1 else None)
+            resolved.append(self.ids.index(found.ids[0]) if len(found.ids) == 1 else -1)
             if len(found.ids) != 1:
                 failed[text] = found
-        table = np.array([*resolved, None], dtype=object)  # code -1 (blank) takes the last
-        return pd.Series(table[codes], index=values.index, dtype="object"), failed
+        table = np.array([*resolved, -1], dtype="int64")  # code -1 (blank) takes the last
+        return table[codes], failed

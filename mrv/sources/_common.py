@@ -40,7 +40,7 @@ class Inputs:
     def __init__(self, activity: pd.DataFrame, factors: FactorProfile):
         self.factors = factors
         self.activity = activity
-        codes, first = factorize_rows([activity["plot_id"].to_numpy(dtype=object), activity["year"].to_numpy()])
+        codes, first = factorize_rows([activity["plot_id"].cat.codes.to_numpy(), activity["year"].to_numpy()])
         self.codes = codes
         columns = ["plot_id", "year", "crop", "commune_code", "climate", "irrigation", "plot_area_ha"]
         plot_years = activity[columns].iloc[first].reset_index(drop=True)
