@@ -41,13 +41,17 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         parts = [np.broadcast_to(np.asarray(get(b), dtype=dtype), len(b.plot_year)) for b in blocks]
         return np.concatenate(parts) if parts else np.array([], dtype=dtype)
 
+    def union(parts: list[pd.Categorical]) -> pd.Categorical:
+        parts = [pd.Categorical.from_codes(p.codes, categories=p.categories.astype(object)) for p in parts]
+        return pd.api.types.union_categoricals(parts) if parts else pd.Categorical([])
+
     def categorical(get) -> pd.Categorical:
         parts = []
         for block in blocks:
             value = get(block)
             parts.append(pd.Categorical.from_codes(np.zeros(len(block.plot_year), dtype="int8"), categories=[value])
                          if isinstance(value, str) else pd.Categorical(value))
-        return pd.api.types.union_categoricals(parts) if parts else pd.Categorical([])
+        return union(parts)
 
     plot_year = stack(lambda b: b.plot_year, "int64")
     plots = inputs.plot_years
@@ -69,9 +73,9 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         "factor_value": stack(lambda b: b.factor_value, "float64"),
         "factor_unit": categorical(lambda b: b.factor_unit),
         "tier": stack(lambda b: b.factor.tier, "int64"),
-        "factor_origin": pd.api.types.union_categoricals([b.factor.origin for b in blocks]) if blocks else pd.Categorical([]),
+        "factor_origin": union([b.factor.origin for b in blocks]),
         "boundary": categorical(lambda b: sources.loc[b.source, "boundary"]),
-        "factor_ids": pd.api.types.union_categoricals([b.factor_ids for b in blocks]) if blocks else pd.Categorical([]),
+        "factor_ids": union([b.factor_ids for b in blocks]).remove_unused_categories(),
     })
     return frame[list(RESULT_COLUMNS)]
 

@@ -54,8 +54,9 @@ def join_ids(parts: list[tuple[FactorValues, np.ndarray | None]]) -> pd.Categori
             value, code = divmod(int(value), size + 1)
             if code:
                 names.append(f.ids.categories[code - 1])
-        labels.append("|".join(reversed(names)))
-    return pd.Categorical.from_codes(combined, categories=labels)
+        labels.append("|".join(dict.fromkeys(reversed(names))))
+    label_codes, label_uniques = pd.factorize(pd.Series(labels, dtype=object))
+    return pd.Categorical.from_codes(label_codes[combined], categories=label_uniques)
 
 
 class FactorProfile:
@@ -94,11 +95,14 @@ class FactorProfile:
         self._ids = pd.Index(rows["id"])
         self._origins = pd.Index(sorted(rows["origin"].unique()))
         self._origin_codes = self._origins.get_indexer(rows["origin"])
+        self._by_parameter = {parameter: group for parameter, group in rows.groupby("parameter")}
+        self._qualifiers = {parameter: [q for q in QUALIFIERS if group[q].notna().any()]
+                            for parameter, group in self._by_parameter.items()}
 
     def _resolve(self, parameter: str, case: dict) -> int | None:
         """Row position of the factor for one case: the first set of the chain with an
         applicable row; within it the most specific row (then the latest year)."""
-        rows = self.rows[self.rows["parameter"] == parameter]
+        rows = self._by_parameter.get(parameter, self.rows.iloc[:0])
         for _, candidates in rows.groupby("rank", sort=True):
             applies = np.ones(len(candidates), dtype=bool)
             for qualifier in QUALIFIERS:
@@ -132,8 +136,7 @@ class FactorProfile:
         and each distinct combination is resolved once."""
         if parameter not in self.parameters.index:
             raise KeyError(f"unknown parameter {parameter!r}")
-        rows = self.rows[self.rows["parameter"] == parameter]
-        used = [q for q in QUALIFIERS if q in keys and rows[q].notna().any()]
+        used = [q for q in self._qualifiers.get(parameter, []) if q in keys]
         arrays, uniques_by_key, sizes = [], [], []
         for qualifier in used:
             value = keys[qualifier]

@@ -1,0 +1,127 @@
+"""Properties that must always hold, checked with hypothesis on random plots and records."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mrv
+from tests.helpers import plots_frame, records_frame
+
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+CROPS = ["coffee", "sugarcane", "durian", "pepper", "maize", "cassava"]
+RECORD_KINDS = [
+    ("fertiliser", "urea", "kg", ""), ("fertiliser", "npk-16-16-8", "bao", ""), ("fertiliser", "sa", "tạ", ""),
+    ("fertiliser", "compost", "tấn", "1.5"), ("fertiliser", "manure", "kg", "2"),
+    ("lime", "limestone", "kg", ""), ("lime", "dolomite", "tạ", ""), ("lime", "quicklime", "kg", ""),
+    ("diesel", "", "L", ""), ("electricity", "", "kWh", ""),
+]
+
+amounts = st.integers(min_value=0, max_value=5000)
+
+
+@st.composite
+def farms(draw, min_plots=1, max_plots=4):
+    """Random plots (crop, climate, irrigation) with random records of every kind."""
+    n = draw(st.integers(min_plots, max_plots))
+    plots = [{"crop": draw(st.sampled_from(CROPS)), "climate": draw(st.sampled_from(["wet", "dry"])),
+              "irrigation": draw(st.sampled_from(["none", "drip", "basin", "sprinkler"]))} for _ in range(n)]
+    records = []
+    for i, plot in enumerate(plots):
+        for activity, product, unit, n_content in draw(st.lists(st.sampled_from(RECORD_KINDS), min_size=1, max_size=5)):
+            record = {"plot_id": f"P{i + 1}", "activity": activity, "product": product,
+                      "quantity": draw(amounts), "unit": unit, "n_content": n_content}
+            if activity == "diesel":
+                record["use"] = draw(st.sampled_from(["pump", "machinery"]))
+            records.append(record)
+        if plot["crop"] == "sugarcane" and draw(st.booleans()):
+            records.append({"plot_id": f"P{i + 1}", "activity": "residue_burning", "quantity": draw(st.integers(0, 3)), "unit": "ha"})
+    return plots, records
+
+
+def keyed(results: pd.DataFrame) -> pd.Series:
+    key = ["plot_id", "year", "source", "gas", "input_type"]
+    return results.astype({k: str for k in key}).set_index(key)["mass_kg"].sort_index()
+
+
+@SETTINGS
+@given(farms(), st.integers(min_value=1, max_value=7))
+def test_linear_in_every_input(farm, k):
+    plots, records = farm
+    base = mrv.calculate(plots_frame(*plots), records_frame(*records))
+    scaled_records = [{**r, "quantity": int(r["quantity"]) * k} for r in records]
+    scaled = mrv.calculate(plots_frame(*plots), records_frame(*scaled_records))
+    pd.testing.assert_series_equal(keyed(scaled), keyed(base) * k, rtol=1e-12, check_names=False)
+
+
+@SETTINGS
+@given(farms(min_plots=2, max_plots=5), st.data())
+def test_additive_across_plots(farm, data):
+    plots, records = farm
+    split = data.draw(st.integers(1, len(plots) - 1))
+    together = mrv.calculate(plots_frame(*plots), records_frame(*records))
+    ids = [f"P{i + 1}" for i in range(len(plots))]
+    parts = []
+    for chosen in (ids[:split], ids[split:]):
+        part_plots = plots_frame(*plots)
+        part_plots = part_plots[part_plots["plot_id"].isin(chosen)]
+        part_records = records_frame(*[r for r in records if r["plot_id"] in chosen])
+        if len(part_records):
+            parts.append(mrv.calculate(part_plots, part_records))
+    pd.testing.assert_series_equal(keyed(together), keyed(pd.concat(parts)).sort_index(), rtol=1e-12, check_names=False)
+    assert together["co2e_kg"].sum() == pytest.approx(sum(p["co2e_kg"].sum() for p in parts), rel=1e-12)
+
+
+@SETTINGS
+@given(st.integers(min_value=1, max_value=400), st.sampled_from(CROPS))
+def test_invariant_under_equivalent_units(bags, crop):
+    # 5 sào nam of 1 000 m² = 0.5 ha; bags of urea × 50 kg = kg; tạ × 100 = kg
+    plots_a = plots_frame({"crop": crop, "area": "5", "area_unit": "sào nam"})
+    plots_b = plots_frame({"crop": crop, "area": "0,5", "area_unit": "ha"})
+    records_a = records_frame(
+        {"plot_id": "P1", "activity": "fertiliser", "product": "phân urê", "quantity": bags, "unit": "bao"},
+        {"plot_id": "P1", "activity": "lime", "product": "đá vôi", "quantity": bags, "unit": "tạ"},
+    )
+    records_b = records_frame(
+        {"plot_id": "P1", "activity": "fertiliser", "product": "urea", "quantity": bags * 50, "unit": "kg"},
+        {"plot_id": "P1", "activity": "lime", "product": "limestone", "quantity": bags * 100, "unit": "kg"},
+    )
+    a = mrv.calculate(plots_a, records_a)
+    b = mrv.calculate(plots_b, records_b)
+    pd.testing.assert_series_equal(keyed(a), keyed(b), rtol=1e-12)
+    activity_a, activity_b = mrv.normalize(plots_a, records_a), mrv.normalize(plots_b, records_b)
+    assert activity_a["plot_area_ha"].iloc[0] == pytest.approx(0.5) == activity_b["plot_area_ha"].iloc[0]
+
+
+@SETTINGS
+@given(farms(), st.sampled_from(["AR4", "AR5", "AR6"]), st.sampled_from(["ipcc2019", "ipcc2006", "vn2022"]))
+def test_co2e_is_mass_times_gwp_and_nothing_is_negative(farm, gwp, profile):
+    plots, records = farm
+    results = mrv.calculate(plots_frame(*plots), records_frame(*records), factors=profile, gwp=gwp)
+    values = {"AR4": {"CO2": 1, "CH4": 25, "N2O": 298}, "AR5": {"CO2": 1, "CH4": 28, "N2O": 265},
+              "AR6": {"CO2": 1, "CH4": 27.9, "N2O": 273}}[gwp]
+    expected = results["mass_kg"] * results["gas"].astype(str).map(values).astype(float)
+    np.testing.assert_allclose(results["co2e_kg"], expected, rtol=1e-15)
+    assert (results["mass_kg"] >= 0).all() and (results["activity_amount"] > 0).all()
+    assert (results["factor_value"] >= 0).all()
+    # CO2e is derived: switching the GWP afterwards gives the same as calculating with it.
+    other = mrv.with_gwp(results, "AR5")
+    direct = mrv.calculate(plots_frame(*plots), records_frame(*records), factors=profile, gwp="AR5")
+    np.testing.assert_allclose(other["co2e_kg"], direct["co2e_kg"], rtol=1e-15)
+
+
+@SETTINGS
+@given(farms())
+def test_every_row_is_traced_to_factors_of_its_profile(farm):
+    plots, records = farm
+    results = mrv.calculate(plots_frame(*plots), records_frame(*records), factors="vn2022")
+    profile = mrv.factor_profile("vn2022")
+    known = set(profile.rows["id"])
+    for ids in results["factor_ids"].astype(str).unique():
+        assert ids and set(ids.split("|")) <= known
+    assert results["boundary"].isin(["afolu", "energy", "scope2"]).all()
+    assert results["ipcc_category"].notna().all() and results["tier"].isin([1, 2, 3]).all()
