@@ -28,7 +28,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     """Read a CSV file exactly as typed (every cell as text, each column categorical so that
     each distinct text is parsed once; UTF-8 with or without the BOM Excel writes),
     remembering the file's name for error messages."""
-    frame = pd.read_csv(path, dtype="category", keep_default_na=False, encoding="utf-8-sig")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").astype("category")
     frame.attrs["source"] = str(path)
     return frame
 

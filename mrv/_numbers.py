@@ -64,7 +64,7 @@ def parse_number(text: str, locale: str | None = None) -> float:
         raise ValueError(f"locale must be one of {LOCALES} or None, not {locale!r}")
     body = str(text).strip().replace("\u00a0", " ")
     sign = ""
-    if body[:1] in "+-":
+    if body and body[0] in "+-":
         sign, body = body[0], body[1:].strip()
     decimal, group = _separators(body, locale)
     g = "[" + re.escape(group) + "]"

@@ -103,10 +103,11 @@ def unit_factors(
 ) -> tuple[np.ndarray, dict[int, UnitError]]:
     """`unit_factor` for a whole column, computed once per distinct combination of unit
     text, measure (what is measured: its canonical unit and dimension in `measures`),
-    sào variant and product (whose bag mass is in `bag_kg`)."""
+    sào variant and product (whose bag mass is in `bag_kg`). Rows whose measure is unknown
+    (an activity already reported as bad) are skipped."""
     factors = np.full(len(units), np.nan)
     errors: dict[int, UnitError] = {}
-    positions = np.flatnonzero(units.notna().to_numpy())
+    positions = np.flatnonzero(units.notna().to_numpy() & (np.asarray(measure.codes) >= 0))
     if not len(positions):
         return factors, errors
     columns = [units.iloc[positions], measure.take(positions), variant.take(positions), product.take(positions)]

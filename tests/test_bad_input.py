@@ -1,0 +1,103 @@
+"""Each kind of bad input stops the run with a message naming file, row, column, value and
+fix; nothing is computed, and the command writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+import mrv
+from tests.helpers import plots_frame, records_frame
+
+
+def problems_of(plots, records, **options) -> list[mrv.Problem]:
+    with pytest.raises(mrv.InputError) as caught:
+        mrv.calculate(plots, records, **options)
+    return caught.value.problems
+
+
+def only_problem(plots, records, **options) -> mrv.Problem:
+    problems = problems_of(plots, records, **options)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+def fertiliser(**overrides) -> dict:
+    return {"plot_id": "P1", "activity": "fertiliser", "product": "urea", "quantity": "100", "unit": "kg", **overrides}
+
+
+@pytest.mark.parametrize(
+    ("record", "column", "value", "words"),
+    [
+        (fertiliser(quantity="-5"), "quantity", "-5", "0 or more"),
+        (fertiliser(quantity="ba bao"), "quantity", "ba bao", "number"),
+        (fertiliser(quantity="1.200"), "quantity", "1.200", "locale"),
+        (fertiliser(product="unobtainium"), "product", "unobtainium", "products.csv"),
+        (fertiliser(unit="furlong"), "unit", "furlong", "kg, tạ, tấn"),
+        (fertiliser(unit="ha"), "unit", "ha", "mass"),
+        ({"plot_id": "P1", "activity": "lime", "product": "vôi", "quantity": "5", "unit": "kg"}, "product", "vôi",
+         "vôi sống"),
+        ({"plot_id": "P1", "activity": "lime", "product": "dolomite", "quantity": "5", "unit": "bao"}, "unit", "bao",
+         "bag mass"),
+        (fertiliser(plot_id="P9"), "plot_id", "P9", "plots file"),
+        (fertiliser(product="compost"), "n_content", "", "N content"),
+        (fertiliser(n_content="120"), "n_content", "120", "between 0 and 100"),
+        ({"plot_id": "P1", "activity": "diesel", "quantity": "5", "unit": "L"}, "use", "", "pump or machinery"),
+        (fertiliser(activity="cày"), "activity", "cày", "activity"),
+        (fertiliser(year="", date="2025-13-40"), "date", "2025-13-40", "YYYY-MM-DD"),
+        (fertiliser(year="2024", date="2025-03-01"), "year", "2024", "date"),
+        (fertiliser(year=""), "year", "", "year"),
+        (fertiliser(product="kcl", activity="lime"), "product", "kcl", "lime"),
+        ({"plot_id": "P1", "activity": "harvest", "product": "mía cây", "quantity": "5", "unit": "tấn"}, "product",
+         "mía cây", "plot's crop"),
+    ],
+)
+def test_bad_record_is_named_with_row_column_value_and_fix(record, column, value, words):
+    problem = only_problem(plots_frame({}), records_frame(fertiliser(), record))
+    assert (problem.file, problem.row, problem.column, problem.value) == ("records.csv", 3, column, value)
+    assert words in problem.expected + problem.fix
+    assert problem.fix
+
+
+def test_bare_sao_without_a_default_lists_the_variants():
+    problem = only_problem(plots_frame({"area": "5", "area_unit": "sào"}), records_frame(fertiliser()))
+    assert (problem.file, problem.row, problem.column, problem.value) == ("plots.csv", 2, "area_unit", "sào")
+    assert "sào bắc (360 m²)" in problem.expected and "sào nam (1 000 m²)" in problem.expected
+    assert "--sao" in problem.fix and "sao_variant" in problem.fix
+
+
+@pytest.mark.parametrize(("default", "hectares"), [("nam", 0.5), ("trung", 0.25), ("bac", 0.18)])
+def test_bare_sao_with_a_declared_default(default, hectares):
+    plots = plots_frame({"area": "5", "area_unit": "sào"})
+    by_option = mrv.normalize(plots, records_frame(fertiliser()), sao=default)
+    assert by_option["plot_area_ha"].iloc[0] == pytest.approx(hectares)
+    by_plot = mrv.normalize(plots_frame({"area": "5", "area_unit": "sào", "sao_variant": default}), records_frame(fertiliser()))
+    assert by_plot["plot_area_ha"].iloc[0] == pytest.approx(hectares)
+
+
+def test_bad_plots_are_listed_with_bad_records_all_at_once():
+    plots = plots_frame({"crop": "cà phê"}, {"crop": "cây gì đó", "area": "0", "climate": "mưa nhiều"})
+    records = records_frame(fertiliser(quantity="x"), fertiliser(plot_id="P2", unit="bao tải"))
+    problems = problems_of(plots, records)
+    where = {(p.file, p.row, p.column) for p in problems}
+    assert {("plots.csv", 3, "crop"), ("plots.csv", 3, "area"), ("plots.csv", 3, "climate"),
+            ("records.csv", 2, "quantity"), ("records.csv", 3, "unit")} <= where
+
+
+def test_missing_columns_are_named():
+    records = records_frame(fertiliser()).drop(columns=["unit"])
+    problem = only_problem(plots_frame({}), records)
+    assert (problem.row, problem.column) == (1, "unit")
+
+
+def test_duplicate_plot_ids_are_refused():
+    plots = plots_frame({}, {})
+    plots.loc[1, "plot_id"] = "P1"
+    problem = only_problem(plots, records_frame(fertiliser()))
+    assert (problem.file, problem.row, problem.column, problem.value) == ("plots.csv", 3, "plot_id", "P1")
+
+
+def test_ambiguous_number_parses_once_the_locale_is_declared():
+    records = records_frame(fertiliser(quantity="1.200"))
+    vi = mrv.normalize(plots_frame({}), records, locale="vi")
+    en = mrv.normalize(plots_frame({}), records, locale="en")
+    assert vi["product_kg"].iloc[0] == 1200 and en["product_kg"].iloc[0] == pytest.approx(1.2)

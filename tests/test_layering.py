@@ -1,0 +1,58 @@
+"""The layers of DESIGN.md §3: who may import whom, and never by folder name."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: folder → (its package, the packages of ours it may import)
+LAYERS = {
+    "factors": ("mrv.factors", set()),
+    "mrv": ("mrv", {"mrv.factors"}),
+    "models": ("mrv.models", {"mrv", "mrv.factors"}),
+    "cli": ("mrv.cli", {"mrv", "mrv.factors", "mrv.models"}),
+}
+FOLDER_NAMES = {"factors", "models", "cli"}
+
+
+def _package_of(module: str) -> str:
+    """The layer package a module name belongs to (mrv.sources.x → mrv)."""
+    for package in ("mrv.factors", "mrv.models", "mrv.cli"):
+        if module == package or module.startswith(package + "."):
+            return package
+    return "mrv" if module == "mrv" or module.startswith("mrv.") else ""
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.lineno, node.module
+
+
+@pytest.mark.parametrize("folder", sorted(LAYERS))
+def test_layer_imports(folder):
+    own, allowed = LAYERS[folder]
+    faults = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        for line, module in _imports(path):
+            top = module.split(".")[0]
+            if top in FOLDER_NAMES:
+                faults.append(f"{path.relative_to(ROOT)}:{line} imports folder name {module!r}; use mrv.{module}")
+            package = _package_of(module)
+            if package and package != own and package not in allowed:
+                faults.append(f"{path.relative_to(ROOT)}:{line} imports {module} ({package} is not allowed in {own})")
+    assert not faults, "\n".join(faults)
+
+
+def test_tests_use_package_names_too():
+    faults = [f"{path.name}:{line} {module}" for path in (ROOT / "tests").rglob("*.py")
+              for line, module in _imports(path) if module.split(".")[0] in FOLDER_NAMES]
+    assert not faults
