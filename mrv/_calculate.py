@@ -9,7 +9,6 @@ from mrv import _catalogues as catalogues
 from mrv._errors import InputError, Problem
 from mrv._factors import FactorLookupError, factor_profile
 from mrv._normalize import normalize
-from mrv._schema import RESULT_COLUMNS
 from mrv.sources import SOURCES
 from mrv.sources._common import Block, Inputs
 
@@ -77,7 +76,7 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         "boundary": categorical(lambda b: sources.loc[b.source, "boundary"]),
         "factor_ids": union([b.factor_ids for b in blocks]).remove_unused_categories(),
     })
-    return frame[list(RESULT_COLUMNS)]
+    return frame
 
 
 def calculate_activity(activity: pd.DataFrame, factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:

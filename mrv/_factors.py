@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pint
 
-from mrv._frames import combine_codes
+from mrv._frames import combine_codes, factorize_codes
 from mrv.factors import FactorFileError, factor_set_version, load_catalogue, load_profiles, load_set
 from mrv.factors._loader import QUALIFIERS
 from mrv.units import Q_, quantity
@@ -46,7 +46,7 @@ def join_ids(parts: list[tuple[FactorValues, np.ndarray | None]]) -> pd.Categori
     combination, not per row."""
     codes = [np.where(mask, f.ids.codes, -1) if mask is not None else f.ids.codes for f, mask in parts]
     sizes = [len(f.ids.categories) for f, _ in parts]
-    combined, uniques = pd.factorize(combine_codes(codes, sizes))
+    combined, uniques = factorize_codes(*combine_codes(codes, sizes))
     labels = []
     for value in uniques:
         names = []
@@ -142,14 +142,16 @@ class FactorProfile:
             value = keys[qualifier]
             if np.ndim(value) == 0 and not isinstance(value, (pd.Categorical, pd.Series)):
                 codes, uniques = np.zeros(size, dtype="int64"), [value]
+            elif isinstance(value, pd.Categorical):
+                codes, uniques = np.asarray(value.codes, dtype="int64"), list(value.categories)
             else:
-                codes, uniques = pd.factorize(np.asarray(value) if not isinstance(value, pd.Categorical) else value)
+                codes, uniques = pd.factorize(np.asarray(value))
                 uniques = list(uniques)
             arrays.append(codes)
             uniques_by_key.append(uniques)
             sizes.append(len(uniques))
         if arrays:
-            inverse, combos = pd.factorize(combine_codes(arrays, sizes))
+            inverse, combos = factorize_codes(*combine_codes(arrays, sizes))
         else:
             inverse, combos = np.zeros(size, dtype="int64"), np.array([0])
         positions = np.empty(len(combos), dtype="int64")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from mrv import _catalogues as catalogues
 from mrv._errors import ProblemList
@@ -49,18 +51,21 @@ class _Table:
         `read_table`) costs nothing more, any other column one factorisation."""
         if column not in self._text:
             if column not in self.frame.columns:
-                codes, uniques = np.full(len(self.frame), -1, dtype="int64"), []
+                codes, categories = np.full(len(self.frame), -1, dtype="int64"), pd.Index([], dtype=str)
             else:
                 raw = self.frame[column]
                 if isinstance(raw.dtype, pd.CategoricalDtype):
-                    codes, uniques = raw.cat.codes.to_numpy(dtype="int64"), list(raw.cat.categories)
+                    codes, categories = raw.cat.codes.to_numpy(dtype="int64"), raw.cat.categories
                 else:
-                    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-                stripped = pd.Series([str(u).strip() for u in uniques], dtype=object).replace("", None)
-                merged, categories = pd.factorize(stripped, use_na_sentinel=True)
-                codes = np.append(merged, -1)[codes]
-                uniques = list(categories)
-            self._text[column] = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object)))
+                    codes, categories = pd.factorize(raw, use_na_sentinel=True)
+                categories = pd.Index(categories).astype(str)
+                stripped = categories.str.strip()
+                empty = np.asarray(stripped == "", dtype=bool)
+                if empty.any() or not stripped.equals(categories):
+                    merged, stripped = pd.factorize(stripped.where(~empty, None), use_na_sentinel=True)
+                    codes = np.append(merged, -1)[codes]
+                categories = pd.Index(stripped)
+            self._text[column] = pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
         return self._text[column]
 
     def blank(self, column: str) -> np.ndarray:
@@ -151,7 +156,7 @@ def _plots(table: _Table, sao: str | None, locale: str | None) -> pd.DataFrame:
     to_ha, errors = unit_factors(units, measure, {"area": ("ha", "area")}, variant, no_product, {})
     table.report_errors(errors, "area_unit")
     return pd.DataFrame({
-        "plot_id": plot_id.astype(object),
+        "plot_id": plot_id,
         "commune_code": table.text("commune_code"),
         "crop": table.resolve("crop", "crops", "crop", required=True),
         "climate": table.resolve("climate", "climates", "climate (wet or dry)", required=True, default="wet"),
@@ -199,8 +204,11 @@ def _split_number_and_unit(table: _Table) -> tuple[pd.Series, pd.Series]:
 
 def _joined(first: pd.Series, second: pd.Series) -> pd.Categorical:
     """'2,5' and 'tạ' → '2,5 tạ', built once per distinct pair."""
-    inverse, rows = factorize_rows([first.array, second.array])
-    labels = [" ".join(str(v) for v in (first.iloc[r], second.iloc[r]) if pd.notna(v)) for r in rows]
+    a, b = first.array, second.array
+    inverse, rows = factorize_rows([a.codes, b.codes])
+    a_text = np.append(np.asarray(a.categories, dtype=object), None)[a.codes[rows]]
+    b_text = np.append(np.asarray(b.categories, dtype=object), None)[b.codes[rows]]
+    labels = [" ".join(v for v in pair if v is not None) for pair in zip(a_text, b_text)]
     label_codes, label_uniques = pd.factorize(pd.Series(labels, dtype=object))
     return pd.Categorical.from_codes(label_codes[inverse], categories=label_uniques)
 
@@ -228,15 +236,26 @@ def _products(table: _Table, activity: np.ndarray) -> np.ndarray:
 
 
 def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataFrame:
-    codes, uniques = pd.factorize(table.text("plot_id"))
-    plot = np.append(pd.Index(plots["plot_id"]).get_indexer(uniques), -1)[codes]
+    record_plots = table.text("plot_id").array
+    plot_ids = plots["plot_id"].array
+    known = pc.index_in(pa.array(record_plots.categories), value_set=pa.array(plot_ids.categories))
+    category_plot = pd.Series(known.to_numpy(zero_copy_only=False)).fillna(-1).to_numpy(dtype="int64")
+    # record's plot_id category → plots' plot_id category → plot row
+    row_of_category = np.full(len(plot_ids.categories) + 1, -1, dtype="int64")
+    row_of_category[plot_ids.codes] = np.arange(len(plot_ids))
+    plot = np.where(record_plots.codes >= 0, row_of_category[np.append(category_plot, -1)[record_plots.codes]], -1)
     table.report(~table.blank("plot_id") & (plot < 0), "plot_id", "a plot_id of the plots file",
                  "add the plot to the plots file or correct the id")
     table.report(table.blank("plot_id"), "plot_id", "a plot id", "fill in the plot of the record")
 
-    def plot_column(column: str, fill=None) -> np.ndarray:
-        values = plots[column].to_numpy()
-        return np.append(values, np.array([fill], dtype=values.dtype if fill is not None else object))[plot]
+    def plot_column(column: str, fill=None):
+        """A column of the record's plot: numbers and codes as arrays, text as Categorical."""
+        values = plots[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes = np.append(values.cat.codes.to_numpy(dtype="int64"), -1)[plot]
+            return pd.Categorical.from_codes(codes, categories=values.cat.categories, validate=False)
+        values = values.to_numpy()
+        return np.append(values, np.array([fill], dtype=values.dtype))[plot]
 
     activity = table.resolve("activity", "activities", "activity", required=True)
     year = _years(table, locale)
@@ -288,7 +307,7 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
     quantity_text = _joined(table.text("quantity"), table.text("unit"))
     frame = pd.DataFrame({
         "record_id": record_id,
-        "plot_id": pd.Categorical.from_codes(plot, categories=pd.Index(plots["plot_id"])),
+        "plot_id": plot_column("plot_id"),
         "year": np.where(np.isnan(year), 0, year).astype("int64"),
         "date": table.text("date"),
         "season": table.text("season"),
@@ -299,7 +318,7 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
         "quantity_text": quantity_text,
         "source_file": table.name,
         "source_row": table.rows,
-        "commune_code": pd.Categorical(plot_column("commune_code")),
+        "commune_code": plot_column("commune_code"),
         "crop": catalogues.categorical("crops", crop),
         "climate": catalogues.categorical("climates", plot_column("climate", -1)),
         "irrigation": catalogues.categorical("irrigation", plot_column("irrigation", -1)),

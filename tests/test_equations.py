@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import mrv
+from mrv._schema import RESULT_COLUMNS
 from tests.helpers import plots_frame, records_frame, total
 
 REL = 1e-9
@@ -30,6 +31,7 @@ def test_done_when_example_coffee_ipcc2019():
     assert total(results, "n2o_indirect_volatilisation") == pytest.approx((230 * 0.15 + 30 * 0.21) * 0.014 * 44 / 28, rel=REL)
     # Eq. 11.10 (wet climate, so leaching occurs): (230 + 30) × 0.24 × 0.011 × 44/28 = 1.07863 kg
     assert total(results, "n2o_indirect_leaching") == pytest.approx(260 * 0.24 * 0.011 * 44 / 28, rel=REL)
+    assert tuple(results.columns) == RESULT_COLUMNS
     # CO2e = mass × GWP (AR5: N2O 265)
     direct = results[results["source"] == "n2o_direct"]
     assert (direct["co2e_kg"] == direct["mass_kg"] * 265).all()

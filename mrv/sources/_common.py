@@ -31,7 +31,7 @@ class Block:
     factor_unit: str
     factor: FactorValues
     factor_ids: pd.Categorical
-    ipcc_category: str | np.ndarray | None = None
+    ipcc_category: str | None = None
 
 
 class Inputs:

@@ -8,8 +8,6 @@ CO2 depends only on the fuel; CH4 and N2O on the technology (use).
 
 from __future__ import annotations
 
-import numpy as np
-
 from mrv import _catalogues as catalogues
 from mrv._factors import join_ids
 from mrv.sources._common import Block, Inputs
@@ -40,6 +38,6 @@ def emissions(inputs: Inputs) -> list[Block]:
                 factor_value=magnitude(density.quantity() * ncv.quantity() * ef.quantity(), "kg/L"),
                 factor_unit=f"kg {gas}/L",
                 factor=ef, factor_ids=join_ids([(density, None), (ncv, None), (ef, None)]),
-                ipcc_category=np.full(len(plot_year), uses.loc[use, "ipcc_category"], dtype=object),
+                ipcc_category=uses.loc[use, "ipcc_category"],
             ))
     return blocks
