@@ -32,6 +32,26 @@ def _missing_factor(error: FactorLookupError, inputs: Inputs) -> InputError:
     return InputError(problems)
 
 
+def _concat_categoricals(parts: list) -> pd.Categorical:
+    """Concatenate Categoricals and (value, length) constants into one Categorical of the
+    categories in use, by remapping codes (no per-row strings)."""
+    labels: dict[str, int] = {}
+    codes = []
+    for part in parts:
+        if isinstance(part, tuple):
+            value, length = part
+            codes.append(np.full(length, labels.setdefault(str(value), len(labels)), dtype="int32"))
+        else:
+            mapping = np.array([labels.setdefault(str(c), len(labels)) for c in part.categories] + [-1], dtype="int32")
+            codes.append(mapping[part.codes])
+    codes = np.concatenate(codes) if codes else np.array([], dtype="int32")
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(labels)))
+    renumber = np.full(len(labels) + 1, -1, dtype="int32")
+    renumber[used] = np.arange(len(used))
+    categories = pd.Index(np.array(list(labels), dtype=object)[used], dtype=object)
+    return pd.Categorical.from_codes(renumber[codes], categories=categories, validate=False)
+
+
 def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.DataFrame:
     sources = catalogues.table("sources")
     blocks = [b for b in blocks if len(b.plot_year)]
@@ -40,21 +60,12 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         parts = [np.broadcast_to(np.asarray(get(b), dtype=dtype), len(b.plot_year)) for b in blocks]
         return np.concatenate(parts) if parts else np.array([], dtype=dtype)
 
-    def union(parts: list[pd.Categorical]) -> pd.Categorical:
-        parts = [pd.Categorical.from_codes(p.codes, categories=p.categories.astype(object)) for p in parts]
-        return pd.api.types.union_categoricals(parts) if parts else pd.Categorical([])
-
     def categorical(get) -> pd.Categorical:
-        parts = []
-        for block in blocks:
-            value = get(block)
-            parts.append(pd.Categorical.from_codes(np.zeros(len(block.plot_year), dtype="int8"), categories=[value])
-                         if isinstance(value, str) else pd.Categorical(value))
-        return union(parts)
+        return _concat_categoricals([get(b) if isinstance(get(b), pd.Categorical) else (get(b), len(b.plot_year))
+                                     for b in blocks])
 
     plot_year = stack(lambda b: b.plot_year, "int64")
     plots = inputs.plot_years
-    gas = categorical(lambda b: b.gas)
     mass = stack(lambda b: b.mass_kg, "float64")
     frame = pd.DataFrame({
         "plot_id": plots["plot_id"].array.take(plot_year),
@@ -62,20 +73,20 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         "crop": plots["crop"].array.take(plot_year),
         "commune_code": plots["commune_code"].array.take(plot_year),
         "source": categorical(lambda b: b.source),
-        "gas": gas,
+        "gas": categorical(lambda b: b.gas),
         "mass_kg": mass,
-        "co2e_kg": mass * np.asarray(gas.map(gwp), dtype="float64"),
-        "ipcc_category": categorical(lambda b: sources.loc[b.source, "ipcc_category"] if b.ipcc_category is None else b.ipcc_category),
+        "co2e_kg": mass * stack(lambda b: gwp[b.gas], "float64"),
+        "ipcc_category": categorical(lambda b: b.ipcc_category or sources.loc[b.source, "ipcc_category"]),
         "input_type": categorical(lambda b: b.input_type),
         "activity_amount": stack(lambda b: b.activity_amount, "float64"),
         "activity_unit": categorical(lambda b: b.activity_unit),
         "factor_value": stack(lambda b: b.factor_value, "float64"),
         "factor_unit": categorical(lambda b: b.factor_unit),
         "tier": stack(lambda b: b.factor.tier, "int64"),
-        "factor_origin": union([b.factor.origin for b in blocks]),
+        "factor_origin": categorical(lambda b: b.factor.origin),
         "boundary": categorical(lambda b: sources.loc[b.source, "boundary"]),
-        "factor_ids": union([b.factor_ids for b in blocks]).remove_unused_categories(),
-    })
+        "factor_ids": categorical(lambda b: b.factor_ids),
+    }, copy=False)
     return frame
 
 
