@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: Largest key space factorised with a dense table instead of a hash table.
-_DENSE_LIMIT = 1 << 26
+#: Smallest key space always factorised with a dense table instead of a hash table.
+_DENSE_FLOOR = 1 << 20
 
 
 def combine_codes(arrays: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, int]:
@@ -24,7 +24,7 @@ def combine_codes(arrays: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarra
 def factorize_codes(combined: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
     """Dense codes 0..k-1 for the distinct values of `combined` (each in [0, bound)), and
     those values."""
-    if bound > _DENSE_LIMIT:
+    if bound > max(_DENSE_FLOOR, 2 * len(combined)):
         return pd.factorize(combined)
     present = np.zeros(bound, dtype=bool)
     present[combined] = True

@@ -7,30 +7,51 @@ distinct text into catalogue codes; everything after that is array arithmetic.
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from mrv import _catalogues as catalogues
-from mrv._errors import ProblemList
+from mrv._errors import InputError, Problem, ProblemList
 from mrv._frames import factorize_rows
 from mrv._numbers import parse_numbers
 from mrv._quantities import SAO_VARIANTS, sao_variant, unit_factors
-from mrv._schema import AMOUNT_UNITS, N_FORM_COLUMNS, PLOT_COLUMNS, RECORD_COLUMNS
+from mrv._schema import N_FORM_COLUMNS, PLOT_COLUMNS, RECORD_COLUMNS
 
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([+-]?[\d.,\s]*\d)\s*([^\d\s].*?)\s*$")
 _YEARS = (1990, 2100)
 
 
+def _ragged_lines(path: Path, width: int) -> list[Problem]:
+    """Every line of a CSV file whose number of cells differs from the header's."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        return [Problem(str(path), reader.line_num, "", ",".join(cells), f"{width} cells, as in the header (found {len(cells)})",
+                        "quote cells that contain a comma (\"2,5\"), or remove the extra cells")
+                for cells in reader if cells and len(cells) != width]
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV file exactly as typed (every cell as text, each column categorical so that
-    each distinct text is parsed once; UTF-8 with or without the BOM Excel writes),
-    remembering the file's name for error messages."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").astype("category")
+    """Read a CSV file exactly as typed: every cell as text (never a number guessed by the
+    reader), each column categorical so that each distinct text is parsed once; UTF-8 with
+    or without the BOM Excel writes. The file's name is kept for error messages. A line
+    with more or fewer cells than the header is refused, never shifted."""
+    path = Path(path)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    options = pcsv.ConvertOptions(column_types={name: pa.string() for name in header}, strings_can_be_null=False)
+    try:
+        table = pcsv.read_csv(path, convert_options=options)
+    except pa.ArrowInvalid:
+        raise InputError(_ragged_lines(path, len(header)) or [
+            Problem(str(path), None, "", "", "a CSV file in UTF-8", "save the file as CSV UTF-8")]) from None
+    frame = table.to_pandas().astype("category")
     frame.attrs["source"] = str(path)
     return frame
 
@@ -205,7 +226,7 @@ def _split_number_and_unit(table: _Table) -> tuple[pd.Series, pd.Series]:
 def _joined(first: pd.Series, second: pd.Series) -> pd.Categorical:
     """'2,5' and 'tạ' → '2,5 tạ', built once per distinct pair."""
     a, b = first.array, second.array
-    inverse, rows = factorize_rows([a.codes, b.codes])
+    inverse, rows = factorize_rows([a, b])
     a_text = np.append(np.asarray(a.categories, dtype=object), None)[a.codes[rows]]
     b_text = np.append(np.asarray(b.categories, dtype=object), None)[b.codes[rows]]
     labels = [" ".join(v for v in pair if v is not None) for pair in zip(a_text, b_text)]
@@ -222,14 +243,15 @@ def _products(table: _Table, activity: np.ndarray) -> np.ndarray:
     blank = table.blank("product")
     for activity_code, default in ((diesel, "diesel"), (electricity, "grid-electricity")):
         codes = np.where(blank & (activity == activity_code), catalogues.codes_of("products", default)[0], codes)
-    kind = catalogues.take("activities", "product_kind", activity)
-    product_kind = catalogues.take("products", "kind", codes)
-    needs = pd.notna(kind)
+    kinds = pd.Index(catalogues.table("products")["kind"].unique())
+    kind = np.append(kinds.get_indexer(catalogues.table("activities")["product_kind"]), -1)[activity]
+    product_kind = np.append(kinds.get_indexer(catalogues.table("products")["kind"]), -1)[codes]
+    needs = kind >= 0
     table.report(needs & blank & (codes < 0), "product", "a product for this activity", "fill in the product")
-    wrong = needs & pd.notna(product_kind) & (product_kind != kind)
+    wrong = needs & (product_kind >= 0) & (product_kind != kind)
     if wrong.any():
-        table.report(wrong, "product", "a product of the activity's kind (" + "/".join(sorted(set(kind[wrong]))) + ")",
-                     "check the activity and product columns")
+        expected = "/".join(sorted(kinds[np.unique(kind[wrong])]))
+        table.report(wrong, "product", f"a product of the activity's kind ({expected})", "check the activity and product columns")
     table.report((activity == burning) & ~table.blank("product"), "product",
                  "no product: the residue burnt is the plot's crop", "leave the product blank for residue_burning")
     return codes
@@ -238,8 +260,7 @@ def _products(table: _Table, activity: np.ndarray) -> np.ndarray:
 def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataFrame:
     record_plots = table.text("plot_id").array
     plot_ids = plots["plot_id"].array
-    known = pc.index_in(pa.array(record_plots.categories), value_set=pa.array(plot_ids.categories))
-    category_plot = pd.Series(known.to_numpy(zero_copy_only=False)).fillna(-1).to_numpy(dtype="int64")
+    category_plot = pd.Index(plot_ids.categories).get_indexer(record_plots.categories)
     # record's plot_id category → plots' plot_id category → plot row
     row_of_category = np.full(len(plot_ids.categories) + 1, -1, dtype="int64")
     row_of_category[plot_ids.codes] = np.arange(len(plot_ids))
@@ -298,6 +319,10 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
     table.report((record_id.duplicated() & record_id.notna()).to_numpy(), "record_id", "a record id used once",
                  "give each record its own id")
 
+    def product_number(column: str) -> np.ndarray:
+        """A numeric column of the record's product, 0 where blank."""
+        return np.nan_to_num(catalogues.take("products", column, product).astype("float64"))
+
     def only(activity_ids: tuple[str, ...]) -> np.ndarray:
         return np.where(np.isin(activity, catalogues.codes_of("activities", *activity_ids)), amount, 0.0)
 
@@ -305,7 +330,7 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
     n_kg = np.nan_to_num(product_kg * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100) * n_percent / 100)
     material = catalogues.take("products", "lime_material", product)
     quantity_text = _joined(table.text("quantity"), table.text("unit"))
-    frame = pd.DataFrame({
+    columns = {
         "record_id": record_id,
         "plot_id": plot_column("plot_id"),
         "year": np.where(np.isnan(year), 0, year).astype("int64"),
@@ -316,7 +341,7 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
         "use": catalogues.categorical("energy_uses", use),
         "evidence": table.text("evidence"),
         "quantity_text": quantity_text,
-        "source_file": table.name,
+        "source_file": pd.Categorical.from_codes(np.zeros(len(activity), dtype="int8"), categories=[table.name]),
         "source_row": table.rows,
         "commune_code": plot_column("commune_code"),
         "crop": catalogues.categorical("crops", crop),
@@ -324,18 +349,17 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
         "irrigation": catalogues.categorical("irrigation", plot_column("irrigation", -1)),
         "plot_area_ha": plot_column("plot_area_ha", np.nan),
         "product_kg": product_kg,
-    })
+    }
     for form, column in N_FORM_COLUMNS.items():
-        frame[column] = n_kg * np.nan_to_num(catalogues.take("products", f"n_{form}", product).astype("float64"))
-    frame["urea_kg"] = product_kg * np.nan_to_num(catalogues.take("products", "urea_mass_fraction", product).astype("float64"))
-    frame["limestone_kg"] = np.where(material == "limestone", product_kg, 0.0)
-    frame["dolomite_kg"] = np.where(material == "dolomite", product_kg, 0.0)
-    frame["diesel_l"] = only(("diesel",))
-    frame["electricity_kwh"] = only(("electricity",))
-    frame["burnt_area_ha"] = only(("residue_burning",))
-    frame["harvest_kg"] = only(("harvest",))
-    for column in AMOUNT_UNITS:
-        frame[column] = frame[column].astype("float64")
+        columns[column] = n_kg * product_number(f"n_{form}")
+    columns["urea_kg"] = product_kg * product_number("urea_mass_fraction")
+    columns["limestone_kg"] = np.where(material == "limestone", product_kg, 0.0)
+    columns["dolomite_kg"] = np.where(material == "dolomite", product_kg, 0.0)
+    columns["diesel_l"] = only(("diesel",))
+    columns["electricity_kwh"] = only(("electricity",))
+    columns["burnt_area_ha"] = only(("residue_burning",))
+    columns["harvest_kg"] = only(("harvest",))
+    frame = pd.DataFrame(columns, copy=False)
     return frame
 
 

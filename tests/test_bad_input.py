@@ -101,3 +101,23 @@ def test_ambiguous_number_parses_once_the_locale_is_declared():
     vi = mrv.normalize(plots_frame({}), records, locale="vi")
     en = mrv.normalize(plots_frame({}), records, locale="en")
     assert vi["product_kg"].iloc[0] == 1200 and en["product_kg"].iloc[0] == pytest.approx(1.2)
+
+
+def test_a_line_with_extra_cells_is_refused_not_shifted(tmp_path):
+    path = tmp_path / "records.csv"
+    path.write_text("plot_id,year,activity,product,quantity,unit,n_content\n"
+                    "P1,2025,fertiliser,urea,100,kg,\n"
+                    "P1,2025,fertiliser,urea,2,5,tạ,\n", encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:
+        mrv.read_table(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row) == (str(path), 3) and "found 8" in problem.expected
+
+
+def test_cells_are_read_as_typed(tmp_path):
+    path = tmp_path / "records.csv"
+    path.write_text("\ufeffplot_id,year,activity,product,quantity,unit,n_content\n"
+                    "007,2025,fertiliser,phân urê,1.200,kg,\n", encoding="utf-8")
+    frame = mrv.read_table(path)
+    assert list(frame.columns)[0] == "plot_id"
+    assert frame.iloc[0].astype(str).tolist() == ["007", "2025", "fertiliser", "phân urê", "1.200", "kg", ""]

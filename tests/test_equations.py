@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import mrv
-from mrv._schema import RESULT_COLUMNS
+from mrv._schema import AMOUNT_UNITS, RESULT_COLUMNS
 from tests.helpers import plots_frame, records_frame, total
 
 REL = 1e-9
@@ -174,3 +174,21 @@ def test_residue_burning_of_a_crop_without_fuel_load_is_refused():
     with pytest.raises(mrv.InputError) as caught:
         mrv.calculate(plots, records)
     assert "fuel_burnt" in str(caught.value) and "crop=coffee" in str(caught.value) and "P1" in str(caught.value)
+
+
+def test_activity_frame_has_every_amount_in_its_canonical_unit():
+    plots = plots_frame({"area": "5", "area_unit": "sào nam"})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "fertiliser", "product": "phân chuồng", "quantity": "2", "unit": "tấn",
+         "n_content": "0,8", "dry_matter": "35"},
+        {"plot_id": "P1", "activity": "diesel", "quantity": "20", "unit": "lít", "use": "pump"},
+        {"plot_id": "P1", "activity": "harvest", "product": "cà phê nhân", "quantity": "2,5 tạ", "unit": ""},
+    )
+    activity = mrv.normalize(plots, records)
+    assert all(activity[column].dtype == "float64" for column in AMOUNT_UNITS)
+    manure, diesel, harvest = (activity.iloc[i] for i in range(3))
+    # 2 t manure × 35 % dry matter × 0.8 % N = 5.6 kg N, all organic
+    assert manure["product_kg"] == 2000 and manure["n_organic_kg"] == pytest.approx(2000 * 0.35 * 0.008)
+    assert diesel["diesel_l"] == 20 and diesel["product_kg"] == 0
+    assert harvest["harvest_kg"] == 250 and harvest["quantity_text"] == "2,5 tạ"
+    assert manure["plot_area_ha"] == pytest.approx(0.5) and manure["source_row"] == 2
