@@ -56,6 +56,12 @@ class Inputs:
             values = np.where(where, values, 0.0)
         return np.bincount(self.codes, weights=values, minlength=self.size)
 
+    def active(self, *columns: str, where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The plot-years with a non-zero total of the given amount columns, and the totals."""
+        total = self.total(*columns, where=where)
+        plot_year = total.nonzero()[0]
+        return plot_year, total[plot_year]
+
     def keys(self, plot_year: np.ndarray, *names: str) -> dict:
         """Plot-year attributes (climate, crop, year, ...) at the given rows, for look-ups."""
         return {name: self.plot_years[name].to_numpy()[plot_year] if name == "year"

@@ -21,9 +21,7 @@ def emissions(inputs: Inputs) -> list[Block]:
     uses = catalogues.table("energy_uses")
     blocks = []
     for use in uses.index:
-        total = inputs.total("diesel_l", where=(inputs.activity["use"] == use).to_numpy())
-        plot_year = total.nonzero()[0]
-        litres = total[plot_year]
+        plot_year, litres = inputs.active("diesel_l", where=(inputs.activity["use"] == use).to_numpy())
         keys = inputs.keys(plot_year, "climate", "crop")
         density = inputs.factors.lookup("diesel_density", len(plot_year), **keys)
         ncv = inputs.factors.lookup("diesel_ncv", len(plot_year), **keys)

@@ -17,9 +17,7 @@ SOURCE = "energy_electricity"
 
 
 def emissions(inputs: Inputs) -> list[Block]:
-    total = inputs.total("electricity_kwh")
-    plot_year = total.nonzero()[0]
-    kwh = total[plot_year]
+    plot_year, kwh = inputs.active("electricity_kwh")
     ef = inputs.factors.lookup("grid_ef", len(plot_year), gas="CO2", **inputs.keys(plot_year, "year"))
     return [Block(
         plot_year, SOURCE, "CO2", "grid",

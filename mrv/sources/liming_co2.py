@@ -18,9 +18,7 @@ MATERIALS = ("limestone", "dolomite")
 def emissions(inputs: Inputs) -> list[Block]:
     blocks = []
     for material in MATERIALS:
-        total = inputs.total(f"{material}_kg")
-        plot_year = total.nonzero()[0]
-        mass_kg = total[plot_year]
+        plot_year, mass_kg = inputs.active(f"{material}_kg")
         ef = inputs.factors.lookup("EF_lime", len(plot_year), input=material, **inputs.keys(plot_year, "climate", "crop"))
         co2_c = quantity(mass_kg, "kg") * ef.quantity()
         blocks.append(Block(

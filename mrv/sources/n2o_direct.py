@@ -26,9 +26,7 @@ N_INPUTS = {
 def emissions(inputs: Inputs) -> list[Block]:
     blocks = []
     for input_type, columns in N_INPUTS.items():
-        total = inputs.total(*columns)
-        plot_year = total.nonzero()[0]
-        n_kg = total[plot_year]
+        plot_year, n_kg = inputs.active(*columns)
         ef1 = inputs.factors.lookup("EF1", len(plot_year), input=input_type, **inputs.keys(plot_year, "climate", "crop"))
         n2o_n = quantity(n_kg, "kg") * ef1.quantity()
         blocks.append(Block(

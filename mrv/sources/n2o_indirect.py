@@ -70,10 +70,9 @@ def leaching_occurs(inputs: Inputs, plot_year: np.ndarray) -> np.ndarray:
 def _leaching(inputs: Inputs) -> list[Block]:
     blocks = []
     for input_type, columns in N_INPUTS.items():
-        total = inputs.total(*columns)
-        plot_year = total.nonzero()[0]
-        plot_year = plot_year[leaching_occurs(inputs, plot_year)]
-        n_kg = total[plot_year]
+        plot_year, n_kg = inputs.active(*columns)
+        occurs = leaching_occurs(inputs, plot_year)
+        plot_year, n_kg = plot_year[occurs], n_kg[occurs]
         keys = inputs.keys(plot_year, "climate", "crop")
         fraction = inputs.factors.lookup("Frac_LEACH", len(plot_year), input=input_type, **keys)
         ef5 = inputs.factors.lookup("EF5", len(plot_year), **keys)

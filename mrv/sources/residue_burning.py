@@ -18,9 +18,7 @@ GASES = ("CH4", "N2O")
 
 
 def emissions(inputs: Inputs) -> list[Block]:
-    total = inputs.total("burnt_area_ha")
-    plot_year = total.nonzero()[0]
-    area_ha = total[plot_year]
+    plot_year, area_ha = inputs.active("burnt_area_ha")
     keys = inputs.keys(plot_year, "climate", "crop")
     fuel = inputs.factors.lookup("fuel_burnt", len(plot_year), **keys)
     blocks = []

@@ -15,9 +15,7 @@ SOURCE = "urea_co2"
 
 
 def emissions(inputs: Inputs) -> list[Block]:
-    total = inputs.total("urea_kg")
-    plot_year = total.nonzero()[0]
-    urea_kg = total[plot_year]
+    plot_year, urea_kg = inputs.active("urea_kg")
     ef = inputs.factors.lookup("EF_urea", len(plot_year), **inputs.keys(plot_year, "climate", "crop"))
     co2_c = quantity(urea_kg, "kg") * ef.quantity()
     return [Block(
