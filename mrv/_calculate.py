@@ -32,18 +32,14 @@ def _missing_factor(error: FactorLookupError, inputs: Inputs) -> InputError:
     return InputError(problems)
 
 
-def _concat_categoricals(parts: list) -> pd.Categorical:
-    """Concatenate Categoricals and (value, length) constants into one Categorical of the
-    categories in use, by remapping codes (no per-row strings)."""
+def _concat_categoricals(parts: list[pd.Categorical]) -> pd.Categorical:
+    """Concatenate Categoricals into one Categorical of the categories in use, by remapping
+    codes (no per-row strings)."""
     labels: dict[str, int] = {}
     codes = []
     for part in parts:
-        if isinstance(part, tuple):
-            value, length = part
-            codes.append(np.full(length, labels.setdefault(str(value), len(labels)), dtype="int32"))
-        else:
-            mapping = np.array([labels.setdefault(str(c), len(labels)) for c in part.categories] + [-1], dtype="int32")
-            codes.append(mapping[part.codes])
+        mapping = np.array([labels.setdefault(str(c), len(labels)) for c in part.categories] + [-1], dtype="int32")
+        codes.append(mapping[part.codes])
     codes = np.concatenate(codes) if codes else np.array([], dtype="int32")
     used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(labels)))
     renumber = np.full(len(labels) + 1, -1, dtype="int32")
@@ -60,9 +56,12 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         parts = [np.broadcast_to(np.asarray(get(b), dtype=dtype), len(b.plot_year)) for b in blocks]
         return np.concatenate(parts) if parts else np.array([], dtype=dtype)
 
-    def categorical(get) -> pd.Categorical:
-        return _concat_categoricals([get(b) if isinstance(get(b), pd.Categorical) else (get(b), len(b.plot_year))
-                                     for b in blocks])
+    block_of_row = np.repeat(np.arange(len(blocks), dtype="int16"), [len(b.plot_year) for b in blocks])
+
+    def constant(get) -> pd.Categorical:
+        """A column that has one value per block."""
+        codes, labels = pd.factorize(pd.Series([str(get(b)) for b in blocks], dtype=object))
+        return pd.Categorical.from_codes(codes[block_of_row], categories=labels, validate=False)
 
     plot_year = stack(lambda b: b.plot_year, "int64")
     plots = inputs.plot_years
@@ -72,20 +71,20 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         "year": plots["year"].to_numpy()[plot_year],
         "crop": plots["crop"].array.take(plot_year),
         "commune_code": plots["commune_code"].array.take(plot_year),
-        "source": categorical(lambda b: b.source),
-        "gas": categorical(lambda b: b.gas),
+        "source": constant(lambda b: b.source),
+        "gas": constant(lambda b: b.gas),
         "mass_kg": mass,
         "co2e_kg": mass * stack(lambda b: gwp[b.gas], "float64"),
-        "ipcc_category": categorical(lambda b: b.ipcc_category or sources.loc[b.source, "ipcc_category"]),
-        "input_type": categorical(lambda b: b.input_type),
+        "ipcc_category": constant(lambda b: b.ipcc_category or sources.loc[b.source, "ipcc_category"]),
+        "input_type": constant(lambda b: b.input_type),
         "activity_amount": stack(lambda b: b.activity_amount, "float64"),
-        "activity_unit": categorical(lambda b: b.activity_unit),
+        "activity_unit": constant(lambda b: b.activity_unit),
         "factor_value": stack(lambda b: b.factor_value, "float64"),
-        "factor_unit": categorical(lambda b: b.factor_unit),
+        "factor_unit": constant(lambda b: b.factor_unit),
         "tier": stack(lambda b: b.factor.tier, "int64"),
-        "factor_origin": categorical(lambda b: b.factor.origin),
-        "boundary": categorical(lambda b: sources.loc[b.source, "boundary"]),
-        "factor_ids": categorical(lambda b: b.factor_ids),
+        "factor_origin": _concat_categoricals([b.factor.origin for b in blocks]),
+        "boundary": constant(lambda b: sources.loc[b.source, "boundary"]),
+        "factor_ids": _concat_categoricals([b.factor_ids for b in blocks]),
     }, copy=False)
     return frame
 

@@ -45,7 +45,7 @@ def _separators(body: str, locale: str | None) -> tuple[str, str]:
     if len(marks) > 1:  # "1.200.000": a repeated mark can only group thousands
         return ("," if mark == "." else "."), mark + " "
     whole, fraction = body.split(mark)
-    if len(fraction) == 3 and whole.replace(" ", "").lstrip("0") and len(whole) <= 3:
+    if whole.isdigit() and fraction.isdigit() and len(fraction) == 3 and whole.lstrip("0") and len(whole) <= 3:
         reading_group = int(whole + fraction)
         reading_decimal = f"{float(whole + '.' + fraction):g}"
         raise NumberError(
