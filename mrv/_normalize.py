@@ -18,7 +18,6 @@ import pyarrow.csv as pcsv
 
 from mrv import _catalogues as catalogues
 from mrv._errors import InputError, Problem, ProblemList
-from mrv._frames import factorize_rows
 from mrv._numbers import parse_numbers
 from mrv._quantities import SAO_VARIANTS, sao_variant, unit_factors
 from mrv._schema import N_FORM_COLUMNS, PLOT_COLUMNS, RECORD_COLUMNS
@@ -223,17 +222,6 @@ def _split_number_and_unit(table: _Table) -> tuple[pd.Series, pd.Series]:
     return quantity, unit
 
 
-def _joined(first: pd.Series, second: pd.Series) -> pd.Categorical:
-    """'2,5' and 'tạ' → '2,5 tạ', built once per distinct pair."""
-    a, b = first.array, second.array
-    inverse, rows = factorize_rows([a, b])
-    a_text = np.append(np.asarray(a.categories, dtype=object), None)[a.codes[rows]]
-    b_text = np.append(np.asarray(b.categories, dtype=object), None)[b.codes[rows]]
-    labels = [" ".join(v for v in pair if v is not None) for pair in zip(a_text, b_text)]
-    label_codes, label_uniques = pd.factorize(pd.Series(labels, dtype=object))
-    return pd.Categorical.from_codes(label_codes[inverse], categories=label_uniques)
-
-
 def _products(table: _Table, activity: np.ndarray) -> np.ndarray:
     """Product codes, checked against the activity's product kind and defaulted where the
     activity has one product (diesel, grid electricity)."""
@@ -321,7 +309,8 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
 
     def product_number(column: str) -> np.ndarray:
         """A numeric column of the record's product, 0 where blank."""
-        return np.nan_to_num(catalogues.take("products", column, product).astype("float64"))
+        values = np.nan_to_num(catalogues.table("products")[column].to_numpy(dtype="float64", na_value=np.nan))
+        return np.append(values, 0.0)[product]
 
     def only(activity_ids: tuple[str, ...]) -> np.ndarray:
         return np.where(np.isin(activity, catalogues.codes_of("activities", *activity_ids)), amount, 0.0)
@@ -329,7 +318,6 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
     product_kg = only(("fertiliser", "lime"))
     n_kg = np.nan_to_num(product_kg * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100) * n_percent / 100)
     material = catalogues.take("products", "lime_material", product)
-    quantity_text = _joined(table.text("quantity"), table.text("unit"))
     columns = {
         "record_id": record_id,
         "plot_id": plot_column("plot_id"),
@@ -340,7 +328,8 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
         "product": catalogues.categorical("products", product),
         "use": catalogues.categorical("energy_uses", use),
         "evidence": table.text("evidence"),
-        "quantity_text": quantity_text,
+        "quantity_text": table.text("quantity"),
+        "unit_text": table.text("unit"),
         "source_file": pd.Categorical.from_codes(np.zeros(len(activity), dtype="int8"), categories=[table.name]),
         "source_row": table.rows,
         "commune_code": plot_column("commune_code"),

@@ -32,7 +32,7 @@ AMOUNT_UNITS = {
 #: Text columns of the activity frame.
 ACTIVITY_TEXT = (
     "record_id", "plot_id", "year", "date", "season", "activity", "product", "use", "evidence",
-    "quantity_text", "source_file", "source_row", "commune_code", "crop", "climate", "irrigation",
+    "quantity_text", "unit_text", "source_file", "source_row", "commune_code", "crop", "climate", "irrigation",
 )
 
 #: N mass columns by form, and the IPCC N input each form belongs to.
