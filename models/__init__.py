@@ -1,2 +1,19 @@
 """Storage layer (DESIGN.md §3): SQLModel tables and the functions that read and write
 them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
+
+from mrv.models._db import connect, database_url
+from mrv.models._import import ImportSummary, import_file
+from mrv.models._runs import calculate_year, official_run, records_frames
+from mrv.models._seed import official_communes, seed
+
+__all__ = [
+    "ImportSummary",
+    "calculate_year",
+    "connect",
+    "database_url",
+    "import_file",
+    "official_communes",
+    "official_run",
+    "records_frames",
+    "seed",
+]

@@ -10,18 +10,21 @@ IPCC equations on unit-checked arrays, every row traced to cited factors.
 """
 
 from mrv._calculate import calculate, calculate_activity, with_gwp
-from mrv._errors import InputError, Problem
+from mrv._errors import InputError, Problem, ProblemList
 from mrv._factors import FactorProfile, factor_profile
-from mrv._normalize import normalize, read_table
+from mrv._normalize import RawTable, normalize, normalize_plots, read_table
 
 __all__ = [
     "FactorProfile",
     "InputError",
     "Problem",
+    "ProblemList",
+    "RawTable",
     "calculate",
     "calculate_activity",
     "factor_profile",
     "normalize",
+    "normalize_plots",
     "read_table",
     "with_gwp",
 ]

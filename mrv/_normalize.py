@@ -55,8 +55,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-class _Table:
-    """A raw input frame with its name and spreadsheet row numbers (header = row 1)."""
+class RawTable:
+    """A raw input frame with its name and spreadsheet row numbers (header = row 1), and the
+    checks every importer shares: text cells, catalogue look-ups, numbers, problems."""
 
     def __init__(self, frame: pd.DataFrame, default_name: str, problems: ProblemList):
         self.frame = frame.reset_index(drop=True)
@@ -150,7 +151,7 @@ class _Table:
         return np.where(bad, np.nan, parsed)
 
 
-def _sao_variants(table: _Table, default: str | None) -> pd.Categorical:
+def _sao_variants(table: RawTable, default: str | None) -> pd.Categorical:
     texts = table.text("sao_variant")
     codes, uniques = pd.factorize(texts)
     variants = np.array([*(sao_variant(text) for text in uniques), None], dtype=object)[codes]
@@ -160,7 +161,7 @@ def _sao_variants(table: _Table, default: str | None) -> pd.Categorical:
     return pd.Categorical(variants, categories=list(SAO_VARIANTS))
 
 
-def _plots(table: _Table, sao: str | None, locale: str | None) -> pd.DataFrame:
+def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame:
     plot_id = table.text("plot_id")
     table.report(plot_id.isna().to_numpy(), "plot_id", "a plot id", "give every plot an id")
     duplicated = (plot_id.duplicated() & plot_id.notna()).to_numpy()
@@ -186,7 +187,7 @@ def _plots(table: _Table, sao: str | None, locale: str | None) -> pd.DataFrame:
     })
 
 
-def _years(table: _Table, locale: str | None) -> np.ndarray:
+def _years(table: RawTable, locale: str | None) -> np.ndarray:
     years = table.numbers("year", locale, *_YEARS, "a year", required=False)
     fractional = ~np.isnan(years) & (years != np.floor(years))
     table.report(fractional, "year", "a whole year such as 2025", "write the calendar year")
@@ -207,7 +208,7 @@ def _years(table: _Table, locale: str | None) -> np.ndarray:
     return np.where(np.isnan(date_years), years, date_years)
 
 
-def _split_number_and_unit(table: _Table) -> tuple[pd.Series, pd.Series]:
+def _split_number_and_unit(table: RawTable) -> tuple[pd.Series, pd.Series]:
     """A quantity cell such as '2,5 tạ' with the unit cell blank gives '2,5' and 'tạ'."""
     quantity, unit = table.text("quantity"), table.text("unit")
     matches = [_NUMBER_WITH_UNIT.match(str(text)) for text in quantity.cat.categories]
@@ -222,7 +223,7 @@ def _split_number_and_unit(table: _Table) -> tuple[pd.Series, pd.Series]:
     return quantity, unit
 
 
-def _products(table: _Table, activity: np.ndarray) -> np.ndarray:
+def _products(table: RawTable, activity: np.ndarray) -> np.ndarray:
     """Product codes, checked against the activity's product kind and defaulted where the
     activity has one product (diesel, grid electricity)."""
     diesel, electricity, burning = catalogues.codes_of("activities", "diesel", "electricity", "residue_burning")
@@ -245,7 +246,7 @@ def _products(table: _Table, activity: np.ndarray) -> np.ndarray:
     return codes
 
 
-def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataFrame:
+def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.DataFrame:
     record_plots = table.text("plot_id").array
     plot_ids = plots["plot_id"].array
     category_plot = pd.Index(plot_ids.categories).get_indexer(record_plots.categories)
@@ -352,6 +353,21 @@ def _records(table: _Table, plots: pd.DataFrame, locale: str | None) -> pd.DataF
     return frame
 
 
+def normalize_plots(plots: pd.DataFrame, *, sao: str | None = None, locale: str | None = None) -> pd.DataFrame:
+    """The plots alone, checked and converted: `plot_id, commune_code, crop, climate,
+    irrigation` (ids), `plot_area_ha`, `sao_variant`. Raises `InputError`."""
+    problems = ProblemList()
+    default_variant = sao_variant(sao) if sao is not None else None
+    table = RawTable(plots, "plots", problems)
+    if not table.require_columns(PLOT_COLUMNS):
+        problems.raise_if_any()
+    frame = _plots(table, default_variant, locale)
+    problems.raise_if_any()
+    for column, catalogue in (("crop", "crops"), ("climate", "climates"), ("irrigation", "irrigation")):
+        frame[column] = catalogues.categorical(catalogue, frame[column].to_numpy())
+    return frame
+
+
 def normalize(plots: pd.DataFrame, records: pd.DataFrame, *, sao: str | None = None, locale: str | None = None) -> pd.DataFrame:
     """The canonical activity frame: one row per record, amounts in the units of
     `mrv._schema.AMOUNT_UNITS`, the plot's crop, commune, climate and irrigation joined.
@@ -365,8 +381,8 @@ def normalize(plots: pd.DataFrame, records: pd.DataFrame, *, sao: str | None = N
     default_variant = sao_variant(sao) if sao is not None else None
     if sao is not None and default_variant is None:
         problems.add("options", None, "sao", sao, "a sào variant: " + ", ".join(SAO_VARIANTS), "use bac, trung or nam")
-    plot_table = _Table(plots, "plots", problems)
-    record_table = _Table(records, "records", problems)
+    plot_table = RawTable(plots, "plots", problems)
+    record_table = RawTable(records, "records", problems)
     if not (plot_table.require_columns(PLOT_COLUMNS) & record_table.require_columns(RECORD_COLUMNS)):
         problems.raise_if_any()
     plot_frame = _plots(plot_table, default_variant, locale)

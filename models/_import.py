@@ -1,0 +1,465 @@
+"""Import of a CSV or XLSX file into the database, all or nothing.
+
+Every row of every table is validated first (with the engine's own parser); if any row
+is bad nothing is stored and every bad row is listed. Records have stable keys: a file
+imported twice stores nothing new, and a known record whose content changed becomes a new
+version (the old one is kept). Writes are bulk statements inside one transaction, so an
+import that is killed half-way leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
+from sqlmodel import Session
+
+import mrv
+from mrv import InputError, Problem, ProblemList, RawTable
+from mrv import _catalogues as catalogues
+from mrv._schema import AMOUNT_UNITS, PLOT_COLUMNS, RECORD_COLUMNS, RECORD_OPTIONAL
+from mrv._text import text_key
+from mrv.models._files import SPECS, read_import_file
+from mrv.models._tables import (
+    ActivityRecord, AdoptionShare, Commune, CommuneCropArea, Cooperative, Farm, ImportBatch, PilotModel, PilotPlot,
+    Plot, PlotCrop, PracticeProfile,
+)
+
+CHUNK = 5000
+ROLES = {"pilot": "pilot", "thi_diem": "pilot", "mo_hinh": "pilot", "control": "control", "doi_chung": "control"}
+LEVELS = {"province": "province", "tinh": "province", "cap_tinh": "province", "commune": "commune", "xa": "commune",
+          "cap_xa": "commune"}
+CO_KINDS = {"cooperative": "cooperative", "htx": "cooperative", "hop_tac_xa": "cooperative", "zone": "zone",
+            "vung": "zone", "vung_san_xuat": "zone"}
+FARM_KINDS = {"household": "household", "nong_ho": "household", "ho": "household", "member": "cooperative member",
+              "cooperative_member": "cooperative member", "xa_vien": "cooperative member", "enterprise": "enterprise",
+              "doanh_nghiep": "enterprise"}
+YES = {"yes", "co", "x", "1", "true"}
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, table by table."""
+
+    file: str
+    rows: dict[str, int] = field(default_factory=dict)
+    records_added: int = 0
+    records_changed: int = 0
+    records_unchanged: int = 0
+    plots_added: int = 0
+    plots_updated: int = 0
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256("\x1f".join("" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p)
+                                      for p in parts).encode()).hexdigest()[:32]
+
+
+def _choice(table: RawTable, column: str, choices: dict[str, str], what: str, required: bool, default=None) -> np.ndarray:
+    """A column whose values come from a small fixed list (role, level, kind)."""
+    texts = table.text(column)
+    values = np.array([None if pd.isna(t) else choices.get(text_key(t)) for t in texts.astype(object)], dtype=object)
+    bad = texts.notna().to_numpy() & pd.isna(values)
+    table.report(bad, column, f"{what}: " + ", ".join(sorted(set(choices.values()))), "use one of those words")
+    if required:
+        table.report(texts.isna().to_numpy() & (default is None), column, what, f"fill in the {column}")
+    return np.where(pd.isna(values), default, values)
+
+
+def _known(table: RawTable, column: str, known: set[str], what: str, fix: str, required: bool) -> pd.Series:
+    texts = table.text(column).astype(object)
+    table.report(texts.notna().to_numpy() & ~texts.isin(known).to_numpy(), column, what, fix)
+    if required:
+        table.report(texts.isna().to_numpy(), column, what, f"fill in the {column}")
+    return texts
+
+
+class _State:
+    """What the database already holds that an import refers to."""
+
+    def __init__(self, session: Session):
+        def codes(table) -> dict[str, uuid.UUID]:
+            return dict(session.execute(select(table.code, table.id)).all())
+        self.communes = codes(Commune)
+        self.cooperatives = codes(Cooperative)
+        self.pilot_models = codes(PilotModel)
+        self.farms = codes(Farm)
+        self.profiles = codes(PracticeProfile)
+        rows = session.execute(select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate,
+                                      Plot.irrigation, Plot.sao_variant).join(Commune)).all()
+        self.plots = pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate",
+                                                 "irrigation", "sao_variant"])
+
+
+def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: dict, sao, locale) -> pd.DataFrame | None:
+    table = RawTable(frame, "plots", problems)
+    try:
+        plots = mrv.normalize_plots(frame, sao=sao, locale=locale)
+    except InputError as error:
+        problems.problems.extend(error.problems)
+        plots = None
+    _known(table, "commune_code", set(state.communes), "a commune code of the province (102 xã/phường)",
+           "use the official code, e.g. 24133 for Phường Buôn Ma Thuột", required=True)
+    file_co = set(tables["cooperatives"].get("cooperative_id", [])) if "cooperatives" in tables else set()
+    _known(table, "cooperative_id", set(state.cooperatives) | {str(c) for c in file_co},
+           "a cooperative of the database or of this file", "add it to the cooperatives sheet", required=False)
+    file_models = set(tables["pilot_models"]["pilot_model_id"].astype(str)) if "pilot_models" in tables else set()
+    models = _known(table, "pilot_model_id", set(state.pilot_models) | file_models,
+                    "a pilot model of the database or of this file", "add it to the pilot_models sheet", required=False)
+    role = _choice(table, "role", ROLES, "pilot or control (thí điểm / đối chứng)", required=False)
+    table.report(models.notna().to_numpy() & pd.isna(role), "role", "pilot or control for a plot of a pilot model",
+                 "write pilot (thí điểm) or control (đối chứng)")
+    farm_kind = _choice(table, "farm_kind", FARM_KINDS, "household, cooperative member or enterprise", False, "household")
+    intercrop = table.resolve("intercrop", "crops", "crop", required=False)
+    share = table.numbers("intercrop_share", locale, 0, 100, "a share of the area", required=False)
+    share = np.where(share > 1, share / 100, share)
+    table.report((intercrop >= 0) & np.isnan(share), "intercrop_share", "the intercrop's share of the area",
+                 "write it as a fraction (0.3) or a percentage (30)")
+    planting = table.numbers("planting_year", locale, 1900, 2100, "a year", required=False)
+    latitude = table.numbers("latitude", locale, -90, 90, "a latitude", required=False)
+    longitude = table.numbers("longitude", locale, -180, 180, "a longitude", required=False)
+    if plots is None:
+        return None
+    area_text = (table.text("area").astype(object).fillna("").astype(str) + " "
+                 + table.text("area_unit").astype(object).fillna("").astype(str)).str.strip()
+    return plots.assign(
+        commune_code=table.text("commune_code").astype(object).to_numpy(),
+        farm_id=table.text("farm_id").astype(object).to_numpy(),
+        farm_kind=farm_kind,
+        cooperative_id=table.text("cooperative_id").astype(object).to_numpy(),
+        pilot_model_id=models.to_numpy(),
+        role=role,
+        intercrop=catalogues.take("crops", "id", intercrop),
+        intercrop_share=share,
+        planting_year=planting,
+        latitude=latitude,
+        longitude=longitude,
+        soil=table.text("soil").astype(object).to_numpy(),
+        area_text=area_text.to_numpy(),
+    )
+
+
+def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, problems: ProblemList, sao, locale):
+    known = state.plots.assign(area_unit="ha")
+    if plots is not None:
+        file_plots = plots.rename(columns={"plot_area_ha": "area"}).assign(area_unit="ha")
+        known = pd.concat([known[~known["plot_id"].isin(file_plots["plot_id"].astype(str))], file_plots],
+                          ignore_index=True)
+    engine_plots = known[list(PLOT_COLUMNS) + ["sao_variant"]].astype({"area": "float64"})
+    engine_plots = engine_plots.astype({c: str for c in ("plot_id", "commune_code", "crop", "climate", "irrigation")})
+    engine_plots["sao_variant"] = engine_plots["sao_variant"].astype(object)
+    engine_plots.attrs["source"] = "plots of the database"
+    try:
+        activity = mrv.normalize(engine_plots, frame, sao=sao, locale=locale)
+    except InputError as error:
+        problems.problems.extend(p for p in error.problems if p.file != "plots of the database")
+        return None
+    table = RawTable(frame, "records", problems)
+    numbers = {column: table.numbers(column, locale, -np.inf, np.inf, column, required=False)
+               for column in ("quantity", "n_content", "dry_matter")}
+    texts = {column: table.text(column).astype(object).to_numpy()
+             for column in (*RECORD_COLUMNS, *RECORD_OPTIONAL) if column in frame.columns or column == "recorded_by"}
+    return activity, numbers, texts
+
+
+def _record_rows(activity: pd.DataFrame, numbers: dict, texts: dict, sao) -> list[dict]:
+    """One dict per record: its stable key, content hash and every field to store."""
+    amounts = activity[[c for c in AMOUNT_UNITS if c != "plot_area_ha"]].to_numpy()
+    names = [c for c in AMOUNT_UNITS if c != "plot_area_ha"]
+    rows, seen = [], {}
+    get = lambda column, i: texts[column][i] if column in texts else None  # noqa: E731
+    for i in range(len(activity)):
+        identity = (activity["plot_id"].iat[i], int(activity["year"].iat[i]), get("date", i), get("season", i),
+                    str(activity["activity"].iat[i]), activity["product"].iat[i], get("use", i))
+        given = get("record_id", i)
+        if given:
+            key = str(given)
+        else:
+            occurrence = seen.get(identity, 0)
+            seen[identity] = occurrence + 1
+            key = "auto:" + _digest(*identity, occurrence)
+        content = (get("quantity", i), get("unit", i), get("n_content", i), get("dry_matter", i), get("evidence", i),
+                   get("date", i), get("season", i), get("use", i), activity["product"].iat[i], sao)
+        rows.append({
+            "record_key": key, "content_hash": _digest(*identity, *content), "plot_code": identity[0],
+            "year": identity[1], "record_date": identity[2], "season": identity[3], "activity": identity[4],
+            "product_id": None if pd.isna(identity[5]) else str(identity[5]), "use": None if pd.isna(identity[6]) else str(identity[6]),
+            "quantity_text": get("quantity", i), "unit_text": get("unit", i), "n_content_text": get("n_content", i),
+            "dry_matter_text": get("dry_matter", i), "quantity": float(numbers["quantity"][i]),
+            "n_content": None if np.isnan(numbers["n_content"][i]) else float(numbers["n_content"][i]),
+            "dry_matter": None if np.isnan(numbers["dry_matter"][i]) else float(numbers["dry_matter"][i]),
+            "sao_variant": sao, "evidence": get("evidence", i), "recorded_by": get("recorded_by", i),
+            "canonical": {name: float(v) for name, v in zip(names, amounts[i]) if v},
+            "source_row": int(activity["source_row"].iat[i]),
+        })
+    return rows
+
+
+def _cooperatives(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
+    table = RawTable(frame, "cooperatives", problems)
+    return pd.DataFrame({
+        "code": _known(table, "cooperative_id", {str(c) for c in table.text("cooperative_id").dropna()}, "an id",
+                       "fill in the id", required=True).to_numpy(),
+        "name": table.text("name").astype(object).to_numpy(),
+        "kind": _choice(table, "kind", CO_KINDS, "cooperative (HTX) or zone (vùng sản xuất)", required=True),
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
+                               "use the official code", required=True).to_numpy(),
+    })
+
+
+def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.DataFrame:
+    table = RawTable(frame, "pilot_models", problems)
+    crop = table.resolve("crop", "crops", "crop", required=True)
+    return pd.DataFrame({
+        "code": table.text("pilot_model_id").astype(object).to_numpy(),
+        "name": table.text("name").astype(object).to_numpy(),
+        "level": _choice(table, "level", LEVELS, "province or commune (tỉnh / xã)", required=True),
+        "crop_id": catalogues.take("crops", "id", crop),
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
+                               "use the official code", required=True).to_numpy(),
+        "start_year": table.numbers("start_year", locale, 1990, 2100, "a year", required=True),
+        "practice_package": table.text("practice_package").astype(object).to_numpy(),
+    })
+
+
+def _hectares(frame: pd.DataFrame, table: RawTable, problems: ProblemList, locale) -> np.ndarray:
+    """The `area` and `area_unit` columns in hectares, parsed as plot areas are."""
+    areas = pd.DataFrame({"plot_id": [str(r) for r in table.rows], "commune_code": "", "crop": "other-annual",
+                          "area": frame["area"], "area_unit": frame["area_unit"], "climate": "wet", "irrigation": "none"})
+    areas.attrs["source"] = table.name
+    try:
+        return mrv.normalize_plots(areas, locale=locale)["plot_area_ha"].to_numpy()
+    except InputError as error:
+        problems.problems.extend(error.problems)
+        return np.full(len(frame), np.nan)
+
+
+def _commune_crops(frame, state: _State, problems: ProblemList, locale) -> pd.DataFrame:
+    table = RawTable(frame, "commune_crops", problems)
+    crop = table.resolve("crop", "crops", "crop", required=True)
+    area = _hectares(frame, table, problems, locale)
+    production = table.numbers("production", locale, 0, np.inf, "a production", required=False)
+    unit = table.text("production_unit").astype(object).fillna("tấn")
+    to_tonnes = np.array([{"tan": 1.0, "t": 1.0, "ta": 0.1, "kg": 0.001}.get(text_key(u), np.nan) for u in unit])
+    table.report(np.isnan(to_tonnes), "production_unit", "tấn, tạ or kg", "write the unit of the production")
+    return pd.DataFrame({
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
+                               "use the official code", required=True).to_numpy(),
+        "year": table.numbers("year", locale, 1990, 2100, "a year", required=True),
+        "crop_id": catalogues.take("crops", "id", crop), "area_ha": area, "production_t": production * to_tonnes,
+    })
+
+
+def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFrame | None:
+    """Inputs per hectare of each profile, checked as records of a 1 ha plot of its crop."""
+    table = RawTable(frame, "practice_profiles", problems)
+    crop = table.resolve("crop", "crops", "crop", required=True)
+    low = table.text("low_emission").astype(object).map(lambda t: None if pd.isna(t) else text_key(t) in YES)
+    code = table.text("profile_id").astype(object)
+    plots = pd.DataFrame({"plot_id": code.fillna("").to_numpy(), "commune_code": "", "area": "1", "area_unit": "ha",
+                          "crop": catalogues.take("crops", "id", crop), "climate": "wet", "irrigation": "none"})
+    plots = plots.drop_duplicates("plot_id").fillna({"crop": "other-annual"})
+    records = frame.assign(plot_id=code.fillna("").to_numpy(), year="2000")
+    try:
+        mrv.normalize(plots, records, sao=sao, locale=locale)
+    except InputError as error:
+        problems.problems.extend(p for p in error.problems if p.file != "plots")
+        return None
+    columns = ("activity", "product", "quantity", "unit", "n_content", "use")
+    inputs = [{c: (None if pd.isna(table.text(c).iat[i]) else str(table.text(c).iat[i])) for c in columns}
+              for i in range(len(frame))]
+    return pd.DataFrame({"code": code.to_numpy(), "name": table.text("name").astype(object).to_numpy(),
+                         "crop_id": catalogues.take("crops", "id", crop), "low_emission": low.to_numpy(),
+                         "input": inputs})
+
+
+def _adoption(frame, state: _State, problems: ProblemList, profiles: set[str], locale) -> pd.DataFrame:
+    table = RawTable(frame, "adoption", problems)
+    share = table.numbers("share", locale, 0, 100, "a share", required=True)
+    return pd.DataFrame({
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
+                               "use the official code", required=True).to_numpy(),
+        "year": table.numbers("year", locale, 1990, 2100, "a year", required=True),
+        "profile": _known(table, "profile_id", set(state.profiles) | profiles, "a practice profile of the database "
+                          "or of this file", "add it to the practice_profiles sheet", required=True).to_numpy(),
+        "share": np.where(share > 1, share / 100, share),
+    })
+
+
+def _executemany(session: Session, statement, rows: list[dict], on_progress: Callable[[int], None] | None) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(statement, rows[start:start + CHUNK])
+        if on_progress:
+            on_progress(min(CHUNK, len(rows) - start))
+
+
+def _upsert(session: Session, table, key_columns: tuple[str, ...], rows: list[dict]) -> dict[tuple, uuid.UUID]:
+    """Insert rows whose key is new, update the others; return the id of every key."""
+    if not rows:
+        return {}
+    columns = [getattr(table, c) for c in key_columns]
+    existing = {tuple(r[:-1]): r[-1] for r in session.execute(select(*columns, table.id)).all()}
+    new, changed = [], []
+    for row in rows:
+        key = tuple(row[c] for c in key_columns)
+        if key in existing:
+            changed.append({**row, "b_id": existing[key]})
+        else:
+            row = {**row, "id": uuid.uuid4()}
+            existing[key] = row["id"]
+            new.append(row)
+    if new:
+        session.execute(insert(table), new)
+    if changed:
+        values = {c: bindparam(c) for c in changed[0] if c not in ("b_id", *key_columns)}
+        session.execute(update(table).where(table.id == bindparam("b_id")).values(**values), changed)
+    return existing
+
+
+def _write(session: Session, prepared: dict, state: _State, summary: ImportSummary, batch: ImportBatch,
+           on_progress: Callable[[int], None] | None) -> None:
+    communes = state.communes
+    if "cooperatives" in prepared:
+        rows = [{"code": r.code, "name": r.name, "kind": r.kind, "commune_id": communes[r.commune_code]}
+                for r in prepared["cooperatives"].itertuples()]
+        state.cooperatives.update({k[0]: v for k, v in _upsert(session, Cooperative, ("code",), rows).items()})
+    if "pilot_models" in prepared:
+        rows = [{"code": r.code, "name": r.name, "level": r.level, "crop_id": r.crop_id,
+                 "commune_id": communes[r.commune_code], "start_year": int(r.start_year),
+                 "practice_package": r.practice_package} for r in prepared["pilot_models"].itertuples()]
+        state.pilot_models.update({k[0]: v for k, v in _upsert(session, PilotModel, ("code",), rows).items()})
+    plot_ids = dict(zip(state.plots["plot_id"], state.plots["uuid"]))
+    if prepared.get("plots") is not None:
+        plots = prepared["plots"]
+        farms = plots.dropna(subset=["farm_id"]).drop_duplicates("farm_id")
+        farm_rows = [{"code": r.farm_id, "kind": r.farm_kind, "commune_id": communes[r.commune_code],
+                      "cooperative_id": state.cooperatives.get(r.cooperative_id)} for r in farms.itertuples()]
+        state.farms.update({k[0]: v for k, v in _upsert(session, Farm, ("code",), farm_rows).items()})
+        rows = []
+        for r in plots.itertuples():
+            rows.append({"code": r.plot_id, "farm_id": state.farms.get(r.farm_id), "commune_id": communes[r.commune_code],
+                         "crop_id": str(r.crop), "area_ha": float(r.plot_area_ha), "area_text": r.area_text,
+                         "planting_year": None if np.isnan(r.planting_year) else int(r.planting_year),
+                         "irrigation": str(r.irrigation), "climate": str(r.climate),
+                         "sao_variant": None if pd.isna(r.sao_variant) else str(r.sao_variant),
+                         "latitude": None if np.isnan(r.latitude) else float(r.latitude),
+                         "longitude": None if np.isnan(r.longitude) else float(r.longitude), "soil": r.soil})
+        before = set(plot_ids)
+        plot_ids.update({k[0]: v for k, v in _upsert(session, Plot, ("code",), rows).items()})
+        summary.plots_added = len(set(plots["plot_id"]) - before)
+        summary.plots_updated = len(plots) - summary.plots_added
+        ids = [plot_ids[c] for c in plots["plot_id"]]
+        session.execute(delete(PlotCrop).where(PlotCrop.plot_id.in_(ids)))
+        crops = []
+        for r, plot in zip(plots.itertuples(), ids):
+            share = 0.0 if pd.isna(r.intercrop) else float(r.intercrop_share)
+            crops.append({"id": uuid.uuid4(), "plot_id": plot, "crop_id": str(r.crop), "share": 1.0 - share,
+                          "from_year": None if np.isnan(r.planting_year) else int(r.planting_year)})
+            if not pd.isna(r.intercrop):
+                crops.append({"id": uuid.uuid4(), "plot_id": plot, "crop_id": r.intercrop, "share": share,
+                              "from_year": None})
+        session.execute(insert(PlotCrop), crops)
+        members = [{"pilot_model_id": state.pilot_models[r.pilot_model_id], "plot_id": plot, "role": r.role}
+                   for r, plot in zip(plots.itertuples(), ids) if isinstance(r.pilot_model_id, str)]
+        _upsert(session, PilotPlot, ("pilot_model_id", "plot_id"), members)
+    if prepared.get("records") is not None:
+        _write_records(session, prepared["records"], plot_ids, summary, batch, on_progress)
+    if "commune_crops" in prepared:
+        rows = [{"commune_id": communes[r.commune_code], "year": int(r.year), "crop_id": r.crop_id,
+                 "area_ha": float(r.area_ha), "production_t": None if np.isnan(r.production_t) else float(r.production_t),
+                 "source": summary.file} for r in prepared["commune_crops"].itertuples()]
+        _upsert(session, CommuneCropArea, ("commune_id", "year", "crop_id"), rows)
+    if prepared.get("practice_profiles") is not None:
+        profiles = prepared["practice_profiles"]
+        rows = [{"code": code, "name": group["name"].iloc[0], "crop_id": group["crop_id"].iloc[0],
+                 "low_emission": bool(group["low_emission"].iloc[0]), "inputs_per_ha": list(group["input"])}
+                for code, group in profiles.groupby("code", sort=False)]
+        state.profiles.update({k[0]: v for k, v in _upsert(session, PracticeProfile, ("code",), rows).items()})
+    if "adoption" in prepared:
+        rows = [{"commune_id": communes[r.commune_code], "year": int(r.year), "profile_id": state.profiles[r.profile],
+                 "share": float(r.share)} for r in prepared["adoption"].itertuples()]
+        _upsert(session, AdoptionShare, ("commune_id", "year", "profile_id"), rows)
+
+
+def _write_records(session: Session, rows: list[dict], plot_ids: dict, summary: ImportSummary, batch: ImportBatch,
+                   on_progress: Callable[[int], None] | None) -> None:
+    current: dict[str, tuple] = {}
+    keys = [row["record_key"] for row in rows]
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start:start + CHUNK]
+        current.update({r[0]: r[1:] for r in session.execute(
+            select(ActivityRecord.record_key, ActivityRecord.content_hash, ActivityRecord.version, ActivityRecord.id)
+            .where(ActivityRecord.record_key.in_(chunk), ActivityRecord.is_current.is_(True))).all()})
+    new_rows, retired = [], []
+    for row in rows:
+        known = current.get(row["record_key"])
+        if known and known[0] == row["content_hash"]:
+            summary.records_unchanged += 1
+            continue
+        version = 1
+        if known:
+            retired.append({"b_id": known[2]})
+            version = known[1] + 1
+            summary.records_changed += 1
+        else:
+            summary.records_added += 1
+        stored = {k: v for k, v in row.items() if k != "plot_code"}
+        new_rows.append({**stored, "id": uuid.uuid4(), "version": version, "is_current": True,
+                         "plot_id": plot_ids[row["plot_code"]], "import_id": batch.id, "source_file": summary.file,
+                         "recorded_at": batch.imported_at})
+    if retired:
+        session.execute(update(ActivityRecord).where(ActivityRecord.id == bindparam("b_id")).values(is_current=False),
+                        retired)
+    _executemany(session, insert(ActivityRecord), new_rows, on_progress)
+
+
+def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, locale: str | None = None,
+                imported_by: str | None = None, on_progress: Callable[[int], None] | None = None,
+                on_total: Callable[[int], None] | None = None) -> ImportSummary:
+    """Validate every table of the file, then store it in one transaction. Raises
+    `InputError` listing every bad row (and stores nothing)."""
+    path = Path(path)
+    tables = read_import_file(path)
+    if not tables:
+        expected = "; ".join(f"{name}: {', '.join(spec.required)}" for name, spec in SPECS.items())
+        raise InputError([Problem(str(path), 1, "", "", f"the headers of one of the tables ({expected})",
+                                  "start from `mrv template`, which writes every sheet with its headers")])
+    summary = ImportSummary(str(path), rows={name: len(frame) for name, frame in tables.items()})
+    problems = ProblemList()
+    with Session(engine) as session:
+        state = _State(session)
+        prepared: dict = {}
+        if "cooperatives" in tables:
+            prepared["cooperatives"] = _cooperatives(tables["cooperatives"], state, problems)
+        if "pilot_models" in tables:
+            prepared["pilot_models"] = _pilot_models(tables["pilot_models"], state, problems, locale)
+        if "plots" in tables:
+            prepared["plots"] = _plots(tables["plots"], state, problems, tables, sao, locale)
+        if "records" in tables:
+            checked = _records(tables["records"], prepared.get("plots"), state, problems, sao, locale)
+            prepared["records"] = None if checked is None else _record_rows(*checked, sao)
+        if "commune_crops" in tables:
+            prepared["commune_crops"] = _commune_crops(tables["commune_crops"], state, problems, locale)
+        if "practice_profiles" in tables:
+            prepared["practice_profiles"] = _practice_profiles(tables["practice_profiles"], problems, sao, locale)
+        if "adoption" in tables:
+            profiles = set(tables["practice_profiles"]["profile_id"].astype(str)) if "practice_profiles" in tables else set()
+            prepared["adoption"] = _adoption(tables["adoption"], state, problems, profiles, locale)
+        problems.raise_if_any()
+        batch = ImportBatch(file_name=str(path), file_hash=hashlib.sha256(path.read_bytes()).hexdigest(), imported_by=imported_by)
+        if on_total:
+            on_total(len(prepared.get("records") or []))
+        session.add(batch)
+        session.flush()
+        _write(session, prepared, state, summary, batch, on_progress)
+        batch.rows = sum(summary.rows.values())
+        batch.added, batch.changed, batch.unchanged = (summary.records_added, summary.records_changed,
+                                                       summary.records_unchanged)
+        session.commit()
+    return summary

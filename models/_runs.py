@@ -1,0 +1,121 @@
+"""Calculation runs from the database: read the current records of a year, run the
+engine, store the run and its results (bulk), keep every earlier run."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from importlib.metadata import version
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, insert, select, update
+from sqlmodel import Session
+
+import mrv
+from mrv._text import text_key
+from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorProvenance, Plot, Result
+
+CHUNK = 20000
+
+
+def records_frames(session: Session, year: int, commune: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The current records of a year (and commune) and their plots, as engine input
+    frames: the numbers as parsed at import, the units as typed."""
+    query = (select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.record_date,
+                    ActivityRecord.season, ActivityRecord.activity, ActivityRecord.product_id, ActivityRecord.quantity,
+                    ActivityRecord.unit_text, ActivityRecord.n_content, ActivityRecord.dry_matter, ActivityRecord.use,
+                    ActivityRecord.evidence, ActivityRecord.sao_variant)
+             .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
+             .where(ActivityRecord.is_current.is_(True), ActivityRecord.year == year))
+    if commune is not None:
+        query = query.where(Commune.code == commune)
+    records = pd.DataFrame(session.execute(query).all(), columns=[
+        "record_id", "plot_id", "year", "date", "season", "activity", "product", "quantity", "unit", "n_content",
+        "dry_matter", "use", "evidence", "sao_variant"])
+    plot_query = (select(Plot.code, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
+                         Plot.sao_variant).join(Commune, Commune.id == Plot.commune_id)
+                  .where(Plot.code.in_(select(Plot.code).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
+                                       .where(ActivityRecord.is_current.is_(True), ActivityRecord.year == year))))
+    plots = pd.DataFrame(session.execute(plot_query).all(), columns=[
+        "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant"]).assign(area_unit="ha")
+    # a bare "sào" of a record resolves with the default of the import that brought it
+    plots = plots.astype({"area": "float64"})
+    codes, units = pd.factorize(records["unit"])
+    bare = np.append([text_key(u) in ("sao", "mau") for u in units], False)[codes] & records["sao_variant"].notna().to_numpy()
+    records.loc[bare, "unit"] = records.loc[bare, "unit"] + " " + records.loc[bare, "sao_variant"]
+    records = records.drop(columns="sao_variant").astype({"quantity": "float64", "n_content": "float64", "dry_matter": "float64",
+                              "year": "int64"})
+    records.attrs["source"] = "records of the database"
+    plots.attrs["source"] = "plots of the database"
+    return plots, records
+
+
+def _input_hash(plots: pd.DataFrame, records: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    for frame in (plots, records):
+        digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:32]
+
+
+def calculate_year(engine: Engine, year: int, *, commune: str | None = None, official: bool = False,
+                   factors: str = "ipcc2019", gwp: str = "AR5",
+                   on_progress: Callable[[int], None] | None = None) -> CalculationRun:
+    """Run the engine on the year's current records and store the run with its results.
+    An official run must cover the whole province; it supersedes (never deletes) the
+    year's previous official run."""
+    if official and commune is not None:
+        raise ValueError("an official run covers the whole province: leave out the commune")
+    with Session(engine) as session:
+        plots, records = records_frames(session, year, commune)
+        results = mrv.calculate(plots, records, factors, gwp)
+        run = CalculationRun(year=year, scope=commune or "province", factor_profile=factors,
+                             factor_set_version=results.attrs["factor_set_version"], gwp=gwp,
+                             code_version=version("mrv"), input_hash=_input_hash(plots, records), official=official,
+                             records=len(records), result_rows=len(results))
+        session.add(run)
+        session.flush()
+        _store_results(session, run, results, on_progress)
+        if official:
+            session.execute(update(CalculationRun).where(
+                CalculationRun.year == year, CalculationRun.official.is_(True), CalculationRun.id != run.id,
+                CalculationRun.superseded_by.is_(None)).values(superseded_by=run.id))
+        session.commit()
+        session.refresh(run)
+        session.expunge(run)
+        return run
+
+
+def _store_results(session: Session, run: CalculationRun, results: pd.DataFrame,
+                   on_progress: Callable[[int], None] | None) -> None:
+    ids = results["factor_ids"].cat.categories.astype(str)
+    known = dict(session.execute(select(FactorProvenance.factor_ids, FactorProvenance.id)).all())
+    missing = [{"factor_ids": i} for i in ids if i not in known]
+    if missing:
+        session.execute(insert(FactorProvenance), missing)
+        known = dict(session.execute(select(FactorProvenance.factor_ids, FactorProvenance.id)).all())
+    plot_uuid = dict(session.execute(select(Plot.code, Plot.id)).all())
+    frame = results.drop(columns=["factor_ids"]).assign(
+        run_id=run.id,
+        plot_id=results["plot_id"].astype(str).map(plot_uuid),
+        provenance_id=np.asarray([known[i] for i in ids])[results["factor_ids"].cat.codes.to_numpy()],
+    )
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype(str)
+    rows = frame.to_dict("records")
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(Result), rows[start:start + CHUNK])
+        if on_progress:
+            on_progress(min(CHUNK, len(rows) - start))
+
+
+def official_run(engine: Engine, year: int) -> CalculationRun | None:
+    """The year's official run in force (reports and exports read this one)."""
+    with Session(engine) as session:
+        run = session.execute(select(CalculationRun).where(
+            CalculationRun.year == year, CalculationRun.official.is_(True),
+            CalculationRun.superseded_by.is_(None))).scalars().first()
+        if run is not None:
+            session.expunge(run)
+        return run

@@ -1,0 +1,310 @@
+"""The database tables (SQLModel). UUID keys so that offline clients can sync later;
+crops, products and units are lookup tables seeded from `mrv.factors`; results are
+stored per calculation run, with factor provenance in a lookup table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy.types import JSON
+from sqlmodel import Field, SQLModel
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _key() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+# lookup tables -----------------------------------------------------------------------
+
+class Crop(SQLModel, table=True):
+    """A crop of `factors/catalogue/crops.csv`."""
+
+    id: str = Field(primary_key=True)
+    name_vi: str
+    name_en: str
+    lifecycle: str
+
+
+class Product(SQLModel, table=True):
+    """A product of `factors/catalogue/products.csv` (fertiliser, lime, fuel, harvest form)."""
+
+    id: str = Field(primary_key=True)
+    kind: str
+    name_vi: str
+    name_en: str
+
+
+class Unit(SQLModel, table=True):
+    """A unit people type ("tạ", "sào nam") and the unit it means (`mrv/unit_aliases.csv`)."""
+
+    alias: str = Field(primary_key=True)
+    unit: str
+
+
+# places and people ---------------------------------------------------------------------
+
+class Province(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    name: str
+
+
+class Commune(SQLModel, table=True):
+    """A commune-level unit (xã or phường) with the settings the engine needs."""
+
+    __table_args__ = (UniqueConstraint("code", "valid_from"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    province_id: uuid.UUID = Field(foreign_key="province.id")
+    code: str = Field(index=True)
+    name: str
+    kind: str  # xã or phường
+    valid_from: date
+    valid_to: date | None = None
+    climate: str = "wet"
+    sao_variant: str | None = None
+    rice_region: str = "centre"
+
+
+class Cooperative(SQLModel, table=True):
+    """A cooperative (HTX) or production zone (vùng sản xuất)."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    name: str
+    kind: str  # cooperative or zone
+    commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id")
+
+
+class Farm(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    name: str | None = None
+    kind: str = "household"  # household, cooperative member, enterprise
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+    cooperative_id: uuid.UUID | None = Field(default=None, foreign_key="cooperative.id")
+
+
+class User(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    role: str  # agronomist, officer, verifier, inventory
+    commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id")
+
+
+class ReviewStatus(SQLModel, table=True):
+    """Where a commune-year stands: open, submitted, verified or locked."""
+
+    __table_args__ = (UniqueConstraint("commune_id", "year"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+    year: int
+    status: str = "open"
+    changed_by: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    changed_at: datetime = Field(default_factory=_now)
+
+
+# plots and pilot models ----------------------------------------------------------------
+
+class Plot(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    farm_id: uuid.UUID | None = Field(default=None, foreign_key="farm.id")
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+    crop_id: str = Field(foreign_key="crop.id")
+    area_ha: float
+    area_text: str  # as typed, e.g. "5 sào nam"
+    planting_year: int | None = None
+    irrigation: str = "none"
+    climate: str = "wet"
+    sao_variant: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    soil: str | None = None
+
+
+class PlotCrop(SQLModel, table=True):
+    """A crop grown on a plot over years: the main crop, intercrops with their share of
+    the area (coffee with durian or pepper), and the crop history."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    plot_id: uuid.UUID = Field(foreign_key="plot.id", index=True)
+    crop_id: str = Field(foreign_key="crop.id")
+    share: float = 1.0
+    from_year: int | None = None
+    to_year: int | None = None
+
+
+class PilotModel(SQLModel, table=True):
+    """A low-emission pilot model, provincial or commune level (Appendix I, IV)."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    name: str
+    level: str  # province or commune
+    crop_id: str = Field(foreign_key="crop.id")
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+    start_year: int
+    practice_package: str | None = None
+
+
+class PilotPlot(SQLModel, table=True):
+    """A plot of a pilot model: a pilot plot or a control (đối chứng) plot."""
+
+    __table_args__ = (UniqueConstraint("pilot_model_id", "plot_id"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    pilot_model_id: uuid.UUID = Field(foreign_key="pilotmodel.id")
+    plot_id: uuid.UUID = Field(foreign_key="plot.id")
+    role: str  # pilot or control
+
+
+# activity records ----------------------------------------------------------------------
+
+class ImportBatch(SQLModel, table=True):
+    """One import of a file: what it added, changed and left as it was."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    file_name: str
+    file_hash: str
+    imported_at: datetime = Field(default_factory=_now)
+    imported_by: str | None = None
+    rows: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+class ActivityRecord(SQLModel, table=True):
+    """One version of an activity record: the text exactly as entered, the parsed and
+    canonical quantity, when, the evidence, who recorded it. A changed record is a new
+    version; the old one is kept with `is_current` false."""
+
+    __table_args__ = (
+        UniqueConstraint("record_key", "version"),
+        Index("ix_record_current_year", "is_current", "year"),
+    )
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    record_key: str = Field(index=True)
+    version: int = 1
+    is_current: bool = True
+    content_hash: str
+    plot_id: uuid.UUID = Field(foreign_key="plot.id", index=True)
+    year: int
+    record_date: str | None = None
+    season: str | None = None
+    activity: str
+    product_id: str | None = Field(default=None, foreign_key="product.id")
+    use: str | None = None
+    quantity_text: str | None = None  # as typed
+    unit_text: str | None = None  # as typed
+    n_content_text: str | None = None  # as typed
+    dry_matter_text: str | None = None  # as typed
+    quantity: float  # the typed number, parsed
+    n_content: float | None = None  # %, parsed
+    dry_matter: float | None = None  # %, parsed
+    sao_variant: str | None = None  # the import's default for a bare "sào"
+    canonical: dict = Field(default_factory=dict, sa_column=Column(JSON))  # amounts in canonical units
+    evidence: str | None = None
+    recorded_by: str | None = None
+    recorded_at: datetime = Field(default_factory=_now)
+    import_id: uuid.UUID | None = Field(default=None, foreign_key="importbatch.id")
+    source_file: str | None = None
+    source_row: int | None = None
+
+
+# the provincial estimate's activity data -------------------------------------------------
+
+class CommuneCropArea(SQLModel, table=True):
+    """Area and production of a crop in a commune and year (statistics office)."""
+
+    __table_args__ = (UniqueConstraint("commune_id", "year", "crop_id"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+    year: int
+    crop_id: str = Field(foreign_key="crop.id")
+    area_ha: float
+    production_t: float | None = None
+    source: str | None = None
+
+
+class PracticeProfile(SQLModel, table=True):
+    """Typical inputs per hectare of a practice ("conventional coffee", "low-emission
+    coffee"), as a list of record-like rows per ha."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    name: str
+    crop_id: str = Field(foreign_key="crop.id")
+    low_emission: bool = False
+    inputs_per_ha: list = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class AdoptionShare(SQLModel, table=True):
+    """Share of a crop's area in a commune and year farmed with a practice profile."""
+
+    __table_args__ = (UniqueConstraint("commune_id", "year", "profile_id"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+    year: int
+    profile_id: uuid.UUID = Field(foreign_key="practiceprofile.id")
+    share: float
+
+
+# calculation runs ------------------------------------------------------------------------
+
+class CalculationRun(SQLModel, table=True):
+    """One calculation: its scope, factor-set version, GWP, code version and input hash.
+    An official run is the one reports and exports read; a newer official run of the
+    same year supersedes it, never deletes it."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    year: int = Field(index=True)
+    scope: str  # "province" or a commune code
+    factor_profile: str
+    factor_set_version: str
+    gwp: str
+    code_version: str
+    input_hash: str
+    created_at: datetime = Field(default_factory=_now)
+    official: bool = False
+    superseded_by: uuid.UUID | None = Field(default=None, foreign_key="calculationrun.id")
+    records: int = 0
+    result_rows: int = 0
+
+
+class FactorProvenance(SQLModel, table=True):
+    """A distinct combination of factor ids used on result rows, stored once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    factor_ids: str = Field(index=True, unique=True)
+
+
+class Result(SQLModel, table=True):
+    """One result row of a run (engine columns of `mrv._schema.RESULT_COLUMNS`)."""
+
+    __table_args__ = (Index("ix_result_run", "run_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: uuid.UUID = Field(foreign_key="calculationrun.id")
+    plot_id: uuid.UUID = Field(foreign_key="plot.id")
+    year: int
+    crop: str
+    commune_code: str
+    source: str
+    gas: str
+    mass_kg: float
+    co2e_kg: float
+    ipcc_category: str
+    input_type: str
+    activity_amount: float
+    activity_unit: str
+    factor_value: float
+    factor_unit: str
+    tier: int
+    factor_origin: str
+    boundary: str
+    provenance_id: int = Field(foreign_key="factorprovenance.id")
