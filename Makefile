@@ -15,7 +15,7 @@ $(BIN)/mrv: pyproject.toml
 setup: $(BIN)/mrv
 
 demo: setup
-	$(BIN)/mrv calc --plots examples/plots.csv --records examples/records.csv --out $(OUT)/results.csv
+	$(BIN)/mrv demo --out $(OUT)/demo
 
 test: setup
 	$(BIN)/pytest -q
@@ -24,4 +24,4 @@ bench: setup
 	$(BIN)/python tests/benchmarks/bench_engine.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis mrv.sqlite mrv.sqlite-wal mrv.sqlite-shm

@@ -11,10 +11,12 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import mrv
 from mrv import _catalogues as catalogues
+from mrv import models
 from mrv.factors import FactorFileError
 
 app = typer.Typer(help="MRV of greenhouse-gas emissions from crop production in Đắk Lắk.", no_args_is_help=True,
@@ -44,11 +46,17 @@ LABELS = {
     "vi": {"source": "Nguồn phát thải", "gas": "Khí", "mass": "Khối lượng khí (kg)", "co2e": "t CO2e",
            "boundary": "Phạm vi", "total": "Tổng", "title": "Phát thải theo nguồn và khí",
            "memo": "mục ghi nhớ, không cộng vào kiểm kê", "rows": "dòng kết quả", "written": "Đã ghi",
-           "to_check": "hệ số còn ở trạng thái 'to check' (cần đối chiếu nguồn)"},
+           "to_check": "hệ số còn ở trạng thái 'to check' (cần đối chiếu nguồn)", "storing": "Đang ghi",
+           "official": "Lượt tính chính thức", "run": "Lượt tính", "records": "bản ghi", "imported": "Đã nhập",
+           "added": "bản ghi mới", "changed": "bản ghi thay đổi (lưu phiên bản mới)", "unchanged": "không đổi",
+           "plots": "lô"},
     "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
            "boundary": "Boundary", "total": "Total", "title": "Emissions by source and gas",
            "memo": "memo item, not added to inventory totals", "rows": "result rows", "written": "Written",
-           "to_check": "factors still marked 'to check' (compare with the source)"},
+           "to_check": "factors still marked 'to check' (compare with the source)", "storing": "Writing",
+           "official": "Official run", "run": "Run", "records": "records", "imported": "Imported",
+           "added": "new records", "changed": "changed records (stored as new versions)", "unchanged": "unchanged",
+           "plots": "plots"},
 }
 
 
@@ -87,39 +95,137 @@ def _write_atomically(frame: pd.DataFrame, path: Path) -> None:
             os.remove(temporary)
 
 
-@app.command()
-def calc(
-    plots: Path = typer.Option(..., "--plots", exists=True, dir_okay=False, help="Plots CSV: plot_id, commune_code, crop, area, area_unit, climate, irrigation."),
-    records: Path = typer.Option(..., "--records", exists=True, dir_okay=False, help="Records CSV: plot_id, year, activity, product, quantity, unit, n_content, …"),
-    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="Results CSV to write (one row per plot × year × source × gas)."),
-    factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help="Factor profile."),
-    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e."),
-    sao: str = typer.Option(None, "--sao", help="Default sào variant of this import: bac (360 m²), trung (500 m²) or nam (1 000 m²)."),
-    locale: str = typer.Option(None, "--locale", help="Number format of the files: vi (1.200,5) or en (1,200.5); needed only for numbers such as 1.200."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the summary."),
-) -> None:
-    """Calculate emissions of plots from their records; print a summary and write the results."""
-    if locale is not None and locale not in ("vi", "en"):
-        err.print(f"--locale {locale!r}: expected vi or en. Fix: use --locale vi (1.200,5) or --locale en (1,200.5).")
-        raise typer.Exit(2)
+def _fail_on_bad_input(action):
+    """Run `action`; on bad input print every problem and exit 2 (nothing was written)."""
     try:
-        results = mrv.calculate(mrv.read_table(plots), mrv.read_table(records), factors.value, gwp.value,
-                                sao=sao, locale=locale)
+        return action()
     except mrv.InputError as error:
         _print_problems(error)
         raise typer.Exit(2) from None
     except FactorFileError as error:
         err.print(f"Factor file error: {error}. Fix: correct the factor file, then run again.")
         raise typer.Exit(3) from None
-    _write_atomically(results, out_path)
-    out.print(_summary(results, lang.value))
-    labels = LABELS[lang.value]
-    profile = mrv.factor_profile(factors.value)
+
+
+def _report(results: pd.DataFrame, factors: str, lang: str) -> None:
+    out.print(_summary(results, lang))
+    profile = mrv.factor_profile(factors)
     used = set("|".join(results["factor_ids"].astype(str).unique()).split("|")) - {""}
     to_check = sorted(profile.rows.loc[profile.rows["id"].isin(used) & (profile.rows["status"] == "to check"), "id"])
     if to_check:
-        out.print(f"[yellow]{len(to_check)} {labels['to_check']}:[/yellow] {', '.join(to_check)}")
-    out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_path}")
+        out.print(f"[yellow]{len(to_check)} {LABELS[lang]['to_check']}:[/yellow] {', '.join(to_check)}")
+
+
+def _check_locale(locale: str | None) -> None:
+    if locale is not None and locale not in ("vi", "en"):
+        err.print(f"--locale {locale!r}: expected vi or en. Fix: use --locale vi (1.200,5) or --locale en (1,200.5).")
+        raise typer.Exit(2)
+
+
+def _progress(label: str) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=out,
+                    transient=True)
+
+
+@app.command()
+def calc(
+    plots: Path = typer.Option(None, "--plots", exists=True, dir_okay=False, help="Plots CSV: plot_id, commune_code, crop, area, area_unit, climate, irrigation."),
+    records: Path = typer.Option(None, "--records", exists=True, dir_okay=False, help="Records CSV: plot_id, year, activity, product, quantity, unit, n_content, …"),
+    out_path: Path = typer.Option(None, "--out", dir_okay=False, help="Results CSV to write (one row per plot × year × source × gas)."),
+    year: int = typer.Option(None, "--year", help="Calculate the year's current records in the database and store the run."),
+    commune: str = typer.Option(None, "--commune", help="With --year: only this commune (official code)."),
+    official: bool = typer.Option(False, "--official", help="With --year: the province-wide run that reports and exports read."),
+    factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help="Factor profile."),
+    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e."),
+    sao: str = typer.Option(None, "--sao", help="Default sào variant of these files: bac (360 m²), trung (500 m²) or nam (1 000 m²)."),
+    locale: str = typer.Option(None, "--locale", help="Number format of the files: vi (1.200,5) or en (1,200.5); needed only for numbers such as 1.200."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the summary."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+) -> None:
+    """Calculate emissions: of plots and records files (--plots, --records, --out), or of a
+    year in the database (--year), storing the run; print a summary."""
+    _check_locale(locale)
+    if year is None:
+        if plots is None or records is None or out_path is None:
+            err.print("Give --plots, --records and --out to calculate files, or --year to calculate the database.")
+            raise typer.Exit(2)
+        results = _fail_on_bad_input(lambda: mrv.calculate(
+            mrv.read_table(plots), mrv.read_table(records), factors.value, gwp.value, sao=sao, locale=locale))
+        _write_atomically(results, out_path)
+    else:
+        if official and commune is not None:
+            err.print("--official covers the whole province: leave out --commune.")
+            raise typer.Exit(2)
+        engine = models.connect(db)
+        models.seed(engine)
+        with _progress(LABELS[lang.value]["storing"]) as progress:
+            task = progress.add_task("", total=None)
+            run = _fail_on_bad_input(lambda: models.calculate_year(
+                engine, year, commune=commune, official=official, factors=factors.value, gwp=gwp.value,
+                on_progress=lambda n: progress.advance(task, n)))
+        results = models.run_results(engine, run.id)
+        if out_path is not None:
+            _write_atomically(results, out_path)
+        kind = LABELS[lang.value]["official" if official else "run"]
+        out.print(f"{kind} {run.id}: {run.records} {LABELS[lang.value]['records']}, {run.result_rows} {LABELS[lang.value]['rows']}")
+    _report(results, factors.value, lang.value)
+    if out_path is not None:
+        out.print(f"{LABELS[lang.value]['written']} {len(results)} {LABELS[lang.value]['rows']}: {out_path}")
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (one table) or XLSX (one sheet per table) file."),
+    sao: str = typer.Option(None, "--sao", help="Default sào variant of this file: bac, trung or nam."),
+    locale: str = typer.Option(None, "--locale", help="Number format of the file: vi (1.200,5) or en (1,200.5)."),
+    by: str = typer.Option(None, "--by", help="Who imports (kept with the import)."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+) -> None:
+    """Import plots, records, pilot models, cooperatives and commune data from a file:
+    every row is checked first, and a file with a bad row stores nothing."""
+    _check_locale(locale)
+    engine = models.connect(db)
+    models.seed(engine)
+    labels = LABELS[lang.value]
+    with _progress(labels["storing"]) as progress:
+        task = progress.add_task("", total=None)
+        summary = _fail_on_bad_input(lambda: models.import_file(
+            engine, file, sao=sao, locale=locale, imported_by=by,
+            on_total=lambda n: progress.update(task, total=n), on_progress=lambda n: progress.advance(task, n)))
+    tables = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
+    out.print(f"{labels['imported']} {file}: {tables}")
+    out.print(f"  {labels['added']}: {summary.records_added}; {labels['changed']}: {summary.records_changed}; "
+              f"{labels['unchanged']}: {summary.records_unchanged}; {labels['plots']}: +{summary.plots_added} / "
+              f"~{summary.plots_updated}")
+
+
+@app.command()
+def demo(
+    out_dir: Path = typer.Option(Path("out/demo"), "--out", file_okay=False, help="Folder for the demo's import files and results."),
+    year: int = typer.Option(2025, "--year", help="Year of the synthetic data."),
+    seed: int = typer.Option(2025, "--seed", help="Random seed (the same seed gives the same data)."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the summary."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+) -> None:
+    """Create a synthetic Đắk Lắk year (102 communes, pilot models, farms, records), import
+    it, and calculate the year's official run."""
+    engine = models.connect(db)
+    models.seed(engine)
+    labels = LABELS[lang.value]
+    for path in models.write_demo(out_dir, seed=seed, year=year):
+        with _progress(f"{labels['storing']} {path.name}") as progress:
+            task = progress.add_task("", total=None)
+            summary = _fail_on_bad_input(lambda: models.import_file(
+                engine, path, imported_by="demo", on_total=lambda n: progress.update(task, total=n),
+                on_progress=lambda n: progress.advance(task, n)))
+        out.print(f"{labels['imported']} {path}: " + ", ".join(f"{k} {v}" for k, v in summary.rows.items()))
+    run = models.calculate_year(engine, year, official=True)
+    results = models.run_results(engine, run.id)
+    _write_atomically(results, out_dir / f"results-{year}.csv")
+    out.print(f"{labels['official']} {run.id}: {run.records} {labels['records']}, {run.result_rows} {labels['rows']}")
+    _report(results, run.factor_profile, lang.value)
+    out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_dir / f'results-{year}.csv'}")
 
 
 @app.command("factors")

@@ -2,8 +2,9 @@
 them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 
 from mrv.models._db import connect, database_url
+from mrv.models._demo import write_demo
 from mrv.models._import import ImportSummary, import_file
-from mrv.models._runs import calculate_year, official_run, records_frames
+from mrv.models._runs import calculate_year, official_run, records_frames, run_results
 from mrv.models._seed import official_communes, seed
 
 __all__ = [
@@ -15,5 +16,7 @@ __all__ = [
     "official_communes",
     "official_run",
     "records_frames",
+    "run_results",
     "seed",
+    "write_demo",
 ]

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlmodel import Session
 
 import mrv
+import mrv._schema
 from mrv._text import text_key
 from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorProvenance, Plot, Result
 
@@ -119,3 +120,20 @@ def official_run(engine: Engine, year: int) -> CalculationRun | None:
         if run is not None:
             session.expunge(run)
         return run
+
+
+def run_results(engine: Engine, run_id) -> pd.DataFrame:
+    """The stored results of a run, in the engine's result columns."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Plot.code, Result.year, Result.crop, Result.commune_code, Result.source, Result.gas, Result.mass_kg,
+                   Result.co2e_kg, Result.ipcc_category, Result.input_type, Result.activity_amount, Result.activity_unit,
+                   Result.factor_value, Result.factor_unit, Result.tier, Result.factor_origin, Result.boundary,
+                   FactorProvenance.factor_ids)
+            .join(Plot, Plot.id == Result.plot_id).join(FactorProvenance, FactorProvenance.id == Result.provenance_id)
+            .where(Result.run_id == run_id).order_by(Result.id)).all()
+        run = session.get(CalculationRun, run_id)
+        frame = pd.DataFrame(rows, columns=list(mrv._schema.RESULT_COLUMNS))
+        frame.attrs.update({"factor_profile": run.factor_profile, "factor_set_version": run.factor_set_version,
+                            "gwp": run.gwp, "run_id": str(run.id)})
+        return frame

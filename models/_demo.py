@@ -1,0 +1,153 @@
+"""A seeded synthetic Đắk Lắk year, written as the import files an agronomist would send:
+every commune with a commune pilot model (pilot and control plots), the two provincial
+pilots (coffee, sugarcane), cooperatives, a few hundred farms per main crop with their
+practice and intercrops, commune crop areas, practice profiles and adoption shares.
+The numbers are plausible, not real: it is for trying the system, not for reporting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mrv.models._seed import official_communes
+
+CROPS = ("coffee", "sugarcane", "durian", "pepper")
+#: Inputs per hectare and year of each practice: (activity, product, amount, unit, N %, use).
+PRACTICES = {
+    ("coffee", False): [("fertiliser", "urea", 300, "kg", "", ""), ("fertiliser", "npk-16-16-8", 1000, "kg", "", ""),
+                        ("lime", "dolomite", 500, "kg", "", ""), ("diesel", "", 150, "L", "", "pump")],
+    ("coffee", True): [("fertiliser", "npk-16-16-8", 600, "kg", "", ""), ("fertiliser", "compost", 3000, "kg", "1,5", ""),
+                       ("electricity", "", 600, "kWh", "", "pump")],
+    ("sugarcane", False): [("fertiliser", "urea", 250, "kg", "", ""), ("fertiliser", "npk-20-20-15", 500, "kg", "", ""),
+                           ("residue_burning", "", 1, "ha", "", ""), ("diesel", "", 120, "L", "", "machinery")],
+    ("sugarcane", True): [("fertiliser", "urea", 150, "kg", "", ""), ("fertiliser", "compost", 5000, "kg", "1,2", ""),
+                          ("diesel", "", 100, "L", "", "machinery")],
+    ("durian", False): [("fertiliser", "npk-16-16-8", 1500, "kg", "", ""), ("fertiliser", "urea", 200, "kg", "", ""),
+                        ("lime", "limestone", 800, "kg", "", ""), ("diesel", "", 100, "L", "", "pump")],
+    ("durian", True): [("fertiliser", "npk-16-16-8", 1000, "kg", "", ""), ("fertiliser", "manure", 8000, "kg", "0,8", ""),
+                       ("electricity", "", 900, "kWh", "", "pump")],
+    ("pepper", False): [("fertiliser", "npk-16-16-8", 1200, "kg", "", ""), ("fertiliser", "urea", 300, "kg", "", ""),
+                        ("diesel", "", 80, "L", "", "pump")],
+    ("pepper", True): [("fertiliser", "npk-16-16-8", 800, "kg", "", ""), ("fertiliser", "organic", 2000, "kg", "3", ""),
+                       ("electricity", "", 500, "kWh", "", "pump")],
+}
+HARVEST = {"coffee": ("cà phê nhân", 2.8), "sugarcane": ("mía cây", 70.0), "durian": ("quả sầu riêng", 15.0),
+           "pepper": ("tiêu khô", 3.0)}  # product, t per ha
+BAGGED = {"urea", "npk-16-16-8", "npk-20-20-15"}
+
+
+def _typed(value: float) -> str:
+    """A number as an agronomist types it: whole, or with a comma decimal."""
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}".replace(".", ",")
+
+
+class _Demo:
+    def __init__(self, seed: int, year: int):
+        self.rng = np.random.default_rng(seed)
+        self.year = year
+        self.communes = official_communes()
+        self.plots: list[dict] = []
+        self.records: list[dict] = []
+
+    def crop_of(self, index: int) -> str:
+        return CROPS[0] if index % 3 else CROPS[1 + index % 9 // 3]
+
+    def plot(self, plot_id: str, commune: str, crop: str, low: bool, **extra) -> None:
+        rng = self.rng
+        area = round(float(rng.uniform(0.3, 2.5)), 1)
+        in_sao = rng.random() < 0.3
+        self.plots.append({
+            "plot_id": plot_id, "commune_code": commune, "crop": crop,
+            "area": _typed(area * 10) if in_sao else _typed(area), "area_unit": "sào nam" if in_sao else "ha",
+            "climate": "wet", "irrigation": "drip" if low else str(rng.choice(["basin", "sprinkler", "none"])),
+            "planting_year": str(int(rng.integers(2005, self.year - 2))), **extra,
+        })
+        for number, (activity, product, rate, unit, n_content, use) in enumerate(PRACTICES[(crop, low)]):
+            if activity == "residue_burning" and rng.random() < 0.4:
+                continue
+            amount = rate * area * float(rng.uniform(0.8, 1.2))
+            if product in BAGGED and rng.random() < 0.5:
+                amount, unit = max(1.0, round(amount / 50)), "bao"
+            elif unit == "kg" and amount > 1000:
+                amount, unit = round(amount / 100, 1), "tạ"
+            elif activity == "residue_burning":
+                amount = area
+            self.records.append({
+                "record_id": f"{plot_id}-{self.year}-{number}", "plot_id": plot_id, "year": str(self.year),
+                "activity": activity, "product": product, "quantity": _typed(round(amount, 1)), "unit": unit,
+                "n_content": n_content, "use": use, "evidence": str(rng.choice(["hoá đơn", "sổ ghi chép", "phỏng vấn"])),
+            })
+        product, yield_t = HARVEST[crop]
+        self.records.append({
+            "record_id": f"{plot_id}-{self.year}-harvest", "plot_id": plot_id, "year": str(self.year),
+            "activity": "harvest", "product": product,
+            "quantity": _typed(round(yield_t * area * float(rng.uniform(0.7, 1.2)), 1)), "unit": "tấn",
+            "n_content": "", "use": "", "evidence": "sổ ghi chép",
+        })
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        rng, year, communes = self.rng, self.year, self.communes
+        cooperatives = [{"cooperative_id": f"HTX-{i + 1:03d}", "name": f"HTX nông nghiệp {c['name']}",
+                         "kind": "htx" if i % 5 else "vùng", "commune_code": c["code"]}
+                        for i, c in enumerate(communes[::2])]
+        models = [{"pilot_model_id": "TINH-CAPHE", "name": "Mô hình cà phê giảm phát thải cấp tỉnh", "level": "tỉnh",
+                   "crop": "coffee", "commune_code": communes[0]["code"], "start_year": str(year - 1),
+                   "practice_package": "bón phân cân đối, phân hữu cơ, tưới nhỏ giọt"},
+                  {"pilot_model_id": "TINH-MIA", "name": "Mô hình mía giảm phát thải cấp tỉnh", "level": "tỉnh",
+                   "crop": "sugarcane", "commune_code": communes[1]["code"], "start_year": str(year - 1),
+                   "practice_package": "không đốt lá mía, vùi phụ phẩm, giảm urê"}]
+        for i, commune in enumerate(communes):
+            crop = self.crop_of(i)
+            models.append({"pilot_model_id": f"MH-{commune['code']}", "name": f"Mô hình {crop} {commune['name']}",
+                           "level": "xã", "crop": crop, "commune_code": commune["code"], "start_year": str(year),
+                           "practice_package": "quy trình phát thải thấp"})
+        for model in models:
+            pilots = 6 if model["level"] == "tỉnh" else 3
+            for k in range(pilots + 2):
+                low = k < pilots
+                self.plot(f"{model['pilot_model_id']}-{k + 1}", model["commune_code"], model["crop"], low,
+                          pilot_model_id=model["pilot_model_id"], role="thí điểm" if low else "đối chứng",
+                          farm_id=f"HO-{model['pilot_model_id']}-{k + 1}")
+        for crop in CROPS:
+            for farm in range(300):
+                commune = communes[int(rng.integers(len(communes)))]
+                extra = {"farm_id": f"HO-{crop[:3].upper()}-{farm + 1:04d}", "farm_kind": "nông hộ"}
+                if rng.random() < 0.4:
+                    extra["cooperative_id"] = cooperatives[int(rng.integers(len(cooperatives)))]["cooperative_id"]
+                if crop == "coffee" and rng.random() < 0.3:
+                    extra.update(intercrop=str(rng.choice(["durian", "pepper"])), intercrop_share="0,2")
+                self.plot(f"{crop[:3].upper()}-{farm + 1:04d}", commune["code"], crop, bool(rng.random() < 0.15), **extra)
+        areas, adoption = [], []
+        for i, commune in enumerate(communes):
+            for crop in sorted({self.crop_of(i), "coffee", str(rng.choice(CROPS))}):
+                area = float(rng.uniform(200, 4000)) if crop == "coffee" else float(rng.uniform(50, 1500))
+                areas.append({"commune_code": commune["code"], "year": str(year), "crop": crop,
+                              "area": _typed(round(area)), "area_unit": "ha",
+                              "production": _typed(round(area * HARVEST[crop][1] * float(rng.uniform(0.8, 1.1)))),
+                              "production_unit": "tấn"})
+                share = round(float(rng.uniform(0.05, 0.3)), 2)
+                adoption += [{"commune_code": commune["code"], "year": str(year), "profile_id": f"{crop}-low", "share": _typed(share * 100)},
+                             {"commune_code": commune["code"], "year": str(year), "profile_id": f"{crop}-conv", "share": _typed(100 - share * 100)}]
+        profiles = [{"profile_id": f"{crop}-{'low' if low else 'conv'}",
+                     "name": f"{crop}: {'phát thải thấp' if low else 'thông thường'}", "crop": crop,
+                     "low_emission": "có" if low else "không", "activity": activity, "product": product,
+                     "quantity": _typed(rate), "unit": unit, "n_content": n_content, "use": use}
+                    for (crop, low), inputs in PRACTICES.items() for activity, product, rate, unit, n_content, use in inputs]
+        return {"cooperatives": pd.DataFrame(cooperatives), "pilot_models": pd.DataFrame(models),
+                "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records),
+                "commune_crops": pd.DataFrame(areas), "practice_profiles": pd.DataFrame(profiles),
+                "adoption": pd.DataFrame(adoption)}
+
+
+def write_demo(folder: str | Path, *, seed: int = 2025, year: int = 2025) -> list[Path]:
+    """Write the demo's import files (one CSV per table, in the order to import them)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in _Demo(seed, year).tables().items():
+        path = folder / f"{name}.csv"
+        frame.to_csv(path, index=False, encoding="utf-8")
+        paths.append(path)
+    return paths
