@@ -47,3 +47,28 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def bulk_insert(connection, table, rows: list[dict], chunk: int = 20000, on_progress=None) -> None:
+    """Insert many rows with the driver's executemany: values are converted column by
+    column with the column types' own bind processors (the same values SQLAlchemy would
+    write), without building a statement per row."""
+    if not rows:
+        return
+    table = getattr(table, "__table__", table)
+    names = list(rows[0])
+    dialect = connection.dialect
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": "?", "named": "?"}[dialect.paramstyle]
+    statement = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+                 f"({', '.join(dialect.identifier_preparer.quote(n) for n in names)}) "
+                 f"VALUES ({', '.join([marker] * len(names))})")
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        columns = []
+        for name, process in zip(names, processors):
+            values = [row[name] for row in part]
+            columns.append([None if v is None else process(v) for v in values] if process else values)
+        connection.exec_driver_sql(statement, list(zip(*columns)))
+        if on_progress:
+            on_progress(len(part))

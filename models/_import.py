@@ -23,8 +23,9 @@ from sqlmodel import Session
 import mrv
 from mrv import InputError, Problem, ProblemList, RawTable
 from mrv import _catalogues as catalogues
-from mrv._schema import AMOUNT_UNITS, PLOT_COLUMNS, RECORD_COLUMNS, RECORD_OPTIONAL
+from mrv._schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv._text import text_key
+from mrv.models._db import bulk_insert
 from mrv.models._files import SPECS, read_import_file
 from mrv.models._tables import (
     ActivityRecord, AdoptionShare, Commune, CommuneCropArea, Cooperative, Farm, ImportBatch, PilotModel, PilotPlot,
@@ -151,7 +152,7 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
         file_plots = plots.rename(columns={"plot_area_ha": "area"}).assign(area_unit="ha")
         known = pd.concat([known[~known["plot_id"].isin(file_plots["plot_id"].astype(str))], file_plots],
                           ignore_index=True)
-    engine_plots = known[list(PLOT_COLUMNS) + ["sao_variant"]].astype({"area": "float64"})
+    engine_plots = known[[*PLOT_COLUMNS, *PLOT_OPTIONAL]].astype({"area": "float64"})
     engine_plots = engine_plots.astype({c: str for c in ("plot_id", "commune_code", "crop", "climate", "irrigation")})
     engine_plots["sao_variant"] = engine_plots["sao_variant"].astype(object)
     engine_plots.attrs["source"] = "plots of the database"
@@ -170,35 +171,44 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
 
 def _record_rows(activity: pd.DataFrame, numbers: dict, texts: dict, sao) -> list[dict]:
     """One dict per record: its stable key, content hash and every field to store."""
-    amounts = activity[[c for c in AMOUNT_UNITS if c != "plot_area_ha"]].to_numpy()
+    size = len(activity)
+
+    def text(column: str) -> np.ndarray:
+        return texts[column] if column in texts else np.full(size, None, dtype=object)
+
+    def optional(values: np.ndarray) -> list:
+        return [None if v is None or v != v else float(v) for v in values]
+
     names = [c for c in AMOUNT_UNITS if c != "plot_area_ha"]
-    rows, seen = [], {}
-    get = lambda column, i: texts[column][i] if column in texts else None  # noqa: E731
-    for i in range(len(activity)):
-        identity = (activity["plot_id"].iat[i], int(activity["year"].iat[i]), get("date", i), get("season", i),
-                    str(activity["activity"].iat[i]), activity["product"].iat[i], get("use", i))
-        given = get("record_id", i)
-        if given:
-            key = str(given)
-        else:
-            occurrence = seen.get(identity, 0)
-            seen[identity] = occurrence + 1
-            key = "auto:" + _digest(*identity, occurrence)
-        content = (get("quantity", i), get("unit", i), get("n_content", i), get("dry_matter", i), get("evidence", i),
-                   get("date", i), get("season", i), get("use", i), activity["product"].iat[i], sao)
-        rows.append({
-            "record_key": key, "content_hash": _digest(*identity, *content), "plot_code": identity[0],
-            "year": identity[1], "record_date": identity[2], "season": identity[3], "activity": identity[4],
-            "product_id": None if pd.isna(identity[5]) else str(identity[5]), "use": None if pd.isna(identity[6]) else str(identity[6]),
-            "quantity_text": get("quantity", i), "unit_text": get("unit", i), "n_content_text": get("n_content", i),
-            "dry_matter_text": get("dry_matter", i), "quantity": float(numbers["quantity"][i]),
-            "n_content": None if np.isnan(numbers["n_content"][i]) else float(numbers["n_content"][i]),
-            "dry_matter": None if np.isnan(numbers["dry_matter"][i]) else float(numbers["dry_matter"][i]),
-            "sao_variant": sao, "evidence": get("evidence", i), "recorded_by": get("recorded_by", i),
-            "canonical": {name: float(v) for name, v in zip(names, amounts[i]) if v},
-            "source_row": int(activity["source_row"].iat[i]),
-        })
-    return rows
+    amounts = activity[names].to_numpy()
+    canonical = [{name: float(v) for name, v in zip(names, row) if v} for row in amounts]
+    plot = activity["plot_id"].astype(str).to_numpy(dtype=object)
+    year = activity["year"].to_numpy(dtype="int64").tolist()
+    kind = activity["activity"].astype(str).to_numpy(dtype=object)
+    product = activity["product"].astype(object).where(activity["product"].notna(), None).to_numpy()
+    use = activity["use"].astype(object).where(activity["use"].notna(), None).to_numpy()
+    date, season, given = text("date"), text("season"), text("record_id")
+    keys, seen = [], {}
+    for identity, record_id in zip(zip(plot, year, date, season, kind, product, use), given):
+        if record_id is not None:
+            keys.append(str(record_id))
+            continue
+        occurrence = seen.get(identity, 0)
+        seen[identity] = occurrence + 1
+        keys.append("auto:" + _digest(*identity, occurrence))
+    quantity, unit, n_text, dm_text = text("quantity"), text("unit"), text("n_content"), text("dry_matter")
+    evidence, recorded_by = text("evidence"), text("recorded_by")
+    hashes = [_digest(*parts, sao) for parts in zip(plot, year, date, season, kind, product, use, quantity, unit,
+                                                     n_text, dm_text, evidence)]
+    columns = {
+        "record_key": keys, "content_hash": hashes, "plot_code": plot, "year": year, "record_date": date,
+        "season": season, "activity": kind, "product_id": product, "use": use, "quantity_text": quantity,
+        "unit_text": unit, "n_content_text": n_text, "dry_matter_text": dm_text,
+        "quantity": numbers["quantity"].tolist(), "n_content": optional(numbers["n_content"]),
+        "dry_matter": optional(numbers["dry_matter"]), "sao_variant": [sao] * size, "evidence": evidence,
+        "recorded_by": recorded_by, "canonical": canonical, "source_row": activity["source_row"].tolist(),
+    }
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def _cooperatives(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
@@ -292,13 +302,6 @@ def _adoption(frame, state: _State, problems: ProblemList, profiles: set[str], l
     })
 
 
-def _executemany(session: Session, statement, rows: list[dict], on_progress: Callable[[int], None] | None) -> None:
-    for start in range(0, len(rows), CHUNK):
-        session.execute(statement, rows[start:start + CHUNK])
-        if on_progress:
-            on_progress(min(CHUNK, len(rows) - start))
-
-
 def _upsert(session: Session, table, key_columns: tuple[str, ...], rows: list[dict]) -> dict[tuple, uuid.UUID]:
     """Insert rows whose key is new, update the others; return the id of every key."""
     if not rows:
@@ -318,7 +321,7 @@ def _upsert(session: Session, table, key_columns: tuple[str, ...], rows: list[di
         session.execute(insert(table), new)
     if changed:
         values = {c: bindparam(c) for c in changed[0] if c not in ("b_id", *key_columns)}
-        session.execute(update(table).where(table.id == bindparam("b_id")).values(**values), changed)
+        session.connection().execute(update(table).where(table.id == bindparam("b_id")).values(**values), changed)
     return existing
 
 
@@ -414,9 +417,9 @@ def _write_records(session: Session, rows: list[dict], plot_ids: dict, summary: 
                          "plot_id": plot_ids[row["plot_code"]], "import_id": batch.id, "source_file": summary.file,
                          "recorded_at": batch.imported_at})
     if retired:
-        session.execute(update(ActivityRecord).where(ActivityRecord.id == bindparam("b_id")).values(is_current=False),
-                        retired)
-    _executemany(session, insert(ActivityRecord), new_rows, on_progress)
+        session.connection().execute(
+            update(ActivityRecord).where(ActivityRecord.id == bindparam("b_id")).values(is_current=False), retired)
+    bulk_insert(session.connection(), ActivityRecord, new_rows, CHUNK, on_progress)
 
 
 def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, locale: str | None = None,

@@ -15,6 +15,7 @@ from sqlmodel import Session
 import mrv
 import mrv._schema
 from mrv._text import text_key
+from mrv.models._db import bulk_insert
 from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorProvenance, Plot, Result
 
 CHUNK = 20000
@@ -104,11 +105,7 @@ def _store_results(session: Session, run: CalculationRun, results: pd.DataFrame,
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype(str)
-    rows = frame.to_dict("records")
-    for start in range(0, len(rows), CHUNK):
-        session.execute(insert(Result), rows[start:start + CHUNK])
-        if on_progress:
-            on_progress(min(CHUNK, len(rows) - start))
+    bulk_insert(session.connection(), Result, frame.to_dict("records"), CHUNK, on_progress)
 
 
 def official_run(engine: Engine, year: int) -> CalculationRun | None:

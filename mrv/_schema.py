@@ -6,8 +6,8 @@ that into the long results frame. Species live in column names (`n_urea_kg` is k
 urea form), never in unit strings (DESIGN.md §5).
 """
 
-PLOT_COLUMNS = ("plot_id", "commune_code", "crop", "area", "area_unit", "climate", "irrigation")
-PLOT_OPTIONAL = ("sao_variant",)
+PLOT_COLUMNS = ("plot_id", "commune_code", "crop", "area", "area_unit")
+PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant")  # climate wet and irrigation none by default
 
 RECORD_COLUMNS = ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content")
 RECORD_OPTIONAL = ("record_id", "date", "season", "use", "dry_matter", "evidence")

@@ -1,0 +1,168 @@
+"""The database layer on SQLite and, where MRV_TEST_POSTGRES_URL is set (CI), PostgreSQL:
+the same tests on both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select, text
+from sqlmodel import Session, SQLModel
+
+import mrv
+from mrv import models
+from mrv.models._tables import ActivityRecord, CalculationRun, Commune, PilotPlot, Plot, PlotCrop, Result
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("MRV_TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request, tmp_path) -> str:
+    """A URL to an empty database of each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'mrv.sqlite'}"
+    url = os.environ["MRV_TEST_POSTGRES_URL"]
+    engine = models.connect(url)
+    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(database):
+    engine = models.connect(database)
+    models.seed(engine)
+    yield engine
+    engine.dispose()
+
+
+def count(engine, table, *where) -> int:
+    with Session(engine) as session:
+        return session.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+def snapshot(engine) -> dict[str, int]:
+    return {t.__tablename__: count(engine, t) for t in (ActivityRecord, Plot, PlotCrop, PilotPlot, CalculationRun, Result)}
+
+
+def test_communes_are_seeded_once(engine):
+    models.seed(engine)
+    assert count(engine, Commune) == 102
+    assert count(engine, Commune, Commune.kind == "xã") == 88 and count(engine, Commune, Commune.kind == "phường") == 14
+    with Session(engine) as session:
+        names = session.execute(select(Commune.name)).scalars().all()
+    assert all("  " not in name for name in names) and "Phường Buôn Ma Thuột" in names
+
+
+def test_a_good_file_imported_twice_is_stored_once(engine):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    first = models.import_file(engine, EXAMPLES / "records.csv")
+    second = models.import_file(engine, EXAMPLES / "records.csv")
+    assert (first.records_added, second.records_added, second.records_unchanged) == (17, 0, 17)
+    assert count(engine, ActivityRecord) == 17
+
+
+def test_a_changed_row_becomes_a_new_version(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv")
+    changed = tmp_path / "records.csv"
+    text_ = (EXAMPLES / "records.csv").read_text(encoding="utf-8").replace("R1,CP-01,2025,2025-05-10,fertiliser,urea,500,",
+                                                                          "R1,CP-01,2025,2025-05-10,fertiliser,urea,450,")
+    changed.write_text(text_, encoding="utf-8")
+    summary = models.import_file(engine, changed)
+    assert (summary.records_changed, summary.records_unchanged) == (1, 16)
+    with Session(engine) as session:
+        versions = session.execute(select(ActivityRecord.version, ActivityRecord.is_current, ActivityRecord.quantity)
+                                   .where(ActivityRecord.record_key == "R1").order_by(ActivityRecord.version)).all()
+    assert [tuple(v) for v in versions] == [(1, False, 500.0), (2, True, 450.0)]
+
+
+def test_a_file_with_one_bad_row_stores_nothing_and_names_the_row(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    before = snapshot(engine)
+    bad = tmp_path / "records.csv"
+    lines = (EXAMPLES / "records.csv").read_text(encoding="utf-8").splitlines()
+    lines[7] = lines[7].replace("NPK 16-16-8", "vôi")  # R7, spreadsheet row 8
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, bad)
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(8, "product", "vôi")]
+    assert snapshot(engine) == before
+
+
+def test_xlsx_with_vietnamese_headers_and_pilot_models(engine, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Mô hình"
+    sheet.append(["Mã mô hình", "Tên mô hình", "Cấp", "Cây trồng", "Mã xã", "Năm bắt đầu"])
+    sheet.append(["MH-1", "Cà phê phát thải thấp", "xã", "cà phê", "24133", 2025])
+    plots = book.create_sheet("Lô đất")
+    plots.append(["Mã lô", "Mã xã", "Cây trồng", "Diện tích", "Đơn vị diện tích", "Mã mô hình", "Vai trò", "Cây xen",
+                  "Tỷ lệ cây xen"])
+    plots.append(["L1", "24133", "cà phê", 1.5, "ha", "MH-1", "thí điểm", "sầu riêng", 20])
+    plots.append(["L2", "24133", "cà phê", 5, "sào nam", "MH-1", "đối chứng", None, None])
+    records = book.create_sheet("Nhật ký")
+    records.append(["Mã lô", "Năm", "Hoạt động", "Sản phẩm", "Số lượng", "Đơn vị", "Hàm lượng N (%)"])
+    records.append(["L1", 2025, "bón phân", "phân urê", 3, "bao", None])
+    records.append(["L2", 2025, "bón phân", "phân urê", 1.234, "tạ", None])
+    path = tmp_path / "nhap.xlsx"
+    book.save(path)
+    summary = models.import_file(engine, path)
+    assert summary.rows == {"pilot_models": 1, "plots": 2, "records": 2}
+    with Session(engine) as session:
+        roles = dict(session.execute(select(Plot.code, PilotPlot.role).join(PilotPlot)).all())
+        shares = sorted(session.execute(select(PlotCrop.crop_id, PlotCrop.share)).all())
+        l2 = session.execute(select(Plot.area_ha).where(Plot.code == "L2")).scalar_one()
+        quantities = sorted(session.execute(select(ActivityRecord.quantity)).scalars())
+    assert roles == {"L1": "pilot", "L2": "control"}
+    assert [(c, pytest.approx(s)) for c, s in shares] == [("coffee", 0.8), ("coffee", 1.0), ("durian", 0.2)]
+    assert l2 == pytest.approx(0.5) and quantities == [pytest.approx(1.234), 3.0]
+
+
+def test_runs_are_stored_kept_and_superseded(engine):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv")
+    first = models.calculate_year(engine, 2025, official=True)
+    commune = models.calculate_year(engine, 2025, commune="24133")
+    second = models.calculate_year(engine, 2025, official=True)
+    assert models.official_run(engine, 2025).id == second.id
+    with Session(engine) as session:
+        superseded = session.get(CalculationRun, first.id).superseded_by
+    assert superseded == second.id and count(engine, CalculationRun) == 3
+    stored = models.run_results(engine, second.id)
+    direct = mrv.calculate(mrv.read_table(EXAMPLES / "plots.csv"), mrv.read_table(EXAMPLES / "records.csv"))
+    assert stored["co2e_kg"].sum() == pytest.approx(direct["co2e_kg"].sum(), rel=1e-9)
+    assert len(stored) == len(direct) == second.result_rows
+    assert set(models.run_results(engine, commune.id)["commune_code"]) == {"24133"}
+    assert first.input_hash == second.input_hash and first.factor_set_version == second.factor_set_version
+
+
+def test_an_import_killed_half_way_leaves_the_database_as_before(database, tmp_path):
+    engine = models.connect(database)
+    models.seed(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    before = snapshot(engine)
+    rows = 200_000
+    pd.DataFrame({"plot_id": "CP-01", "year": "2025", "activity": "fertiliser", "product": "urea",
+                  "quantity": [str(1 + i % 500) for i in range(rows)], "unit": "kg", "n_content": "",
+                  "record_id": [f"K{i}" for i in range(rows)]}).to_csv(tmp_path / "big.csv", index=False)
+    process = subprocess.Popen([sys.executable, "-m", "mrv.cli", "import", str(tmp_path / "big.csv"), "--db", database],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    still_running = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert still_running, "the import finished before it could be killed; make the file larger"
+    assert snapshot(engine) == before
+    engine.dispose()
