@@ -228,6 +228,16 @@ def demo(
     out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_dir / f'results-{year}.csv'}")
 
 
+@app.command()
+def template(
+    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="XLSX file to write."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the sheet names and headers."),
+) -> None:
+    """Write an XLSX import template: one sheet per table, headers, drop-down lists."""
+    models.write_template(out_path, lang.value)
+    out.print(f"{LABELS[lang.value]['written']}: {out_path}")
+
+
 @app.command("factors")
 def list_factors(
     profile: Profile = typer.Option(Profile.ipcc2019, "--profile", help="Factor profile to list."),

@@ -6,6 +6,7 @@ from mrv.models._demo import write_demo
 from mrv.models._import import ImportSummary, import_file
 from mrv.models._runs import calculate_year, official_run, records_frames, run_results
 from mrv.models._seed import official_communes, seed
+from mrv.models._template import write_template
 
 __all__ = [
     "ImportSummary",
@@ -19,4 +20,5 @@ __all__ = [
     "run_results",
     "seed",
     "write_demo",
+    "write_template",
 ]

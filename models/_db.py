@@ -49,26 +49,27 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def bulk_insert(connection, table, rows: list[dict], chunk: int = 20000, on_progress=None) -> None:
-    """Insert many rows with the driver's executemany: values are converted column by
-    column with the column types' own bind processors (the same values SQLAlchemy would
+def bulk_insert(connection, table, columns: dict[str, list], chunk: int = 20000, on_progress=None) -> None:
+    """Insert many rows, given column by column, with the driver's executemany: values are
+    converted with the column types' own bind processors (the values SQLAlchemy would
     write), without building a statement per row."""
-    if not rows:
-        return
     table = getattr(table, "__table__", table)
-    names = list(rows[0])
+    names = list(columns)
+    size = len(columns[names[0]]) if names else 0
+    if not size:
+        return
     dialect = connection.dialect
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
     marker = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": "?", "named": "?"}[dialect.paramstyle]
-    statement = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
-                 f"({', '.join(dialect.identifier_preparer.quote(n) for n in names)}) "
+    quote = dialect.identifier_preparer
+    statement = (f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)}) "
                  f"VALUES ({', '.join([marker] * len(names))})")
-    for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
-        columns = []
-        for name, process in zip(names, processors):
-            values = [row[name] for row in part]
-            columns.append([None if v is None else process(v) for v in values] if process else values)
-        connection.exec_driver_sql(statement, list(zip(*columns)))
+    converted = []
+    for name in names:
+        process = table.c[name].type._cached_bind_processor(dialect)
+        values = list(columns[name])
+        converted.append([None if v is None else process(v) for v in values] if process else values)
+    rows = list(zip(*converted))
+    for start in range(0, size, chunk):
+        connection.exec_driver_sql(statement, rows[start:start + chunk])
         if on_progress:
-            on_progress(len(part))
+            on_progress(min(chunk, size - start))

@@ -48,11 +48,21 @@ def _aliases() -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {name: {} for name in SPECS}
     with HEADERS.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            for alias in row["aliases"].split("|"):
+            for alias in (row["header_vi"], *row["aliases"].split("|")):
                 found[row["table"]][text_key(alias)] = row["column"]
     for name, spec in SPECS.items():
         for column in (*spec.required, *spec.optional):
             found[name][text_key(column)] = column
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def vietnamese_headers() -> dict[str, dict[str, str]]:
+    """table → {column → Vietnamese header}; the '*' column is the sheet's title."""
+    found: dict[str, dict[str, str]] = {name: {} for name in SPECS}
+    with HEADERS.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            found[row["table"]][row["column"]] = row["header_vi"]
     return found
 
 
@@ -101,7 +111,7 @@ def read_import_file(path: str | Path) -> dict[str, pd.DataFrame]:
         for sheet in book.worksheets:
             rows = [[_excel_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
             rows = [row for row in rows if any(cell.strip() for cell in row)]
-            if not rows or sheet.title.startswith("_"):
+            if len(rows) < 2 or sheet.title.startswith("_"):  # no data under the header
                 continue
             table = _table_of(rows[0], sheet.title)
             if table is None:

@@ -58,8 +58,8 @@ class ImportSummary:
 
 
 def _digest(*parts) -> str:
-    return hashlib.sha256("\x1f".join("" if p is None or (isinstance(p, float) and np.isnan(p)) else str(p)
-                                      for p in parts).encode()).hexdigest()[:32]
+    """A short stable hash of the parts' text (None and NaN have their own spelling)."""
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
 def _choice(table: RawTable, column: str, choices: dict[str, str], what: str, required: bool, default=None) -> np.ndarray:
@@ -88,6 +88,8 @@ class _State:
         def codes(table) -> dict[str, uuid.UUID]:
             return dict(session.execute(select(table.code, table.id)).all())
         self.communes = codes(Commune)
+        self.commune_sao = {code: variant for code, variant in session.execute(select(Commune.code, Commune.sao_variant))
+                            if variant}
         self.cooperatives = codes(Cooperative)
         self.pilot_models = codes(PilotModel)
         self.farms = codes(Farm)
@@ -100,6 +102,11 @@ class _State:
 
 def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: dict, sao, locale) -> pd.DataFrame | None:
     table = RawTable(frame, "plots", problems)
+    if state.commune_sao:  # a plot without its own sào variant takes its commune's
+        own = table.strings("sao_variant")
+        commune = np.array([state.commune_sao.get(c) for c in table.strings("commune_code")], dtype=object)
+        frame = frame.assign(sao_variant=np.where(pd.isna(own), commune, own))
+        frame.attrs = table.frame.attrs
     try:
         plots = mrv.normalize_plots(frame, sao=sao, locale=locale)
     except InputError as error:
@@ -130,10 +137,10 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
     area_text = (table.text("area").astype(object).fillna("").astype(str) + " "
                  + table.text("area_unit").astype(object).fillna("").astype(str)).str.strip()
     return plots.assign(
-        commune_code=table.text("commune_code").astype(object).to_numpy(),
-        farm_id=table.text("farm_id").astype(object).to_numpy(),
+        commune_code=table.strings("commune_code"),
+        farm_id=table.strings("farm_id"),
         farm_kind=farm_kind,
-        cooperative_id=table.text("cooperative_id").astype(object).to_numpy(),
+        cooperative_id=table.strings("cooperative_id"),
         pilot_model_id=models.to_numpy(),
         role=role,
         intercrop=catalogues.take("crops", "id", intercrop),
@@ -141,7 +148,7 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
         planting_year=planting,
         latitude=latitude,
         longitude=longitude,
-        soil=table.text("soil").astype(object).to_numpy(),
+        soil=table.strings("soil"),
         area_text=area_text.to_numpy(),
     )
 
@@ -164,7 +171,7 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
     table = RawTable(frame, "records", problems)
     numbers = {column: table.numbers(column, locale, -np.inf, np.inf, column, required=False)
                for column in ("quantity", "n_content", "dry_matter")}
-    texts = {column: table.text(column).astype(object).to_numpy()
+    texts = {column: table.strings(column)
              for column in (*RECORD_COLUMNS, *RECORD_OPTIONAL) if column in frame.columns or column == "recorded_by"}
     return activity, numbers, texts
 
@@ -216,7 +223,7 @@ def _cooperatives(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
     return pd.DataFrame({
         "code": _known(table, "cooperative_id", {str(c) for c in table.text("cooperative_id").dropna()}, "an id",
                        "fill in the id", required=True).to_numpy(),
-        "name": table.text("name").astype(object).to_numpy(),
+        "name": table.strings("name"),
         "kind": _choice(table, "kind", CO_KINDS, "cooperative (HTX) or zone (vùng sản xuất)", required=True),
         "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
                                "use the official code", required=True).to_numpy(),
@@ -227,14 +234,14 @@ def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.Dat
     table = RawTable(frame, "pilot_models", problems)
     crop = table.resolve("crop", "crops", "crop", required=True)
     return pd.DataFrame({
-        "code": table.text("pilot_model_id").astype(object).to_numpy(),
-        "name": table.text("name").astype(object).to_numpy(),
+        "code": table.strings("pilot_model_id"),
+        "name": table.strings("name"),
         "level": _choice(table, "level", LEVELS, "province or commune (tỉnh / xã)", required=True),
         "crop_id": catalogues.take("crops", "id", crop),
         "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
                                "use the official code", required=True).to_numpy(),
         "start_year": table.numbers("start_year", locale, 1990, 2100, "a year", required=True),
-        "practice_package": table.text("practice_package").astype(object).to_numpy(),
+        "practice_package": table.strings("practice_package"),
     })
 
 
@@ -284,7 +291,7 @@ def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFram
     columns = ("activity", "product", "quantity", "unit", "n_content", "use")
     inputs = [{c: (None if pd.isna(table.text(c).iat[i]) else str(table.text(c).iat[i])) for c in columns}
               for i in range(len(frame))]
-    return pd.DataFrame({"code": code.to_numpy(), "name": table.text("name").astype(object).to_numpy(),
+    return pd.DataFrame({"code": code.to_numpy(), "name": table.strings("name"),
                          "crop_id": catalogues.take("crops", "id", crop), "low_emission": low.to_numpy(),
                          "input": inputs})
 
@@ -419,7 +426,8 @@ def _write_records(session: Session, rows: list[dict], plot_ids: dict, summary: 
     if retired:
         session.connection().execute(
             update(ActivityRecord).where(ActivityRecord.id == bindparam("b_id")).values(is_current=False), retired)
-    bulk_insert(session.connection(), ActivityRecord, new_rows, CHUNK, on_progress)
+    columns = {name: [row[name] for row in new_rows] for name in (new_rows[0] if new_rows else {})}
+    bulk_insert(session.connection(), ActivityRecord, columns, CHUNK, on_progress)
 
 
 def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, locale: str | None = None,

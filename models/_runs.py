@@ -32,14 +32,14 @@ def records_frames(session: Session, year: int, commune: str | None = None) -> t
              .where(ActivityRecord.is_current.is_(True), ActivityRecord.year == year))
     if commune is not None:
         query = query.where(Commune.code == commune)
-    records = pd.DataFrame(session.execute(query).all(), columns=[
+    records = pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=[
         "record_id", "plot_id", "year", "date", "season", "activity", "product", "quantity", "unit", "n_content",
         "dry_matter", "use", "evidence", "sao_variant"])
     plot_query = (select(Plot.code, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
                          Plot.sao_variant).join(Commune, Commune.id == Plot.commune_id)
                   .where(Plot.code.in_(select(Plot.code).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
                                        .where(ActivityRecord.is_current.is_(True), ActivityRecord.year == year))))
-    plots = pd.DataFrame(session.execute(plot_query).all(), columns=[
+    plots = pd.DataFrame(list(map(tuple, session.execute(plot_query).all())), columns=[
         "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant"]).assign(area_unit="ha")
     # a bare "sào" of a record resolves with the default of the import that brought it
     plots = plots.astype({"area": "float64"})
@@ -97,15 +97,14 @@ def _store_results(session: Session, run: CalculationRun, results: pd.DataFrame,
         session.execute(insert(FactorProvenance), missing)
         known = dict(session.execute(select(FactorProvenance.factor_ids, FactorProvenance.id)).all())
     plot_uuid = dict(session.execute(select(Plot.code, Plot.id)).all())
-    frame = results.drop(columns=["factor_ids"]).assign(
-        run_id=run.id,
-        plot_id=results["plot_id"].astype(str).map(plot_uuid),
-        provenance_id=np.asarray([known[i] for i in ids])[results["factor_ids"].cat.codes.to_numpy()],
-    )
-    for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].astype(str)
-    bulk_insert(session.connection(), Result, frame.to_dict("records"), CHUNK, on_progress)
+    provenance = np.asarray([known[i] for i in ids])[results["factor_ids"].cat.codes.to_numpy()]
+    plots = results["plot_id"].cat.categories.astype(str).map(plot_uuid).to_numpy()[results["plot_id"].cat.codes.to_numpy()]
+    columns: dict[str, list] = {"run_id": [run.id] * len(results), "plot_id": plots.tolist()}
+    for name in results.columns.drop(["plot_id", "factor_ids"]):
+        values = results[name]
+        columns[name] = values.astype(str).tolist() if isinstance(values.dtype, pd.CategoricalDtype) else values.tolist()
+    columns["provenance_id"] = provenance.tolist()
+    bulk_insert(session.connection(), Result, columns, CHUNK, on_progress)
 
 
 def official_run(engine: Engine, year: int) -> CalculationRun | None:

@@ -189,7 +189,7 @@ class ActivityRecord(SQLModel, table=True):
         Index("ix_record_current_year", "is_current", "year"),
     )
     id: uuid.UUID = Field(default_factory=_key, primary_key=True)
-    record_key: str = Field(index=True)
+    record_key: str  # indexed by the unique (record_key, version) constraint
     version: int = 1
     is_current: bool = True
     content_hash: str

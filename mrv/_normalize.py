@@ -89,6 +89,11 @@ class RawTable:
             self._text[column] = pd.Series(pd.Categorical.from_codes(codes, categories=categories, validate=False))
         return self._text[column]
 
+    def strings(self, column: str) -> np.ndarray:
+        """The column's cells as an object array of str, None where blank."""
+        cells = self.text(column)
+        return cells.astype(object).where(cells.notna(), None).to_numpy()
+
     def blank(self, column: str) -> np.ndarray:
         return self.text(column).isna().to_numpy()
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from mrv.cli import app
@@ -59,11 +60,10 @@ def test_factors_lists_a_profile_with_status():
 
 def test_every_command_and_option_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in app.registered_commands:
-        name = command.name or command.callback.__name__
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
         assert f"mrv {name}" in readme, f"command {name} is not in the README"
-        for parameter in command.callback.__annotations__:
-            if parameter == "return":
-                continue
-            option = "--" + ("out" if parameter == "out_path" else parameter.replace("_", "-"))
-            assert option in readme, f"option {option} of mrv {name} is not in the README"
+        for parameter in command.params:
+            for option in parameter.opts:
+                if option.startswith("--") and option != "--help":
+                    assert option in readme, f"option {option} of mrv {name} is not in the README"

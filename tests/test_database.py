@@ -166,3 +166,32 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(database, tmp_p
     assert still_running, "the import finished before it could be killed; make the file larger"
     assert snapshot(engine) == before
     engine.dispose()
+
+
+def test_the_template_filled_in_imports(engine, tmp_path):
+    from openpyxl import load_workbook
+    path = models.write_template(tmp_path / "mau.xlsx", "vi")
+    book = load_workbook(path)
+    assert {"Lô đất", "Nhật ký", "Mô hình", "HTX", "Diện tích xã", "Quy trình", "Tỷ lệ áp dụng"} <= set(book.sheetnames)
+    assert book["Nhật ký"].data_validations.dataValidation  # drop-down lists
+    book["Lô đất"].append(["L9", "24133", "Cà phê", 2, "ha"])
+    book["Nhật ký"].append(["L9", 2025, "bón phân", "phân urê", 4, "bao", None])
+    book.save(path)
+    summary = models.import_file(engine, path)
+    assert summary.rows == {"plots": 1, "records": 1} and summary.records_added == 1
+
+
+def test_a_bare_sao_takes_the_communes_default(engine, tmp_path):
+    with Session(engine) as session:
+        session.execute(text("UPDATE commune SET sao_variant = 'trung' WHERE code = '24133'"))
+        session.commit()
+    path = tmp_path / "plots.csv"
+    path.write_text("plot_id,commune_code,crop,area,area_unit\nS1,24133,coffee,5,sào\nS2,24175,coffee,5,sào\n",
+                    encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:  # 24175 has no default: the bare sào is refused there only
+        models.import_file(engine, path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "area_unit")]
+    path.write_text("plot_id,commune_code,crop,area,area_unit\nS1,24133,coffee,5,sào\n", encoding="utf-8")
+    models.import_file(engine, path)
+    with Session(engine) as session:
+        assert session.execute(select(Plot.area_ha).where(Plot.code == "S1")).scalar_one() == pytest.approx(0.25)

@@ -3,7 +3,7 @@ provincial activity data, review status, users, calculation runs and results.
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 08:53:11.974705
+Create Date: 2026-11-22 09:09:26.357335
 """
 from alembic import op
 import sqlalchemy as sa
@@ -264,7 +264,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('activityrecord', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_activityrecord_plot_id'), ['plot_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_activityrecord_record_key'), ['record_key'], unique=False)
         batch_op.create_index('ix_record_current_year', ['is_current', 'year'], unique=False)
 
     op.create_table('pilotplot',
@@ -334,7 +333,6 @@ def downgrade() -> None:
     op.drop_table('pilotplot')
     with op.batch_alter_table('activityrecord', schema=None) as batch_op:
         batch_op.drop_index('ix_record_current_year')
-        batch_op.drop_index(batch_op.f('ix_activityrecord_record_key'))
         batch_op.drop_index(batch_op.f('ix_activityrecord_plot_id'))
 
     op.drop_table('activityrecord')
