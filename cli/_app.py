@@ -21,8 +21,8 @@ from mrv.factors import FactorFileError
 
 app = typer.Typer(help="MRV of greenhouse-gas emissions from crop production in Đắk Lắk.", no_args_is_help=True,
                   add_completion=False)
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Profile(str, Enum):
@@ -63,7 +63,7 @@ LABELS = {
 def _print_problems(error: mrv.InputError) -> None:
     err.print(f"[red]{len(error.problems)} problem(s) in the input: nothing was calculated or written.[/red]")
     for problem in error.problems:
-        err.print(f"- {problem}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"- {problem}", markup=False, highlight=False)
 
 def _summary(results: pd.DataFrame, lang: str) -> Table:
     labels = LABELS[lang]

@@ -67,3 +67,54 @@ def test_every_command_and_option_is_documented_in_the_readme():
             for option in parameter.opts:
                 if option.startswith("--") and option != "--help":
                     assert option in readme, f"option {option} of mrv {name} is not in the README"
+
+
+def test_import_calc_year_and_template_on_a_database(tmp_path):
+    db = f"sqlite:///{tmp_path / 'mrv.sqlite'}"
+    for name in ("plots.csv", "records.csv"):
+        result = runner.invoke(app, ["import", str(EXAMPLES / name), "--db", db])
+        assert result.exit_code == 0, result.output
+    assert "bản ghi mới: 17" in result.output
+    again = runner.invoke(app, ["import", str(EXAMPLES / "records.csv"), "--db", db, "--lang", "en"])
+    assert "new records: 0" in again.output and "unchanged: 17" in again.output
+    out = tmp_path / "run.csv"
+    result = runner.invoke(app, ["calc", "--year", "2025", "--official", "--db", db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Lượt tính chính thức" in result.output and "17 bản ghi, 36 dòng kết quả" in result.output
+    assert len(pd.read_csv(out)) == 36
+    refused = runner.invoke(app, ["calc", "--year", "2025", "--official", "--commune", "24133", "--db", db])
+    assert refused.exit_code == 2
+    template = tmp_path / "mau.xlsx"
+    assert runner.invoke(app, ["template", "--out", str(template)]).exit_code == 0 and template.exists()
+
+
+def test_import_of_a_bad_file_exits_2_and_stores_nothing(tmp_path):
+    db = f"sqlite:///{tmp_path / 'mrv.sqlite'}"
+    runner.invoke(app, ["import", str(EXAMPLES / "plots.csv"), "--db", db])
+    bad = tmp_path / "records.csv"
+    bad.write_text("plot_id,year,activity,product,quantity,unit,n_content\nCP-01,2025,fertiliser,urea,5,bao,\n"
+                   "CP-01,2025,fertiliser,đạm,5,bao,\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(bad), "--db", db])
+    assert result.exit_code == 2 and "row 3, column 'product': 'đạm'" in result.output
+    from sqlalchemy import text
+    from mrv import models
+    with models.connect(db).connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM activityrecord")).scalar_one() == 0
+
+
+def test_demo_builds_a_province_year(tmp_path):
+    db = f"sqlite:///{tmp_path / 'mrv.sqlite'}"
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--db", db])
+    assert result.exit_code == 0, result.output
+    from sqlalchemy import text
+    from mrv import models
+    with models.connect(db).connect() as connection:
+        def one(sql):
+            return connection.execute(text(sql)).scalar_one()
+        assert one("SELECT count(DISTINCT commune_id) FROM pilotmodel WHERE level = 'commune'") == 102
+        assert one("SELECT count(*) FROM pilotmodel WHERE level = 'province'") == 2
+        assert one("SELECT count(*) FROM pilotplot WHERE role = 'control'") == 104 * 2
+        assert one("SELECT count(*) FROM plotcrop WHERE share < 1 AND crop_id IN ('durian', 'pepper')") > 0
+        assert one("SELECT count(*) FROM calculationrun WHERE official") == 1
+        assert one("SELECT count(DISTINCT commune_id) FROM communecroparea") == 102
+    assert (tmp_path / "demo" / "results-2025.csv").exists()
