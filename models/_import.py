@@ -169,22 +169,19 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
         problems.problems.extend(p for p in error.problems if p.file != "plots of the database")
         return None
     table = RawTable(frame, "records", problems)
-    numbers = {column: table.numbers(column, locale, -np.inf, np.inf, column, required=False)
-               for column in ("quantity", "n_content", "dry_matter")}
-    texts = {column: table.strings(column)
-             for column in (*RECORD_COLUMNS, *RECORD_OPTIONAL) if column in frame.columns or column == "recorded_by"}
-    return activity, numbers, texts
+    texts = {column: table.strings(column) for column in (*RECORD_COLUMNS, *RECORD_OPTIONAL, "recorded_by")}
+    return activity, texts
 
 
-def _record_rows(activity: pd.DataFrame, numbers: dict, texts: dict, sao) -> list[dict]:
+def _record_rows(activity: pd.DataFrame, texts: dict, sao) -> list[dict]:
     """One dict per record: its stable key, content hash and every field to store."""
     size = len(activity)
 
     def text(column: str) -> np.ndarray:
-        return texts[column] if column in texts else np.full(size, None, dtype=object)
+        return texts[column]
 
-    def optional(values: np.ndarray) -> list:
-        return [None if v is None or v != v else float(v) for v in values]
+    def optional(column: str) -> list:
+        return [None if v != v else float(v) for v in activity[column].to_numpy()]
 
     names = [c for c in AMOUNT_UNITS if c != "plot_area_ha"]
     amounts = activity[names].to_numpy()
@@ -210,9 +207,9 @@ def _record_rows(activity: pd.DataFrame, numbers: dict, texts: dict, sao) -> lis
     columns = {
         "record_key": keys, "content_hash": hashes, "plot_code": plot, "year": year, "record_date": date,
         "season": season, "activity": kind, "product_id": product, "use": use, "quantity_text": quantity,
-        "unit_text": unit, "n_content_text": n_text, "dry_matter_text": dm_text,
-        "quantity": numbers["quantity"].tolist(), "n_content": optional(numbers["n_content"]),
-        "dry_matter": optional(numbers["dry_matter"]), "sao_variant": [sao] * size, "evidence": evidence,
+        "unit_text": unit, "unit": activity["unit_used"].astype(object).tolist(), "n_content_text": n_text,
+        "dry_matter_text": dm_text, "quantity": activity["quantity_value"].tolist(), "n_content": optional("n_content"),
+        "dry_matter": optional("dry_matter"), "sao_variant": [sao] * size, "evidence": evidence,
         "recorded_by": recorded_by, "canonical": canonical, "source_row": activity["source_row"].tolist(),
     }
     return [dict(zip(columns, values)) for values in zip(*columns.values())]

@@ -26,7 +26,7 @@ def records_frames(session: Session, year: int, commune: str | None = None) -> t
     frames: the numbers as parsed at import, the units as typed."""
     query = (select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.record_date,
                     ActivityRecord.season, ActivityRecord.activity, ActivityRecord.product_id, ActivityRecord.quantity,
-                    ActivityRecord.unit_text, ActivityRecord.n_content, ActivityRecord.dry_matter, ActivityRecord.use,
+                    ActivityRecord.unit, ActivityRecord.n_content, ActivityRecord.dry_matter, ActivityRecord.use,
                     ActivityRecord.evidence, ActivityRecord.sao_variant)
              .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
              .where(ActivityRecord.is_current.is_(True), ActivityRecord.year == year))

@@ -205,6 +205,7 @@ class ActivityRecord(SQLModel, table=True):
     n_content_text: str | None = None  # as typed
     dry_matter_text: str | None = None  # as typed
     quantity: float  # the typed number, parsed
+    unit: str  # the unit it is in: the unit cell, or the unit written after the number
     n_content: float | None = None  # %, parsed
     dry_matter: float | None = None  # %, parsed
     sao_variant: str | None = None  # the import's default for a bare "sào"

@@ -29,6 +29,11 @@ AMOUNT_UNITS = {
     "harvest_kg": "kg",            # mass of harvested product, in the form `product` names
 }
 
+#: Numbers of the activity frame as the record gives them, before any conversion: the
+#: quantity in `unit_used` (the unit cell, or the unit written after the number), and the
+#: N and dry-matter contents in % (NaN where not given).
+ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter")
+
 #: Text columns of the activity frame.
 ACTIVITY_TEXT = (
     "record_id", "plot_id", "year", "date", "season", "activity", "product", "use", "evidence",

@@ -195,3 +195,18 @@ def test_a_bare_sao_takes_the_communes_default(engine, tmp_path):
     models.import_file(engine, path)
     with Session(engine) as session:
         assert session.execute(select(Plot.area_ha).where(Plot.code == "S1")).scalar_one() == pytest.approx(0.25)
+
+
+def test_a_unit_written_after_the_number_is_kept_for_recalculation(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    path = tmp_path / "records.csv"
+    path.write_text("plot_id,year,activity,product,quantity,unit,n_content\nCP-01,2025,fertiliser,urea,\"2,5 tạ\",,\n",
+                    encoding="utf-8")
+    models.import_file(engine, path)
+    with Session(engine) as session:
+        stored = session.execute(select(ActivityRecord.quantity_text, ActivityRecord.unit_text, ActivityRecord.quantity,
+                                        ActivityRecord.unit)).one()
+    assert tuple(stored) == ("2,5 tạ", None, 2.5, "tạ")
+    results = models.run_results(engine, models.calculate_year(engine, 2025).id)
+    # 250 kg urea × 0.20 × 44/12
+    assert results.loc[results["source"] == "urea_co2", "mass_kg"].sum() == pytest.approx(250 * 0.2 * 44 / 12)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import mrv
-from mrv._schema import ACTIVITY_TEXT, AMOUNT_UNITS, RESULT_COLUMNS
+from mrv._schema import ACTIVITY_AS_GIVEN, ACTIVITY_TEXT, AMOUNT_UNITS, RESULT_COLUMNS
 from tests.helpers import plots_frame, records_frame, total
 
 REL = 1e-9
@@ -186,11 +186,13 @@ def test_activity_frame_has_every_amount_in_its_canonical_unit():
         {"plot_id": "P1", "activity": "harvest", "product": "cà phê nhân", "quantity": "2,5 tạ", "unit": ""},
     )
     activity = mrv.normalize(plots, records)
-    assert set(activity.columns) == set(ACTIVITY_TEXT) | set(AMOUNT_UNITS)
+    assert set(activity.columns) == set(ACTIVITY_TEXT) | set(AMOUNT_UNITS) | set(ACTIVITY_AS_GIVEN)
     assert all(activity[column].dtype == "float64" for column in AMOUNT_UNITS)
     manure, diesel, harvest = (activity.iloc[i] for i in range(3))
     # 2 t manure × 35 % dry matter × 0.8 % N = 5.6 kg N, all organic
     assert manure["product_kg"] == 2000 and manure["n_organic_kg"] == pytest.approx(2000 * 0.35 * 0.008)
     assert diesel["diesel_l"] == 20 and diesel["product_kg"] == 0
     assert harvest["harvest_kg"] == 250 and harvest["quantity_text"] == "2,5 tạ" and pd.isna(harvest["unit_text"])
+    assert (harvest["quantity_value"], harvest["unit_used"]) == (2.5, "tạ")
+    assert manure["n_content"] == pytest.approx(0.8) and manure["dry_matter"] == 35 and pd.isna(diesel["n_content"])
     assert manure["plot_area_ha"] == pytest.approx(0.5) and manure["source_row"] == 2

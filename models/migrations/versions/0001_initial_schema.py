@@ -3,7 +3,7 @@ provincial activity data, review status, users, calculation runs and results.
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:09:26.357335
+Create Date: 2026-11-22 09:17:29.623727
 """
 from alembic import op
 import sqlalchemy as sa
@@ -246,6 +246,7 @@ def upgrade() -> None:
     sa.Column('n_content_text', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('dry_matter_text', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('quantity', sa.Float(), nullable=False),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('n_content', sa.Float(), nullable=True),
     sa.Column('dry_matter', sa.Float(), nullable=True),
     sa.Column('sao_variant', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
