@@ -198,6 +198,9 @@ def import_(
     out.print(f"  {labels['added']}: {summary.records_added}; {labels['changed']}: {summary.records_changed}; "
               f"{labels['unchanged']}: {summary.records_unchanged}; {labels['plots']}: +{summary.plots_added} / "
               f"~{summary.plots_updated}")
+    if summary.changed_keys:
+        shown = ", ".join(summary.changed_keys[:10]) + (" …" if len(summary.changed_keys) > 10 else "")
+        out.print(f"  {labels['changed']}: {shown}")
 
 
 @app.command()

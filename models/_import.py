@@ -53,6 +53,7 @@ class ImportSummary:
     records_added: int = 0
     records_changed: int = 0
     records_unchanged: int = 0
+    changed_keys: list[str] = field(default_factory=list)
     plots_added: int = 0
     plots_updated: int = 0
 
@@ -177,9 +178,6 @@ def _record_rows(activity: pd.DataFrame, texts: dict, sao) -> list[dict]:
     """One dict per record: its stable key, content hash and every field to store."""
     size = len(activity)
 
-    def text(column: str) -> np.ndarray:
-        return texts[column]
-
     def optional(column: str) -> list:
         return [None if v != v else float(v) for v in activity[column].to_numpy()]
 
@@ -191,7 +189,7 @@ def _record_rows(activity: pd.DataFrame, texts: dict, sao) -> list[dict]:
     kind = activity["activity"].astype(str).to_numpy(dtype=object)
     product = activity["product"].astype(object).where(activity["product"].notna(), None).to_numpy()
     use = activity["use"].astype(object).where(activity["use"].notna(), None).to_numpy()
-    date, season, given = text("date"), text("season"), text("record_id")
+    date, season, given = texts["date"], texts["season"], texts["record_id"]
     keys, seen = [], {}
     for identity, record_id in zip(zip(plot, year, date, season, kind, product, use), given):
         if record_id is not None:
@@ -200,8 +198,8 @@ def _record_rows(activity: pd.DataFrame, texts: dict, sao) -> list[dict]:
         occurrence = seen.get(identity, 0)
         seen[identity] = occurrence + 1
         keys.append("auto:" + _digest(*identity, occurrence))
-    quantity, unit, n_text, dm_text = text("quantity"), text("unit"), text("n_content"), text("dry_matter")
-    evidence, recorded_by = text("evidence"), text("recorded_by")
+    quantity, unit, n_text, dm_text = texts["quantity"], texts["unit"], texts["n_content"], texts["dry_matter"]
+    evidence, recorded_by = texts["evidence"], texts["recorded_by"]
     hashes = [_digest(*parts, sao) for parts in zip(plot, year, date, season, kind, product, use, quantity, unit,
                                                      n_text, dm_text, evidence)]
     columns = {
@@ -414,6 +412,7 @@ def _write_records(session: Session, rows: list[dict], plot_ids: dict, summary: 
             retired.append({"b_id": known[2]})
             version = known[1] + 1
             summary.records_changed += 1
+            summary.changed_keys.append(row["record_key"])
         else:
             summary.records_added += 1
         stored = {k: v for k, v in row.items() if k != "plot_code"}

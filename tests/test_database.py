@@ -81,7 +81,7 @@ def test_a_changed_row_becomes_a_new_version(engine, tmp_path):
                                                                           "R1,CP-01,2025,2025-05-10,fertiliser,urea,450,")
     changed.write_text(text_, encoding="utf-8")
     summary = models.import_file(engine, changed)
-    assert (summary.records_changed, summary.records_unchanged) == (1, 16)
+    assert (summary.records_changed, summary.records_unchanged, summary.changed_keys) == (1, 16, ["R1"])
     with Session(engine) as session:
         versions = session.execute(select(ActivityRecord.version, ActivityRecord.is_current, ActivityRecord.quantity)
                                    .where(ActivityRecord.record_key == "R1").order_by(ActivityRecord.version)).all()
