@@ -174,8 +174,8 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
     return activity, texts
 
 
-def _record_rows(activity: pd.DataFrame, texts: dict, sao) -> list[dict]:
-    """One dict per record: its stable key, content hash and every field to store."""
+def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]:
+    """Every field to store, column by column, with each record's stable key and content hash."""
     size = len(activity)
 
     def optional(column: str) -> list:
@@ -210,7 +210,7 @@ def _record_rows(activity: pd.DataFrame, texts: dict, sao) -> list[dict]:
         "dry_matter": optional("dry_matter"), "sao_variant": [sao] * size, "evidence": evidence,
         "recorded_by": recorded_by, "canonical": canonical, "source_row": activity["source_row"].tolist(),
     }
-    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+    return columns
 
 
 def _cooperatives(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
@@ -392,38 +392,41 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
         _upsert(session, AdoptionShare, ("commune_id", "year", "profile_id"), rows)
 
 
-def _write_records(session: Session, rows: list[dict], plot_ids: dict, summary: ImportSummary, batch: ImportBatch,
-                   on_progress: Callable[[int], None] | None) -> None:
+def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, summary: ImportSummary,
+                   batch: ImportBatch, on_progress: Callable[[int], None] | None) -> None:
+    """Store the records that are new or changed (as a new version, retiring the old one)."""
+    keys = columns["record_key"]
     current: dict[str, tuple] = {}
-    keys = [row["record_key"] for row in rows]
     for start in range(0, len(keys), CHUNK):
-        chunk = keys[start:start + CHUNK]
         current.update({r[0]: r[1:] for r in session.execute(
             select(ActivityRecord.record_key, ActivityRecord.content_hash, ActivityRecord.version, ActivityRecord.id)
-            .where(ActivityRecord.record_key.in_(chunk), ActivityRecord.is_current.is_(True))).all()})
-    new_rows, retired = [], []
-    for row in rows:
-        known = current.get(row["record_key"])
-        if known and known[0] == row["content_hash"]:
+            .where(ActivityRecord.record_key.in_(keys[start:start + CHUNK]), ActivityRecord.is_current.is_(True))).all()})
+    stored, versions, retired = [], [], []
+    for position, (key, digest) in enumerate(zip(keys, columns["content_hash"])):
+        known = current.get(key)
+        if known and known[0] == digest:
             summary.records_unchanged += 1
             continue
-        version = 1
+        stored.append(position)
         if known:
             retired.append({"b_id": known[2]})
-            version = known[1] + 1
+            versions.append(known[1] + 1)
             summary.records_changed += 1
-            summary.changed_keys.append(row["record_key"])
+            summary.changed_keys.append(key)
         else:
+            versions.append(1)
             summary.records_added += 1
-        stored = {k: v for k, v in row.items() if k != "plot_code"}
-        new_rows.append({**stored, "id": uuid.uuid4(), "version": version, "is_current": True,
-                         "plot_id": plot_ids[row["plot_code"]], "import_id": batch.id, "source_file": summary.file,
-                         "recorded_at": batch.imported_at})
     if retired:
         session.connection().execute(
             update(ActivityRecord).where(ActivityRecord.id == bindparam("b_id")).values(is_current=False), retired)
-    columns = {name: [row[name] for row in new_rows] for name in (new_rows[0] if new_rows else {})}
-    bulk_insert(session.connection(), ActivityRecord, columns, CHUNK, on_progress)
+    rows = {name: [values[i] for i in stored] for name, values in columns.items() if name != "plot_code"}
+    count = len(stored)
+    rows.update({
+        "id": [uuid.uuid4() for _ in range(count)], "plot_id": [plot_ids[columns["plot_code"][i]] for i in stored],
+        "version": versions, "is_current": [True] * count, "import_id": [batch.id] * count,
+        "source_file": [summary.file] * count, "recorded_at": [batch.imported_at] * count,
+    })
+    bulk_insert(session.connection(), ActivityRecord, rows, CHUNK, on_progress)
 
 
 def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, locale: str | None = None,
@@ -450,7 +453,7 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
             prepared["plots"] = _plots(tables["plots"], state, problems, tables, sao, locale)
         if "records" in tables:
             checked = _records(tables["records"], prepared.get("plots"), state, problems, sao, locale)
-            prepared["records"] = None if checked is None else _record_rows(*checked, sao)
+            prepared["records"] = None if checked is None else _record_columns(*checked, sao)
         if "commune_crops" in tables:
             prepared["commune_crops"] = _commune_crops(tables["commune_crops"], state, problems, locale)
         if "practice_profiles" in tables:
@@ -461,7 +464,7 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
         problems.raise_if_any()
         batch = ImportBatch(file_name=str(path), file_hash=hashlib.sha256(path.read_bytes()).hexdigest(), imported_by=imported_by)
         if on_total:
-            on_total(len(prepared.get("records") or []))
+            on_total(len((prepared.get("records") or {}).get("record_key", [])))
         session.add(batch)
         session.flush()
         _write(session, prepared, state, summary, batch, on_progress)
