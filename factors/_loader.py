@@ -61,7 +61,7 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
         **_NAMED, "dimension": Column(("mass", "volume", "energy", "area"), True),
         "canonical_unit": _REQ, "product_kind": _OPT,
     },
-    "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "note": _OPT},
+    "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "intensity_product": _OPT, "note": _OPT},
     "products": {
         **_NAMED,
         "kind": Column(("fertiliser", "lime", "fuel", "electricity", "harvest"), True),
@@ -196,6 +196,7 @@ def _check_products(products: pd.DataFrame, crops: pd.DataFrame) -> None:
         raise FactorFileError(row["file"], row["line"], "lime_material", "", "limestone, dolomite or none")
     harvest = products[products["kind"] == "harvest"]
     _check_member(harvest, "crop", crops["id"], "a crop id from crops.csv")
+    _check_member(crops, "intensity_product", harvest["id"], "a harvest product id from products.csv")
 
 
 def load_catalogue(name: str) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from mrv._calculate import calculate, calculate_activity, with_gwp
 from mrv._errors import InputError, Problem, ProblemList
 from mrv._factors import FactorProfile, factor_profile
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
+from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
 
 __all__ = [
     "FactorProfile",
@@ -22,9 +23,13 @@ __all__ = [
     "RawTable",
     "calculate",
     "calculate_activity",
+    "emissions_by_plot",
     "factor_profile",
     "normalize",
     "normalize_plots",
+    "pilot_reductions",
+    "production_by_plot",
     "read_table",
+    "rollup",
     "with_gwp",
 ]

@@ -1,0 +1,96 @@
+"""Pilot-model reductions and roll-ups (DESIGN.md §7, §8).
+
+A reduction is baseline minus project on the same boundaries, factor set and GWP (the
+results of one calculation). The baseline of a pilot plot is, in order of preference:
+its pilot model's control (đối chứng) plots, per hectare and scaled to the pilot plot's
+area; else the mean of the plot's own years before the model started. A pilot plot with
+neither has no baseline (NaN), never a zero one. Reductions are given in t CO2e, per
+hectare and per tonne of the crop's intensity product, so that a yield drop cannot pass
+as a reduction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mrv import _catalogues as catalogues
+
+KG_PER_T = 1000.0
+
+
+def emissions_by_plot(results: pd.DataFrame, boundaries: tuple[str, ...] = ("afolu",)) -> pd.DataFrame:
+    """t CO2e per plot and year over the given boundaries (removals are not netted in:
+    rows with a negative mass are left out)."""
+    chosen = results[results["boundary"].isin(boundaries) & (results["mass_kg"] >= 0)]
+    frame = chosen.groupby([chosen["plot_id"].astype(str), "year"], observed=True)["co2e_kg"].sum() / KG_PER_T
+    return frame.rename("emissions_t").reset_index()
+
+
+def production_by_plot(activity: pd.DataFrame) -> pd.DataFrame:
+    """Tonnes harvested per plot and year of the crop's intensity product (crops.csv
+    `intensity_product`: green bean for coffee, stalks for sugarcane, …); other harvest
+    forms are not mixed in."""
+    wanted = catalogues.table("crops")["intensity_product"]
+    harvest = activity[activity["activity"] == "harvest"]
+    harvest = harvest[harvest["product"].astype(str).to_numpy() == harvest["crop"].astype(str).map(wanted).to_numpy()]
+    frame = harvest.groupby([harvest["plot_id"].astype(str), "year"], observed=True)["harvest_kg"].sum() / KG_PER_T
+    return frame.rename("production_t").reset_index()
+
+
+def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFrame,
+                     boundaries: tuple[str, ...] = ("afolu",)) -> pd.DataFrame:
+    """Reduction of every pilot plot and year.
+
+    `pilots` has one row per plot of a pilot model: `pilot_model_id, plot_id, role`
+    ('pilot' or 'control'), `area_ha`, `start_year`. Returns, per pilot plot-year: the
+    baseline method ('control' or 'own baseline years'), baseline and project t CO2e,
+    the reduction in t, per ha and per tonne of product, and `per_tonne_holds` (False
+    when emissions fell but emissions per tonne did not: the yield fell more).
+    """
+    plots = pilots.assign(plot_id=pilots["plot_id"].astype(str))
+    data = emissions_by_plot(results, boundaries).merge(production_by_plot(activity), how="left",
+                                                        on=["plot_id", "year"])
+    data = data.merge(plots, on="plot_id")
+    control = data[data["role"] == "control"].groupby(["pilot_model_id", "year"]).agg(
+        control_t=("emissions_t", "sum"), control_ha=("area_ha", "sum"), control_production_t=("production_t", "sum"))
+    pilot = data[(data["role"] == "pilot") & (data["year"] >= data["start_year"])]
+    pilot = pilot.merge(control, how="left", left_on=["pilot_model_id", "year"], right_index=True)
+    own = data[(data["role"] == "pilot") & (data["year"] < data["start_year"])].assign(
+        per_ha=lambda f: f["emissions_t"] / f["area_ha"], intensity=lambda f: f["emissions_t"] / f["production_t"])
+    own = own.groupby("plot_id").agg(own_per_ha=("per_ha", "mean"), own_intensity=("intensity", "mean"))
+    pilot = pilot.merge(own, how="left", left_on="plot_id", right_index=True)
+
+    by_control = pilot["control_ha"].notna()
+    per_ha = np.where(by_control, pilot["control_t"] / pilot["control_ha"], pilot["own_per_ha"])
+    intensity = np.where(by_control, pilot["control_t"] / pilot["control_production_t"].replace(0, np.nan),
+                         pilot["own_intensity"])
+    baseline = per_ha * pilot["area_ha"].to_numpy()
+    project = pilot["emissions_t"].to_numpy()
+    project_intensity = project / pilot["production_t"].replace(0, np.nan).to_numpy()
+    reduction = baseline - project
+    per_tonne = intensity - project_intensity
+    return pd.DataFrame({
+        "pilot_model_id": pilot["pilot_model_id"].to_numpy(),
+        "plot_id": pilot["plot_id"].to_numpy(),
+        "year": pilot["year"].to_numpy(),
+        "area_ha": pilot["area_ha"].to_numpy(),
+        "baseline_method": np.where(by_control, "control", np.where(np.isnan(per_ha), None, "own baseline years")),
+        "baseline_t": baseline,
+        "project_t": project,
+        "reduction_t": reduction,
+        "reduction_t_per_ha": reduction / pilot["area_ha"].to_numpy(),
+        "production_t": pilot["production_t"].to_numpy(),
+        "baseline_t_per_t": intensity,
+        "project_t_per_t": project_intensity,
+        "reduction_t_per_t": per_tonne,
+        "per_tonne_holds": np.where(np.isnan(per_tonne), None, per_tonne > 0),
+    })
+
+
+def rollup(results: pd.DataFrame, by: tuple[str, ...], boundaries: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Mass of each gas and CO2e summed by the given columns (and boundary, always kept
+    apart). Totals equal the sum of their parts; rounding is for display only."""
+    chosen = results if boundaries is None else results[results["boundary"].isin(boundaries)]
+    keys = [*by, "boundary"] if "boundary" not in by else list(by)
+    return chosen.groupby(keys, observed=True)[["mass_kg", "co2e_kg"]].sum().reset_index()

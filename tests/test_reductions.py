@@ -1,0 +1,109 @@
+"""Pilot reductions against control plots or own baseline years, and roll-ups."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mrv
+from tests.helpers import plots_frame, records_frame
+from tests.test_properties import farms
+
+#: kg CO2e (AR5) of 1 kg urea on a wet, unirrigated plot under ipcc2019: N2O from
+#: 0.46 kg N — direct 0.016, volatilised 0.15 × EF4 0.014, leached 0.24 × EF5 0.011 —
+#: × 44/28 × 265, plus urea CO2 0.20 × 44/12.
+E = 0.46 * (0.016 + 0.15 * 0.014 + 0.24 * 0.011) * 44 / 28 * 265 + 0.20 * 44 / 12
+
+
+def typed(value: float) -> str:
+    """A number as typed with a comma decimal and ten decimals (never ambiguous)."""
+    return f"{value:.10f}".replace(".", ",")
+
+
+def urea(plot: str, kg: float, year: int = 2025) -> dict:
+    return {"plot_id": plot, "year": year, "activity": "fertiliser", "product": "urea", "quantity": typed(kg),
+            "unit": "kg"}
+
+
+def harvest(plot: str, tonnes: float, year: int = 2025) -> dict:
+    return {"plot_id": plot, "year": year, "activity": "harvest", "product": "cà phê nhân", "quantity": typed(tonnes),
+            "unit": "tấn"}
+
+
+def calculate(plot_areas: dict[str, float], records: list[dict]):
+    plots = plots_frame(*({"area": typed(area)} for area in plot_areas.values()))
+    plots["plot_id"] = list(plot_areas)
+    frame = records_frame(*records)
+    return mrv.calculate(plots, frame), mrv.normalize(plots, frame)
+
+
+def pilots(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year"])
+
+
+def test_reduction_against_the_control_plots_per_ha_and_per_tonne():
+    results, activity = calculate({"C": 2, "P": 1}, [urea("C", 200), harvest("C", 6), urea("P", 50), harvest("P", 2.5)])
+    table = mrv.pilot_reductions(results, activity, pilots([("M", "C", "control", 2, 2025), ("M", "P", "pilot", 1, 2025)]))
+    row = table.iloc[0]
+    # control: 200 kg urea on 2 ha → 100 E kg CO2e/ha; pilot baseline 1 ha × 100 E; project 50 E
+    assert row["baseline_method"] == "control"
+    assert row["baseline_t"] == pytest.approx(100 * E / 1000, rel=1e-9)
+    assert row["reduction_t"] == pytest.approx(50 * E / 1000, rel=1e-9)
+    assert row["reduction_t_per_ha"] == pytest.approx(50 * E / 1000, rel=1e-9)
+    # intensities: control 200 E kg / 6 t; pilot 50 E kg / 2.5 t = 20 E kg per t
+    assert row["reduction_t_per_t"] == pytest.approx((200 * E / 6 - 20 * E) / 1000, rel=1e-9)
+    assert row["per_tonne_holds"]
+
+
+def test_a_yield_drop_is_not_a_reduction_per_tonne():
+    results, activity = calculate({"C": 2, "P": 1}, [urea("C", 200), harvest("C", 6), urea("P", 50), harvest("P", 1)])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "C", "control", 2, 2025),
+                                                          ("M", "P", "pilot", 1, 2025)])).iloc[0]
+    # 50 E kg / 1 t = 50 E per t, above the control's 33.3 E per t
+    assert row["reduction_t"] > 0 and not row["per_tonne_holds"]
+    assert row["reduction_t_per_t"] == pytest.approx((200 * E / 6 - 50 * E) / 1000, rel=1e-9)
+
+
+def test_own_baseline_years_when_there_is_no_control():
+    results, activity = calculate({"P": 1}, [urea("P", 100, 2023), urea("P", 80, 2024), urea("P", 60, 2025)])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "P", "pilot", 1, 2025)])).iloc[0]
+    # baseline: mean of 2023 and 2024 = 90 E kg/ha; project 60 E
+    assert row["baseline_method"] == "own baseline years"
+    assert row["reduction_t"] == pytest.approx(30 * E / 1000, rel=1e-9)
+
+
+def test_no_baseline_is_missing_never_zero():
+    results, activity = calculate({"P": 1}, [urea("P", 60)])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "P", "pilot", 1, 2025)])).iloc[0]
+    assert row["baseline_method"] is None and np.isnan(row["reduction_t"]) and np.isnan(row["baseline_t"])
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 800), st.floats(0.2, 5), st.floats(0.2, 5), st.floats(0.5, 5))
+def test_the_same_practice_per_ha_reduces_nothing(kg_per_ha, pilot_ha, control_ha, t_per_ha):
+    pilot_ha, control_ha = round(pilot_ha, 2), round(control_ha, 2)
+    results, activity = calculate({"C": control_ha, "P": pilot_ha}, [
+        urea("C", kg_per_ha * control_ha), harvest("C", t_per_ha * control_ha),
+        urea("P", kg_per_ha * pilot_ha), harvest("P", t_per_ha * pilot_ha)])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "C", "control", control_ha, 2025),
+                                                          ("M", "P", "pilot", pilot_ha, 2025)])).iloc[0]
+    assert row["reduction_t"] == pytest.approx(0, abs=1e-9 * row["baseline_t"])
+    assert row["reduction_t_per_t"] == pytest.approx(0, abs=1e-9 * row["baseline_t_per_t"])
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(farms(min_plots=2, max_plots=5))
+def test_rollup_totals_equal_the_sum_of_their_parts(farm):
+    plots, records = farm
+    plots = [{**p, "commune_code": str(24100 + i % 3)} for i, p in enumerate(plots)]
+    results = mrv.calculate(plots_frame(*plots), records_frame(*records))
+    by_commune = mrv.rollup(results, by=("commune_code",))
+    by_crop_source = mrv.rollup(results, by=("crop", "source", "gas"))
+    province = mrv.rollup(results, by=())
+    for boundary, total in province.set_index("boundary")["co2e_kg"].items():
+        assert by_commune.loc[by_commune["boundary"] == boundary, "co2e_kg"].sum() == pytest.approx(total, rel=1e-9)
+        assert by_crop_source.loc[by_crop_source["boundary"] == boundary, "co2e_kg"].sum() == pytest.approx(total, rel=1e-9)
+    assert province["co2e_kg"].sum() == pytest.approx(results["co2e_kg"].sum(), rel=1e-9)
