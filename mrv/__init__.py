@@ -11,6 +11,7 @@ IPCC equations on unit-checked arrays, every row traced to cited factors.
 
 from mrv._calculate import calculate, calculate_activity, with_gwp
 from mrv._errors import InputError, Problem, ProblemList
+from mrv._estimate import pilot_reduction_per_ha, profile_emissions, provincial_estimate
 from mrv._factors import FactorProfile, factor_profile
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
 from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
@@ -27,8 +28,11 @@ __all__ = [
     "factor_profile",
     "normalize",
     "normalize_plots",
+    "pilot_reduction_per_ha",
     "pilot_reductions",
     "production_by_plot",
+    "profile_emissions",
+    "provincial_estimate",
     "read_table",
     "rollup",
     "with_gwp",

@@ -1,0 +1,89 @@
+"""The provincial estimate (DESIGN.md §1): province-wide activity data by commune × factors,
+and the reduction scaled up from the pilots with the sampling spread that brings.
+
+Emissions of a crop in a commune = area × Σ over practice profiles (share × emissions per
+hectare of the profile). The reduction = area under low-emission practice × the per-hectare
+reduction measured in that crop's pilot models; the pilot models are a sample, so the
+estimate carries a 95 % interval from their spread (Student's t on the model means). A
+commune without activity data for the year is reported as missing, never as zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mrv._calculate import calculate
+
+KG_PER_T = 1000.0
+
+
+def profile_emissions(profiles: pd.DataFrame, factors: str = "ipcc2019", gwp: str = "AR5",
+                      boundaries: tuple[str, ...] = ("afolu",)) -> pd.Series:
+    """t CO2e per hectare of each practice profile, from its inputs per hectare applied to a
+    1 ha plot of its crop (wet climate, no irrigation). `profiles` has one row per input:
+    `profile_id, crop, activity, product, quantity, unit, n_content, use`."""
+    plots = profiles.drop_duplicates("profile_id")[["profile_id", "crop"]].rename(columns={"profile_id": "plot_id"})
+    plots = plots.assign(commune_code="", area="1", area_unit="ha", climate="wet", irrigation="none")
+    plots.attrs["source"] = "practice profiles"
+    records = profiles.rename(columns={"profile_id": "plot_id"}).assign(year="2000")
+    records.attrs["source"] = "practice profiles"
+    results = calculate(plots, records, factors, gwp)
+    results = results[results["boundary"].isin(boundaries)]
+    per_ha = results.groupby(results["plot_id"].astype(str))["co2e_kg"].sum() / KG_PER_T
+    return per_ha.reindex(plots["plot_id"].astype(str).to_numpy(), fill_value=0.0).rename("t_co2e_per_ha")
+
+
+def pilot_reduction_per_ha(reductions: pd.DataFrame, pilot_crops: pd.Series, confidence: float = 0.95) -> pd.DataFrame:
+    """Per crop: the mean per-hectare reduction of its pilot models (each model weighted
+    once: the mean over its pilot plots) and the interval of that mean."""
+    by_model = (reductions.dropna(subset=["reduction_t_per_ha"]).groupby("pilot_model_id")["reduction_t_per_ha"].mean())
+    frame = by_model.to_frame("per_ha").assign(crop=by_model.index.map(pilot_crops))
+    rows = []
+    for crop, group in frame.groupby("crop"):
+        n = len(group)
+        mean = float(group["per_ha"].mean())
+        half = (float(stats.t.ppf(0.5 + confidence / 2, n - 1) * group["per_ha"].std(ddof=1) / np.sqrt(n))
+                if n > 1 else np.nan)
+        rows.append({"crop": crop, "models": n, "reduction_t_per_ha": mean, "lower": mean - half, "upper": mean + half})
+    return pd.DataFrame(rows, columns=["crop", "models", "reduction_t_per_ha", "lower", "upper"]).set_index("crop")
+
+
+def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adoption: pd.DataFrame,
+                        profiles: pd.DataFrame, per_ha: pd.Series, pilot_reduction: pd.DataFrame) -> pd.DataFrame:
+    """Emissions and reduction by commune and crop for one year.
+
+    `commune_crops`: `commune_code, crop, area_ha`; `adoption`: `commune_code, profile_id,
+    share`; `profiles`: `profile_id, crop, low_emission` (one row per profile); `per_ha`:
+    t CO2e per ha by profile (`profile_emissions`); `pilot_reduction`: by crop
+    (`pilot_reduction_per_ha`). Shares are fractions that must add up to 1 per commune and
+    crop. Every commune of `communes` has a row; one without area data has `status`
+    'missing', one without usable shares says so, and their figures are NaN, never 0.
+    """
+    profiles = profiles.drop_duplicates("profile_id").set_index("profile_id")
+    shares = adoption.assign(crop=adoption["profile_id"].map(profiles["crop"]),
+                             low=adoption["profile_id"].map(profiles["low_emission"]).astype(bool),
+                             per_ha=adoption["profile_id"].map(per_ha))
+    mix = shares.assign(weighted=shares["share"] * shares["per_ha"], low_share=shares["share"] * shares["low"])
+    mix = mix.groupby(["commune_code", "crop"])[["weighted", "low_share", "share"]].sum()
+    data = commune_crops.merge(mix, how="left", left_on=["commune_code", "crop"], right_index=True)
+    data = data.merge(pilot_reduction, how="left", left_on="crop", right_index=True)
+    no_mix = data["share"].isna().to_numpy()
+    unbalanced = ~no_mix & (np.abs(data["share"].to_numpy() - 1.0) > 1e-6)
+    usable = ~no_mix & ~unbalanced
+    data = data.assign(
+        emissions_t=np.where(usable, data["area_ha"] * data["weighted"], np.nan),
+        low_emission_ha=np.where(usable, data["area_ha"] * data["low_share"], np.nan),
+    )
+    data = data.assign(
+        reduction_t=data["low_emission_ha"] * data["reduction_t_per_ha"],
+        reduction_lower_t=data["low_emission_ha"] * data["lower"],
+        reduction_upper_t=data["low_emission_ha"] * data["upper"],
+        status=np.select([no_mix, unbalanced], ["no practice data", "shares do not add up to 100 %"], "estimated"),
+    )
+    columns = ["commune_code", "crop", "area_ha", "low_emission_ha", "emissions_t", "reduction_t", "reduction_lower_t",
+               "reduction_upper_t", "status"]
+    missing = pd.DataFrame({"commune_code": sorted(set(communes) - set(commune_crops["commune_code"])),
+                            "status": "missing"})
+    return pd.concat([data[columns], missing.reindex(columns=columns)], ignore_index=True)
