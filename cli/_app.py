@@ -212,7 +212,7 @@ def demo(
     db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
 ) -> None:
     """Create a synthetic Đắk Lắk year (102 communes, pilot models, farms, records), import
-    it, and calculate the year's official run."""
+    it, calculate the year's official run and write its annual report."""
     engine = models.connect(db)
     models.seed(engine)
     labels = LABELS[lang.value]
@@ -229,6 +229,8 @@ def demo(
     out.print(f"{labels['official']} {run.id}: {run.records} {labels['records']}, {run.result_rows} {labels['rows']}")
     _report(results, run.factor_profile, lang.value)
     out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_dir / f'results-{year}.csv'}")
+    for path in mrv.write_report(models.build_report(engine, year, lang.value), out_dir / "report"):
+        out.print(f"{labels['written']}: {path}")
 
 
 @app.command()
@@ -239,6 +241,30 @@ def template(
     """Write an XLSX import template: one sheet per table, headers, drop-down lists."""
     models.write_template(out_path, lang.value)
     out.print(f"{LABELS[lang.value]['written']}: {out_path}")
+
+
+@app.command()
+def report(
+    year: int = typer.Option(..., "--year", help="Year of the report (its official run is read)."),
+    out_dir: Path = typer.Option(Path("out/report"), "--out", file_okay=False, help="Folder to write the report to."),
+    formats: str = typer.Option("xlsx,html,pdf", "--format", help="Comma-separated formats: xlsx, html, pdf."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the report."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+) -> None:
+    """Write the annual report on emissions and reductions of a year."""
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in mrv._report.FORMATS]
+    if unknown:
+        err.print(f"--format {','.join(unknown)}: expected xlsx, html or pdf. Fix: e.g. --format xlsx,pdf")
+        raise typer.Exit(2)
+    engine = models.connect(db)
+    try:
+        content = models.build_report(engine, year, lang.value)
+    except LookupError as error:
+        err.print(f"{error}.")
+        raise typer.Exit(2) from None
+    for path in mrv.write_report(content, out_dir, chosen):
+        out.print(f"{LABELS[lang.value]['written']}: {path}")
 
 
 @app.command("factors")

@@ -4,12 +4,14 @@ them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 from mrv.models._db import connect, database_url
 from mrv.models._demo import write_demo
 from mrv.models._import import ImportSummary, import_file
+from mrv.models._report import build_report
 from mrv.models._runs import calculate_year, official_run, records_frames, run_results
 from mrv.models._seed import official_communes, seed
 from mrv.models._template import write_template
 
 __all__ = [
     "ImportSummary",
+    "build_report",
     "calculate_year",
     "connect",
     "database_url",

@@ -14,6 +14,7 @@ from mrv._errors import InputError, Problem, ProblemList
 from mrv._estimate import pilot_reduction_per_ha, profile_emissions, provincial_estimate
 from mrv._factors import FactorProfile, factor_profile
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
+from mrv._report import Report, write_report
 from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Problem",
     "ProblemList",
     "RawTable",
+    "Report",
     "calculate",
     "calculate_activity",
     "emissions_by_plot",
@@ -36,4 +38,5 @@ __all__ = [
     "read_table",
     "rollup",
     "with_gwp",
+    "write_report",
 ]

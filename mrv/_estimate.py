@@ -19,15 +19,15 @@ from mrv._calculate import calculate
 KG_PER_T = 1000.0
 
 
-def profile_emissions(profiles: pd.DataFrame, factors: str = "ipcc2019", gwp: str = "AR5",
+def profile_emissions(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5",
                       boundaries: tuple[str, ...] = ("afolu",)) -> pd.Series:
-    """t CO2e per hectare of each practice profile, from its inputs per hectare applied to a
-    1 ha plot of its crop (wet climate, no irrigation). `profiles` has one row per input:
-    `profile_id, crop, activity, product, quantity, unit, n_content, use`."""
+    """t CO2e per hectare of each practice profile in `year`, from its inputs per hectare
+    applied to a 1 ha plot of its crop (wet climate, no irrigation). `profiles` has one row
+    per input: `profile_id, crop, activity, product, quantity, unit, n_content, use`."""
     plots = profiles.drop_duplicates("profile_id")[["profile_id", "crop"]].rename(columns={"profile_id": "plot_id"})
     plots = plots.assign(commune_code="", area="1", area_unit="ha", climate="wet", irrigation="none")
     plots.attrs["source"] = "practice profiles"
-    records = profiles.rename(columns={"profile_id": "plot_id"}).assign(year="2000")
+    records = profiles.rename(columns={"profile_id": "plot_id"}).assign(year=str(year))
     records.attrs["source"] = "practice profiles"
     results = calculate(plots, records, factors, gwp)
     results = results[results["boundary"].isin(boundaries)]

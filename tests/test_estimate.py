@@ -20,13 +20,13 @@ PROFILES = pd.DataFrame([
 
 
 def test_profile_emissions_per_ha():
-    per_ha = mrv.profile_emissions(PROFILES)
+    per_ha = mrv.profile_emissions(PROFILES, 2025)
     # 300 kg urea on 1 ha, wet, no irrigation: 300 E kg CO2e = 0.3 E t
     assert per_ha["conv"] == pytest.approx(0.3 * E, rel=1e-9) and per_ha["low"] == pytest.approx(0.1 * E, rel=1e-9)
 
 
 def test_provincial_estimate_by_commune_with_missing_and_unbalanced_communes():
-    per_ha = mrv.profile_emissions(PROFILES)
+    per_ha = mrv.profile_emissions(PROFILES, 2025)
     reductions = pd.DataFrame({"pilot_model_id": ["M1", "M1", "M2"], "reduction_t_per_ha": [0.08, 0.12, 0.20]})
     pilot = mrv.pilot_reduction_per_ha(reductions, pd.Series({"M1": "coffee", "M2": "coffee"}))
     # model means 0.10 and 0.20: mean 0.15, sd 0.0707, SE 0.05, t(0.975, 1 df) = 12.706

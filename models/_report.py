@@ -1,0 +1,155 @@
+"""The annual report's content, read from the year's official run and the database:
+summary, communes, crops and sources, pilot models, plan indicators, completeness and
+factors. The pilots' sum and the provincial estimate are shown apart (DESIGN.md §1)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
+
+import mrv
+from mrv import _catalogues as catalogues
+from mrv._report import Report, label
+from mrv.models._runs import official_run, records_frames, run_results
+from mrv.models._tables import (
+    ActivityRecord, AdoptionShare, Commune, CommuneCropArea, PilotModel, PilotPlot, Plot, PracticeProfile,
+)
+
+INVENTORY = ("afolu", "energy")
+KG_PER_T = 1000.0
+
+
+def _pilots(session: Session) -> pd.DataFrame:
+    rows = session.execute(select(PilotModel.code, Plot.code, PilotPlot.role, Plot.area_ha, PilotModel.start_year,
+                                  PilotModel.crop_id, PilotModel.level, Commune.code)
+                           .join(PilotPlot, PilotPlot.pilot_model_id == PilotModel.id)
+                           .join(Plot, Plot.id == PilotPlot.plot_id)
+                           .join(Commune, Commune.id == PilotModel.commune_id)).all()
+    return pd.DataFrame(list(map(tuple, rows)), columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year",
+                                                        "crop", "level", "commune_code"])
+
+
+def _estimate(session: Session, year: int, communes: list[str], reductions: pd.DataFrame,
+              pilots: pd.DataFrame, factors: str, gwp: str) -> pd.DataFrame:
+    areas = pd.DataFrame(list(map(tuple, session.execute(
+        select(Commune.code, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
+        .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year == year)).all())),
+        columns=["commune_code", "crop", "area_ha"])
+    profiles = session.execute(select(PracticeProfile)).scalars().all()
+    adoption = pd.DataFrame(list(map(tuple, session.execute(
+        select(Commune.code, PracticeProfile.code, AdoptionShare.share)
+        .join(Commune, Commune.id == AdoptionShare.commune_id)
+        .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id).where(AdoptionShare.year == year)).all())),
+        columns=["commune_code", "profile_id", "share"])
+    if not profiles or areas.empty:
+        return pd.DataFrame({"commune_code": communes, "status": "missing"})
+    inputs = pd.DataFrame([{"profile_id": p.code, "crop": p.crop_id, "low_emission": p.low_emission, **row}
+                           for p in profiles for row in p.inputs_per_ha]).fillna("")
+    per_ha = mrv.profile_emissions(inputs, year, factors, gwp)
+    crops = pilots.drop_duplicates("pilot_model_id").set_index("pilot_model_id")["crop"]
+    pilot = mrv.pilot_reduction_per_ha(reductions, crops)
+    return mrv.provincial_estimate(communes, areas, adoption, inputs, per_ha, pilot)
+
+
+def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
+    """The sections of the annual report for `year` (from its official run)."""
+    run = official_run(engine, year)
+    if run is None:
+        raise LookupError(f"no official run for {year}: run `mrv calc --year {year} --official` first")
+    results = run_results(engine, run.id)
+    with Session(engine) as session:
+        communes = pd.DataFrame(list(map(tuple, session.execute(select(Commune.code, Commune.name, Commune.kind)
+                                                              .order_by(Commune.code)).all())),
+                                columns=["commune_code", "commune", "kind"])
+        counts = pd.DataFrame(list(map(tuple, session.execute(
+            select(Commune.code, func.count(func.distinct(Plot.id)), func.count(ActivityRecord.id))
+            .join(Plot, Plot.commune_id == Commune.id).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
+            .where(ActivityRecord.year == year, ActivityRecord.is_current.is_(True)).group_by(Commune.code)).all())),
+            columns=["commune_code", "plots", "records"])
+        pilots = _pilots(session)
+        plots, records = records_frames(session, year)
+        activity = mrv.normalize(plots, records)
+        reductions = mrv.pilot_reductions(results, activity, pilots[["pilot_model_id", "plot_id", "role", "area_ha",
+                                                                      "start_year"]])
+        estimate = _estimate(session, year, list(communes["commune_code"]), reductions, pilots,
+                             run.factor_profile, run.gwp)
+    inventory = results[results["boundary"].isin(INVENTORY)]
+    by_boundary = results.groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
+    removals = results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T
+    reduction_total = estimate["reduction_t"].sum(min_count=1)
+    summary = pd.DataFrame([
+        {"item": label("pilot_total", lang), "value": inventory["co2e_kg"].sum() / KG_PER_T, "unit": "t CO2e"},
+        *({"item": label(b, lang), "value": float(by_boundary.get(b, 0.0)), "unit": "t CO2e"}
+          for b in ("afolu", "energy", "scope2")),
+        {"item": label("removals", lang), "value": float(removals) if removals else None,
+         "unit": label("removals_note", lang) if not removals else "t CO2e"},
+        {"item": label("estimate_total", lang), "value": estimate["emissions_t"].sum(min_count=1), "unit": "t CO2e"},
+        {"item": label("reduction_total", lang), "value": reduction_total, "unit": "t CO2e"},
+        {"item": label("reduction_interval", lang) + " (" + label("reduction_total", lang).lower() + ", min)",
+         "value": estimate["reduction_lower_t"].sum(min_count=1), "unit": "t CO2e"},
+        {"item": label("reduction_interval", lang) + " (" + label("reduction_total", lang).lower() + ", max)",
+         "value": estimate["reduction_upper_t"].sum(min_count=1), "unit": "t CO2e"},
+    ])
+    plot_emissions = inventory.groupby("commune_code", observed=True)["co2e_kg"].sum() / KG_PER_T
+    by_estimate = estimate.groupby("commune_code")[["emissions_t", "reduction_t"]].sum(min_count=1)
+    status = estimate.groupby("commune_code")["status"].agg(lambda s: ", ".join(sorted({label(v, lang) for v in s})))
+    by_commune = communes.merge(counts, how="left", on="commune_code").assign(
+        pilot_emissions_t=lambda f: f["commune_code"].map(plot_emissions),
+        estimate_t=lambda f: f["commune_code"].map(by_estimate["emissions_t"]),
+        reduction_t=lambda f: f["commune_code"].map(by_estimate["reduction_t"]),
+        status=lambda f: f["commune_code"].map(status).fillna(label("no_data", lang)),
+    ).astype({"plots": "Int64", "records": "Int64"})
+    by_crop = mrv.rollup(results, by=("crop", "source", "gas")).assign(co2e_t=lambda f: f["co2e_kg"] / KG_PER_T)
+    crop_names = catalogues.table("crops")[f"name_{lang}"]
+    source_names = catalogues.table("sources")[f"name_{lang}"]
+    by_crop = by_crop.assign(crop=by_crop["crop"].astype(str).map(crop_names),
+                             source=by_crop["source"].astype(str).map(source_names))
+    by_crop = by_crop[["crop", "source", "gas", "boundary", "mass_kg", "co2e_t"]]
+    models = pilots.groupby("pilot_model_id").agg(
+        crop=("crop", "first"), commune_code=("commune_code", "first"), level=("level", "first"),
+        pilot_plots=("role", lambda r: int((r == "pilot").sum())),
+        control_plots=("role", lambda r: int((r == "control").sum())))
+    per_model = reductions.groupby("pilot_model_id").agg(
+        reduction_per_ha=("reduction_t_per_ha", "mean"), reduction_per_t=("reduction_t_per_t", "mean"),
+        per_tonne_holds=("per_tonne_holds", lambda h: label("yes", lang) if h.dropna().all() and h.notna().any()
+                         else label("no", lang)))
+    pilots_section = models.join(per_model).reset_index().rename(columns={"pilot_model_id": "model"})
+    pilots_section["crop"] = pilots_section["crop"].map(crop_names)
+    has_pilot = pilots["commune_code"].nunique()
+    provincial = ", ".join(sorted(f"{m} ({c})" for m, c in
+                                  pilots.loc[pilots["level"] == "province", ["pilot_model_id", "crop"]]
+                                  .drop_duplicates().itertuples(index=False)))
+    harvested = set(activity.loc[activity["activity"] == "harvest", "plot_id"].astype(str))
+    indicators = pd.DataFrame([
+        {"item": label("communes_with_pilot", lang), "value": has_pilot, "unit": "/ 102"},
+        {"item": label("provincial_pilots", lang), "value": provincial or "—", "unit": ""},
+        {"item": label("low_emission_area", lang), "value": estimate.get("low_emission_ha", pd.Series(dtype=float))
+         .sum(min_count=1), "unit": "ha"},
+    ])
+    completeness = pd.DataFrame([
+        {"item": label("harvest_share", lang), "value": float(pilots["plot_id"].isin(harvested).mean() * 100)
+         if len(pilots) else None, "unit": "%"},
+        {"item": label("by_commune", lang) + f" ({label('plots', lang).lower()} > 0)",
+         "value": int(by_commune["plots"].notna().sum()), "unit": "/ 102"},
+    ])
+    profile = mrv.factor_profile(run.factor_profile)
+    used = sorted(set("|".join(results["factor_ids"].astype(str).unique()).split("|")) - {""})
+    factor_rows = profile.rows.set_index("id").loc[used]
+    factors = pd.DataFrame({"factor_id": used, "factor_value": factor_rows["value"].to_numpy(),
+                            "unit": factor_rows["canonical_unit"].to_numpy(), "tier": factor_rows["tier"].to_numpy(),
+                            "factor_status": factor_rows["status"].to_numpy(),
+                            "factor_source": factor_rows["source"].to_numpy()})
+    charts = {
+        "chart_source": (inventory.groupby("source", observed=True)["co2e_kg"].sum() / KG_PER_T)
+        .rename(index=lambda s: source_names[s]).sort_values(ascending=False),
+        "chart_crop": (inventory.groupby("crop", observed=True)["co2e_kg"].sum() / KG_PER_T)
+        .rename(index=lambda c: crop_names[c]).sort_values(ascending=False),
+        "chart_reduction": by_commune.set_index("commune")["reduction_t"].dropna().nlargest(20),
+    }
+    meta = {label("run", lang): str(run.id), label("factors", lang): f"{run.factor_profile} ({run.factor_set_version})",
+            label("gwp", lang): run.gwp}
+    return Report(year, lang, meta, {
+        "summary": summary, "by_commune": by_commune, "by_crop": by_crop, "pilots": pilots_section,
+        "indicators": indicators, "completeness": completeness, "factor_table": factors,
+    }, {key: series for key, series in charts.items() if len(series)})

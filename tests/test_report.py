@@ -1,0 +1,75 @@
+"""The annual report on the demo database: its totals add up and match the official run;
+the PDF has a first page with something on it."""
+
+from __future__ import annotations
+
+import pypdfium2
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from mrv import models
+from mrv.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    db = f"sqlite:///{folder / 'mrv.sqlite'}"
+    assert runner.invoke(app, ["demo", "--out", str(folder / "files"), "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["report", "--year", "2025", "--out", str(folder / "report"), "--db", db])
+    assert result.exit_code == 0, result.output
+    return folder, db
+
+
+def _sheet(book, title):
+    rows = list(book[title].iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+def test_report_totals_equal_their_parts_and_the_official_run(demo):
+    folder, db = demo
+    book = load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx")
+    assert book.sheetnames[:3] == ["Tổng hợp", "Theo xã-phường", "Theo cây trồng, nguồn và khí"]
+    _, summary = _sheet(book, "Tổng hợp")
+    total = summary[0][1]
+    header, communes = _sheet(book, "Theo xã-phường")
+    column = header.index("Phát thải các lô (t CO2e)")
+    assert len(communes) == 102
+    assert sum(row[column] or 0 for row in communes) == pytest.approx(total, rel=1e-9)
+    assert all(isinstance(row[column], float) or row[column] is None for row in communes)  # numbers, not text
+    engine = models.connect(db)
+    stored = models.run_results(engine, models.official_run(engine, 2025).id)
+    inventory = stored[stored["boundary"].isin(["afolu", "energy"])]
+    assert inventory["co2e_kg"].sum() / 1000 == pytest.approx(total, rel=1e-9)
+    header, by_crop = _sheet(book, "Theo cây trồng, nguồn và khí")
+    co2e, boundary = header.index("t CO2e"), header.index("Phạm vi")
+    assert sum(r[co2e] for r in by_crop if r[boundary] != "scope2") == pytest.approx(total, rel=1e-9)
+
+
+def test_a_commune_without_data_is_not_a_zero(demo, tmp_path):
+    folder, db = demo
+    book = load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx")
+    header, communes = _sheet(book, "Theo xã-phường")
+    estimate = header.index("Ước tính (t CO2e)")
+    assert all(row[estimate] is None or row[estimate] > 0 for row in communes)
+
+
+def test_the_pdf_first_page_is_not_blank_and_html_is_self_contained(demo):
+    folder, _ = demo
+    page = pypdfium2.PdfDocument(folder / "report" / "bao-cao-2025-vi.pdf")[0].render(scale=0.5).to_numpy()
+    assert (page < 200).mean() > 0.01  # some ink on the page
+    html = (folder / "report" / "bao-cao-2025-vi.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 3 and "Đắk Lắk" in html and "http" not in html
+
+
+def test_english_report_and_a_year_without_official_run(demo, tmp_path):
+    folder, db = demo
+    result = runner.invoke(app, ["report", "--year", "2025", "--lang", "en", "--format", "xlsx", "--out", str(tmp_path),
+                                 "--db", db])
+    assert result.exit_code == 0 and (tmp_path / "bao-cao-2025-en.xlsx").exists()
+    assert load_workbook(tmp_path / "bao-cao-2025-en.xlsx").sheetnames[0] == "Summary"
+    missing = runner.invoke(app, ["report", "--year", "2019", "--out", str(tmp_path), "--db", db])
+    assert missing.exit_code == 2 and "mrv calc --year 2019 --official" in missing.output
