@@ -30,23 +30,30 @@ def _pilots(session: Session) -> pd.DataFrame:
                                                         "crop", "level", "commune_code"])
 
 
-def _estimate(session: Session, year: int, communes: list[str], reductions: pd.DataFrame,
-              pilots: pd.DataFrame, factors: str, gwp: str) -> pd.DataFrame:
+def _profiles(session: Session, year: int, factors: str, gwp: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The practice profiles' inputs per ha and their t CO2e per ha in `year`."""
+    profiles = session.execute(select(PracticeProfile)).scalars().all()
+    inputs = pd.DataFrame([{"profile_id": p.code, "crop": p.crop_id, "low_emission": p.low_emission, **row}
+                           for p in profiles for row in p.inputs_per_ha])
+    if inputs.empty:
+        return inputs, pd.Series(dtype="float64")
+    inputs = inputs.fillna("")
+    return inputs, mrv.profile_emissions(inputs, year, factors, gwp)
+
+
+def _estimate(session: Session, year: int, communes: list[str], reductions: pd.DataFrame, pilots: pd.DataFrame,
+              inputs: pd.DataFrame, per_ha: pd.Series) -> pd.DataFrame:
     areas = pd.DataFrame(list(map(tuple, session.execute(
         select(Commune.code, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
         .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year == year)).all())),
         columns=["commune_code", "crop", "area_ha"])
-    profiles = session.execute(select(PracticeProfile)).scalars().all()
     adoption = pd.DataFrame(list(map(tuple, session.execute(
         select(Commune.code, PracticeProfile.code, AdoptionShare.share)
         .join(Commune, Commune.id == AdoptionShare.commune_id)
         .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id).where(AdoptionShare.year == year)).all())),
         columns=["commune_code", "profile_id", "share"])
-    if not profiles or areas.empty:
+    if inputs.empty or areas.empty:
         return pd.DataFrame({"commune_code": communes, "status": "missing"})
-    inputs = pd.DataFrame([{"profile_id": p.code, "crop": p.crop_id, "low_emission": p.low_emission, **row}
-                           for p in profiles for row in p.inputs_per_ha]).fillna("")
-    per_ha = mrv.profile_emissions(inputs, year, factors, gwp)
     crops = pilots.drop_duplicates("pilot_model_id").set_index("pilot_model_id")["crop"]
     pilot = mrv.pilot_reduction_per_ha(reductions, crops)
     return mrv.provincial_estimate(communes, areas, adoption, inputs, per_ha, pilot)
@@ -70,10 +77,14 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
         pilots = _pilots(session)
         plots, records = records_frames(session, year)
         activity = mrv.normalize(plots, records)
-        reductions = mrv.pilot_reductions(results, activity, pilots[["pilot_model_id", "plot_id", "role", "area_ha",
-                                                                      "start_year"]])
-        estimate = _estimate(session, year, list(communes["commune_code"]), reductions, pilots,
-                             run.factor_profile, run.gwp)
+        inputs, per_ha = _profiles(session, year, run.factor_profile, run.gwp)
+        conventional = None
+        if len(per_ha):  # t CO2e per ha of each crop's conventional (not low-emission) profiles
+            profiles = inputs.drop_duplicates("profile_id").set_index("profile_id")
+            usual = profiles.index[~profiles["low_emission"].astype(bool)]
+            conventional = per_ha[usual].groupby(profiles.loc[usual, "crop"].to_numpy()).mean()
+        reductions = mrv.pilot_reductions(results, activity, pilots, conventional_per_ha=conventional)
+        estimate = _estimate(session, year, list(communes["commune_code"]), reductions, pilots, inputs, per_ha)
     inventory = results[results["boundary"].isin(INVENTORY)]
     by_boundary = results.groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
     removals = results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T

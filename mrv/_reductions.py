@@ -3,8 +3,9 @@
 A reduction is baseline minus project on the same boundaries, factor set and GWP (the
 results of one calculation). The baseline of a pilot plot is, in order of preference:
 its pilot model's control (đối chứng) plots, per hectare and scaled to the pilot plot's
-area; else the mean of the plot's own years before the model started. A pilot plot with
-neither has no baseline (NaN), never a zero one. Reductions are given in t CO2e, per
+area; else the mean of the plot's own years before the model started; else the
+conventional practice profile of its crop, per hectare. A pilot plot with none of these
+has no baseline (NaN), never a zero one. Reductions are given in t CO2e, per
 hectare and per tonne of the crop's intensity product, so that a yield drop cannot pass
 as a reduction.
 """
@@ -39,12 +40,15 @@ def production_by_plot(activity: pd.DataFrame) -> pd.DataFrame:
 
 
 def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFrame,
-                     boundaries: tuple[str, ...] = ("afolu",)) -> pd.DataFrame:
+                     boundaries: tuple[str, ...] = ("afolu",),
+                     conventional_per_ha: pd.Series | None = None) -> pd.DataFrame:
     """Reduction of every pilot plot and year.
 
     `pilots` has one row per plot of a pilot model: `pilot_model_id, plot_id, role`
-    ('pilot' or 'control'), `area_ha`, `start_year`. Returns, per pilot plot-year: the
-    baseline method ('control' or 'own baseline years'), baseline and project t CO2e,
+    ('pilot' or 'control'), `area_ha`, `start_year`, and `crop` when `conventional_per_ha`
+    (t CO2e per ha of the conventional practice, by crop) is given. Returns, per pilot
+    plot-year: the baseline method ('control', 'own baseline years' or 'conventional
+    practice'), baseline and project t CO2e,
     the reduction in t, per ha and per tonne of product, and `per_tonne_holds` (False
     when emissions fell but emissions per tonne did not: the yield fell more).
     """
@@ -61,10 +65,15 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
     own = own.groupby("plot_id").agg(own_per_ha=("per_ha", "mean"), own_intensity=("intensity", "mean"))
     pilot = pilot.merge(own, how="left", left_on="plot_id", right_index=True)
 
-    by_control = pilot["control_ha"].notna()
+    by_control = pilot["control_ha"].notna().to_numpy()
     per_ha = np.where(by_control, pilot["control_t"] / pilot["control_ha"], pilot["own_per_ha"])
     intensity = np.where(by_control, pilot["control_t"] / pilot["control_production_t"].replace(0, np.nan),
                          pilot["own_intensity"])
+    by_own = ~by_control & ~np.isnan(per_ha)
+    conventional = (pilot["crop"].map(conventional_per_ha).to_numpy(dtype="float64")
+                    if conventional_per_ha is not None else np.full(len(pilot), np.nan))
+    by_profile = ~by_control & ~by_own & ~np.isnan(conventional)
+    per_ha = np.where(by_profile, conventional, per_ha)
     baseline = per_ha * pilot["area_ha"].to_numpy()
     project = pilot["emissions_t"].to_numpy()
     project_intensity = project / pilot["production_t"].replace(0, np.nan).to_numpy()
@@ -75,7 +84,8 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
         "plot_id": pilot["plot_id"].to_numpy(),
         "year": pilot["year"].to_numpy(),
         "area_ha": pilot["area_ha"].to_numpy(),
-        "baseline_method": np.where(by_control, "control", np.where(np.isnan(per_ha), None, "own baseline years")),
+        "baseline_method": np.select([by_control, by_own, by_profile],
+                                     ["control", "own baseline years", "conventional practice"], None),
         "baseline_t": baseline,
         "project_t": project,
         "reduction_t": reduction,

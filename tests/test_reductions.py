@@ -107,3 +107,13 @@ def test_rollup_totals_equal_the_sum_of_their_parts(farm):
         assert by_commune.loc[by_commune["boundary"] == boundary, "co2e_kg"].sum() == pytest.approx(total, rel=1e-9)
         assert by_crop_source.loc[by_crop_source["boundary"] == boundary, "co2e_kg"].sum() == pytest.approx(total, rel=1e-9)
     assert province["co2e_kg"].sum() == pytest.approx(results["co2e_kg"].sum(), rel=1e-9)
+
+
+def test_the_crops_conventional_practice_when_there_is_neither_control_nor_own_baseline():
+    results, activity = calculate({"P": 2}, [urea("P", 60)])
+    table = pilots([("M", "P", "pilot", 2, 2025)]).assign(crop="coffee")
+    row = mrv.pilot_reductions(results, activity, table, conventional_per_ha=pd.Series({"coffee": 0.3 * E})).iloc[0]
+    # conventional coffee: 300 kg urea per ha = 0.3 E t/ha; 2 ha → 0.6 E t; project 60 E kg
+    assert row["baseline_method"] == "conventional practice"
+    assert row["reduction_t"] == pytest.approx(0.6 * E - 0.06 * E, rel=1e-9)
+    assert np.isnan(row["reduction_t_per_t"])  # no harvest recorded: no intensity, not a zero one
