@@ -13,7 +13,8 @@ from mrv import _catalogues as catalogues
 from mrv._report import Report, label
 from mrv.models._runs import official_run, records_frames, run_results
 from mrv.models._tables import (
-    ActivityRecord, AdoptionShare, Commune, CommuneCropArea, PilotModel, PilotPlot, Plot, PracticeProfile,
+    ActivityRecord, AdoptionShare, CalculationRun, Commune, CommuneCropArea, PilotModel, PilotPlot, Plot,
+    PracticeProfile, Result,
 )
 
 INVENTORY = ("afolu", "energy")
@@ -59,6 +60,45 @@ def _estimate(session: Session, year: int, communes: list[str], reductions: pd.D
     return mrv.provincial_estimate(communes, areas, adoption, inputs, per_ha, pilot)
 
 
+def _intensity(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFrame, estimate: pd.DataFrame,
+               production: pd.Series, lang: str) -> pd.DataFrame:
+    """t CO2e (AFOLU) per t of each crop's intensity product: pilot plots, control plots,
+    and the provincial estimate over the statistics office's production."""
+    plots = mrv.emissions_by_plot(results).merge(mrv.production_by_plot(activity), on=["plot_id", "year"], how="left")
+    plots = plots.merge(pilots[["plot_id", "role", "crop", "start_year"]].drop_duplicates("plot_id"), on="plot_id")
+    plots = plots[(plots["role"] == "control") | (plots["year"] >= plots["start_year"])]
+    sums = plots.groupby(["crop", "role"])[["emissions_t", "production_t"]].sum(min_count=1)
+    ratio = (sums["emissions_t"] / sums["production_t"].where(sums["production_t"] > 0)).unstack("role")
+    province = estimate.groupby("crop")["emissions_t"].sum(min_count=1) / production.where(production > 0)
+    crops = catalogues.table("crops")
+    names = sorted(set(ratio.index) | set(province.dropna().index))
+    return pd.DataFrame({
+        "crop": [crops.loc[c, f"name_{lang}"] for c in names],
+        "product": [catalogues.table("products").loc[crops.loc[c, "intensity_product"], f"name_{lang}"]
+                    if crops.loc[c, "intensity_product"] else None for c in names],
+        "intensity_pilot": [ratio.get("pilot", pd.Series(dtype=float)).get(c) for c in names],
+        "intensity_control": [ratio.get("control", pd.Series(dtype=float)).get(c) for c in names],
+        "intensity_province": [province.get(c) for c in names],
+    })
+
+
+def _trend(engine: Engine, lang: str) -> pd.DataFrame:
+    """Each year's official run in force: plot emissions and the change from the first
+    year, with the factor-set version so that a mixed series shows."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(CalculationRun.year, CalculationRun.factor_set_version, func.sum(Result.co2e_kg))
+            .join(Result, Result.run_id == CalculationRun.id)
+            .where(CalculationRun.official.is_(True), CalculationRun.superseded_by.is_(None),
+                   Result.boundary.in_(INVENTORY))
+            .group_by(CalculationRun.year, CalculationRun.factor_set_version).order_by(CalculationRun.year)).all()
+    trend = pd.DataFrame(list(map(tuple, rows)), columns=["year", "factor_version", "total_t"])
+    trend["total_t"] = trend["total_t"] / KG_PER_T
+    if len(trend):
+        trend["change_pct"] = (trend["total_t"] / trend["total_t"].iloc[0] - 1) * 100
+    return trend[["year", "total_t", "change_pct", "factor_version"]] if len(trend) else trend
+
+
 def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
     """The sections of the annual report for `year` (from its official run)."""
     run = official_run(engine, year)
@@ -85,6 +125,10 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
             conventional = per_ha[usual].groupby(profiles.loc[usual, "crop"].to_numpy()).mean()
         reductions = mrv.pilot_reductions(results, activity, pilots, conventional_per_ha=conventional)
         estimate = _estimate(session, year, list(communes["commune_code"]), reductions, pilots, inputs, per_ha)
+        crop_areas = pd.DataFrame(list(map(tuple, session.execute(
+            select(CommuneCropArea.crop_id, func.sum(CommuneCropArea.production_t))
+            .where(CommuneCropArea.year == year).group_by(CommuneCropArea.crop_id)).all())),
+            columns=["crop", "production_t"]).set_index("crop")["production_t"]
     inventory = results[results["boundary"].isin(INVENTORY)]
     by_boundary = results.groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
     removals = results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T
@@ -144,6 +188,8 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
         {"item": label("by_commune", lang) + f" ({label('plots', lang).lower()} > 0)",
          "value": int(by_commune["plots"].notna().sum()), "unit": "/ 102"},
     ])
+    intensity = _intensity(results, activity, pilots, estimate, crop_areas, lang)
+    trend = _trend(engine, lang)
     profile = mrv.factor_profile(run.factor_profile)
     used = sorted(set("|".join(results["factor_ids"].astype(str).unique()).split("|")) - {""})
     factor_rows = profile.rows.set_index("id").loc[used]
@@ -161,6 +207,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
     meta = {label("run", lang): str(run.id), label("factors", lang): f"{run.factor_profile} ({run.factor_set_version})",
             label("gwp", lang): run.gwp}
     return Report(year, lang, meta, {
-        "summary": summary, "by_commune": by_commune, "by_crop": by_crop, "pilots": pilots_section,
-        "indicators": indicators, "completeness": completeness, "factor_table": factors,
+        "summary": summary, "intensity": intensity, "by_commune": by_commune, "by_crop": by_crop,
+        "pilots": pilots_section, "indicators": indicators, "completeness": completeness, "factor_table": factors,
+        **({"trend": trend} if len(trend) > 1 else {}),
     }, {key: series for key, series in charts.items() if len(series)})

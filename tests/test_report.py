@@ -73,3 +73,24 @@ def test_english_report_and_a_year_without_official_run(demo, tmp_path):
     assert load_workbook(tmp_path / "bao-cao-2025-en.xlsx").sheetnames[0] == "Summary"
     missing = runner.invoke(app, ["report", "--year", "2019", "--out", str(tmp_path), "--db", db])
     assert missing.exit_code == 2 and "mrv calc --year 2019 --official" in missing.output
+
+
+def test_the_trend_shows_every_official_year_against_the_first(tmp_path):
+    from pathlib import Path
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    engine = models.connect(f"sqlite:///{tmp_path / 'mrv.sqlite'}")
+    models.seed(engine)
+    models.import_file(engine, examples / "plots.csv")
+    models.import_file(engine, examples / "records.csv")
+    earlier = tmp_path / "records-2024.csv"
+    earlier.write_text("record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
+                       "A1,CP-01,2024,fertiliser,urea,1000,kg,\n", encoding="utf-8")
+    models.import_file(engine, earlier)
+    models.calculate_year(engine, 2024, official=True)
+    models.calculate_year(engine, 2025, official=True)
+    report = models.build_report(engine, 2025, "en")
+    trend = report.sections["trend"]
+    assert list(trend["year"]) == [2024, 2025]
+    first, second = trend["total_t"]
+    assert trend["change_pct"].iloc[1] == pytest.approx((second / first - 1) * 100)
+    assert trend["change_pct"].iloc[0] == 0
