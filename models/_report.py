@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 import mrv
 from mrv import _catalogues as catalogues
+from mrv._estimate import missing_communes
 from mrv._report import Report, label
 from mrv.models._runs import official_run, records_frames, run_results
 from mrv.models._tables import (
@@ -54,7 +55,7 @@ def _estimate(session: Session, year: int, communes: list[str], reductions: pd.D
         .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id).where(AdoptionShare.year == year)).all())),
         columns=["commune_code", "profile_id", "share"])
     if inputs.empty or areas.empty:
-        return pd.DataFrame({"commune_code": communes, "status": "missing"})
+        return missing_communes(communes)
     crops = pilots.drop_duplicates("pilot_model_id").set_index("pilot_model_id")["crop"]
     pilot = mrv.pilot_reduction_per_ha(reductions, crops)
     return mrv.provincial_estimate(communes, areas, adoption, inputs, per_ha, pilot)

@@ -17,6 +17,9 @@ from scipy import stats
 from mrv._calculate import calculate
 
 KG_PER_T = 1000.0
+#: Columns of `provincial_estimate`.
+ESTIMATE_COLUMNS = ["commune_code", "crop", "area_ha", "low_emission_ha", "emissions_t", "reduction_t",
+                    "reduction_lower_t", "reduction_upper_t", "status"]
 
 
 def profile_emissions(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5",
@@ -82,8 +85,10 @@ def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adopti
         reduction_upper_t=data["low_emission_ha"] * data["upper"],
         status=np.select([no_mix, unbalanced], ["no practice data", "shares do not add up to 100 %"], "estimated"),
     )
-    columns = ["commune_code", "crop", "area_ha", "low_emission_ha", "emissions_t", "reduction_t", "reduction_lower_t",
-               "reduction_upper_t", "status"]
-    missing = pd.DataFrame({"commune_code": sorted(set(communes) - set(commune_crops["commune_code"])),
-                            "status": "missing"})
-    return pd.concat([data[columns], missing.reindex(columns=columns)], ignore_index=True)
+    return pd.concat([data[ESTIMATE_COLUMNS], missing_communes(sorted(set(communes) - set(commune_crops["commune_code"])))],
+                     ignore_index=True)
+
+
+def missing_communes(communes: list[str]) -> pd.DataFrame:
+    """Estimate rows for communes without activity data: status 'missing', figures NaN."""
+    return pd.DataFrame({"commune_code": communes, "status": "missing"}).reindex(columns=ESTIMATE_COLUMNS)

@@ -66,9 +66,9 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
     pilot = pilot.merge(own, how="left", left_on="plot_id", right_index=True)
 
     by_control = pilot["control_ha"].notna().to_numpy()
-    per_ha = np.where(by_control, pilot["control_t"] / pilot["control_ha"], pilot["own_per_ha"])
+    per_ha = np.where(by_control, pilot["control_t"] / pilot["control_ha"], pilot["own_per_ha"]).astype("float64")
     intensity = np.where(by_control, pilot["control_t"] / pilot["control_production_t"].replace(0, np.nan),
-                         pilot["own_intensity"])
+                         pilot["own_intensity"]).astype("float64")
     by_own = ~by_control & ~np.isnan(per_ha)
     conventional = (pilot["crop"].map(conventional_per_ha).to_numpy(dtype="float64")
                     if conventional_per_ha is not None else np.full(len(pilot), np.nan))

@@ -32,7 +32,7 @@ def _sheet(book, title):
 def test_report_totals_equal_their_parts_and_the_official_run(demo):
     folder, db = demo
     book = load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx")
-    assert book.sheetnames[:3] == ["Tổng hợp", "Theo xã-phường", "Theo cây trồng, nguồn và khí"]
+    assert {"Tổng hợp", "Theo xã-phường", "Theo cây trồng, nguồn và khí"} <= set(book.sheetnames)
     _, summary = _sheet(book, "Tổng hợp")
     total = summary[0][1]
     header, communes = _sheet(book, "Theo xã-phường")
