@@ -138,7 +138,11 @@ class _Demo:
         return {"cooperatives": pd.DataFrame(cooperatives), "pilot_models": pd.DataFrame(models),
                 "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records),
                 "commune_crops": pd.DataFrame(areas), "practice_profiles": pd.DataFrame(profiles),
-                "adoption": pd.DataFrame(adoption)}
+                "adoption": pd.DataFrame(adoption),
+                "plan_indicators": pd.DataFrame([{"year": str(year), "farmers_trained": "640",
+                                                  "communication_events": "12", "research_tasks": "3",
+                                                  "zones_formed": "4", "cooperatives_formed": "2",
+                                                  "note": "số liệu minh hoạ"}])}
 
 
 def write_demo(folder: str | Path, *, seed: int = 2025, year: int = 2025) -> list[Path]:

@@ -29,7 +29,7 @@ from mrv.models._db import bulk_insert
 from mrv.models._files import SPECS, read_import_file
 from mrv.models._tables import (
     ActivityRecord, AdoptionShare, Commune, CommuneCropArea, Cooperative, Farm, ImportBatch, PilotModel, PilotPlot,
-    Plot, PlotCrop, PracticeProfile,
+    PlanIndicator, Plot, PlotCrop, PracticeProfile,
 )
 
 CHUNK = 5000
@@ -240,6 +240,18 @@ def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.Dat
     })
 
 
+INDICATORS = ("farmers_trained", "communication_events", "research_tasks", "zones_formed", "cooperatives_formed")
+
+
+def _plan_indicators(frame, problems: ProblemList, locale) -> pd.DataFrame:
+    table = RawTable(frame, "plan_indicators", problems)
+    counts = {name: table.numbers(name, locale, 0, 1e7, "a count", required=False) for name in INDICATORS}
+    for name, values in counts.items():
+        table.report(~np.isnan(values) & (values != np.floor(values)), name, "a whole number", "write a count")
+    return pd.DataFrame({"year": table.numbers("year", locale, 1990, 2100, "a year", required=True), **counts,
+                         "note": table.strings("note")})
+
+
 def _hectares(frame: pd.DataFrame, table: RawTable, problems: ProblemList, locale) -> np.ndarray:
     """The `area` and `area_unit` columns in hectares, parsed as plot areas are."""
     areas = pd.DataFrame({"plot_id": [str(r) for r in table.rows], "commune_code": "", "crop": "other-annual",
@@ -386,6 +398,11 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
                  "low_emission": bool(group["low_emission"].iloc[0]), "inputs_per_ha": list(group["input"])}
                 for code, group in profiles.groupby("code", sort=False)]
         state.profiles.update({k[0]: v for k, v in _upsert(session, PracticeProfile, ("code",), rows).items()})
+    if "plan_indicators" in prepared:
+        rows = [{"year": int(r["year"]), "note": r["note"],
+                 **{name: None if np.isnan(r[name]) else int(r[name]) for name in INDICATORS}}
+                for r in prepared["plan_indicators"].to_dict("records")]
+        _upsert(session, PlanIndicator, ("year",), rows)
     if "adoption" in prepared:
         rows = [{"commune_id": communes[r.commune_code], "year": int(r.year), "profile_id": state.profiles[r.profile],
                  "share": float(r.share)} for r in prepared["adoption"].itertuples()]
@@ -461,6 +478,8 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
         if "adoption" in tables:
             profiles = set(tables["practice_profiles"]["profile_id"].astype(str)) if "practice_profiles" in tables else set()
             prepared["adoption"] = _adoption(tables["adoption"], state, problems, profiles, locale)
+        if "plan_indicators" in tables:
+            prepared["plan_indicators"] = _plan_indicators(tables["plan_indicators"], problems, locale)
         problems.raise_if_any()
         batch = ImportBatch(file_name=str(path), file_hash=hashlib.sha256(path.read_bytes()).hexdigest(), imported_by=imported_by)
         if on_total:

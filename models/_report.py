@@ -14,9 +14,11 @@ from mrv._estimate import missing_communes
 from mrv._report import Report, label
 from mrv.models._runs import official_run, records_frames, run_results
 from mrv.models._tables import (
-    ActivityRecord, AdoptionShare, CalculationRun, Commune, CommuneCropArea, PilotModel, PilotPlot, Plot,
-    PracticeProfile, Result,
+    ActivityRecord, AdoptionShare, CalculationRun, Commune, CommuneCropArea, Cooperative, Farm, PilotModel, PilotPlot,
+    Plot,
+    PlanIndicator, PracticeProfile, Result,
 )
+from mrv.models._import import INDICATORS
 
 INVENTORY = ("afolu", "energy")
 KG_PER_T = 1000.0
@@ -177,11 +179,22 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
                                   pilots.loc[pilots["level"] == "province", ["pilot_model_id", "crop"]]
                                   .drop_duplicates().itertuples(index=False)))
     harvested = set(activity.loc[activity["activity"] == "harvest", "plot_id"].astype(str))
+    with Session(engine) as session:
+        membership = pd.DataFrame(list(map(tuple, session.execute(
+            select(Plot.code, Cooperative.code, Cooperative.name, Cooperative.kind)
+            .join(Farm, Farm.id == Plot.farm_id).join(Cooperative, Cooperative.id == Farm.cooperative_id)).all())),
+            columns=["plot_id", "cooperative_id", "cooperative", "kind"])
+        entered = session.execute(select(PlanIndicator).where(PlanIndicator.year == year)).scalars().first()
+    plot_totals = inventory.groupby(inventory["plot_id"].astype(str), observed=True)["co2e_kg"].sum() / KG_PER_T
+    by_cooperative = membership.assign(co2e_t=membership["plot_id"].map(plot_totals)).groupby(
+        ["cooperative_id", "cooperative", "kind"]).agg(plots=("plot_id", "count"), co2e_t=("co2e_t", "sum")).reset_index()
+    by_cooperative = by_cooperative.drop(columns="cooperative_id")
     indicators = pd.DataFrame([
         {"item": label("communes_with_pilot", lang), "value": has_pilot, "unit": "/ 102"},
         {"item": label("provincial_pilots", lang), "value": provincial or "—", "unit": ""},
-        {"item": label("low_emission_area", lang), "value": estimate.get("low_emission_ha", pd.Series(dtype=float))
-         .sum(min_count=1), "unit": "ha"},
+        {"item": label("low_emission_area", lang), "value": estimate["low_emission_ha"].sum(min_count=1), "unit": "ha"},
+        *({"item": label(name, lang), "value": getattr(entered, name) if entered else None,
+           "unit": "" if entered else label("not_entered", lang)} for name in INDICATORS),
     ])
     completeness = pd.DataFrame([
         {"item": label("harvest_share", lang), "value": float(pilots["plot_id"].isin(harvested).mean() * 100)
@@ -209,6 +222,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
             label("gwp", lang): run.gwp}
     return Report(year, lang, meta, {
         "summary": summary, "intensity": intensity, "by_commune": by_commune, "by_crop": by_crop,
+        **({"by_cooperative": by_cooperative} if len(by_cooperative) else {}),
         "pilots": pilots_section, "indicators": indicators, "completeness": completeness, "factor_table": factors,
         **({"trend": trend} if len(trend) > 1 else {}),
     }, {key: series for key, series in charts.items() if len(series)})

@@ -309,3 +309,17 @@ class Result(SQLModel, table=True):
     factor_origin: str
     boundary: str
     provenance_id: int = Field(foreign_key="factorprovenance.id")
+
+
+class PlanIndicator(SQLModel, table=True):
+    """The plan's yearly activity indicators that officers fill in (Appendix I): farmers
+    trained, communication events, research tasks, production zones and cooperatives formed."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    year: int = Field(index=True, unique=True)
+    farmers_trained: int | None = None
+    communication_events: int | None = None
+    research_tasks: int | None = None
+    zones_formed: int | None = None
+    cooperatives_formed: int | None = None
+    note: str | None = None

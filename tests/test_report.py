@@ -94,3 +94,28 @@ def test_the_trend_shows_every_official_year_against_the_first(tmp_path):
     first, second = trend["total_t"]
     assert trend["change_pct"].iloc[1] == pytest.approx((second / first - 1) * 100)
     assert trend["change_pct"].iloc[0] == 0
+
+
+def test_plan_indicators_come_from_the_pilots_and_the_officers_table(demo):
+    folder, _ = demo
+    book = load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx")
+    _, rows = _sheet(book, "Chỉ tiêu kế hoạch")
+    values = {row[0]: row[1] for row in rows}
+    assert values["Số xã/phường có mô hình thí điểm (trên 102)"] == 102
+    assert values["Số nông dân được tập huấn (mục tiêu 500–1 000/năm)"] == 640
+    assert "TINH-CAPHE (coffee)" in values["Mô hình cấp tỉnh (cà phê và mía)"]
+
+
+def test_cooperative_rows_add_up_to_their_plots(demo):
+    from sqlalchemy import text
+    folder, db = demo
+    book = load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx")
+    header, rows = _sheet(book, "Theo HTX và vùng sản xuất")
+    engine = models.connect(db)
+    stored = models.run_results(engine, models.official_run(engine, 2025).id)
+    with engine.connect() as connection:
+        members = {code for (code,) in connection.execute(text(
+            "SELECT plot.code FROM plot JOIN farm ON farm.id = plot.farm_id WHERE farm.cooperative_id IS NOT NULL"))}
+    inventory = stored[stored["boundary"].isin(["afolu", "energy"]) & stored["plot_id"].isin(members)]
+    assert sum(row[header.index("t CO2e")] for row in rows) == pytest.approx(inventory["co2e_kg"].sum() / 1000, rel=1e-9)
+    assert sum(row[header.index("Số lô")] for row in rows) == len(members)
