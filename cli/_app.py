@@ -15,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import mrv
-from mrv import _catalogues as catalogues
 from mrv import models
 from mrv.factors import FactorFileError
 
@@ -67,7 +66,7 @@ def _print_problems(error: mrv.InputError) -> None:
 
 def _summary(results: pd.DataFrame, lang: str) -> Table:
     labels = LABELS[lang]
-    names = catalogues.table("sources")[f"name_{lang}"]
+    names = mrv.catalogue("sources")[f"name_{lang}"]
     profile, gwp = results.attrs.get("factor_profile"), results.attrs.get("gwp")
     table = Table(title=f"{labels['title']} ({profile}, GWP {gwp}, {results.attrs.get('factor_set_version')})")
     for header in (labels["source"], labels["gas"], labels["boundary"]):
@@ -253,7 +252,7 @@ def report(
 ) -> None:
     """Write the annual report on emissions and reductions of a year."""
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in mrv._report.FORMATS]
+    unknown = [f for f in chosen if f not in mrv.REPORT_FORMATS]
     if unknown:
         err.print(f"--format {','.join(unknown)}: expected xlsx, html or pdf. Fix: e.g. --format xlsx,pdf")
         raise typer.Exit(2)

@@ -12,7 +12,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 import mrv
-from mrv._text import text_key
+from mrv import text_key
 
 HEADERS = Path(__file__).with_name("headers.csv")
 

@@ -21,10 +21,8 @@ from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 import mrv
-from mrv import InputError, Problem, ProblemList, RawTable
-from mrv import _catalogues as catalogues
-from mrv._schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
-from mrv._text import text_key
+from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, text_key
+from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert
 from mrv.models._files import SPECS, read_import_file
 from mrv.models._tables import (
@@ -144,7 +142,7 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
         cooperative_id=table.strings("cooperative_id"),
         pilot_model_id=models.to_numpy(),
         role=role,
-        intercrop=catalogues.take("crops", "id", intercrop),
+        intercrop=catalogue_ids("crops", intercrop),
         intercrop_share=share,
         planting_year=planting,
         latitude=latitude,
@@ -232,7 +230,7 @@ def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.Dat
         "code": table.strings("pilot_model_id"),
         "name": table.strings("name"),
         "level": _choice(table, "level", LEVELS, "province or commune (tỉnh / xã)", required=True),
-        "crop_id": catalogues.take("crops", "id", crop),
+        "crop_id": catalogue_ids("crops", crop),
         "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
                                "use the official code", required=True).to_numpy(),
         "start_year": table.numbers("start_year", locale, 1990, 2100, "a year", required=True),
@@ -276,7 +274,7 @@ def _commune_crops(frame, state: _State, problems: ProblemList, locale) -> pd.Da
         "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
                                "use the official code", required=True).to_numpy(),
         "year": table.numbers("year", locale, 1990, 2100, "a year", required=True),
-        "crop_id": catalogues.take("crops", "id", crop), "area_ha": area, "production_t": production * to_tonnes,
+        "crop_id": catalogue_ids("crops", crop), "area_ha": area, "production_t": production * to_tonnes,
     })
 
 
@@ -287,7 +285,7 @@ def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFram
     low = table.text("low_emission").astype(object).map(lambda t: None if pd.isna(t) else text_key(t) in YES)
     code = table.text("profile_id").astype(object)
     plots = pd.DataFrame({"plot_id": code.fillna("").to_numpy(), "commune_code": "", "area": "1", "area_unit": "ha",
-                          "crop": catalogues.take("crops", "id", crop), "climate": "wet", "irrigation": "none"})
+                          "crop": catalogue_ids("crops", crop), "climate": "wet", "irrigation": "none"})
     plots = plots.drop_duplicates("plot_id").fillna({"crop": "other-annual"})
     records = frame.assign(plot_id=code.fillna("").to_numpy(), year="2000")
     try:
@@ -299,7 +297,7 @@ def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFram
     inputs = [{c: (None if pd.isna(table.text(c).iat[i]) else str(table.text(c).iat[i])) for c in columns}
               for i in range(len(frame))]
     return pd.DataFrame({"code": code.to_numpy(), "name": table.strings("name"),
-                         "crop_id": catalogues.take("crops", "id", crop), "low_emission": low.to_numpy(),
+                         "crop_id": catalogue_ids("crops", crop), "low_emission": low.to_numpy(),
                          "input": inputs})
 
 

@@ -9,9 +9,8 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 import mrv
-from mrv import _catalogues as catalogues
-from mrv._estimate import missing_communes
-from mrv._report import Report, label
+from mrv import Report, catalogue, missing_communes
+from mrv import report_label as label
 from mrv.models._runs import official_run, records_frames, run_results
 from mrv.models._tables import (
     ActivityRecord, AdoptionShare, CalculationRun, Commune, CommuneCropArea, Cooperative, Farm, PilotModel, PilotPlot,
@@ -73,11 +72,11 @@ def _intensity(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFra
     sums = plots.groupby(["crop", "role"])[["emissions_t", "production_t"]].sum(min_count=1)
     ratio = (sums["emissions_t"] / sums["production_t"].where(sums["production_t"] > 0)).unstack("role")
     province = estimate.groupby("crop")["emissions_t"].sum(min_count=1) / production.where(production > 0)
-    crops = catalogues.table("crops")
+    crops = catalogue("crops")
     names = sorted(set(ratio.index) | set(province.dropna().index))
     return pd.DataFrame({
         "crop": [crops.loc[c, f"name_{lang}"] for c in names],
-        "product": [catalogues.table("products").loc[crops.loc[c, "intensity_product"], f"name_{lang}"]
+        "product": [catalogue("products").loc[crops.loc[c, "intensity_product"], f"name_{lang}"]
                     if crops.loc[c, "intensity_product"] else None for c in names],
         "intensity_pilot": [ratio.get("pilot", pd.Series(dtype=float)).get(c) for c in names],
         "intensity_control": [ratio.get("control", pd.Series(dtype=float)).get(c) for c in names],
@@ -159,8 +158,8 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
         status=lambda f: f["commune_code"].map(status).fillna(label("no_data", lang)),
     ).astype({"plots": "Int64", "records": "Int64"})
     by_crop = mrv.rollup(results, by=("crop", "source", "gas")).assign(co2e_t=lambda f: f["co2e_kg"] / KG_PER_T)
-    crop_names = catalogues.table("crops")[f"name_{lang}"]
-    source_names = catalogues.table("sources")[f"name_{lang}"]
+    crop_names = catalogue("crops")[f"name_{lang}"]
+    source_names = catalogue("sources")[f"name_{lang}"]
     by_crop = by_crop.assign(crop=by_crop["crop"].astype(str).map(crop_names),
                              source=by_crop["source"].astype(str).map(source_names))
     by_crop = by_crop[["crop", "source", "gas", "boundary", "mass_kg", "co2e_t"]]

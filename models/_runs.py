@@ -13,8 +13,8 @@ from sqlalchemy import Engine, insert, select, update
 from sqlmodel import Session
 
 import mrv
-import mrv._schema
-from mrv._text import text_key
+import mrv.schema
+from mrv import text_key
 from mrv.models._db import bulk_insert
 from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorProvenance, Plot, Result
 
@@ -129,7 +129,7 @@ def run_results(engine: Engine, run_id) -> pd.DataFrame:
             .join(Plot, Plot.id == Result.plot_id).join(FactorProvenance, FactorProvenance.id == Result.provenance_id)
             .where(Result.run_id == run_id).order_by(Result.id)).all()
         run = session.get(CalculationRun, run_id)
-        frame = pd.DataFrame(rows, columns=list(mrv._schema.RESULT_COLUMNS))
+        frame = pd.DataFrame(rows, columns=list(mrv.schema.RESULT_COLUMNS))
         frame.attrs.update({"factor_profile": run.factor_profile, "factor_set_version": run.factor_set_version,
                             "gwp": run.gwp, "run_id": str(run.id)})
         return frame

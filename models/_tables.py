@@ -286,7 +286,7 @@ class FactorProvenance(SQLModel, table=True):
 
 
 class Result(SQLModel, table=True):
-    """One result row of a run (engine columns of `mrv._schema.RESULT_COLUMNS`)."""
+    """One result row of a run (engine columns of `mrv.schema.RESULT_COLUMNS`)."""
 
     __table_args__ = (Index("ix_result_run", "run_id"),)
     id: int | None = Field(default=None, primary_key=True)

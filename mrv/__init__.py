@@ -10,14 +10,20 @@ IPCC equations on unit-checked arrays, every row traced to cited factors.
 """
 
 from mrv._calculate import calculate, calculate_activity, with_gwp
+from mrv._catalogues import ids as catalogue_ids
+from mrv._catalogues import table as catalogue
 from mrv._errors import InputError, Problem, ProblemList
-from mrv._estimate import pilot_reduction_per_ha, profile_emissions, provincial_estimate
+from mrv._estimate import missing_communes, pilot_reduction_per_ha, profile_emissions, provincial_estimate
 from mrv._factors import FactorProfile, factor_profile
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
+from mrv._report import FORMATS as REPORT_FORMATS
 from mrv._report import Report, write_report
+from mrv._report import label as report_label
+from mrv._text import text_key
 from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
 
 __all__ = [
+    "REPORT_FORMATS",
     "FactorProfile",
     "InputError",
     "Problem",
@@ -26,8 +32,11 @@ __all__ = [
     "Report",
     "calculate",
     "calculate_activity",
+    "catalogue",
+    "catalogue_ids",
     "emissions_by_plot",
     "factor_profile",
+    "missing_communes",
     "normalize",
     "normalize_plots",
     "pilot_reduction_per_ha",
@@ -36,7 +45,9 @@ __all__ = [
     "profile_emissions",
     "provincial_estimate",
     "read_table",
+    "report_label",
     "rollup",
+    "text_key",
     "with_gwp",
     "write_report",
 ]

@@ -91,7 +91,7 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
 
 def calculate_activity(activity: pd.DataFrame, factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:
     """Emissions of a canonical activity frame (from `normalize`): a long frame with one row
-    per plot × year × source × gas × input type (columns: `mrv._schema.RESULT_COLUMNS`).
+    per plot × year × source × gas × input type (columns: `mrv.schema.RESULT_COLUMNS`).
     `attrs` records the factor profile, the factor-set version and the GWP set."""
     profile = factor_profile(factors)
     gwp_values = catalogues.gwp(gwp)

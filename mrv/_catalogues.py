@@ -37,6 +37,11 @@ def take(name: str, column: str, codes: np.ndarray, fill=None) -> np.ndarray:
     return np.append(values, np.array([fill], dtype=values.dtype if fill is not None else object))[codes]
 
 
+def ids(name: str, codes: np.ndarray) -> np.ndarray:
+    """Catalogue ids at the given codes (None where the code is -1)."""
+    return take(name, "id", codes)
+
+
 def categorical(name: str, codes: np.ndarray) -> pd.Categorical:
     """Catalogue ids at the given codes as a Categorical (NA where the code is -1)."""
     return pd.Categorical.from_codes(codes, categories=table(name).index)

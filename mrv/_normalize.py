@@ -20,7 +20,7 @@ from mrv import _catalogues as catalogues
 from mrv._errors import InputError, Problem, ProblemList
 from mrv._numbers import parse_numbers
 from mrv._quantities import SAO_VARIANTS, sao_variant, unit_factors
-from mrv._schema import N_FORM_COLUMNS, PLOT_COLUMNS, RECORD_COLUMNS
+from mrv.schema import N_FORM_COLUMNS, PLOT_COLUMNS, RECORD_COLUMNS
 
 _NUMBER_WITH_UNIT = re.compile(r"^\s*([+-]?[\d.,\s]*\d)\s*([^\d\s].*?)\s*$")
 _YEARS = (1990, 2100)
@@ -379,7 +379,7 @@ def normalize_plots(plots: pd.DataFrame, *, sao: str | None = None, locale: str 
 
 def normalize(plots: pd.DataFrame, records: pd.DataFrame, *, sao: str | None = None, locale: str | None = None) -> pd.DataFrame:
     """The canonical activity frame: one row per record, amounts in the units of
-    `mrv._schema.AMOUNT_UNITS`, the plot's crop, commune, climate and irrigation joined.
+    `mrv.schema.AMOUNT_UNITS`, the plot's crop, commune, climate and irrigation joined.
 
     `plots` and `records` are frames of text as typed (see `read_table`); `sao` is the
     import's default sào variant (bac, trung or nam) and `locale` ("vi" or "en") the

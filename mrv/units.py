@@ -2,7 +2,7 @@
 
 Chemical species never appear in unit strings (pint reads "N" as the newton): a column's
 name says which species its mass is of (`n_kg`, `n2o_kg`), its canonical unit is declared
-in `mrv._schema`, and equations are dimension-checked on whole arrays (DESIGN.md §5).
+in `mrv.schema`, and equations are dimension-checked on whole arrays (DESIGN.md §5).
 """
 
 from __future__ import annotations

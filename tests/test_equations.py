@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import mrv
-from mrv._schema import ACTIVITY_AS_GIVEN, ACTIVITY_TEXT, AMOUNT_UNITS, RESULT_COLUMNS
+from mrv.schema import ACTIVITY_AS_GIVEN, ACTIVITY_TEXT, AMOUNT_UNITS, RESULT_COLUMNS
 from tests.helpers import plots_frame, records_frame, total
 
 REL = 1e-9

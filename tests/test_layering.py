@@ -56,3 +56,20 @@ def test_tests_use_package_names_too():
     faults = [f"{path.name}:{line} {module}" for path in (ROOT / "tests").rglob("*.py")
               for line, module in _imports(path) if module.split(".")[0] in FOLDER_NAMES]
     assert not faults
+
+
+@pytest.mark.parametrize("folder", ["models", "cli"])
+def test_outer_layers_use_the_engines_public_api(folder):
+    """Storage and the command use what `mrv` exports, never its private modules."""
+    faults = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + ([f"{node.module}.{a.name}" for a in node.names] if node.module == "mrv" else [])
+            faults += [f"{path.relative_to(ROOT)}:{node.lineno} {name}" for name in names
+                       if name.startswith("mrv._")]
+    assert not faults, "\n".join(faults)

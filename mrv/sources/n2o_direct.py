@@ -10,7 +10,7 @@ the organic N.
 
 from __future__ import annotations
 
-from mrv._schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
+from mrv.schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
 from mrv.sources._common import Block, Inputs
 from mrv.units import N2O_PER_N2O_N, magnitude, quantity
 

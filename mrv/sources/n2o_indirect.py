@@ -22,7 +22,7 @@ import numpy as np
 
 from mrv import _catalogues as catalogues
 from mrv._factors import join_ids
-from mrv._schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
+from mrv.schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
 from mrv.sources._common import Block, Inputs
 from mrv.sources.n2o_direct import N_INPUTS
 from mrv.units import N2O_PER_N2O_N, magnitude, quantity
