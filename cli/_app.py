@@ -266,6 +266,50 @@ def report(
         out.print(f"{LABELS[lang.value]['written']}: {path}")
 
 
+class Step(str, Enum):
+    submit = "submit"
+    verify = "verify"
+    lock = "lock"
+    reopen = "reopen"
+
+
+@app.command("review")
+def review_(
+    step: Step = typer.Argument(..., help="submit, verify, lock or reopen."),
+    commune: str = typer.Option(..., "--commune", help="Commune code."),
+    year: int = typer.Option(..., "--year", help="Year."),
+    by: str = typer.Option(..., "--by", help="Who takes the step (a verifier must not have recorded the data)."),
+    reason: str = typer.Option(None, "--reason", help="Why (required to reopen)."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+) -> None:
+    """Move a commune-year through open → submitted → verified → locked (or reopen it)."""
+    engine = models.connect(db)
+    models.seed(engine)
+    try:
+        status = models.review(engine, commune, year, step.value, by, reason)
+    except models.ReviewError as error:
+        err.print(f"{error}.")
+        raise typer.Exit(2) from None
+    out.print(f"{commune} {year}: {status}")
+
+
+@app.command()
+def audit(
+    year: int = typer.Option(..., "--year", help="Year."),
+    commune: str = typer.Option(None, "--commune", help="Only this commune."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+) -> None:
+    """Show the year's audit trail: who changed what, when, before and after, and why."""
+    engine = models.connect(db)
+    table = Table(title=f"Audit {year}" + (f" {commune}" if commune else ""))
+    for header in ("at", "actor", "action", "commune", "record", "before", "after", "reason"):
+        table.add_column(header, overflow="fold")
+    for entry in models.audit_trail(engine, year, commune):
+        table.add_row(entry.at.isoformat(timespec="seconds"), entry.actor or "", entry.action, entry.commune_code or "",
+                      entry.record_key or "", str(entry.before or ""), str(entry.after or ""), entry.reason or "")
+    out.print(table)
+
+
 @app.command("factors")
 def list_factors(
     profile: Profile = typer.Option(Profile.ipcc2019, "--profile", help="Factor profile to list."),

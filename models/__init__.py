@@ -5,12 +5,15 @@ from mrv.models._db import connect, database_url
 from mrv.models._demo import write_demo
 from mrv.models._import import ImportSummary, import_file
 from mrv.models._report import build_report
+from mrv.models._review import ReviewError, audit_trail, review
 from mrv.models._runs import calculate_year, official_run, records_frames, run_results
 from mrv.models._seed import official_communes, seed
 from mrv.models._template import write_template
 
 __all__ = [
     "ImportSummary",
+    "ReviewError",
+    "audit_trail",
     "build_report",
     "calculate_year",
     "connect",
@@ -19,6 +22,7 @@ __all__ = [
     "official_communes",
     "official_run",
     "records_frames",
+    "review",
     "run_results",
     "seed",
     "write_demo",

@@ -26,8 +26,8 @@ from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS
 from mrv.models._db import bulk_insert
 from mrv.models._files import SPECS, read_import_file
 from mrv.models._tables import (
-    ActivityRecord, AdoptionShare, Commune, CommuneCropArea, Cooperative, Farm, ImportBatch, PilotModel, PilotPlot,
-    PlanIndicator, Plot, PlotCrop, PracticeProfile,
+    ActivityRecord, AdoptionShare, AuditEntry, Commune, CommuneCropArea, Cooperative, Farm, ImportBatch, PilotModel,
+    PilotPlot, PlanIndicator, Plot, PlotCrop, PracticeProfile, ReviewStatus,
 )
 
 CHUNK = 5000
@@ -93,6 +93,9 @@ class _State:
         self.pilot_models = codes(PilotModel)
         self.farms = codes(Farm)
         self.profiles = codes(PracticeProfile)
+        self.locked = {(commune, year) for commune, year in session.execute(
+            select(Commune.code, ReviewStatus.year).join(ReviewStatus, ReviewStatus.commune_id == Commune.id)
+            .where(ReviewStatus.status == "locked"))}
         rows = session.execute(select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate,
                                       Plot.irrigation, Plot.sao_variant).join(Commune)).all()
         self.plots = pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate",
@@ -168,6 +171,12 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
         problems.problems.extend(p for p in error.problems if p.file != "plots of the database")
         return None
     table = RawTable(frame, "records", problems)
+    if state.locked:
+        pairs = zip(activity["commune_code"].astype(str), activity["year"].tolist())
+        table.report([pair in state.locked for pair in pairs], "year", "a year whose commune is not locked",
+                     "ask the province officer to reopen the commune-year (mrv review reopen … --reason …)")
+        if problems.problems:
+            return None
     texts = {column: table.strings(column) for column in (*RECORD_COLUMNS, *RECORD_OPTIONAL, "recorded_by")}
     return activity, texts
 
@@ -201,7 +210,8 @@ def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]
     hashes = [_digest(*parts, sao) for parts in zip(plot, year, date, season, kind, product, use, quantity, unit,
                                                      n_text, dm_text, evidence)]
     columns = {
-        "record_key": keys, "content_hash": hashes, "plot_code": plot, "year": year, "record_date": date,
+        "record_key": keys, "content_hash": hashes, "plot_code": plot,
+        "commune_code": activity["commune_code"].astype(str).tolist(), "year": year, "record_date": date,
         "season": season, "activity": kind, "product_id": product, "use": use, "quantity_text": quantity,
         "unit_text": unit, "unit": activity["unit_used"].astype(object).tolist(), "n_content_text": n_text,
         "dry_matter_text": dm_text, "quantity": activity["quantity_value"].tolist(), "n_content": optional("n_content"),
@@ -416,7 +426,7 @@ def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, s
         current.update({r[0]: r[1:] for r in session.execute(
             select(ActivityRecord.record_key, ActivityRecord.content_hash, ActivityRecord.version, ActivityRecord.id)
             .where(ActivityRecord.record_key.in_(keys[start:start + CHUNK]), ActivityRecord.is_current.is_(True))).all()})
-    stored, versions, retired = [], [], []
+    stored, versions, retired, audit = [], [], [], []
     for position, (key, digest) in enumerate(zip(keys, columns["content_hash"])):
         known = current.get(key)
         if known and known[0] == digest:
@@ -428,13 +438,15 @@ def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, s
             versions.append(known[1] + 1)
             summary.records_changed += 1
             summary.changed_keys.append(key)
+            audit.append(position)
         else:
             versions.append(1)
             summary.records_added += 1
     if retired:
         session.connection().execute(
             update(ActivityRecord).where(ActivityRecord.id == bindparam("b_id")).values(is_current=False), retired)
-    rows = {name: [values[i] for i in stored] for name, values in columns.items() if name != "plot_code"}
+    rows = {name: [values[i] for i in stored] for name, values in columns.items()
+            if name not in ("plot_code", "commune_code")}
     count = len(stored)
     rows.update({
         "id": [uuid.uuid4() for _ in range(count)], "plot_id": [plot_ids[columns["plot_code"][i]] for i in stored],
@@ -442,6 +454,34 @@ def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, s
         "source_file": [summary.file] * count, "recorded_at": [batch.imported_at] * count,
     })
     bulk_insert(session.connection(), ActivityRecord, rows, CHUNK, on_progress)
+    _audit(session, columns, audit, current, summary, batch)
+
+
+def _audit(session: Session, columns: dict[str, list], changed: list[int], current: dict, summary: ImportSummary,
+           batch: ImportBatch) -> None:
+    """Audit entries: one per changed record (before and after), one for the import's new records."""
+    fields = ("quantity_text", "unit_text", "n_content_text", "dry_matter_text", "record_date", "season", "use",
+              "product_id", "evidence")
+    previous = {}
+    keys = [columns["record_key"][i] for i in changed]
+    for start in range(0, len(keys), CHUNK):
+        previous.update({row[0]: dict(zip(fields, row[1:])) for row in session.execute(
+            select(ActivityRecord.record_key, *(getattr(ActivityRecord, f) for f in fields))
+            .where(ActivityRecord.record_key.in_(keys[start:start + CHUNK]),
+                   ActivityRecord.id.in_([current[k][2] for k in keys[start:start + CHUNK]]))).all()})
+    entries = [{"id": uuid.uuid4(), "at": batch.imported_at, "actor": batch.imported_by, "action": "record changed",
+                "commune_code": columns["commune_code"][i], "year": columns["year"][i], "record_key": columns["record_key"][i],
+                "before": previous.get(columns["record_key"][i]),
+                "after": {f: columns[f][i] for f in fields}, "evidence": columns["evidence"][i], "reason": summary.file}
+               for i in changed]
+    if summary.records_added:
+        years = sorted({columns["year"][i] for i in range(len(columns["year"]))})
+        entries += [{"id": uuid.uuid4(), "at": batch.imported_at, "actor": batch.imported_by, "action": "records added",
+                     "commune_code": None, "year": year, "record_key": None, "before": None,
+                     "after": {"import": str(batch.id), "file": summary.file, "added": summary.records_added},
+                     "evidence": None, "reason": None} for year in years]
+    if entries:
+        bulk_insert(session.connection(), AuditEntry, {name: [e[name] for e in entries] for name in entries[0]})
 
 
 def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, locale: str | None = None,

@@ -323,3 +323,20 @@ class PlanIndicator(SQLModel, table=True):
     zones_formed: int | None = None
     cooperatives_formed: int | None = None
     note: str | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change to records or review status: who, when, what it was, what it became, the
+    evidence and the reason."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    at: datetime = Field(default_factory=_now, index=True)
+    actor: str | None = None
+    action: str  # record added / record changed / submit / verify / lock / reopen
+    commune_code: str | None = Field(default=None, index=True)
+    year: int | None = Field(default=None, index=True)
+    record_key: str | None = None
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))
+    evidence: str | None = None
+    reason: str | None = None

@@ -210,3 +210,38 @@ def test_a_unit_written_after_the_number_is_kept_for_recalculation(engine, tmp_p
     results = models.run_results(engine, models.calculate_year(engine, 2025).id)
     # 250 kg urea × 0.20 × 44/12
     assert results.loc[results["source"] == "urea_co2", "mass_kg"].sum() == pytest.approx(250 * 0.2 * 44 / 12)
+
+
+def test_review_steps_locking_reopening_and_the_audit_trail(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="an")
+    with pytest.raises(models.ReviewError, match="needs it to be submitted"):
+        models.review(engine, "24133", 2025, "verify", by="binh")
+    assert models.review(engine, "24133", 2025, "submit", by="an") == "submitted"
+    with pytest.raises(models.ReviewError, match="another person must verify"):
+        models.review(engine, "24133", 2025, "verify", by="an")
+    models.review(engine, "24133", 2025, "verify", by="binh")
+    assert models.review(engine, "24133", 2025, "lock", by="chi") == "locked"
+    before = snapshot(engine)
+    changed = tmp_path / "records.csv"
+    changed.write_text((EXAMPLES / "records.csv").read_text(encoding="utf-8").replace(",urea,500,", ",urea,450,"),
+                       encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, changed, imported_by="an")
+    assert {(p.row, p.column) for p in caught.value.problems} == {(2, "year"), (3, "year"), (4, "year"), (5, "year"),
+                                                                  (6, "year"), (7, "year"), (8, "year"), (9, "year")}
+    assert snapshot(engine) == before
+    with pytest.raises(models.ReviewError, match="reason"):
+        models.review(engine, "24133", 2025, "reopen", by="chi")
+    models.review(engine, "24133", 2025, "reopen", by="chi", reason="hoá đơn R1 ghi sai số lượng")
+    summary = models.import_file(engine, changed, imported_by="an")
+    assert summary.changed_keys == ["R1"]
+    trail = models.audit_trail(engine, 2025)
+    actions = [(e.action, e.actor) for e in trail]
+    assert ("records added", "an") in actions
+    assert [a for a, _ in actions if a in ("submit", "verify", "lock", "reopen")] == ["submit", "verify", "lock", "reopen"]
+    reopen = next(e for e in trail if e.action == "reopen")
+    assert reopen.reason == "hoá đơn R1 ghi sai số lượng" and reopen.before == {"status": "locked"}
+    change = next(e for e in trail if e.action == "record changed")
+    assert (change.record_key, change.before["quantity_text"], change.after["quantity_text"]) == ("R1", "500", "450")
+    assert change.commune_code == "24133" and change.actor == "an"
