@@ -294,6 +294,30 @@ def review_(
 
 
 @app.command()
+def check(
+    year: int = typer.Option(..., "--year", help="Year."),
+    commune: str = typer.Option(None, "--commune", help="Only this commune."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+) -> None:
+    """QA/QC checks of a year's data; exits 1 when an error (which blocks the year) is found."""
+    engine = models.connect(db)
+    models.seed(engine)
+    findings = models.check_year(engine, year, commune)
+    table = Table(title=f"QA/QC {year}" + (f" {commune}" if commune else ""))
+    for header in ("severity", "rule", "commune", "plot", "row", "value", "message"):
+        table.add_column(header, overflow="fold")
+    for row in findings.itertuples(index=False):
+        table.add_row(row.severity, row.rule, str(row.commune_code or ""), str(row.plot_id or ""),
+                      "" if row.source_row is None or row.source_row != row.source_row else str(row.source_row),
+                      str(row.value), row.message)
+    out.print(table)
+    errors = int((findings["severity"] == "error").sum())
+    out.print(f"{errors} error(s), {len(findings) - errors} warning(s)")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
 def audit(
     year: int = typer.Option(..., "--year", help="Year."),
     commune: str = typer.Option(None, "--commune", help="Only this commune."),

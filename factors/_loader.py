@@ -61,6 +61,10 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
         **_NAMED, "dimension": Column(("mass", "volume", "energy", "area"), True),
         "canonical_unit": _REQ, "product_kind": _OPT,
     },
+    "qa_limits": {
+        "rule": _REQ, "crop": _OPT, "low": Column("float"), "high": Column("float"), "unit": _REQ,
+        "severity": Column(("warning", "error"), True), "source": _REQ, "note": _OPT,
+    },
     "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "intensity_product": _OPT, "note": _OPT},
     "products": {
         **_NAMED,
@@ -205,6 +209,8 @@ def load_catalogue(name: str) -> pd.DataFrame:
         raise KeyError(f"no catalogue {name!r}; catalogues: {', '.join(CATALOGUE_SCHEMAS)}")
     table = read_table(CATALOGUE_DIR / f"{name}.csv", CATALOGUE_SCHEMAS[name])
     key = next(iter(CATALOGUE_SCHEMAS[name]))
+    if name == "qa_limits":
+        return table
     if name == "gwp":
         table["key"] = table["gwp_set"] + "/" + table["gas"]
         _check_unique(table, "key")

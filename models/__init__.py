@@ -5,7 +5,7 @@ from mrv.models._db import connect, database_url
 from mrv.models._demo import write_demo
 from mrv.models._import import ImportSummary, import_file
 from mrv.models._report import build_report
-from mrv.models._review import ReviewError, audit_trail, review
+from mrv.models._review import ReviewError, audit_trail, check_year, review
 from mrv.models._runs import calculate_year, official_run, records_frames, run_results
 from mrv.models._seed import official_communes, seed
 from mrv.models._template import write_template
@@ -16,6 +16,7 @@ __all__ = [
     "audit_trail",
     "build_report",
     "calculate_year",
+    "check_year",
     "connect",
     "database_url",
     "import_file",

@@ -23,7 +23,8 @@ INVENTORY = ("afolu", "energy")
 KG_PER_T = 1000.0
 
 
-def _pilots(session: Session) -> pd.DataFrame:
+def pilot_plots(session: Session) -> pd.DataFrame:
+    """Every plot of a pilot model: model code, plot code, role, area, start year, crop, level, commune."""
     rows = session.execute(select(PilotModel.code, Plot.code, PilotPlot.role, Plot.area_ha, PilotModel.start_year,
                                   PilotModel.crop_id, PilotModel.level, Commune.code)
                            .join(PilotPlot, PilotPlot.pilot_model_id == PilotModel.id)
@@ -116,7 +117,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
             .join(Plot, Plot.commune_id == Commune.id).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
             .where(ActivityRecord.year == year, ActivityRecord.is_current.is_(True)).group_by(Commune.code)).all())),
             columns=["commune_code", "plots", "records"])
-        pilots = _pilots(session)
+        pilots = pilot_plots(session)
         plots, records = records_frames(session, year)
         activity = mrv.normalize(plots, records)
         inputs, per_ha = _profiles(session, year, run.factor_profile, run.gwp)

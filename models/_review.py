@@ -1,4 +1,5 @@
-"""Review of a commune-year: open → submitted → verified → locked, with who and when.
+"""Verification of a commune-year: QA/QC findings, and review open → submitted → verified →
+locked, with who and when.
 
 The verifier must be someone other than whoever recorded or imported the year's records.
 A locked year refuses any change to its records; a correction needs an explicit reopen
@@ -6,8 +7,13 @@ with a reason. Every step is written to the audit trail."""
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import Engine, select
 from sqlmodel import Session
+
+import mrv
+from mrv.models._report import pilot_plots
+from mrv.models._runs import official_run, records_frames
 
 from mrv.models._tables import ActivityRecord, AuditEntry, Commune, ImportBatch, Plot, ReviewStatus, User
 
@@ -89,3 +95,17 @@ def audit_trail(engine: Engine, year: int, commune: str | None = None) -> list[A
         for entry in entries:
             session.expunge(entry)
         return entries
+
+
+def check_year(engine: Engine, year: int, commune: str | None = None) -> pd.DataFrame:
+    """The QA/QC findings of a year's current records (and pilot plots), errors first."""
+    run = official_run(engine, year)
+    profile = run.factor_profile if run is not None else "ipcc2019"
+    with Session(engine) as session:
+        plots, records = records_frames(session, year, commune)
+        pilots = pilot_plots(session)
+    if commune is not None:
+        pilots = pilots[pilots["commune_code"] == commune]
+    activity = mrv.normalize(plots, records)
+    results = mrv.calculate_activity(activity, profile)
+    return mrv.run_checks(activity, results, pilots, year, profile)

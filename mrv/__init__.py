@@ -11,6 +11,7 @@ IPCC equations on unit-checked arrays, every row traced to cited factors.
 
 from mrv._calculate import calculate, calculate_activity, with_gwp
 from mrv._catalogues import ids as catalogue_ids
+from mrv._checks import FINDING_COLUMNS, run_checks
 from mrv._catalogues import table as catalogue
 from mrv._errors import InputError, Problem, ProblemList
 from mrv._estimate import missing_communes, pilot_reduction_per_ha, profile_emissions, provincial_estimate
@@ -23,6 +24,7 @@ from mrv._text import text_key
 from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
 
 __all__ = [
+    "FINDING_COLUMNS",
     "REPORT_FORMATS",
     "FactorProfile",
     "InputError",
@@ -47,6 +49,7 @@ __all__ = [
     "read_table",
     "report_label",
     "rollup",
+    "run_checks",
     "text_key",
     "with_gwp",
     "write_report",
