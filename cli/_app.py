@@ -41,6 +41,9 @@ class Lang(str, Enum):
     en = "en"
 
 
+#: The `--db` option every database command takes.
+DB_OPTION = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite).")
+
 LABELS = {
     "vi": {"source": "Nguồn phát thải", "gas": "Khí", "mass": "Khối lượng khí (kg)", "co2e": "t CO2e",
            "boundary": "Phạm vi", "total": "Tổng", "title": "Phát thải theo nguồn và khí",
@@ -139,7 +142,7 @@ def calc(
     sao: str = typer.Option(None, "--sao", help="Default sào variant of these files: bac (360 m²), trung (500 m²) or nam (1 000 m²)."),
     locale: str = typer.Option(None, "--locale", help="Number format of the files: vi (1.200,5) or en (1,200.5); needed only for numbers such as 1.200."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the summary."),
-    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+    db: str = DB_OPTION,
 ) -> None:
     """Calculate emissions: of plots and records files (--plots, --records, --out), or of a
     year in the database (--year), storing the run; print a summary."""
@@ -179,7 +182,7 @@ def import_(
     locale: str = typer.Option(None, "--locale", help="Number format of the file: vi (1.200,5) or en (1,200.5)."),
     by: str = typer.Option(None, "--by", help="Who imports (kept with the import)."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
-    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+    db: str = DB_OPTION,
 ) -> None:
     """Import plots, records, pilot models, cooperatives and commune data from a file:
     every row is checked first, and a file with a bad row stores nothing."""
@@ -208,7 +211,7 @@ def demo(
     year: int = typer.Option(2025, "--year", help="Year of the synthetic data."),
     seed: int = typer.Option(2025, "--seed", help="Random seed (the same seed gives the same data)."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the summary."),
-    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+    db: str = DB_OPTION,
 ) -> None:
     """Create a synthetic Đắk Lắk year (102 communes, pilot models, farms, records), import
     it, calculate the year's official run and write its annual report."""
@@ -248,7 +251,7 @@ def report(
     out_dir: Path = typer.Option(Path("out/report"), "--out", file_okay=False, help="Folder to write the report to."),
     formats: str = typer.Option("xlsx,html,pdf", "--format", help="Comma-separated formats: xlsx, html, pdf."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the report."),
-    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+    db: str = DB_OPTION,
 ) -> None:
     """Write the annual report on emissions and reductions of a year."""
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -280,7 +283,7 @@ def review_(
     year: int = typer.Option(..., "--year", help="Year."),
     by: str = typer.Option(..., "--by", help="Who takes the step (a verifier must not have recorded the data)."),
     reason: str = typer.Option(None, "--reason", help="Why (required to reopen)."),
-    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+    db: str = DB_OPTION,
 ) -> None:
     """Move a commune-year through open → submitted → verified → locked (or reopen it)."""
     engine = models.connect(db)
@@ -293,19 +296,24 @@ def review_(
     out.print(f"{commune} {year}: {status}")
 
 
+def _folding_table(title: str, commune: str | None, headers: tuple[str, ...]) -> Table:
+    table = Table(title=title + (f" {commune}" if commune else ""))
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
+
+
 @app.command()
 def check(
     year: int = typer.Option(..., "--year", help="Year."),
     commune: str = typer.Option(None, "--commune", help="Only this commune."),
-    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+    db: str = DB_OPTION,
 ) -> None:
     """QA/QC checks of a year's data; exits 1 when an error (which blocks the year) is found."""
     engine = models.connect(db)
     models.seed(engine)
     findings = models.check_year(engine, year, commune)
-    table = Table(title=f"QA/QC {year}" + (f" {commune}" if commune else ""))
-    for header in ("severity", "rule", "commune", "plot", "row", "value", "message"):
-        table.add_column(header, overflow="fold")
+    table = _folding_table(f"QA/QC {year}", commune, ("severity", "rule", "commune", "plot", "row", "value", "message"))
     for row in findings.itertuples(index=False):
         table.add_row(row.severity, row.rule, str(row.commune_code or ""), str(row.plot_id or ""),
                       "" if row.source_row is None or row.source_row != row.source_row else str(row.source_row),
@@ -321,13 +329,12 @@ def check(
 def audit(
     year: int = typer.Option(..., "--year", help="Year."),
     commune: str = typer.Option(None, "--commune", help="Only this commune."),
-    db: str = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite)."),
+    db: str = DB_OPTION,
 ) -> None:
     """Show the year's audit trail: who changed what, when, before and after, and why."""
     engine = models.connect(db)
-    table = Table(title=f"Audit {year}" + (f" {commune}" if commune else ""))
-    for header in ("at", "actor", "action", "commune", "record", "before", "after", "reason"):
-        table.add_column(header, overflow="fold")
+    table = _folding_table(f"Audit {year}", commune, ("at", "actor", "action", "commune", "record", "before", "after",
+                                                      "reason"))
     for entry in models.audit_trail(engine, year, commune):
         table.add_row(entry.at.isoformat(timespec="seconds"), entry.actor or "", entry.action, entry.commune_code or "",
                       entry.record_key or "", str(entry.before or ""), str(entry.after or ""), entry.reason or "")
