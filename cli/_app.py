@@ -326,6 +326,24 @@ def check(
 
 
 @app.command()
+def recalc(
+    series: bool = typer.Option(False, "--series", help="Recalculate every year that has records."),
+    factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help="Factor profile."),
+    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e."),
+    db: str = DB_OPTION,
+) -> None:
+    """Recalculate the whole time series as new official runs (after a factor or method
+    change); earlier runs stay readable."""
+    if not series:
+        err.print("Give --series: a recalculation covers every year, so that a trend never mixes methods.")
+        raise typer.Exit(2)
+    engine = models.connect(db)
+    models.seed(engine)
+    for run in _fail_on_bad_input(lambda: models.recalculate_series(engine, factors.value, gwp.value)):
+        out.print(f"{run.year}: {run.id} ({run.factor_profile}, {run.factor_set_version}, {run.result_rows} rows)")
+
+
+@app.command()
 def audit(
     year: int = typer.Option(..., "--year", help="Year."),
     commune: str = typer.Option(None, "--commune", help="Only this commune."),

@@ -6,7 +6,7 @@ from mrv.models._demo import write_demo
 from mrv.models._import import ImportSummary, import_file
 from mrv.models._report import build_report
 from mrv.models._review import ReviewError, audit_trail, check_year, review
-from mrv.models._runs import calculate_year, official_run, records_frames, run_results
+from mrv.models._runs import calculate_year, official_run, recalculate_series, records_frames, run_results
 from mrv.models._seed import official_communes, seed
 from mrv.models._template import write_template
 
@@ -22,6 +22,7 @@ __all__ = [
     "import_file",
     "official_communes",
     "official_run",
+    "recalculate_series",
     "records_frames",
     "review",
     "run_results",

@@ -11,7 +11,8 @@ from sqlmodel import Session
 import mrv
 from mrv import Report, catalogue, missing_communes
 from mrv import report_label as label
-from mrv.models._runs import official_run, records_frames, run_results
+from mrv.models._review import check_year
+from mrv.models._runs import official_run, pilot_plots, records_frames, run_results
 from mrv.models._tables import (
     ActivityRecord, AdoptionShare, CalculationRun, Commune, CommuneCropArea, Cooperative, Farm, PilotModel, PilotPlot,
     Plot,
@@ -21,17 +22,6 @@ from mrv.models._import import INDICATORS
 
 INVENTORY = ("afolu", "energy")
 KG_PER_T = 1000.0
-
-
-def pilot_plots(session: Session) -> pd.DataFrame:
-    """Every plot of a pilot model: model code, plot code, role, area, start year, crop, level, commune."""
-    rows = session.execute(select(PilotModel.code, Plot.code, PilotPlot.role, Plot.area_ha, PilotModel.start_year,
-                                  PilotModel.crop_id, PilotModel.level, Commune.code)
-                           .join(PilotPlot, PilotPlot.pilot_model_id == PilotModel.id)
-                           .join(Plot, Plot.id == PilotPlot.plot_id)
-                           .join(Commune, Commune.id == PilotModel.commune_id)).all()
-    return pd.DataFrame(list(map(tuple, rows)), columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year",
-                                                        "crop", "level", "commune_code"])
 
 
 def _profiles(session: Session, year: int, factors: str, gwp: str) -> tuple[pd.DataFrame, pd.Series]:
@@ -203,6 +193,9 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
          "value": int(by_commune["plots"].notna().sum()), "unit": "/ 102"},
     ])
     intensity = _intensity(results, activity, pilots, estimate, crop_areas, lang)
+    findings = check_year(engine, year)
+    qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
+    qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
     trend = _trend(engine, lang)
     profile = mrv.factor_profile(run.factor_profile)
     used = sorted(set("|".join(results["factor_ids"].astype(str).unique()).split("|")) - {""})
@@ -224,5 +217,6 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
         "summary": summary, "intensity": intensity, "by_commune": by_commune, "by_crop": by_crop,
         **({"by_cooperative": by_cooperative} if len(by_cooperative) else {}),
         "pilots": pilots_section, "indicators": indicators, "completeness": completeness, "factor_table": factors,
+        "qa": qa,
         **({"trend": trend} if len(trend) > 1 else {}),
     }, {key: series for key, series in charts.items() if len(series)})

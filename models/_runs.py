@@ -16,7 +16,9 @@ import mrv
 import mrv.schema
 from mrv import text_key
 from mrv.models._db import bulk_insert
-from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorProvenance, Plot, Result
+from mrv.models._tables import (
+    ActivityRecord, CalculationRun, Commune, FactorProvenance, PilotModel, PilotPlot, Plot, Result,
+)
 
 CHUNK = 20000
 
@@ -133,3 +135,23 @@ def run_results(engine: Engine, run_id) -> pd.DataFrame:
         frame.attrs.update({"factor_profile": run.factor_profile, "factor_set_version": run.factor_set_version,
                             "gwp": run.gwp, "run_id": str(run.id)})
         return frame
+
+
+def recalculate_series(engine: Engine, factors: str = "ipcc2019", gwp: str = "AR5") -> list[CalculationRun]:
+    """A new official run for every year that has current records, with one factor set and
+    code version, so that a trend never mixes methods; the old runs stay readable."""
+    with Session(engine) as session:
+        years = sorted(session.execute(select(ActivityRecord.year).where(ActivityRecord.is_current.is_(True))
+                                       .distinct()).scalars())
+    return [calculate_year(engine, year, official=True, factors=factors, gwp=gwp) for year in years]
+
+
+def pilot_plots(session: Session) -> pd.DataFrame:
+    """Every plot of a pilot model: model code, plot code, role, area, start year, crop, level, commune."""
+    rows = session.execute(select(PilotModel.code, Plot.code, PilotPlot.role, Plot.area_ha, PilotModel.start_year,
+                                  PilotModel.crop_id, PilotModel.level, Commune.code)
+                           .join(PilotPlot, PilotPlot.pilot_model_id == PilotModel.id)
+                           .join(Plot, Plot.id == PilotPlot.plot_id)
+                           .join(Commune, Commune.id == PilotModel.commune_id)).all()
+    return pd.DataFrame(list(map(tuple, rows)), columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year",
+                                                        "crop", "level", "commune_code"])

@@ -245,3 +245,17 @@ def test_review_steps_locking_reopening_and_the_audit_trail(engine, tmp_path):
     change = next(e for e in trail if e.action == "record changed")
     assert (change.record_key, change.before["quantity_text"], change.after["quantity_text"]) == ("R1", "500", "450")
     assert change.commune_code == "24133" and change.actor == "an"
+
+
+def test_recalculating_the_series_makes_new_official_runs_and_keeps_the_old(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv")
+    earlier = tmp_path / "records-2024.csv"
+    earlier.write_text("record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
+                       "A1,CP-01,2024,fertiliser,urea,1000,kg,\n", encoding="utf-8")
+    models.import_file(engine, earlier)
+    first = models.calculate_year(engine, 2025, official=True)
+    runs = models.recalculate_series(engine, factors="vn2022")
+    assert [r.year for r in runs] == [2024, 2025] and all(r.factor_profile == "vn2022" for r in runs)
+    assert models.official_run(engine, 2025).id == runs[1].id
+    assert len(models.run_results(engine, first.id)) == first.result_rows  # the old run stays readable

@@ -119,3 +119,19 @@ def test_cooperative_rows_add_up_to_their_plots(demo):
     inventory = stored[stored["boundary"].isin(["afolu", "energy"]) & stored["plot_id"].isin(members)]
     assert sum(row[header.index("t CO2e")] for row in rows) == pytest.approx(inventory["co2e_kg"].sum() / 1000, rel=1e-9)
     assert sum(row[header.index("Số lô")] for row in rows) == len(members)
+
+
+def test_the_report_lists_the_qa_findings(demo):
+    folder, _ = demo
+    book = load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx")
+    header, rows = _sheet(book, "Kiểm tra dữ liệu (QA-QC)")
+    counts = {row[header.index("Quy tắc")]: row[header.index("Số phát hiện")] for row in rows}
+    assert counts.get("factor_to_check", 0) > 0 and "harvest_missing" not in counts
+
+
+def test_every_sheet_title_fits_excel():
+    from mrv import report_label
+    sections = ("summary", "intensity", "by_commune", "by_crop", "by_cooperative", "pilots", "indicators",
+                "completeness", "qa", "factor_table", "trend")
+    too_long = [report_label(key, lang) for key in sections for lang in ("vi", "en") if len(report_label(key, lang)) > 31]
+    assert not too_long
