@@ -39,6 +39,7 @@ SPECS = {spec.name: spec for spec in (
     TableSpec("practice_profiles", ("profile_id", "name", "crop", "low_emission", "activity", "product", "quantity",
                                     "unit"), ("n_content", "use")),
     TableSpec("adoption", ("commune_code", "year", "profile_id", "share")),
+    TableSpec("commune_settings", ("commune_code",), ("climate", "sao_variant", "rice_region")),
     TableSpec("plan_indicators", ("year",), ("farmers_trained", "communication_events", "research_tasks",
                                              "zones_formed", "cooperatives_formed", "note")),
 )}

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 import mrv
-from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, text_key
+from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, sao_variant, text_key
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert
 from mrv.models._files import SPECS, read_import_file
@@ -248,6 +248,25 @@ def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.Dat
     })
 
 
+RICE_REGIONS = {"north": "north", "bac": "north", "mien_bac": "north", "centre": "centre", "center": "centre",
+                "trung": "centre", "mien_trung": "centre", "south": "south", "nam": "south", "mien_nam": "south"}
+
+
+def _commune_settings(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
+    """Per-commune settings: climate (wet/dry), default sào variant, rice region."""
+    table = RawTable(frame, "commune_settings", problems)
+    climate = table.resolve("climate", "climates", "climate (wet or dry)", required=False)
+    variants = table.text("sao_variant")
+    variant = np.array([None if pd.isna(v) else sao_variant(v) for v in variants.astype(object)], dtype=object)
+    table.report(variants.notna().to_numpy() & pd.isna(variant), "sao_variant", "bac, trung or nam", "write the variant")
+    return pd.DataFrame({
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
+                               "use the official code", required=True).to_numpy(),
+        "climate": catalogue_ids("climates", climate), "sao_variant": variant,
+        "rice_region": _choice(table, "rice_region", RICE_REGIONS, "north, centre or south", required=False),
+    })
+
+
 INDICATORS = ("farmers_trained", "communication_events", "research_tasks", "zones_formed", "cooperatives_formed")
 
 
@@ -406,6 +425,8 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
                  "low_emission": bool(group["low_emission"].iloc[0]), "inputs_per_ha": list(group["input"])}
                 for code, group in profiles.groupby("code", sort=False)]
         state.profiles.update({k[0]: v for k, v in _upsert(session, PracticeProfile, ("code",), rows).items()})
+    if "commune_settings" in prepared:
+        _write_settings(session, prepared["commune_settings"], batch)
     if "plan_indicators" in prepared:
         rows = [{"year": int(r["year"]), "note": r["note"],
                  **{name: None if np.isnan(r[name]) else int(r[name]) for name in INDICATORS}}
@@ -415,6 +436,21 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
         rows = [{"commune_id": communes[r.commune_code], "year": int(r.year), "profile_id": state.profiles[r.profile],
                  "share": float(r.share)} for r in prepared["adoption"].itertuples()]
         _upsert(session, AdoptionShare, ("commune_id", "year", "profile_id"), rows)
+
+
+def _write_settings(session: Session, settings: pd.DataFrame, batch: ImportBatch) -> None:
+    """Change the communes' settings that the file gives, each change in the audit trail."""
+    fields = ("climate", "sao_variant", "rice_region")
+    for row in settings.to_dict("records"):
+        commune = session.execute(select(Commune).where(Commune.code == row["commune_code"])).scalars().one()
+        before = {f: getattr(commune, f) for f in fields}
+        after = {f: (row[f] if row[f] is not None and row[f] == row[f] else before[f]) for f in fields}
+        if after != before:
+            for name, value in after.items():
+                setattr(commune, name, value)
+            session.add(AuditEntry(actor=batch.imported_by, action="commune settings changed",
+                                   commune_code=row["commune_code"], before=before, after=after, reason=batch.file_name))
+    session.flush()
 
 
 def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, summary: ImportSummary,
@@ -516,6 +552,8 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
         if "adoption" in tables:
             profiles = set(tables["practice_profiles"]["profile_id"].astype(str)) if "practice_profiles" in tables else set()
             prepared["adoption"] = _adoption(tables["adoption"], state, problems, profiles, locale)
+        if "commune_settings" in tables:
+            prepared["commune_settings"] = _commune_settings(tables["commune_settings"], state, problems)
         if "plan_indicators" in tables:
             prepared["plan_indicators"] = _plan_indicators(tables["plan_indicators"], problems, locale)
         problems.raise_if_any()

@@ -18,7 +18,9 @@ from sqlmodel import Session, SQLModel
 
 import mrv
 from mrv import models
-from mrv.models._tables import ActivityRecord, CalculationRun, Commune, PilotPlot, Plot, PlotCrop, Result
+from mrv.models._tables import (
+    ActivityRecord, AuditEntry, CalculationRun, Commune, PilotPlot, Plot, PlotCrop, Result,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -259,3 +261,20 @@ def test_recalculating_the_series_makes_new_official_runs_and_keeps_the_old(engi
     assert [r.year for r in runs] == [2024, 2025] and all(r.factor_profile == "vn2022" for r in runs)
     assert models.official_run(engine, 2025).id == runs[1].id
     assert len(models.run_results(engine, first.id)) == first.result_rows  # the old run stays readable
+
+
+def test_commune_settings_are_imported_and_audited(engine, tmp_path):
+    path = tmp_path / "settings.csv"
+    path.write_text("commune_code,climate,sao_variant,rice_region\n24133,khô,sào trung,miền trung\n", encoding="utf-8")
+    models.import_file(engine, path, imported_by="chi")
+    with Session(engine) as session:
+        commune = session.execute(select(Commune).where(Commune.code == "24133")).scalars().one()
+        assert (commune.climate, commune.sao_variant, commune.rice_region) == ("dry", "trung", "centre")
+    with Session(engine) as session:
+        entry = session.execute(select(AuditEntry).where(AuditEntry.action == "commune settings changed")).scalars().one()
+    assert entry.before["climate"] == "wet" and entry.after == {"climate": "dry", "sao_variant": "trung",
+                                                              "rice_region": "centre"} and entry.actor == "chi"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("commune_code,climate\n99999,wet\n", encoding="utf-8")
+    with pytest.raises(mrv.InputError):
+        models.import_file(engine, bad)
