@@ -128,6 +128,5 @@ def read_import_file(path: str | Path) -> dict[str, pd.DataFrame]:
         table = _table_of(list(frame.columns), None)
         if table is not None:
             frame.columns = _columns(table, list(frame.columns))
-            frame.attrs["source"] = str(path)
             tables[table] = frame
     return tables
