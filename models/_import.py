@@ -21,7 +21,7 @@ from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlmodel import Session
 
 import mrv
-from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, sao_variant, text_key
+from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, text_key
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert
 from mrv.models._files import SPECS, read_import_file
@@ -256,13 +256,11 @@ def _commune_settings(frame, state: _State, problems: ProblemList) -> pd.DataFra
     """Per-commune settings: climate (wet/dry), default sào variant, rice region."""
     table = RawTable(frame, "commune_settings", problems)
     climate = table.resolve("climate", "climates", "climate (wet or dry)", required=False)
-    variants = table.text("sao_variant")
-    variant = np.array([None if pd.isna(v) else sao_variant(v) for v in variants.astype(object)], dtype=object)
-    table.report(variants.notna().to_numpy() & pd.isna(variant), "sao_variant", "bac, trung or nam", "write the variant")
+    variant = table.sao_variants("sao_variant").astype(object)
     return pd.DataFrame({
         "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
                                "use the official code", required=True).to_numpy(),
-        "climate": catalogue_ids("climates", climate), "sao_variant": variant,
+        "climate": catalogue_ids("climates", climate), "sao_variant": np.where(pd.isna(variant), None, variant),
         "rice_region": _choice(table, "rice_region", RICE_REGIONS, "north, centre or south", required=False),
     })
 

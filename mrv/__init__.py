@@ -20,7 +20,6 @@ from mrv._normalize import RawTable, normalize, normalize_plots, read_table
 from mrv._report import FORMATS as REPORT_FORMATS
 from mrv._report import Report, write_report
 from mrv._report import label as report_label
-from mrv._quantities import sao_variant
 from mrv._text import text_key
 from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
 
@@ -51,7 +50,6 @@ __all__ = [
     "report_label",
     "rollup",
     "run_checks",
-    "sao_variant",
     "text_key",
     "with_gwp",
     "write_report",

@@ -94,6 +94,16 @@ class RawTable:
         cells = self.text(column)
         return cells.astype(object).where(cells.notna(), None).to_numpy()
 
+    def sao_variants(self, column: str, default: str | None = None) -> pd.Categorical:
+        """A column of sào variants (bac, trung, nam) in any spelling, `default` where
+        blank; anything else is reported."""
+        texts = self.text(column)
+        codes, uniques = pd.factorize(texts)
+        variants = np.array([*(sao_variant(text) for text in uniques), None], dtype=object)[codes]
+        self.report(~self.blank(column) & pd.isna(variants), column, "a sào variant: " + ", ".join(SAO_VARIANTS),
+                    "write bac, trung or nam")
+        return pd.Categorical(np.where(pd.isna(variants), default, variants), categories=list(SAO_VARIANTS))
+
     def blank(self, column: str) -> np.ndarray:
         return self.text(column).isna().to_numpy()
 
@@ -156,22 +166,12 @@ class RawTable:
         return np.where(bad, np.nan, parsed)
 
 
-def _sao_variants(table: RawTable, default: str | None) -> pd.Categorical:
-    texts = table.text("sao_variant")
-    codes, uniques = pd.factorize(texts)
-    variants = np.array([*(sao_variant(text) for text in uniques), None], dtype=object)[codes]
-    bad = ~table.blank("sao_variant") & pd.isna(variants)
-    table.report(bad, "sao_variant", "a sào variant: " + ", ".join(SAO_VARIANTS), "write bac, trung or nam")
-    variants = np.where(pd.isna(variants), default, variants)
-    return pd.Categorical(variants, categories=list(SAO_VARIANTS))
-
-
 def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame:
     plot_id = table.text("plot_id")
     table.report(plot_id.isna().to_numpy(), "plot_id", "a plot id", "give every plot an id")
     duplicated = (plot_id.duplicated() & plot_id.notna()).to_numpy()
     table.report(duplicated, "plot_id", "a plot id used once", "merge the rows or give each plot its own id")
-    variant = _sao_variants(table, sao)
+    variant = table.sao_variants("sao_variant", sao)
     area = table.numbers("area", locale, 0, np.inf, "an area", required=True)
     table.report(area == 0, "area", "an area above 0", "write the plot's area")
     units = table.text("area_unit")
