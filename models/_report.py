@@ -11,7 +11,6 @@ from sqlmodel import Session
 import mrv
 from mrv import Report, catalogue, missing_communes
 from mrv import report_label as label
-from mrv.models._review import check_year
 from mrv.models._runs import official_run, pilot_plots, records_frames, run_results
 from mrv.models._tables import (
     ActivityRecord, AdoptionShare, CalculationRun, Commune, CommuneCropArea, Cooperative, Farm, PilotModel, PilotPlot,
@@ -193,7 +192,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
          "value": int(by_commune["plots"].notna().sum()), "unit": "/ 102"},
     ])
     intensity = _intensity(results, activity, pilots, estimate, crop_areas, lang)
-    findings = check_year(engine, year)
+    findings = mrv.run_checks(activity, results, pilots, year, run.factor_profile)
     qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
     qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
     trend = _trend(engine, lang)
