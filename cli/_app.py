@@ -3,6 +3,7 @@ with bad input writes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from enum import Enum
@@ -124,9 +125,13 @@ def _check_locale(locale: str | None) -> None:
         raise typer.Exit(2)
 
 
-def _progress(label: str) -> Progress:
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=out,
-                    transient=True)
+@contextlib.contextmanager
+def _progress(label: str):
+    """A progress bar; yields the `on_total` and `on_progress` callbacks the models take."""
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=out,
+                  transient=True) as progress:
+        task = progress.add_task("", total=None)
+        yield (lambda n: progress.update(task, total=n)), (lambda n: progress.advance(task, n))
 
 
 @app.command()
@@ -160,11 +165,10 @@ def calc(
             raise typer.Exit(2)
         engine = models.connect(db)
         models.seed(engine)
-        with _progress(LABELS[lang.value]["storing"]) as progress:
-            task = progress.add_task("", total=None)
+        with _progress(LABELS[lang.value]["storing"]) as (_, advance):
             run = _fail_on_bad_input(lambda: models.calculate_year(
                 engine, year, commune=commune, official=official, factors=factors.value, gwp=gwp.value,
-                on_progress=lambda n: progress.advance(task, n)))
+                on_progress=advance))
         results = models.run_results(engine, run.id)
         if out_path is not None:
             _write_atomically(results, out_path)
@@ -190,11 +194,9 @@ def import_(
     engine = models.connect(db)
     models.seed(engine)
     labels = LABELS[lang.value]
-    with _progress(labels["storing"]) as progress:
-        task = progress.add_task("", total=None)
+    with _progress(labels["storing"]) as (total, advance):
         summary = _fail_on_bad_input(lambda: models.import_file(
-            engine, file, sao=sao, locale=locale, imported_by=by,
-            on_total=lambda n: progress.update(task, total=n), on_progress=lambda n: progress.advance(task, n)))
+            engine, file, sao=sao, locale=locale, imported_by=by, on_total=total, on_progress=advance))
     tables = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
     out.print(f"{labels['imported']} {file}: {tables}")
     out.print(f"  {labels['added']}: {summary.records_added}; {labels['changed']}: {summary.records_changed}; "
@@ -219,11 +221,9 @@ def demo(
     models.seed(engine)
     labels = LABELS[lang.value]
     for path in models.write_demo(out_dir, seed=seed, year=year):
-        with _progress(f"{labels['storing']} {path.name}") as progress:
-            task = progress.add_task("", total=None)
+        with _progress(f"{labels['storing']} {path.name}") as (total, advance):
             summary = _fail_on_bad_input(lambda: models.import_file(
-                engine, path, imported_by="demo", on_total=lambda n: progress.update(task, total=n),
-                on_progress=lambda n: progress.advance(task, n)))
+                engine, path, imported_by="demo", on_total=total, on_progress=advance))
         out.print(f"{labels['imported']} {path}: " + ", ".join(f"{k} {v}" for k, v in summary.rows.items()))
     run = models.calculate_year(engine, year, official=True)
     results = models.run_results(engine, run.id)
