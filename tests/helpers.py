@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 PLOT_DEFAULTS = {"commune_code": "24133", "crop": "coffee", "area": "1", "area_unit": "ha",
                  "climate": "wet", "irrigation": "none"}
@@ -33,3 +37,14 @@ def total(results: pd.DataFrame, source: str, gas: str | None = None, **where) -
     for column, value in where.items():
         mask &= results[column] == value
     return float(results.loc[mask, "mass_kg"].sum())
+
+
+def two_years_of_examples(engine, folder: Path) -> None:
+    """Import the example plots and records (2025) and one urea record of 2024 on CP-01."""
+    from mrv import models
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv")
+    earlier = folder / "records-2024.csv"
+    earlier.write_text("record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
+                       "A1,CP-01,2024,fertiliser,urea,1000,kg,\n", encoding="utf-8")
+    models.import_file(engine, earlier)

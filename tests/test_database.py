@@ -21,6 +21,7 @@ from mrv import models
 from mrv.models._tables import (
     ActivityRecord, AuditEntry, CalculationRun, Commune, PilotPlot, Plot, PlotCrop, Result,
 )
+from tests.helpers import two_years_of_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -250,12 +251,7 @@ def test_review_steps_locking_reopening_and_the_audit_trail(engine, tmp_path):
 
 
 def test_recalculating_the_series_makes_new_official_runs_and_keeps_the_old(engine, tmp_path):
-    models.import_file(engine, EXAMPLES / "plots.csv")
-    models.import_file(engine, EXAMPLES / "records.csv")
-    earlier = tmp_path / "records-2024.csv"
-    earlier.write_text("record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
-                       "A1,CP-01,2024,fertiliser,urea,1000,kg,\n", encoding="utf-8")
-    models.import_file(engine, earlier)
+    two_years_of_examples(engine, tmp_path)
     first = models.calculate_year(engine, 2025, official=True)
     runs = models.recalculate_series(engine, factors="vn2022")
     assert [r.year for r in runs] == [2024, 2025] and all(r.factor_profile == "vn2022" for r in runs)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from mrv import models
 from mrv.cli import app
+from tests.helpers import two_years_of_examples
 
 runner = CliRunner()
 
@@ -76,16 +77,9 @@ def test_english_report_and_a_year_without_official_run(demo, tmp_path):
 
 
 def test_the_trend_shows_every_official_year_against_the_first(tmp_path):
-    from pathlib import Path
-    examples = Path(__file__).resolve().parents[1] / "examples"
     engine = models.connect(f"sqlite:///{tmp_path / 'mrv.sqlite'}")
     models.seed(engine)
-    models.import_file(engine, examples / "plots.csv")
-    models.import_file(engine, examples / "records.csv")
-    earlier = tmp_path / "records-2024.csv"
-    earlier.write_text("record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
-                       "A1,CP-01,2024,fertiliser,urea,1000,kg,\n", encoding="utf-8")
-    models.import_file(engine, earlier)
+    two_years_of_examples(engine, tmp_path)
     models.calculate_year(engine, 2024, official=True)
     models.calculate_year(engine, 2025, official=True)
     report = models.build_report(engine, 2025, "en")
