@@ -271,6 +271,22 @@ def test_commune_settings_are_imported_and_audited(engine, tmp_path):
     assert entry.before["climate"] == "wet" and entry.after == {"climate": "dry", "sao_variant": "trung",
                                                               "rice_region": "centre"} and entry.actor == "chi"
     bad = tmp_path / "bad.csv"
-    bad.write_text("commune_code,climate\n99999,wet\n", encoding="utf-8")
-    with pytest.raises(mrv.InputError):
+    bad.write_text("commune_code,climate,sao_variant\n99999,wet,\n24133,wet,sào giữa\n", encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:
         models.import_file(engine, bad)
+    assert [(p.file, p.row, p.column, p.value) for p in caught.value.problems] == [
+        (str(bad), 2, "commune_code", "99999"), (str(bad), 3, "sao_variant", "sào giữa")]
+    assert all(p.fix for p in caught.value.problems)
+    with Session(engine) as session:  # nothing stored: 24133 keeps its dry climate
+        assert session.execute(select(Commune.climate).where(Commune.code == "24133")).scalar_one() == "dry"
+
+
+def test_plan_indicators_refuse_a_count_that_is_not_whole(engine, tmp_path):
+    path = tmp_path / "indicators.csv"
+    path.write_text("year,farmers_trained,communication_events\n2025,\"640,5\",12\n", encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, path)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column, problem.value, problem.expected) == (2, "farmers_trained", "640,5", "a whole number")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM planindicator")).scalar_one() == 0
