@@ -80,8 +80,8 @@ def test_import_calc_year_and_template_on_a_database(tmp_path):
     out = tmp_path / "run.csv"
     result = runner.invoke(app, ["calc", "--year", "2025", "--official", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Lượt tính chính thức" in result.output and "17 bản ghi, 36 dòng kết quả" in result.output
-    assert len(pd.read_csv(out)) == 36
+    assert "Lượt tính chính thức" in result.output and "17 bản ghi, 37 dòng kết quả" in result.output
+    assert len(pd.read_csv(out)) == 37
     refused = runner.invoke(app, ["calc", "--year", "2025", "--official", "--commune", "24133", "--db", db])
     assert refused.exit_code == 2
     template = tmp_path / "mau.xlsx"

@@ -78,11 +78,17 @@ def test_volatilisation_by_n_form_and_dry_climate():
         {"plot_id": "P1", "activity": "fertiliser", "product": "sa", "quantity": "100"},
     )
     results = mrv.calculate(plots, records)
-    row = results[(results["source"] == "n2o_indirect_volatilisation")].iloc[0]
-    # urea N 46 × 0.15 + SA N 21 × 0.08 = 6.9 + 1.68 = 8.58 kg N volatilised; × EF4 dry 0.005 = 0.0429 kg N2O-N
-    assert row["mass_kg"] == pytest.approx((46 * 0.15 + 21 * 0.08) * 0.005 * 44 / 28, rel=REL)
-    assert row["factor_value"] == pytest.approx((46 * 0.15 + 21 * 0.08) * 0.005 / 67, rel=REL)
-    assert row["factor_ids"] == "ipcc2019.Frac_GASF.urea|ipcc2019.Frac_GASF.ammonium|ipcc2019.EF4.dry"
+    rows = results[(results["source"] == "n2o_indirect_volatilisation")].set_index("factor_ids")
+    # One row per N form (the terms of Eq. 11.9), each N × Frac_GASF of its form × EF4 dry 0.005:
+    # urea N 46 × 0.15 = 6.9 kg and SA (ammonium) N 21 × 0.08 = 1.68 kg volatilised.
+    urea = rows.loc["ipcc2019.Frac_GASF.urea|ipcc2019.EF4.dry"]
+    ammonium = rows.loc["ipcc2019.Frac_GASF.ammonium|ipcc2019.EF4.dry"]
+    assert urea["mass_kg"] == pytest.approx(46 * 0.15 * 0.005 * 44 / 28, rel=REL)
+    assert ammonium["mass_kg"] == pytest.approx(21 * 0.08 * 0.005 * 44 / 28, rel=REL)
+    assert (urea["input_type"], urea["activity_amount"], urea["factor_value"]) == ("F_SN", 46, pytest.approx(0.15 * 0.005))
+    assert ammonium["factor_value"] == pytest.approx(0.08 * 0.005, rel=REL)
+    # (6.9 + 1.68) × 0.005 = 0.0429 kg N2O-N in all
+    assert rows["mass_kg"].sum() == pytest.approx(0.0429 * 44 / 28, rel=REL)
     # Dry climate, no irrigation: no leaching rows.
     assert total(results, "n2o_indirect_leaching") == 0
 

@@ -11,9 +11,11 @@ irrigation other than drip):
 
     N2O_(L)-N = (F_SN + F_ON) × Frac_LEACH × EF5
 
-N2O = N2O-N × 44/28 (Eq. 11.11). Rows are kept per N input (F_SN, F_ON);
-`factor_value` is the implied kg N2O-N per kg N of the row, `factor_ids` lists the
-fractions and the EF used. The row's tier and origin are those of EF4 or EF5.
+N2O = N2O-N × 44/28 (Eq. 11.11). Volatilisation rows are kept per N form (the terms of
+the sum over fertiliser types i in Eq. 11.9; input type F_SN or F_ON), leaching rows per N
+input: every row is then N × one fraction × one EF. `factor_value` is the implied kg
+N2O-N per kg N of the row, `factor_ids` names the fraction and the EF. The row's tier and
+origin are those of EF4 or EF5.
 """
 
 from __future__ import annotations
@@ -31,31 +33,24 @@ VOLATILISATION = "n2o_indirect_volatilisation"
 LEACHING = "n2o_indirect_leaching"
 
 
-def _volatilisation(inputs: Inputs) -> list[Block]:
-    blocks = []
-    for input_type, forms in (("F_SN", SYNTHETIC_FORMS), ("F_ON", ("organic",))):
-        by_form = {form: inputs.total(N_FORM_COLUMNS[form]) for form in forms}
-        plot_year = np.add.reduce(list(by_form.values())).nonzero()[0]
-        keys = inputs.keys(plot_year, "climate", "crop")
-        volatilised = quantity(np.zeros(len(plot_year)), "kg")
-        parts = []
-        for form, total in by_form.items():
-            parameter = "Frac_GASF" if input_type == "F_SN" else "Frac_GASM"
-            fraction = inputs.factors.lookup(parameter, len(plot_year), input=form, **keys)
-            n_form = total[plot_year]
-            volatilised = volatilised + quantity(n_form, "kg") * fraction.quantity()
-            parts.append((fraction, n_form > 0))
-        ef4 = inputs.factors.lookup("EF4", len(plot_year), **keys)
-        n2o_n = volatilised * ef4.quantity()
-        n_kg = np.add.reduce([total[plot_year] for total in by_form.values()])
-        blocks.append(Block(
-            plot_year, VOLATILISATION, "N2O", input_type,
-            mass_kg=magnitude(n2o_n * N2O_PER_N2O_N, "kg"),
-            activity_amount=n_kg, activity_unit="kg N",
-            factor_value=magnitude(n2o_n, "kg") / n_kg, factor_unit="kg N2O-N/kg N",
-            factor=ef4, factor_ids=join_ids([*parts, (ef4, None)]),
-        ))
-    return blocks
+def _block(inputs: Inputs, source: str, input_type: str, columns: tuple[str, ...], fraction_parameter: str,
+           fraction_input: str, ef_parameter: str, where=None) -> Block:
+    """One row per plot-year with N in `columns`: N × fraction × EF (kg N2O-N) × 44/28."""
+    plot_year, n_kg = inputs.active(*columns)
+    if where is not None:
+        keep = where(inputs, plot_year)
+        plot_year, n_kg = plot_year[keep], n_kg[keep]
+    keys = inputs.keys(plot_year, "climate", "crop")
+    fraction = inputs.factors.lookup(fraction_parameter, len(plot_year), input=fraction_input, **keys)
+    ef = inputs.factors.lookup(ef_parameter, len(plot_year), **keys)
+    n2o_n = quantity(n_kg, "kg") * fraction.quantity() * ef.quantity()
+    return Block(
+        plot_year, source, "N2O", input_type,
+        mass_kg=magnitude(n2o_n * N2O_PER_N2O_N, "kg"),
+        activity_amount=n_kg, activity_unit="kg N",
+        factor_value=fraction.value * ef.value, factor_unit="kg N2O-N/kg N",
+        factor=ef, factor_ids=join_ids([(fraction, None), (ef, None)]),
+    )
 
 
 def leaching_occurs(inputs: Inputs, plot_year: np.ndarray) -> np.ndarray:
@@ -67,25 +62,12 @@ def leaching_occurs(inputs: Inputs, plot_year: np.ndarray) -> np.ndarray:
             | np.asarray(keys["irrigation"].map(irrigation), dtype=bool))
 
 
-def _leaching(inputs: Inputs) -> list[Block]:
-    blocks = []
-    for input_type, columns in N_INPUTS.items():
-        plot_year, n_kg = inputs.active(*columns)
-        occurs = leaching_occurs(inputs, plot_year)
-        plot_year, n_kg = plot_year[occurs], n_kg[occurs]
-        keys = inputs.keys(plot_year, "climate", "crop")
-        fraction = inputs.factors.lookup("Frac_LEACH", len(plot_year), input=input_type, **keys)
-        ef5 = inputs.factors.lookup("EF5", len(plot_year), **keys)
-        n2o_n = quantity(n_kg, "kg") * fraction.quantity() * ef5.quantity()
-        blocks.append(Block(
-            plot_year, LEACHING, "N2O", input_type,
-            mass_kg=magnitude(n2o_n * N2O_PER_N2O_N, "kg"),
-            activity_amount=n_kg, activity_unit="kg N",
-            factor_value=fraction.value * ef5.value, factor_unit="kg N2O-N/kg N",
-            factor=ef5, factor_ids=join_ids([(fraction, None), (ef5, None)]),
-        ))
-    return blocks
-
-
 def emissions(inputs: Inputs) -> list[Block]:
-    return _volatilisation(inputs) + _leaching(inputs)
+    volatilisation = [
+        _block(inputs, VOLATILISATION, "F_SN" if form in SYNTHETIC_FORMS else "F_ON", (column,),
+               "Frac_GASF" if form in SYNTHETIC_FORMS else "Frac_GASM", form, "EF4")
+        for form, column in N_FORM_COLUMNS.items()
+    ]
+    leaching = [_block(inputs, LEACHING, input_type, columns, "Frac_LEACH", input_type, "EF5", where=leaching_occurs)
+                for input_type, columns in N_INPUTS.items()]
+    return volatilisation + leaching
