@@ -19,6 +19,8 @@ GASES = ("CO2", "CH4", "N2O")
 N_INPUTS = ("F_SN", "F_ON", "F_CR", "F_SOM")
 N_FORMS = ("urea", "ammonium", "nitrate", "organic")
 LIME_MATERIALS = ("limestone", "dolomite", "none")
+#: How a factor's 95 % range (lower, upper) is read for the Monte Carlo (mrv._uncertainty).
+DISTRIBUTIONS = ("normal", "lognormal", "triangular")
 
 
 class FactorFileError(ValueError):
@@ -79,7 +81,7 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
 
 FACTOR_SCHEMA: dict[str, Column] = {
     "id": _REQ, "parameter": _REQ, "value": Column("float", True), "unit": _REQ,
-    "lower": Column("float"), "upper": Column("float"),
+    "lower": Column("float"), "upper": Column("float"), "distribution": Column(DISTRIBUTIONS),
     "climate": _OPT, "crop": _OPT, "input": _OPT, "gas": Column(GASES), "year": Column("int"),
     "tier": Column(("1", "2", "3"), True), "source": _REQ, "status": Column(STATUSES, True),
     "note": _OPT,
@@ -203,6 +205,35 @@ def _check_products(products: pd.DataFrame, crops: pd.DataFrame) -> None:
     _check_member(crops, "intensity_product", harvest["id"], "a harvest product id from products.csv")
 
 
+def _check_ranges(rows: pd.DataFrame) -> None:
+    """A range is lower and upper together, with the distribution that reads it: `normal`
+    for a symmetric range (within 2 % of its half-width), `lognormal` for lower > 0,
+    `triangular` for lower ≤ value ≤ upper; no range, no distribution."""
+    for _, row in rows.iterrows():
+        value, lower, upper = row["value"], row["lower"], row["upper"]
+        shape = None if pd.isna(row["distribution"]) else row["distribution"]
+        where = (row["file"], row["line"])
+        if pd.isna(lower) != pd.isna(upper):
+            raise FactorFileError(*where, "lower" if pd.isna(lower) else "upper", "",
+                                  "both ends of the 95 % range, or neither")
+        if pd.isna(lower):
+            if shape is not None:
+                raise FactorFileError(*where, "distribution", shape, "blank: the row gives no range")
+            continue
+        if not lower <= value <= upper or lower == upper:
+            raise FactorFileError(*where, "upper", str(upper), f"a range lower < upper around the value {value:g}")
+        checks = {
+            None: (False, "a distribution for the range: " + ", ".join(DISTRIBUTIONS)),
+            "normal": (abs((upper - value) - (value - lower)) <= 0.02 * (upper - lower) / 2,
+                       "a range symmetric about the value for a normal distribution (else lognormal or triangular)"),
+            "lognormal": (lower > 0, "lower > 0 for a lognormal distribution (else triangular)"),
+            "triangular": (True, ""),
+        }
+        holds, expected = checks[shape]
+        if not holds:
+            raise FactorFileError(*where, "distribution", shape or "", expected)
+
+
 def load_catalogue(name: str) -> pd.DataFrame:
     """Read a catalogue table (products, crops, gwp, ...) and check it against the others."""
     if name not in CATALOGUE_SCHEMAS:
@@ -255,6 +286,7 @@ def load_set(name: str) -> FactorSet:
     _check_member(rows, "crop", load_catalogue("crops")["id"], "a crop id of crops.csv")
     inputs = N_INPUTS + N_FORMS + LIME_MATERIALS[:2] + tuple(load_catalogue("energy_uses")["id"])
     _check_member(rows, "input", inputs, "an N input (F_SN, F_ON, F_CR, F_SOM), N form, lime material or energy use")
+    _check_ranges(rows)
     rows["tier"] = rows["tier"].astype(int)
     rows["set"] = name
     rows["origin"] = meta.get("origin", "")

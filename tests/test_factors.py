@@ -66,6 +66,26 @@ def test_schema_faults(tmp_path, monkeypatch, column_value, replacement, column)
     assert caught.value.column == column and caught.value.line == 3
 
 
+@pytest.mark.parametrize(("row", "replacement", "column"), [
+    # a normal distribution needs a symmetric range: 0.013–0.019 is symmetric about 0.016, 0.013–0.025 is not
+    ("0.016,kg/kg,0.013,0.019,normal", "0.016,kg/kg,0.013,0.025,normal", "distribution"),
+    ("0.016,kg/kg,0.013,0.019,normal", "0.016,kg/kg,0.013,0.019,", "distribution"),  # a range needs its distribution
+    ("0.016,kg/kg,0.013,0.019,normal", "0.016,kg/kg,0.013,,normal", "upper"),  # one end only
+    ("0.016,kg/kg,0.013,0.019,normal", "0.016,kg/kg,0.017,0.019,triangular", "upper"),  # the value outside its range
+    ("0.005,kg/kg,0.000,0.011,triangular", "0.005,kg/kg,0.000,0.011,lognormal", "distribution"),  # log of 0
+    ("0.010,kg/kg,,,,", "0.010,kg/kg,,,normal,", "distribution"),  # no range, no distribution
+])
+def test_ranges_and_their_distributions(tmp_path, monkeypatch, row, replacement, column):
+    data = _copy_data(tmp_path, monkeypatch)
+    path = data / "sets" / "ipcc2019" / "factors.csv"
+    text = path.read_text(encoding="utf-8")
+    assert row in text
+    path.write_text(text.replace(row, replacement, 1), encoding="utf-8")
+    with pytest.raises(FactorFileError) as caught:
+        load_set("ipcc2019")
+    assert caught.value.column == column
+
+
 def test_a_unit_that_does_not_fit_its_parameter_is_refused(tmp_path, monkeypatch):
     data = _copy_data(tmp_path, monkeypatch)
     path = data / "sets" / "ipcc2006" / "factors.csv"
