@@ -54,6 +54,7 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
     "sources": {
         "source": _REQ, "name_vi": _REQ, "name_en": _REQ, "ipcc_category": _REQ,
         "boundary": Column(("afolu", "energy", "scope2", "upstream"), True), "equation": _REQ,
+        "activity": _REQ,
     },
     "gwp": {
         "gwp_set": _REQ, "gas": Column(GASES, True), "value": Column("float", True),
@@ -66,6 +67,9 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
     "qa_limits": {
         "rule": _REQ, "crop": _OPT, "low": Column("float"), "high": Column("float"), "unit": _REQ,
         "severity": Column(("warning", "error"), True), "source": _REQ, "note": _OPT,
+    },
+    "evidence": {
+        **_NAMED, "half_width_pct": Column("float", True), "source": _REQ, "status": Column(STATUSES, True), "note": _OPT,
     },
     "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "intensity_product": _OPT, "note": _OPT},
     "products": {
@@ -249,6 +253,8 @@ def load_catalogue(name: str) -> pd.DataFrame:
     _check_unique(table, key)
     if name == "products":
         _check_products(table, load_catalogue("crops"))
+    if name == "sources":
+        _check_member(table, "activity", load_catalogue("activities")["id"], "an activity id of activities.csv")
     return table
 
 

@@ -9,47 +9,16 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 import mrv
-from mrv import Report, catalogue, missing_communes
+from mrv import Report, catalogue
 from mrv import report_label as label
-from mrv.models._runs import official_run, pilot_plots, records_frames, run_results
+from mrv.models._province import province_year
 from mrv.models._tables import (
-    ActivityRecord, AdoptionShare, CalculationRun, Commune, CommuneCropArea, Cooperative, Farm, PilotModel, PilotPlot,
-    Plot,
-    PlanIndicator, PracticeProfile, Result,
+    ActivityRecord, CalculationRun, Commune, CommuneCropArea, Cooperative, Farm, PlanIndicator, Plot, Result,
 )
 from mrv.models._import import INDICATORS
 
 INVENTORY = ("afolu", "energy")
 KG_PER_T = 1000.0
-
-
-def _profiles(session: Session, year: int, factors: str, gwp: str) -> tuple[pd.DataFrame, pd.Series]:
-    """The practice profiles' inputs per ha and their t CO2e per ha in `year`."""
-    profiles = session.execute(select(PracticeProfile)).scalars().all()
-    inputs = pd.DataFrame([{"profile_id": p.code, "crop": p.crop_id, "low_emission": p.low_emission, **row}
-                           for p in profiles for row in p.inputs_per_ha])
-    if inputs.empty:
-        return inputs, pd.Series(dtype="float64")
-    inputs = inputs.fillna("")
-    return inputs, mrv.profile_emissions(inputs, year, factors, gwp)
-
-
-def _estimate(session: Session, year: int, communes: list[str], reductions: pd.DataFrame, pilots: pd.DataFrame,
-              inputs: pd.DataFrame, per_ha: pd.Series) -> pd.DataFrame:
-    areas = pd.DataFrame(list(map(tuple, session.execute(
-        select(Commune.code, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
-        .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year == year)).all())),
-        columns=["commune_code", "crop", "area_ha"])
-    adoption = pd.DataFrame(list(map(tuple, session.execute(
-        select(Commune.code, PracticeProfile.code, AdoptionShare.share)
-        .join(Commune, Commune.id == AdoptionShare.commune_id)
-        .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id).where(AdoptionShare.year == year)).all())),
-        columns=["commune_code", "profile_id", "share"])
-    if inputs.empty or areas.empty:
-        return missing_communes(communes)
-    crops = pilots.drop_duplicates("pilot_model_id").set_index("pilot_model_id")["crop"]
-    pilot = mrv.pilot_reduction_per_ha(reductions, crops)
-    return mrv.provincial_estimate(communes, areas, adoption, inputs, per_ha, pilot)
 
 
 def _intensity(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFrame, estimate: pd.DataFrame,
@@ -93,10 +62,8 @@ def _trend(engine: Engine, lang: str) -> pd.DataFrame:
 
 def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
     """The sections of the annual report for `year` (from its official run)."""
-    run = official_run(engine, year)
-    if run is None:
-        raise LookupError(f"no official run for {year}: run `mrv calc --year {year} --official` first")
-    results = run_results(engine, run.id)
+    run, province = province_year(engine, year)
+    results, activity, pilots = province.results, province.activity, province.pilots
     with Session(engine) as session:
         communes = pd.DataFrame(list(map(tuple, session.execute(select(Commune.code, Commune.name, Commune.kind)
                                                               .order_by(Commune.code)).all())),
@@ -106,21 +73,12 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
             .join(Plot, Plot.commune_id == Commune.id).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
             .where(ActivityRecord.year == year, ActivityRecord.is_current.is_(True)).group_by(Commune.code)).all())),
             columns=["commune_code", "plots", "records"])
-        pilots = pilot_plots(session)
-        plots, records = records_frames(session, year)
-        activity = mrv.normalize(plots, records)
-        inputs, per_ha = _profiles(session, year, run.factor_profile, run.gwp)
-        conventional = None
-        if len(per_ha):  # t CO2e per ha of each crop's conventional (not low-emission) profiles
-            profiles = inputs.drop_duplicates("profile_id").set_index("profile_id")
-            usual = profiles.index[~profiles["low_emission"].astype(bool)]
-            conventional = per_ha[usual].groupby(profiles.loc[usual, "crop"].to_numpy()).mean()
-        reductions = mrv.pilot_reductions(results, activity, pilots, conventional_per_ha=conventional)
-        estimate = _estimate(session, year, list(communes["commune_code"]), reductions, pilots, inputs, per_ha)
         crop_areas = pd.DataFrame(list(map(tuple, session.execute(
             select(CommuneCropArea.crop_id, func.sum(CommuneCropArea.production_t))
             .where(CommuneCropArea.year == year).group_by(CommuneCropArea.crop_id)).all())),
             columns=["crop", "production_t"]).set_index("crop")["production_t"]
+    reductions = province.reductions()
+    estimate = province.estimate(reductions)
     inventory = results[results["boundary"].isin(INVENTORY)]
     by_boundary = results.groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
     removals = results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T

@@ -14,7 +14,10 @@ from mrv._catalogues import ids as catalogue_ids
 from mrv._checks import FINDING_COLUMNS, run_checks
 from mrv._catalogues import table as catalogue
 from mrv._errors import InputError, Problem, ProblemList
-from mrv._estimate import missing_communes, pilot_reduction_per_ha, profile_emissions, provincial_estimate
+from mrv._estimate import (
+    ProvinceYear, conventional_per_ha, missing_communes, per_hectare, pilot_reduction_per_ha, profile_emissions,
+    profile_results, provincial_estimate,
+)
 from mrv._factors import FactorProfile, factor_profile
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
 from mrv._report import FORMATS as REPORT_FORMATS
@@ -30,21 +33,25 @@ __all__ = [
     "InputError",
     "Problem",
     "ProblemList",
+    "ProvinceYear",
     "RawTable",
     "Report",
     "calculate",
     "calculate_activity",
     "catalogue",
     "catalogue_ids",
+    "conventional_per_ha",
     "emissions_by_plot",
     "factor_profile",
     "missing_communes",
     "normalize",
     "normalize_plots",
+    "per_hectare",
     "pilot_reduction_per_ha",
     "pilot_reductions",
     "production_by_plot",
     "profile_emissions",
+    "profile_results",
     "provincial_estimate",
     "read_table",
     "report_label",

@@ -10,11 +10,14 @@ commune without activity data for the year is reported as missing, never as zero
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from mrv._calculate import calculate
+from mrv._reductions import pilot_reductions
 
 KG_PER_T = 1000.0
 #: Columns of `provincial_estimate`.
@@ -22,25 +25,46 @@ ESTIMATE_COLUMNS = ["commune_code", "crop", "area_ha", "low_emission_ha", "emiss
                     "reduction_lower_t", "reduction_upper_t", "status"]
 
 
-def profile_emissions(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5",
-                      boundaries: tuple[str, ...] = ("afolu",)) -> pd.Series:
-    """t CO2e per hectare of each practice profile in `year`, from its inputs per hectare
-    applied to a 1 ha plot of its crop (wet climate, no irrigation). `profiles` has one row
-    per input: `profile_id, crop, activity, product, quantity, unit, n_content, use`."""
+def profile_results(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:
+    """Results of each practice profile's inputs per hectare applied to a 1 ha plot of its
+    crop (wet climate, no irrigation) in `year`; `plot_id` is the profile id. `profiles`
+    has one row per input: `profile_id, crop, activity, product, quantity, unit, n_content, use`."""
     plots = profiles.drop_duplicates("profile_id")[["profile_id", "crop"]].rename(columns={"profile_id": "plot_id"})
     plots = plots.assign(commune_code="", area="1", area_unit="ha", climate="wet", irrigation="none")
     plots.attrs["source"] = "practice profiles"
     records = profiles.rename(columns={"profile_id": "plot_id"}).assign(year=str(year))
     records.attrs["source"] = "practice profiles"
-    results = calculate(plots, records, factors, gwp)
+    return calculate(plots, records, factors, gwp)
+
+
+def per_hectare(results: pd.DataFrame, profile_ids, boundaries: tuple[str, ...] = ("afolu",)) -> pd.Series:
+    """t CO2e per hectare of each profile from its `profile_results` (0 for a profile
+    without emissions on these boundaries)."""
     results = results[results["boundary"].isin(boundaries)]
     per_ha = results.groupby(results["plot_id"].astype(str))["co2e_kg"].sum() / KG_PER_T
-    return per_ha.reindex(plots["plot_id"].astype(str).to_numpy(), fill_value=0.0).rename("t_co2e_per_ha")
+    return per_ha.reindex(pd.Index(profile_ids, dtype=str), fill_value=0.0).rename("t_co2e_per_ha")
+
+
+def profile_emissions(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5",
+                      boundaries: tuple[str, ...] = ("afolu",)) -> pd.Series:
+    """t CO2e per hectare of each practice profile in `year` (`profile_results`, then
+    `per_hectare`)."""
+    return per_hectare(profile_results(profiles, year, factors, gwp), profiles["profile_id"].unique(), boundaries)
+
+
+def conventional_per_ha(profiles: pd.DataFrame, per_ha: pd.Series) -> pd.Series | None:
+    """t CO2e per ha of each crop's conventional (not low-emission) practice: the mean of
+    its conventional profiles; None without profiles."""
+    if not len(per_ha):
+        return None
+    profiles = profiles.drop_duplicates("profile_id").set_index("profile_id")
+    usual = profiles.index[~profiles["low_emission"].astype(bool)]
+    return per_ha[usual].groupby(profiles.loc[usual, "crop"].to_numpy()).mean()
 
 
 def pilot_reduction_per_ha(reductions: pd.DataFrame, pilot_crops: pd.Series, confidence: float = 0.95) -> pd.DataFrame:
     """Per crop: the mean per-hectare reduction of its pilot models (each model weighted
-    once: the mean over its pilot plots) and the interval of that mean."""
+    once: the mean over its pilot plots), the interval of that mean and its standard error."""
     by_model = (reductions.dropna(subset=["reduction_t_per_ha"]).groupby("pilot_model_id")["reduction_t_per_ha"].mean())
     frame = by_model.to_frame("per_ha").assign(crop=by_model.index.map(pilot_crops))
     rows = []
@@ -49,8 +73,10 @@ def pilot_reduction_per_ha(reductions: pd.DataFrame, pilot_crops: pd.Series, con
         mean = float(group["per_ha"].mean())
         half = (float(stats.t.ppf(0.5 + confidence / 2, n - 1) * group["per_ha"].std(ddof=1) / np.sqrt(n))
                 if n > 1 else np.nan)
-        rows.append({"crop": crop, "models": n, "reduction_t_per_ha": mean, "lower": mean - half, "upper": mean + half})
-    return pd.DataFrame(rows, columns=["crop", "models", "reduction_t_per_ha", "lower", "upper"]).set_index("crop")
+        rows.append({"crop": crop, "models": n, "reduction_t_per_ha": mean, "lower": mean - half, "upper": mean + half,
+                     "standard_error": float(group["per_ha"].std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan})
+    return pd.DataFrame(rows, columns=["crop", "models", "reduction_t_per_ha", "lower", "upper", "standard_error"]
+                        ).set_index("crop")
 
 
 def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adoption: pd.DataFrame,
@@ -92,3 +118,51 @@ def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adopti
 def missing_communes(communes: list[str]) -> pd.DataFrame:
     """Estimate rows for communes without activity data: status 'missing', figures NaN."""
     return pd.DataFrame({"commune_code": communes, "status": "missing"}).reindex(columns=ESTIMATE_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ProvinceYear:
+    """Everything a province-year's figures are made of, as engine frames (the models
+    layer reads them from the database): the pilot plots' `results` and `activity`,
+    `pilots` (`pilot_reductions`), the practice `profiles` (one row per input, with
+    `low_emission`) and their `profile_results`, commune crop `areas` and `adoption`
+    shares (`provincial_estimate`), and the province's commune codes."""
+
+    year: int
+    results: pd.DataFrame
+    activity: pd.DataFrame
+    pilots: pd.DataFrame
+    profiles: pd.DataFrame
+    profile_results: pd.DataFrame
+    areas: pd.DataFrame
+    adoption: pd.DataFrame
+    communes: list[str]
+
+    def with_results(self, results: pd.DataFrame, profile_results: pd.DataFrame) -> ProvinceYear:
+        """The same year with other results (another GWP, or the draws of `mrv.uncertainty`)."""
+        return replace(self, results=results, profile_results=profile_results)
+
+    def per_ha(self) -> pd.Series:
+        """t CO2e (AFOLU) per ha of each practice profile."""
+        if self.profiles.empty:
+            return pd.Series(dtype="float64")
+        return per_hectare(self.profile_results, self.profiles["profile_id"].unique())
+
+    def reductions(self) -> pd.DataFrame:
+        """`pilot_reductions` of every pilot plot-year, with the conventional profiles as the
+        last-resort baseline."""
+        return pilot_reductions(self.results, self.activity, self.pilots,
+                                conventional_per_ha=conventional_per_ha(self.profiles, self.per_ha()))
+
+    def pilot_per_ha(self, reductions: pd.DataFrame) -> pd.DataFrame:
+        """`pilot_reduction_per_ha` by crop."""
+        crops = self.pilots.drop_duplicates("pilot_model_id").set_index("pilot_model_id")["crop"]
+        return pilot_reduction_per_ha(reductions, crops)
+
+    def estimate(self, reductions: pd.DataFrame) -> pd.DataFrame:
+        """`provincial_estimate` by commune and crop (every commune missing without area or
+        profile data)."""
+        if self.profiles.empty or self.areas.empty:
+            return missing_communes(self.communes)
+        return provincial_estimate(self.communes, self.areas, self.adoption, self.profiles, self.per_ha(),
+                                   self.pilot_per_ha(reductions))
