@@ -24,11 +24,14 @@ from mrv._report import FORMATS as REPORT_FORMATS
 from mrv._report import Report, write_report
 from mrv._report import label as report_label
 from mrv._text import text_key
+from mrv._uncertainty import UNCERTAINTY_COLUMNS, FactorDraws, Uncertainty, draw_factors, uncertainty
 from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
 
 __all__ = [
     "FINDING_COLUMNS",
     "REPORT_FORMATS",
+    "UNCERTAINTY_COLUMNS",
+    "FactorDraws",
     "FactorProfile",
     "InputError",
     "Problem",
@@ -36,11 +39,13 @@ __all__ = [
     "ProvinceYear",
     "RawTable",
     "Report",
+    "Uncertainty",
     "calculate",
     "calculate_activity",
     "catalogue",
     "catalogue_ids",
     "conventional_per_ha",
+    "draw_factors",
     "emissions_by_plot",
     "factor_profile",
     "missing_communes",
@@ -58,6 +63,7 @@ __all__ = [
     "rollup",
     "run_checks",
     "text_key",
+    "uncertainty",
     "with_gwp",
     "write_report",
 ]

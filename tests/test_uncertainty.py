@@ -1,0 +1,104 @@
+"""Uncertainty: factor draws read from their rows, Monte Carlo against the central values,
+shared draws for baseline and project, Approach 1 worked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mrv
+from tests.helpers import plots_frame, records_frame
+
+DRAWS = 10_000
+
+
+def province(plots: pd.DataFrame, records: pd.DataFrame, pilots: pd.DataFrame | None = None) -> mrv.ProvinceYear:
+    """A province-year of the given plots, without practice profiles or commune statistics."""
+    results = mrv.calculate(plots, records)
+    pilots = pilots if pilots is not None else pd.DataFrame(
+        columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year", "crop"])
+    return mrv.ProvinceYear(2025, results, mrv.normalize(plots, records), pilots, pd.DataFrame(), results.iloc[:0],
+                            pd.DataFrame(), pd.DataFrame(), ["24133"])
+
+
+def urea(plot: str, kg: float, evidence: str = "hoá đơn") -> dict:
+    return {"plot_id": plot, "activity": "fertiliser", "product": "urea", "quantity": str(kg), "evidence": evidence}
+
+
+def test_each_distribution_reproduces_its_rows_range():
+    ids = ["ipcc2019.EF1.wet.F_SN", "ipcc2006.EF1", "ipcc2019.EF5", "ipcc2006.Frac_LEACH", "ipcc2006.EF_urea"]
+    draws = mrv.draw_factors("ipcc2019", ids, 200_000, np.random.default_rng(7))
+    values = {factor: draws.ratios[i] * value for i, (factor, value) in
+              enumerate(zip(ids, [0.016, 0.01, 0.011, 0.30, 0.20]))}
+    # normal, 0.016 (0.013–0.019): the 2.5th and 97.5th percentiles are the range's ends
+    assert np.quantile(values[ids[0]], [0.025, 0.975]) == pytest.approx([0.013, 0.019], rel=0.01)
+    # lognormal, 0.01 (0.003–0.03): median 0.01, percentiles 0.003 and 0.03
+    assert np.quantile(values[ids[1]], [0.025, 0.5, 0.975]) == pytest.approx([0.003, 0.01, 0.03], rel=0.02)
+    # triangular 0, 0.011, 0.02: mean (0 + 0.011 + 0.02) / 3 = 0.010333, never outside 0–0.02
+    assert values[ids[2]].mean() == pytest.approx(0.031 / 3, rel=0.01)
+    assert values[ids[2]].min() >= 0 and values[ids[2]].max() <= 0.02
+    # a fraction never leaves 0–1, however wide its lognormal (0.30, 0.1–0.8)
+    assert 0 < values[ids[3]].min() and values[ids[3]].max() <= 1
+    # a row without a range is held at its value, and said so
+    assert (values[ids[4]] == 0.20).all() and draws.held == ("ipcc2006.EF_urea",)
+
+
+def test_monte_carlo_mean_converges_to_the_central_value_for_a_symmetric_factor():
+    year = province(plots_frame({}), records_frame(urea("P1", 500)))
+    table = mrv.uncertainty(year, draws=DRAWS, seed=3).table.set_index("item")
+    direct = table.loc["direct N2O from managed soils"]
+    # 500 kg urea × 0.46 = 230 kg N × EF1 0.016 × 44/28 × 265 / 1000 = 1.5324 t CO2e
+    assert direct["central_t"] == pytest.approx(230 * 0.016 * 44 / 28 * 265 / 1000, rel=1e-9)
+    assert direct["mean_t"] == pytest.approx(direct["central_t"], rel=0.01)
+    assert direct["lower_t"] < direct["central_t"] < direct["upper_t"]
+
+
+def test_approach_1_by_hand():
+    year = province(plots_frame({}), records_frame(urea("P1", 100, "hoá đơn"), urea("P1", 100, "phỏng vấn")))
+    table = mrv.uncertainty(year, draws=1000).table.set_index("item")
+    # activity: invoice ±5 % and recall ±30 % on 100 kg each → √(5² + 30²) / 200 = 15.207 %
+    # EF1 wet synthetic 0.016 (0.013–0.019) → ±0.003 / 0.016 = 18.75 %
+    activity, factor = np.hypot(5, 30) / 200 * 100, 0.003 / 0.016 * 100
+    assert table.loc["direct N2O from managed soils", "approach1_pct"] == pytest.approx(np.hypot(activity, factor), rel=1e-9)
+    # urea CO2: EF_urea has no range (held), so only the activity error remains
+    assert table.loc["CO2 from urea application", "approach1_pct"] == pytest.approx(activity, rel=1e-9)
+
+
+def test_shared_draws_give_a_narrower_reduction_interval_than_independent_ones():
+    plots = plots_frame({}, {})
+    records = records_frame(urea("P1", 300, "sổ ghi chép"), urea("P2", 500, "sổ ghi chép"))
+    pilots = pd.DataFrame({"pilot_model_id": ["M1", "M1"], "plot_id": ["P1", "P2"], "role": ["pilot", "control"],
+                           "area_ha": [1.0, 1.0], "start_year": [2025, 2025], "crop": ["coffee", "coffee"]})
+    year = province(plots, records, pilots)
+
+    def width(shared: bool) -> float:
+        row = mrv.uncertainty(year, draws=DRAWS, seed=5, shared=shared).table.set_index("item").loc["pilot_reduction"]
+        return row["upper_t"] - row["lower_t"]
+
+    central = mrv.uncertainty(year, draws=10).table.set_index("item").loc["pilot_reduction", "central_t"]
+    afolu = mrv.calculate(plots, records).query("boundary == 'afolu'").groupby("plot_id", observed=True)["co2e_kg"].sum()
+    # control 500 kg urea minus pilot 300 kg urea, both 1 ha: 200 kg of urea's emissions
+    assert central == pytest.approx((afolu["P2"] - afolu["P1"]) / 1000, rel=1e-9) and central > 0
+    assert width(True) < width(False)
+
+
+def test_the_same_seed_gives_the_same_table():
+    year = province(plots_frame({}), records_frame(urea("P1", 500)))
+    first, again = mrv.uncertainty(year, draws=500, seed=11), mrv.uncertainty(year, draws=500, seed=11)
+    pd.testing.assert_frame_equal(first.table, again.table)
+    assert first.evidence.to_dict() == {"invoice": 1}
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.floats(10, 1000), st.floats(0.1, 10))
+def test_the_total_is_the_sum_of_its_sources_in_every_draw(kg, scale):
+    records = records_frame(urea("P1", kg), {"plot_id": "P1", "activity": "lime", "product": "dolomite",
+                                             "quantity": str(kg * scale), "evidence": "sổ ghi chép"})
+    table = mrv.uncertainty(province(plots_frame({}), records), draws=200).table.set_index("item")
+    sources = table.drop(index=["total", "afolu"])
+    assert sources["central_t"].sum() == pytest.approx(table.loc["total", "central_t"], rel=1e-9)
+    assert sources["mean_t"].sum() == pytest.approx(table.loc["total", "mean_t"], rel=1e-9)
+    assert (table["lower_t"] >= 0).all()
