@@ -22,6 +22,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python tests/benchmarks/bench_engine.py
+	$(BIN)/python tests/benchmarks/bench_uncertainty.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis mrv.sqlite mrv.sqlite-wal mrv.sqlite-shm

@@ -4,6 +4,7 @@ with bad input writes nothing."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from enum import Enum
@@ -323,6 +324,39 @@ def check(
     out.print(f"{errors} error(s), {len(findings) - errors} warning(s)")
     if errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def uncertainty(
+    year: int = typer.Option(..., "--year", help="Year (its official run is read)."),
+    draws: int = typer.Option(10_000, "--draws", min=100, help="Monte Carlo draws."),
+    seed: int = typer.Option(1, "--seed", help="Random seed (the same seed gives the same intervals)."),
+    out_path: Path = typer.Option(None, "--out", dir_okay=False, help="Also write the table to this CSV file."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the item names."),
+    db: str = DB_OPTION,
+) -> None:
+    """Uncertainty of a year's totals and reductions: Monte Carlo (IPCC Approach 2) with
+    one draw per factor shared by every plot, and Approach 1 beside it."""
+    engine = models.connect(db)
+    try:
+        with _progress(f"Monte Carlo {year}"):
+            run, spread = models.year_uncertainty(engine, year, draws=draws, seed=seed, lang=lang.value)
+    except LookupError as error:
+        err.print(f"{error}.")
+        raise typer.Exit(2) from None
+    name = functools.partial(mrv.report_label, lang=lang.value)
+    table = Table(title=f"{name('uncertainty')}, {year} ({run.id})")
+    for column in ("item", "central_t", "interval_t", "interval_pct", "approach1_pct"):
+        table.add_column(name(column), justify="left" if column == "item" else "right")
+    for row in spread.table.itertuples(index=False):
+        table.add_row(row.item, f"{row.central_t:,.1f}", f"{row.lower_t:,.1f} – {row.upper_t:,.1f}",
+                      f"{row.lower_pct:+.1f} / {row.upper_pct:+.1f}", f"± {row.approach1_pct:.1f}")
+    out.print(table)
+    out.print(f"{name('uncertainty_draws')}: {spread.draws} ({spread.seed}); "
+              f"{name('uncertainty_held')}: {', '.join(spread.held) or '—'}")
+    out.print(", ".join(f"{kind}: {count}" for kind, count in spread.evidence.items()))
+    if out_path is not None:
+        _write_atomically(spread.table, out_path)
 
 
 @app.command()

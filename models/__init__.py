@@ -4,11 +4,13 @@ them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 from mrv.models._db import connect, database_url
 from mrv.models._demo import write_demo
 from mrv.models._import import ImportSummary, import_file
+from mrv.models._province import province_year
 from mrv.models._report import build_report
 from mrv.models._review import ReviewError, audit_trail, check_year, review
 from mrv.models._runs import calculate_year, official_run, recalculate_series, records_frames, run_results
 from mrv.models._seed import official_communes, seed
 from mrv.models._template import write_template
+from mrv.models._uncertainty import year_uncertainty
 
 __all__ = [
     "ImportSummary",
@@ -22,6 +24,7 @@ __all__ = [
     "import_file",
     "official_communes",
     "official_run",
+    "province_year",
     "recalculate_series",
     "records_frames",
     "review",
@@ -29,4 +32,5 @@ __all__ = [
     "seed",
     "write_demo",
     "write_template",
+    "year_uncertainty",
 ]

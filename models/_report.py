@@ -12,6 +12,7 @@ import mrv
 from mrv import Report, catalogue
 from mrv import report_label as label
 from mrv.models._province import province_year
+from mrv.models._uncertainty import item_labels
 from mrv.models._tables import (
     ActivityRecord, CalculationRun, Commune, CommuneCropArea, Cooperative, Farm, PlanIndicator, Plot, Result,
 )
@@ -151,6 +152,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
     ])
     intensity = _intensity(results, activity, pilots, estimate, crop_areas, lang)
     findings = mrv.run_checks(activity, results, pilots, year, run.factor_profile)
+    spread = mrv.uncertainty(province, labels=item_labels(lang))
     qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
     qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
     trend = _trend(engine, lang)
@@ -169,11 +171,14 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
         "chart_reduction": by_commune.set_index("commune")["reduction_t"].dropna().nlargest(20),
     }
     meta = {label("run", lang): str(run.id), label("factors", lang): f"{run.factor_profile} ({run.factor_set_version})",
-            label("gwp", lang): run.gwp}
+            label("gwp", lang): run.gwp,
+            label("uncertainty_draws", lang): f"{spread.draws} ({spread.seed})",
+            label("uncertainty_held", lang): ", ".join(spread.held) or "—"}
     return Report(year, lang, meta, {
         "summary": summary, "intensity": intensity, "by_commune": by_commune, "by_crop": by_crop,
         **({"by_cooperative": by_cooperative} if len(by_cooperative) else {}),
         "pilots": pilots_section, "indicators": indicators, "completeness": completeness, "factor_table": factors,
         "qa": qa,
+        "uncertainty": spread.table.drop(columns="mean_t"),
         **({"trend": trend} if len(trend) > 1 else {}),
     }, {key: series for key, series in charts.items() if len(series)})

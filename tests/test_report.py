@@ -3,11 +3,13 @@ the PDF has a first page with something on it."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pypdfium2
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+import mrv
 from mrv import models
 from mrv.cli import app
 from tests.helpers import two_years_of_examples
@@ -123,9 +125,34 @@ def test_the_report_lists_the_qa_findings(demo):
     assert counts.get("factor_to_check", 0) > 0 and "harvest_missing" not in counts
 
 
+def test_the_uncertainty_section_and_command_agree_with_the_run(demo, tmp_path):
+    folder, db = demo
+    book = load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx")
+    _, summary = _sheet(book, "Tổng hợp")
+    header, rows = _sheet(book, "Độ không chắc chắn")
+    central, lower, upper = (header.index(label) for label in
+                             ("Giá trị tính (t CO2e)", "Cận dưới 95 % (t CO2e)", "Cận trên 95 % (t CO2e)"))
+    by_item = {row[0]: row for row in rows}
+    pilots = by_item["Phát thải các lô thí điểm và đối chứng (tổng các lô)"]
+    assert pilots[central] == pytest.approx(summary[0][1], rel=1e-9)
+    assert all(row[lower] < row[central] < row[upper] for row in rows)
+    out = tmp_path / "uncertainty.csv"
+    result = runner.invoke(app, ["uncertainty", "--year", "2025", "--draws", "2000", "--out", str(out), "--db", db,
+                                 "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out).set_index("item")
+    sources = table.loc[[name for name in mrv.catalogue("sources")["name_en"] if name in table.index]]
+    # the sources add up to the inventory total plus the grid electricity memo, in the central values and the means
+    for column in ("central_t", "mean_t"):
+        assert sources[column].sum() == pytest.approx(
+            table.loc["Emissions of pilot and control plots (sum of plots)", column]
+            + table.loc["Grid electricity (memo, not added to the inventory)", column], rel=1e-9)
+    assert runner.invoke(app, ["uncertainty", "--year", "1999", "--db", db]).exit_code == 2
+
+
 def test_every_sheet_title_fits_excel():
     from mrv import report_label
     sections = ("summary", "intensity", "by_commune", "by_crop", "by_cooperative", "pilots", "indicators",
-                "completeness", "qa", "factor_table", "trend")
+                "completeness", "qa", "uncertainty", "factor_table", "trend")
     too_long = [report_label(key, lang) for key in sections for lang in ("vi", "en") if len(report_label(key, lang)) > 31]
     assert not too_long
