@@ -11,7 +11,7 @@ IPCC equations on unit-checked arrays, every row traced to cited factors.
 
 from mrv._calculate import calculate, calculate_activity, with_gwp
 from mrv._catalogues import ids as catalogue_ids
-from mrv._checks import FINDING_COLUMNS, run_checks
+from mrv._checks import FINDING_COLUMNS, implied_factors, occurrence, run_checks
 from mrv._catalogues import table as catalogue
 from mrv._errors import InputError, Problem, ProblemList
 from mrv._estimate import (
@@ -48,9 +48,11 @@ __all__ = [
     "draw_factors",
     "emissions_by_plot",
     "factor_profile",
+    "implied_factors",
     "missing_communes",
     "normalize",
     "normalize_plots",
+    "occurrence",
     "per_hectare",
     "pilot_reduction_per_ha",
     "pilot_reductions",

@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 
 from mrv import _catalogues as catalogues
+from mrv._calculate import calculate_activity
 from mrv._factors import factor_profile
+from mrv.schema import N_FORM_COLUMNS
 
 FINDING_COLUMNS = ["rule", "severity", "commune_code", "plot_id", "source_row", "value", "message"]
 
@@ -24,22 +26,49 @@ def _findings(rule: str, severity: str, frame: pd.DataFrame, value, message: str
     }, columns=FINDING_COLUMNS)
 
 
+def _rate_limits(activity: pd.DataFrame, rule: str, amount: np.ndarray, what: str) -> pd.DataFrame:
+    """Per plot-year amount per hectare outside the limits of `rule` in qa_limits.csv
+    (a row per crop, or for every crop; the most severe limit a plot-year breaks wins).
+    Plot-years without the amount are not checked."""
+    per_plot = activity.assign(amount=amount).groupby([activity["plot_id"].astype(str), "year"], observed=True).agg(
+        amount=("amount", "sum"), area=("plot_area_ha", "first"), commune_code=("commune_code", "first"),
+        crop=("crop", "first")).reset_index()
+    per_plot = per_plot[per_plot["amount"] > 0]
+    rate = (per_plot["amount"] / per_plot["area"]).to_numpy()
+    limits = catalogues.table("qa_limits")
+    limits = limits[limits["rule"] == rule].assign(_order=lambda f: f["severity"].map({"error": 0, "warning": 1}))
+    found, flagged = [], np.zeros(len(per_plot), dtype=bool)
+    for _, limit in limits.sort_values("_order", kind="stable").iterrows():
+        crop = per_plot["crop"].astype(str).to_numpy() == limit["crop"] if isinstance(limit["crop"], str) \
+            else np.ones(len(per_plot), dtype=bool)
+        low = rate < limit["low"] if not np.isnan(limit["low"]) else np.zeros(len(per_plot), dtype=bool)
+        high = rate > limit["high"] if not np.isnan(limit["high"]) else np.zeros(len(per_plot), dtype=bool)
+        out = crop & (low | high) & ~flagged
+        flagged |= out
+        bounds = " to ".join(f"{v:g}" for v in (limit["low"], limit["high"]) if not np.isnan(v))
+        found.append(_findings(rule, limit["severity"], per_plot[out], rate[out],
+                               f"{what} outside {bounds} {limit['unit']}: check the units and decimal marks"))
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
 def n_rate(activity: pd.DataFrame) -> pd.DataFrame:
     """N applied per hectare and year above the plausibility limits (`n_rate_high`)."""
-    n_columns = ["n_urea_kg", "n_ammonium_kg", "n_nitrate_kg", "n_organic_kg"]
-    per_plot = activity.assign(n_kg=activity[n_columns].sum(axis=1)).groupby(
-        [activity["plot_id"].astype(str), "year"], observed=True).agg(
-        n_kg=("n_kg", "sum"), area=("plot_area_ha", "first"), commune_code=("commune_code", "first")).reset_index()
-    per_plot["rate"] = per_plot["n_kg"] / per_plot["area"]
-    limits = catalogues.table("qa_limits")
-    limits = limits[limits["rule"] == "n_rate_high"].sort_values("high", ascending=False)
-    found, flagged = [], np.zeros(len(per_plot), dtype=bool)
-    for _, limit in limits.iterrows():
-        over = (per_plot["rate"] > limit["high"]).to_numpy() & ~flagged
-        flagged |= over
-        found.append(_findings("n_rate_high", limit["severity"], per_plot[over], per_plot.loc[over, "rate"].to_numpy(),
-                               f"N applied above {limit['high']:g} kg N/ha a year: check the units and decimal marks"))
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FINDING_COLUMNS)
+    n_kg = activity[list(N_FORM_COLUMNS.values())].to_numpy().sum(axis=1)
+    return _rate_limits(activity, "n_rate_high", n_kg, "N applied a year (kg N/ha)")
+
+
+def diesel_rate(activity: pd.DataFrame) -> pd.DataFrame:
+    """Diesel per hectare and year above the plausibility limit (`diesel_rate_high`)."""
+    return _rate_limits(activity, "diesel_rate_high", activity["diesel_l"].to_numpy(), "diesel a year (L/ha)")
+
+
+def yield_range(activity: pd.DataFrame) -> pd.DataFrame:
+    """Harvest of the crop's intensity product per hectare outside its plausible range
+    (`yield_out_of_range`, t/ha by crop)."""
+    wanted = activity["crop"].astype(str).map(catalogues.table("crops")["intensity_product"]).to_numpy()
+    main = activity["product"].astype(str).to_numpy() == wanted
+    tonnes = np.where(main, activity["harvest_kg"].to_numpy(), 0.0) / 1000
+    return _rate_limits(activity, "yield_out_of_range", tonnes, "harvest of the main product (t/ha)")
 
 
 def burnt_area(activity: pd.DataFrame) -> pd.DataFrame:
@@ -88,12 +117,78 @@ def factors_to_check(results: pd.DataFrame, profile: str) -> pd.DataFrame:
                          "message": "factor still marked 'to check': compare it with its source"}, columns=FINDING_COLUMNS)
 
 
+#: The profile of the national factors (QĐ 2626/QĐ-BTNMT, then IPCC 2006 where it is silent).
+NATIONAL_PROFILE = "vn2022"
+
+
+def implied_factors(results: pd.DataFrame) -> pd.DataFrame:
+    """Implied emission factor of each source, gas and input type: Σ gas mass / Σ activity
+    (kg gas per unit of `activity_unit`)."""
+    sums = results.groupby(["source", "gas", "input_type", "activity_unit"], observed=True)[
+        ["mass_kg", "activity_amount"]].sum()
+    return (sums["mass_kg"] / sums["activity_amount"]).rename("implied").reset_index()
+
+
+def implied_ef_vs_national(activity: pd.DataFrame, results: pd.DataFrame, profile: str) -> pd.DataFrame:
+    """Implied emission factors of the run that differ from the national profile's on the
+    same activity by more than the limit (`implied_ef_vs_national`, a warning: explain the
+    difference, e.g. IPCC 2019 against the 2006 defaults QĐ 2626 keeps)."""
+    if profile == NATIONAL_PROFILE or results.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    keys = ["source", "gas", "input_type", "activity_unit"]
+    both = implied_factors(results).merge(implied_factors(calculate_activity(activity, NATIONAL_PROFILE)),
+                                          on=keys, suffixes=("", "_national"))
+    both = both.astype({key: str for key in keys})
+    limit = catalogues.table("qa_limits").query("rule == 'implied_ef_vs_national'").iloc[0]
+    difference = (both["implied"] / both["implied_national"] - 1) * 100
+    off = both[(difference.abs() > limit["high"]).to_numpy()]
+    messages = [f"{row.source} {row.gas} {row.input_type}: {row.implied:.4g} kg {row.gas}/{row.activity_unit} against "
+                f"{row.implied_national:.4g} with the national factors ({NATIONAL_PROFILE}): explain the difference"
+                for row in off.itertuples()]
+    return pd.DataFrame({"rule": "implied_ef_vs_national", "severity": limit["severity"], "commune_code": None,
+                         "plot_id": None, "source_row": None, "value": difference[off.index].round(1).to_numpy(),
+                         "message": messages}, columns=FINDING_COLUMNS)
+
+
+def _source_activities() -> list[str]:
+    """The activities behind the sources (sources.csv `activity`), in order."""
+    return list(dict.fromkeys(catalogues.table("sources")["activity"]))
+
+
+def occurrence(activity: pd.DataFrame) -> pd.Series:
+    """For each activity behind a source: `occurs` (a record with a quantity above 0),
+    `NO` (only records of 0: it did not occur, and someone said so) or `NE` (no record:
+    not estimated)."""
+    kinds = activity["activity"].astype(str).to_numpy()
+    given = activity["quantity_value"].to_numpy()
+    state = {}
+    for kind in _source_activities():
+        mine = kinds == kind
+        state[kind] = "occurs" if (given[mine] > 0).any() else "NO" if mine.any() else "NE"
+    return pd.Series(state, name="occurrence")
+
+
+def not_recorded(activity: pd.DataFrame) -> pd.DataFrame:
+    """An activity with no record in the year (a warning): with a record of 0 where it did
+    not occur it is reported NO, without one NE."""
+    state = occurrence(activity)
+    missing = state.index[state == "NE"]
+    names = catalogues.table("activities")["name_vi"]
+    return pd.DataFrame({"rule": "activity_not_recorded", "severity": "warning", "commune_code": None, "plot_id": None,
+                         "source_row": None, "value": list(missing),
+                         "message": [f"no {kind} record in the year: record '{names[kind]}' with quantity 0 on plots "
+                                     "where it did not occur (reported NO); otherwise it is reported NE"
+                                     for kind in missing]}, columns=FINDING_COLUMNS)
+
+
 def run_checks(activity: pd.DataFrame, results: pd.DataFrame, pilots: pd.DataFrame, year: int,
                profile: str) -> pd.DataFrame:
     """Every rule on a year's data; one row per finding, errors first."""
-    found = [f for f in (n_rate(activity), burnt_area(activity), duplicates(activity),
-                         harvest_missing(activity, pilots, year), pilot_without_data(activity, pilots, year),
-                         factors_to_check(results, profile)) if len(f)]
+    found = [f for f in (n_rate(activity), diesel_rate(activity), yield_range(activity), burnt_area(activity),
+                         duplicates(activity), harvest_missing(activity, pilots, year),
+                         pilot_without_data(activity, pilots, year), not_recorded(activity),
+                         factors_to_check(results, profile), implied_ef_vs_national(activity, results, profile))
+             if len(f)]
     table = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FINDING_COLUMNS)
     order = table["severity"].map({"error": 0, "warning": 1})
     return table.assign(_order=order).sort_values(["_order", "rule"], kind="stable").drop(columns="_order") \

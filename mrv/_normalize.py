@@ -228,9 +228,10 @@ def _split_number_and_unit(table: RawTable) -> tuple[pd.Series, pd.Series]:
     return quantity, unit
 
 
-def _products(table: RawTable, activity: np.ndarray) -> np.ndarray:
+def _products(table: RawTable, activity: np.ndarray, none: np.ndarray) -> np.ndarray:
     """Product codes, checked against the activity's product kind and defaulted where the
-    activity has one product (diesel, grid electricity)."""
+    activity has one product (diesel, grid electricity); a record of none (quantity 0)
+    needs no product."""
     diesel, electricity, burning = catalogues.codes_of("activities", "diesel", "electricity", "residue_burning")
     codes = table.resolve("product", "products", "product of the catalogue (factors/catalogue/products.csv)",
                           required=False)
@@ -241,7 +242,7 @@ def _products(table: RawTable, activity: np.ndarray) -> np.ndarray:
     kind = np.append(kinds.get_indexer(catalogues.table("activities")["product_kind"]), -1)[activity]
     product_kind = np.append(kinds.get_indexer(catalogues.table("products")["kind"]), -1)[codes]
     needs = kind >= 0
-    table.report(needs & blank & (codes < 0), "product", "a product for this activity", "fill in the product")
+    table.report(needs & blank & (codes < 0) & ~none, "product", "a product for this activity", "fill in the product")
     wrong = needs & (product_kind >= 0) & (product_kind != kind)
     if wrong.any():
         expected = "/".join(sorted(kinds[np.unique(kind[wrong])]))
@@ -274,7 +275,10 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
 
     activity = table.resolve("activity", "activities", "activity", required=True)
     year = _years(table, locale)
-    product = _products(table, activity)
+    quantity, unit = _split_number_and_unit(table)
+    number = table.numbers("quantity", locale, -np.inf, np.inf, "a quantity", required=True, cells=quantity)
+    none = number == 0  # an explicit record that the activity did not occur (reported as NO)
+    product = _products(table, activity, none)
     crop = plot_column("crop", -1)
     harvest_crop = catalogues.take("products", "crop", product)
     is_harvest = catalogues.take("products", "kind", product) == "harvest"
@@ -282,8 +286,6 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     table.report(is_harvest & (crop >= 0) & (harvest_crop != crop_ids), "product",
                  "a harvest product of the plot's crop", "check the plot or the product")
 
-    quantity, unit = _split_number_and_unit(table)
-    number = table.numbers("quantity", locale, -np.inf, np.inf, "a quantity", required=True, cells=quantity)
     table.report(number < 0, "quantity", "a quantity of 0 or more", "record what was applied, used or harvested")
     table.report(unit.isna().to_numpy() & quantity.notna().to_numpy(), "unit",
                  "a unit (kg, tạ, tấn, bao, L, kWh, ha, sào nam)", "fill in the unit")
@@ -301,13 +303,13 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     dry_matter = table.numbers("dry_matter", locale, 0, 100, "a dry matter content in %", required=False)
     fertiliser = catalogues.codes_of("activities", "fertiliser")[0]
     n_percent = np.where(np.isnan(n_content), catalogues.take("products", "n_percent", product).astype("float64"), n_content)
-    table.report((activity == fertiliser) & (product >= 0) & np.isnan(n_percent), "n_content",
+    table.report((activity == fertiliser) & (product >= 0) & np.isnan(n_percent) & ~none, "n_content",
                  "the N content (%) of this product: it varies, so the record gives it",
                  "write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)")
 
     use = table.resolve("use", "energy_uses", "use (pump or machinery)", required=False)
     diesel = catalogues.codes_of("activities", "diesel")[0]
-    table.report((activity == diesel) & table.blank("use"), "use", "the diesel's use: pump or machinery",
+    table.report((activity == diesel) & table.blank("use") & ~none, "use", "the diesel's use: pump or machinery",
                  "fill in use (pump or machinery)")
     record_id = table.text("record_id")
     table.report((record_id.duplicated() & record_id.notna()).to_numpy(), "record_id", "a record id used once",

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import mrv
 from tests.helpers import plots_frame, records_frame
 
 
-def findings(plots, records, pilots=None, year=2025):
+NO_PILOTS = pd.DataFrame(columns=["pilot_model_id", "plot_id", "role", "commune_code"])
+#: Rules about the whole year's data and factors, left out where a test is about one record.
+YEAR_RULES = ("factor_to_check", "activity_not_recorded", "implied_ef_vs_national")
+
+
+def findings(plots, records, pilots=None, year=2025, factors="ipcc2019", every_rule=False):
     activity = mrv.normalize(plots, records)
-    results = mrv.calculate_activity(activity)
-    pilots = pilots if pilots is not None else pd.DataFrame(columns=["pilot_model_id", "plot_id", "role", "commune_code"])
-    table = mrv.run_checks(activity, results, pilots, year, "ipcc2019")
-    return table[table["rule"] != "factor_to_check"]
+    results = mrv.calculate_activity(activity, factors)
+    table = mrv.run_checks(activity, results, pilots if pilots is not None else NO_PILOTS, year, factors)
+    return table if every_rule else table[~table["rule"].isin(YEAR_RULES)]
 
 
 def urea(kg, plot="P1", **extra):
@@ -67,3 +72,55 @@ def test_factors_still_to_check_are_listed():
                                                                     "commune_code"]), 2025, "ipcc2019")
     pending = set(table.loc[table["rule"] == "factor_to_check", "value"])
     assert "ipcc2006.EF_urea" in pending and "ipcc2019.EF1.wet.F_SN" not in pending  # confirmed rows are not listed
+
+
+def harvest(tonnes, product="cà phê nhân", plot="P1"):
+    return {"plot_id": plot, "activity": "harvest", "product": product, "quantity": tonnes, "unit": "tấn"}
+
+
+def test_yield_outside_the_crops_plausible_range():
+    plots = plots_frame({"area": "2"})
+    assert findings(plots, records_frame(harvest("5"))).empty  # 2.5 t green bean per ha
+    high = findings(plots, records_frame(harvest("16")))  # 8 t/ha > 7
+    assert list(high[["rule", "severity", "value"]].itertuples(index=False, name=None)) == [
+        ("yield_out_of_range", "warning", 8.0)]
+    low = findings(plots, records_frame(harvest("0,4")))  # 0.2 t/ha < 0.3
+    assert list(low["value"]) == [0.2]
+    # fresh cherry is not the intensity product: not compared with the green-bean range
+    assert findings(plots, records_frame(harvest("16", "cà phê quả tươi"))).empty
+
+
+def test_diesel_per_hectare_above_the_limit():
+    plots = plots_frame({})
+    pump = {"plot_id": "P1", "activity": "diesel", "unit": "L", "use": "pump"}
+    assert findings(plots, records_frame({**pump, "quantity": "400"})).empty
+    assert list(findings(plots, records_frame({**pump, "quantity": "600"}))["rule"]) == ["diesel_rate_high"]
+
+
+def test_an_activity_without_records_is_NE_and_a_record_of_0_makes_it_NO():
+    plots = plots_frame({})
+    only_urea = findings(plots, records_frame(urea(100)), every_rule=True)
+    assert set(only_urea.loc[only_urea["rule"] == "activity_not_recorded", "value"]) == {
+        "lime", "residue_burning", "diesel", "electricity"}
+    # "no lime, no burning": quantity 0, no product or use needed; it adds no result row
+    none = records_frame(urea(100), {"plot_id": "P1", "activity": "bón vôi", "quantity": "0", "unit": "kg"},
+                         {"plot_id": "P1", "activity": "đốt phụ phẩm", "quantity": "0", "unit": "ha"},
+                         {"plot_id": "P1", "activity": "dầu diesel", "quantity": "0", "unit": "L"})
+    activity = mrv.normalize(plots, none)
+    assert mrv.occurrence(activity).to_dict() == {"fertiliser": "occurs", "lime": "NO", "residue_burning": "NO",
+                                                  "diesel": "NO", "electricity": "NE"}
+    found = findings(plots, none, every_rule=True)
+    assert list(found.loc[found["rule"] == "activity_not_recorded", "value"]) == ["electricity"]
+    assert set(mrv.calculate_activity(activity)["source"]) == set(mrv.calculate(plots, records_frame(urea(100)))["source"])
+
+
+def test_implied_factors_compared_with_the_national_ones():
+    plots, records = plots_frame({}), records_frame(urea(100))
+    found = findings(plots, records, every_rule=True)
+    flagged = found[found["rule"] == "implied_ef_vs_national"]
+    # volatilised urea N: IPCC 2019 Frac_GASF 0.15 × EF4 0.014 = 0.0021 kg N2O-N/kg N; national (QĐ 2626 silent,
+    # so IPCC 2006) 0.10 × 0.010 = 0.0010: +110 %. Direct N2O 0.016 against 0.0176 is -9 %, within 50 %.
+    assert list(flagged["value"]) == [110.0] and "n2o_indirect_volatilisation" in flagged["message"].iloc[0]
+    assert "implied_ef_vs_national" not in set(findings(plots, records, factors="vn2022", every_rule=True)["rule"])
+    implied = mrv.implied_factors(mrv.calculate(plots, records)).set_index(["source", "input_type"])["implied"]
+    assert implied["n2o_direct", "F_SN"] == pytest.approx(0.016 * 44 / 28, rel=1e-12)
