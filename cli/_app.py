@@ -359,6 +359,42 @@ def uncertainty(
         _write_atomically(spread.table, out_path)
 
 
+export_app = typer.Typer(help="Exports of a year's official figures.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+@export_app.command("inventory")
+def export_inventory(
+    year: int = typer.Option(..., "--year", help="Year (its official run is read)."),
+    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="File to write."),
+    fmt: ExportFormat = typer.Option(ExportFormat.xlsx, "--format", help="xlsx, csv or json."),
+    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e (the national inventory uses AR5)."),
+    db: str = DB_OPTION,
+) -> None:
+    """The year's provincial estimate in the national GHG inventory's categories: IPCC 2006
+    and UNFCCC codes, per gas, with activity data, implied factors and notation keys."""
+    engine = models.connect(db)
+    try:
+        table, metadata = models.inventory_export(engine, year, gwp.value)
+    except LookupError as error:
+        err.print(f"{error}.")
+        raise typer.Exit(2) from None
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=f".{out_path.name}.") as folder:
+        written = mrv.write_inventory(table, metadata, Path(folder) / out_path.name, fmt.value)
+        os.replace(written, out_path)
+    lines = table[table["line"] != "total"]
+    out.print(f"{len(lines)} lines ({int(lines['notation'].isna().sum())} with values, "
+              + ", ".join(f"{key} {count}" for key, count in lines["notation"].value_counts().items())
+              + f"); {metadata['official_run']}: {out_path}")
+
+
 @app.command()
 def recalc(
     series: bool = typer.Option(False, "--series", help="Recalculate every year that has records."),

@@ -71,6 +71,11 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
     "evidence": {
         **_NAMED, "half_width_pct": Column("float", True), "source": _REQ, "status": Column(STATUSES, True), "note": _OPT,
     },
+    "inventory_lines": {
+        "id": _REQ, "block": Column(("afolu", "energy", "memo"), True), "ipcc2006": _REQ, "crf": _REQ,
+        "gas": Column(GASES, True), "source": _OPT, "input_type": _OPT, "name_vi": _REQ, "activity_vi": _REQ,
+        "notation": Column(("NA", "NE", "NO", "IE")), "note": _OPT,
+    },
     "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "intensity_product": _OPT, "note": _OPT},
     "products": {
         **_NAMED,
@@ -253,6 +258,8 @@ def load_catalogue(name: str) -> pd.DataFrame:
     _check_unique(table, key)
     if name == "products":
         _check_products(table, load_catalogue("crops"))
+    if name == "inventory_lines":
+        _check_member(table, "source", load_catalogue("sources")["source"], "a source of sources.csv")
     if name == "sources":
         _check_member(table, "activity", load_catalogue("activities")["id"], "an activity id of activities.csv")
     return table

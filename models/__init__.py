@@ -3,6 +3,7 @@ them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 
 from mrv.models._db import connect, database_url
 from mrv.models._demo import write_demo
+from mrv.models._export import inventory_export
 from mrv.models._import import ImportSummary, import_file
 from mrv.models._province import province_year
 from mrv.models._report import build_report
@@ -22,6 +23,7 @@ __all__ = [
     "connect",
     "database_url",
     "import_file",
+    "inventory_export",
     "official_communes",
     "official_run",
     "province_year",

@@ -80,6 +80,10 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
             columns=["crop", "production_t"]).set_index("crop")["production_t"]
     reductions = province.reductions()
     estimate = province.estimate(reductions)
+    estimate_rows = province.estimate_rows(estimate)
+    by_gas = estimate_rows.groupby(["boundary", "gas"], observed=True)[["mass_kg", "co2e_kg"]].sum().reset_index()
+    by_gas = by_gas.assign(mass_t=by_gas["mass_kg"] / KG_PER_T, co2e_t=by_gas["co2e_kg"] / KG_PER_T)[
+        ["boundary", "gas", "mass_t", "co2e_t"]]
     inventory = results[results["boundary"].isin(INVENTORY)]
     by_boundary = results.groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
     removals = results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T
@@ -175,7 +179,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
             label("uncertainty_draws", lang): f"{spread.draws} ({spread.seed})",
             label("uncertainty_held", lang): ", ".join(spread.held) or "—"}
     return Report(year, lang, meta, {
-        "summary": summary, "intensity": intensity, "by_commune": by_commune, "by_crop": by_crop,
+        "summary": summary, **({"estimate_by_gas": by_gas} if len(by_gas) else {}), "intensity": intensity, "by_commune": by_commune, "by_crop": by_crop,
         **({"by_cooperative": by_cooperative} if len(by_cooperative) else {}),
         "pilots": pilots_section, "indicators": indicators, "completeness": completeness, "factor_table": factors,
         "qa": qa,

@@ -19,6 +19,7 @@ from mrv._estimate import (
     profile_results, provincial_estimate,
 )
 from mrv._factors import FactorProfile, factor_profile
+from mrv._inventory import INVENTORY_COLUMNS, assign_lines, category_name, inventory_table, write_inventory
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
 from mrv._report import FORMATS as REPORT_FORMATS
 from mrv._report import Report, write_report
@@ -29,6 +30,7 @@ from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_p
 
 __all__ = [
     "FINDING_COLUMNS",
+    "INVENTORY_COLUMNS",
     "REPORT_FORMATS",
     "UNCERTAINTY_COLUMNS",
     "FactorDraws",
@@ -40,15 +42,18 @@ __all__ = [
     "RawTable",
     "Report",
     "Uncertainty",
+    "assign_lines",
     "calculate",
     "calculate_activity",
     "catalogue",
+    "category_name",
     "catalogue_ids",
     "conventional_per_ha",
     "draw_factors",
     "emissions_by_plot",
     "factor_profile",
     "implied_factors",
+    "inventory_table",
     "missing_communes",
     "normalize",
     "normalize_plots",
@@ -67,5 +72,6 @@ __all__ = [
     "text_key",
     "uncertainty",
     "with_gwp",
+    "write_inventory",
     "write_report",
 ]

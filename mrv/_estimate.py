@@ -18,6 +18,7 @@ from scipy import stats
 
 from mrv._calculate import calculate
 from mrv._reductions import pilot_reductions
+from mrv.schema import RESULT_COLUMNS
 
 KG_PER_T = 1000.0
 #: Columns of `provincial_estimate`.
@@ -166,3 +167,23 @@ class ProvinceYear:
             return missing_communes(self.communes)
         return provincial_estimate(self.communes, self.areas, self.adoption, self.profiles, self.per_ha(),
                                    self.pilot_per_ha(reductions))
+
+    def estimate_rows(self, estimate: pd.DataFrame) -> pd.DataFrame:
+        """The provincial estimate as result rows (`mrv.schema.RESULT_COLUMNS`, every
+        boundary): each estimated commune × crop × practice profile's per-hectare rows
+        (`profile_results`) × its hectares (area × share), `plot_id` naming the profile.
+        Their AFOLU CO2e adds up to `estimate`'s emissions."""
+        if self.profiles.empty or "estimated" not in set(estimate["status"]):
+            return self.profile_results.iloc[:0].copy()
+        usable = estimate.loc[estimate["status"] == "estimated", ["commune_code", "crop", "area_ha"]]
+        crops = self.profiles.drop_duplicates("profile_id").set_index("profile_id")["crop"]
+        shares = self.adoption.assign(crop=self.adoption["profile_id"].map(crops)).merge(usable, on=["commune_code", "crop"])
+        shares = shares.assign(hectares=shares["area_ha"] * shares["share"], profile_id=shares["profile_id"].astype(str))
+        per_ha = self.profile_results.drop(columns=["commune_code", "crop"]).assign(
+            profile_id=self.profile_results["plot_id"].astype(str)).drop(columns="plot_id")
+        rows = shares[["commune_code", "crop", "profile_id", "hectares"]].merge(per_ha, on="profile_id")
+        hectares = rows["hectares"].to_numpy()
+        rows = rows.assign(**{column: rows[column].to_numpy() * hectares
+                              for column in ("mass_kg", "co2e_kg", "activity_amount")})
+        rows.attrs.update(self.profile_results.attrs)
+        return rows.rename(columns={"profile_id": "plot_id"})[list(RESULT_COLUMNS)]

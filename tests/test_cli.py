@@ -61,7 +61,10 @@ def test_factors_lists_a_profile_with_status():
 def test_every_command_and_option_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     group = typer.main.get_command(app)
-    for name, command in group.commands.items():
+    commands = dict(group.commands)
+    for name, command in list(commands.items()):  # sub-commands, e.g. `mrv export inventory`
+        commands.update({f"{name} {sub}": c for sub, c in getattr(command, "commands", {}).items()})
+    for name, command in commands.items():
         assert f"mrv {name}" in readme, f"command {name} is not in the README"
         for parameter in command.params:
             for option in parameter.opts:
