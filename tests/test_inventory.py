@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import mrv
+from mrv import models
 from mrv.cli import app
 from tests.helpers import plots_frame, records_frame
 
@@ -120,5 +121,9 @@ def test_the_export_matches_the_report_of_the_same_run(demo, tmp_path):
     assert len(document["rows"]) == len(table)
     sheets = load_workbook(written["xlsx"]).sheetnames
     assert sheets == ["inventory", "metadata"]
+    # every row of the run and of its provincial estimate lands in exactly one line
+    run, province = models.province_year(models.connect(db), 2025)
+    estimate_rows = province.estimate_rows(province.estimate(province.reductions()))
+    assert (mrv.assign_lines(province.results) == 1).all() and (mrv.assign_lines(estimate_rows) == 1).all()
     assert runner.invoke(app, ["export", "inventory", "--year", "1999", "--out", str(tmp_path / "x.csv"),
                                "--db", db]).exit_code == 2
