@@ -12,7 +12,8 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 import mrv
-from mrv.models._runs import official_run, pilot_plots, records_frames
+from mrv.models._inputs import pilot_plots
+from mrv.models._runs import official_run, records_frames
 
 from mrv.models._tables import ActivityRecord, AuditEntry, Commune, ImportBatch, Plot, ReviewStatus, User
 

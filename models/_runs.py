@@ -4,34 +4,47 @@ engine, store the run and its results (bulk), keep every earlier run."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from collections.abc import Callable
 from importlib.metadata import version
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, and_, func, insert, select, tuple_, update
 from sqlmodel import Session
 
 import mrv
 import mrv.schema
 from mrv import text_key
 from mrv.models._db import bulk_insert
-from mrv.models._tables import (
-    ActivityRecord, CalculationRun, Commune, FactorProvenance, PilotModel, PilotPlot, Plot, Result,
-)
+from mrv.models._inputs import estimate_inputs, freeze
+from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorProvenance, Plot, Result, _now
 
 CHUNK = 20000
 
 
-def records_frames(session: Session, year: int, commune: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The current records of a year (and commune) and their plots, as engine input
-    frames: the numbers as parsed at import, the units as typed."""
+def _record_versions(year: int, as_of: datetime | None):
+    """The condition that picks each record's version: the current one, or the latest
+    recorded by `as_of`."""
+    if as_of is None:
+        return and_(ActivityRecord.is_current.is_(True), ActivityRecord.year == year)
+    latest = (select(ActivityRecord.record_key, func.max(ActivityRecord.version).label("version"))
+              .where(ActivityRecord.year == year, ActivityRecord.recorded_at <= as_of)
+              .group_by(ActivityRecord.record_key).subquery())
+    return tuple_(ActivityRecord.record_key, ActivityRecord.version).in_(select(latest.c.record_key, latest.c.version))
+
+
+def records_frames(session: Session, year: int, commune: str | None = None,
+                   as_of: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The current records of a year (and commune), or those current at `as_of`, and
+    their plots, as engine input frames: the numbers as parsed at import, the units as typed."""
+    chosen = _record_versions(year, as_of)
     query = (select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.record_date,
                     ActivityRecord.season, ActivityRecord.activity, ActivityRecord.product_id, ActivityRecord.quantity,
                     ActivityRecord.unit, ActivityRecord.n_content, ActivityRecord.dry_matter, ActivityRecord.use,
                     ActivityRecord.evidence, ActivityRecord.sao_variant)
              .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
-             .where(ActivityRecord.is_current.is_(True), ActivityRecord.year == year))
+             .where(chosen))
     if commune is not None:
         query = query.where(Commune.code == commune)
     records = pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=[
@@ -40,7 +53,7 @@ def records_frames(session: Session, year: int, commune: str | None = None) -> t
     plot_query = (select(Plot.code, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
                          Plot.sao_variant).join(Commune, Commune.id == Plot.commune_id)
                   .where(Plot.code.in_(select(Plot.code).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
-                                       .where(ActivityRecord.is_current.is_(True), ActivityRecord.year == year))))
+                                       .where(chosen))))
     plots = pd.DataFrame(list(map(tuple, session.execute(plot_query).all())), columns=[
         "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant"]).assign(area_unit="ha")
     # a bare "sào" of a record resolves with the default of the import that brought it
@@ -65,18 +78,22 @@ def _input_hash(plots: pd.DataFrame, records: pd.DataFrame) -> str:
 def calculate_year(engine: Engine, year: int, *, commune: str | None = None, official: bool = False,
                    factors: str = "ipcc2019", gwp: str = "AR5",
                    on_progress: Callable[[int], None] | None = None) -> CalculationRun:
-    """Run the engine on the year's current records and store the run with its results.
-    An official run must cover the whole province; it supersedes (never deletes) the
-    year's previous official run."""
+    """Run the engine on the year's current records and store the run with its results;
+    a province-scope run also freezes its provincial estimate's inputs. An official run
+    must cover the whole province; it supersedes (never deletes) the year's previous
+    official run."""
     if official and commune is not None:
         raise ValueError("an official run covers the whole province: leave out the commune")
+    started = _now()
     with Session(engine) as session:
-        plots, records = records_frames(session, year, commune)
+        plots, records = records_frames(session, year, commune, as_of=started)
         results = mrv.calculate(plots, records, factors, gwp)
+        frozen = freeze(estimate_inputs(session, year, factors, gwp)) if commune is None else None
         run = CalculationRun(year=year, scope=commune or "province", factor_profile=factors,
                              factor_set_version=results.attrs["factor_set_version"], gwp=gwp,
                              code_version=version("mrv"), input_hash=_input_hash(plots, records), official=official,
-                             records=len(records), result_rows=len(results))
+                             records=len(records), result_rows=len(results), created_at=started,
+                             estimate_inputs=frozen)
         session.add(run)
         session.flush()
         _store_results(session, run, results, on_progress)
@@ -144,14 +161,3 @@ def recalculate_series(engine: Engine, factors: str = "ipcc2019", gwp: str = "AR
         years = sorted(session.execute(select(ActivityRecord.year).where(ActivityRecord.is_current.is_(True))
                                        .distinct()).scalars())
     return [calculate_year(engine, year, official=True, factors=factors, gwp=gwp) for year in years]
-
-
-def pilot_plots(session: Session) -> pd.DataFrame:
-    """Every plot of a pilot model: model code, plot code, role, area, start year, crop, level, commune."""
-    rows = session.execute(select(PilotModel.code, Plot.code, PilotPlot.role, Plot.area_ha, PilotModel.start_year,
-                                  PilotModel.crop_id, PilotModel.level, Commune.code)
-                           .join(PilotPlot, PilotPlot.pilot_model_id == PilotModel.id)
-                           .join(Plot, Plot.id == PilotPlot.plot_id)
-                           .join(Commune, Commune.id == PilotModel.commune_id)).all()
-    return pd.DataFrame(list(map(tuple, rows)), columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year",
-                                                        "crop", "level", "commune_code"])

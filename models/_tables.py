@@ -261,7 +261,8 @@ class AdoptionShare(SQLModel, table=True):
 class CalculationRun(SQLModel, table=True):
     """One calculation: its scope, factor-set version, GWP, code version and input hash.
     An official run is the one reports and exports read; a newer official run of the
-    same year supersedes it, never deletes it."""
+    same year supersedes it, never deletes it. A run reads the records current when it
+    was made (`created_at`), so later imports do not change it."""
 
     id: uuid.UUID = Field(default_factory=_key, primary_key=True)
     year: int = Field(index=True)
@@ -276,6 +277,10 @@ class CalculationRun(SQLModel, table=True):
     superseded_by: uuid.UUID | None = Field(default=None, foreign_key="calculationrun.id")
     records: int = 0
     result_rows: int = 0
+    #: What the provincial estimate of a province-scope run is made of, frozen with it:
+    #: pilots, practice profiles and their per-hectare results, commune areas, adoption
+    #: shares and communes (`mrv.models.province_year` reads them back).
+    estimate_inputs: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
 class FactorProvenance(SQLModel, table=True):

@@ -127,3 +127,39 @@ def test_the_export_matches_the_report_of_the_same_run(demo, tmp_path):
     assert (mrv.assign_lines(province.results) == 1).all() and (mrv.assign_lines(estimate_rows) == 1).all()
     assert runner.invoke(app, ["export", "inventory", "--year", "1999", "--out", str(tmp_path / "x.csv"),
                                "--db", db]).exit_code == 2
+
+
+def test_a_run_keeps_its_figures_when_the_data_change_after_it(demo, tmp_path):
+    import sqlite3
+
+    from sqlmodel import Session, select
+
+    from mrv.models._tables import PracticeProfile
+    _, db = demo
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    engine = models.connect(f"sqlite:///{copy}")
+    before, _ = models.inventory_export(engine, 2025)
+    run, province = models.province_year(engine, 2025)
+    # after the run: a profile doubles its inputs and a new record arrives for the year
+    with Session(engine) as session:
+        profile = session.exec(select(PracticeProfile).where(PracticeProfile.code == "coffee-conv")).one()
+        profile.inputs_per_ha = [{**row, "quantity": str(float(str(row["quantity"]).replace(",", ".")) * 2)}
+                                 for row in profile.inputs_per_ha]
+        session.add(profile)
+        session.commit()
+    plot = str(province.results["plot_id"].iloc[0])
+    extra = tmp_path / "records.csv"
+    extra.write_text(f"plot_id,year,activity,product,quantity,unit,n_content\n{plot},2025,fertiliser,urea,100,kg,\n",
+                     encoding="utf-8")
+    assert models.import_file(engine, extra).records_added == 1
+    after, _ = models.inventory_export(engine, 2025)
+    _, again = models.province_year(engine, 2025)
+    pd.testing.assert_series_equal(before["co2e_t"], after["co2e_t"])
+    assert len(again.activity) == run.records == len(province.activity)
+    # a new official run takes both changes
+    models.calculate_year(engine, 2025, official=True)
+    newer, _ = models.inventory_export(engine, 2025)
+    assert newer["co2e_t"].sum() > before["co2e_t"].sum()
+    engine.dispose()

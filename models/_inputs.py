@@ -1,0 +1,76 @@
+"""What a province-year's provincial estimate is made of, read from the database: the
+pilot models' plots, the practice profiles and their per-hectare results, the commune
+crop areas and adoption shares, the communes. A province-scope run freezes them
+(`CalculationRun.estimate_inputs`) so that its report and export never change later."""
+
+from __future__ import annotations
+
+
+import pandas as pd
+from sqlalchemy import select
+from sqlmodel import Session
+
+import mrv
+from mrv.models._tables import (
+    AdoptionShare, Commune, CommuneCropArea, PilotModel, PilotPlot, Plot, PracticeProfile,
+)
+
+#: The frames of `estimate_inputs`, in order.
+FRAMES = ("pilots", "profiles", "profile_results", "areas", "adoption", "communes")
+
+
+def _frame(session: Session, query, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=columns)
+
+
+def pilot_plots(session: Session) -> pd.DataFrame:
+    """Every plot of a pilot model: model code, plot code, role, area, start year, crop, level, commune."""
+    return _frame(session, select(PilotModel.code, Plot.code, PilotPlot.role, Plot.area_ha, PilotModel.start_year,
+                                  PilotModel.crop_id, PilotModel.level, Commune.code)
+                  .join(PilotPlot, PilotPlot.pilot_model_id == PilotModel.id)
+                  .join(Plot, Plot.id == PilotPlot.plot_id)
+                  .join(Commune, Commune.id == PilotModel.commune_id),
+                  ["pilot_model_id", "plot_id", "role", "area_ha", "start_year", "crop", "level", "commune_code"])
+
+
+def _profiles(session: Session) -> pd.DataFrame:
+    """The practice profiles' inputs per ha, one row per input."""
+    profiles = session.execute(select(PracticeProfile)).scalars().all()
+    inputs = pd.DataFrame([{"profile_id": p.code, "crop": p.crop_id, "low_emission": p.low_emission, **row}
+                           for p in profiles for row in p.inputs_per_ha])
+    return inputs.fillna("") if len(inputs) else inputs
+
+
+def estimate_inputs(session: Session, year: int, factors: str, gwp: str) -> dict[str, pd.DataFrame]:
+    """The estimate's inputs for `year` as they stand in the database, the profiles'
+    per-hectare results calculated with `factors` and `gwp`."""
+    profiles = _profiles(session)
+    return {
+        "pilots": pilot_plots(session),
+        "profiles": profiles,
+        "profile_results": (mrv.profile_results(profiles, year, factors, gwp) if len(profiles)
+                            else pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))),
+        "areas": _frame(session, select(Commune.code, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
+                        .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year == year),
+                        ["commune_code", "crop", "area_ha"]),
+        "adoption": _frame(session, select(Commune.code, PracticeProfile.code, AdoptionShare.share)
+                           .join(Commune, Commune.id == AdoptionShare.commune_id)
+                           .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id)
+                           .where(AdoptionShare.year == year), ["commune_code", "profile_id", "share"]),
+        "communes": _frame(session, select(Commune.code).order_by(Commune.code), ["commune_code"]),
+    }
+
+
+def freeze(inputs: dict[str, pd.DataFrame]) -> dict:
+    """The inputs as JSON-ready columns and rows (for `CalculationRun.estimate_inputs`)."""
+    frozen = {}
+    for name in FRAMES:
+        frame = inputs[name]
+        frozen[name] = {"columns": [str(c) for c in frame.columns],
+                        "rows": frame.astype(object).where(frame.notna(), None).to_numpy().tolist()}
+    return frozen
+
+
+def thaw(frozen: dict) -> dict[str, pd.DataFrame]:
+    """The frames back from `freeze`."""
+    return {name: pd.DataFrame(frozen[name]["rows"], columns=frozen[name]["columns"]) for name in FRAMES}
