@@ -53,14 +53,14 @@ LABELS = {
            "to_check": "hệ số còn ở trạng thái 'to check' (cần đối chiếu nguồn)", "storing": "Đang ghi",
            "official": "Lượt tính chính thức", "run": "Lượt tính", "records": "bản ghi", "imported": "Đã nhập",
            "added": "bản ghi mới", "changed": "bản ghi thay đổi (lưu phiên bản mới)", "unchanged": "không đổi",
-           "plots": "lô"},
+           "plots": "lô", "removal": "hấp thụ", "removals": "Hấp thụ (không trừ vào tổng phát thải)"},
     "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
            "boundary": "Boundary", "total": "Total", "title": "Emissions by source and gas",
            "memo": "memo item, not added to inventory totals", "rows": "result rows", "written": "Written",
            "to_check": "factors still marked 'to check' (compare with the source)", "storing": "Writing",
            "official": "Official run", "run": "Run", "records": "records", "imported": "Imported",
            "added": "new records", "changed": "changed records (stored as new versions)", "unchanged": "unchanged",
-           "plots": "plots"},
+           "plots": "plots", "removal": "removal", "removals": "Removals (not netted from the emissions)"},
 }
 
 
@@ -78,12 +78,17 @@ def _summary(results: pd.DataFrame, lang: str) -> Table:
         table.add_column(header)
     for header in (labels["mass"], labels["co2e"]):
         table.add_column(header, justify="right")
-    grouped = results.groupby(["source", "gas", "boundary"], observed=True, sort=False)[["mass_kg", "co2e_kg"]].sum()
-    for (source, gas, boundary), row in grouped.iterrows():
-        table.add_row(names[source], gas, boundary, f"{row['mass_kg']:,.3f}", f"{row['co2e_kg'] / 1000:,.4f}")
-    for boundary, total in results.groupby("boundary", observed=True)["co2e_kg"].sum().items():
+    results = results.assign(removal=results["mass_kg"].to_numpy() < 0)
+    grouped = results.groupby(["source", "gas", "boundary", "removal"], observed=True, sort=False)[
+        ["mass_kg", "co2e_kg"]].sum()
+    for (source, gas, boundary, removal), row in grouped.iterrows():
+        name = names[source] + (f" ({labels['removal']})" if removal else "")
+        table.add_row(name, gas, boundary, f"{row['mass_kg']:,.3f}", f"{row['co2e_kg'] / 1000:,.4f}")
+    totals = results.groupby(["boundary", "removal"], observed=True)["co2e_kg"].sum()
+    for (boundary, removal), total in totals.items():
         note = f" ({labels['memo']})" if boundary == "scope2" else ""
-        table.add_row(f"[bold]{labels['total']} {boundary}{note}[/bold]", "", "", "", f"[bold]{total / 1000:,.4f}[/bold]")
+        title = f"{labels['removals']} {boundary}" if removal else f"{labels['total']} {boundary}{note}"
+        table.add_row(f"[bold]{title}[/bold]", "", "", "", f"[bold]{total / 1000:,.4f}[/bold]")
     return table
 
 

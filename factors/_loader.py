@@ -54,7 +54,7 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
     "sources": {
         "source": _REQ, "name_vi": _REQ, "name_en": _REQ, "ipcc_category": _REQ,
         "boundary": Column(("afolu", "energy", "scope2", "upstream"), True), "equation": _REQ,
-        "activity": _REQ,
+        "activity": _OPT,  # the record activity behind the source; blank when plot data alone drive it
     },
     "gwp": {
         "gwp_set": _REQ, "gas": Column(GASES, True), "value": Column("float", True),

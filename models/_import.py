@@ -97,9 +97,9 @@ class _State:
             select(Commune.code, ReviewStatus.year).join(ReviewStatus, ReviewStatus.commune_id == Commune.id)
             .where(ReviewStatus.status == "locked"))}
         rows = session.execute(select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate,
-                                      Plot.irrigation, Plot.sao_variant).join(Commune)).all()
+                                      Plot.irrigation, Plot.sao_variant, Plot.planting_year).join(Commune)).all()
         self.plots = pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate",
-                                                 "irrigation", "sao_variant"])
+                                                 "irrigation", "sao_variant", "planting_year"])
 
 
 def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: dict, sao, locale) -> pd.DataFrame | None:
@@ -131,7 +131,6 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
     share = np.where(share > 1, share / 100, share)
     table.report((intercrop >= 0) & np.isnan(share), "intercrop_share", "the intercrop's share of the area",
                  "write it as a fraction (0.3) or a percentage (30)")
-    planting = table.numbers("planting_year", locale, 1900, 2100, "a year", required=False)
     latitude = table.numbers("latitude", locale, -90, 90, "a latitude", required=False)
     longitude = table.numbers("longitude", locale, -180, 180, "a longitude", required=False)
     if plots is None:
@@ -147,7 +146,6 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
         role=role,
         intercrop=catalogue_ids("crops", intercrop),
         intercrop_share=share,
-        planting_year=planting,
         latitude=latitude,
         longitude=longitude,
         soil=table.strings("soil"),

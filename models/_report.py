@@ -1,6 +1,7 @@
 """The annual report's content, read from the year's official run and the database:
 summary, communes, crops and sources, pilot models, plan indicators, completeness and
-factors. The pilots' sum and the provincial estimate are shown apart (DESIGN.md §1)."""
+factors. The pilots' sum and the provincial estimate are shown apart (DESIGN.md §1), and
+removals (negative masses) apart from emissions: no total nets them in."""
 
 from __future__ import annotations
 
@@ -45,14 +46,14 @@ def _intensity(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFra
 
 
 def _trend(engine: Engine, lang: str) -> pd.DataFrame:
-    """Each year's official run in force: plot emissions and the change from the first
-    year, with the factor-set version so that a mixed series shows."""
+    """Each year's official run in force: plot emissions (removals left out) and the
+    change from the first year, with the factor-set version so that a mixed series shows."""
     with Session(engine) as session:
         rows = session.execute(
             select(CalculationRun.year, CalculationRun.factor_set_version, func.sum(Result.co2e_kg))
             .join(Result, Result.run_id == CalculationRun.id)
             .where(CalculationRun.official.is_(True), CalculationRun.superseded_by.is_(None),
-                   Result.boundary.in_(INVENTORY))
+                   Result.boundary.in_(INVENTORY), Result.mass_kg >= 0)
             .group_by(CalculationRun.year, CalculationRun.factor_set_version).order_by(CalculationRun.year)).all()
     trend = pd.DataFrame(list(map(tuple, rows)), columns=["year", "factor_version", "total_t"])
     trend["total_t"] = trend["total_t"] / KG_PER_T
@@ -84,8 +85,9 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
     by_gas = estimate_rows.groupby(["boundary", "gas"], observed=True)[["mass_kg", "co2e_kg"]].sum().reset_index()
     by_gas = by_gas.assign(mass_t=by_gas["mass_kg"] / KG_PER_T, co2e_t=by_gas["co2e_kg"] / KG_PER_T)[
         ["boundary", "gas", "mass_t", "co2e_t"]]
-    inventory = results[results["boundary"].isin(INVENTORY)]
-    by_boundary = results.groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
+    emissions = results[results["mass_kg"] >= 0]
+    inventory = emissions[emissions["boundary"].isin(INVENTORY)]
+    by_boundary = emissions.groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
     removals = results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T
     reduction_total = estimate["reduction_t"].sum(min_count=1)
     summary = pd.DataFrame([

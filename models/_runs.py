@@ -51,11 +51,12 @@ def records_frames(session: Session, year: int, commune: str | None = None,
         "record_id", "plot_id", "year", "date", "season", "activity", "product", "quantity", "unit", "n_content",
         "dry_matter", "use", "evidence", "sao_variant"])
     plot_query = (select(Plot.code, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
-                         Plot.sao_variant).join(Commune, Commune.id == Plot.commune_id)
+                         Plot.sao_variant, Plot.planting_year).join(Commune, Commune.id == Plot.commune_id)
                   .where(Plot.code.in_(select(Plot.code).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
                                        .where(chosen))))
     plots = pd.DataFrame(list(map(tuple, session.execute(plot_query).all())), columns=[
-        "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant"]).assign(area_unit="ha")
+        "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant", "planting_year"]
+    ).assign(area_unit="ha")
     # a bare "sào" of a record resolves with the default of the import that brought it
     plots = plots.astype({"area": "float64"})
     codes, units = pd.factorize(records["unit"])

@@ -12,7 +12,8 @@ from mrv.models._province import province_year
 from mrv.models._tables import CalculationRun
 
 ITEMS = {"total": "pilot_total", "afolu": "afolu", "energy": "energy", "scope2": "scope2",
-         "pilot_reduction": "pilot_reduction", "estimate_total": "estimate_total", "reduction_total": "reduction_total"}
+         "pilot_reduction": "pilot_reduction", "estimate_total": "estimate_total", "reduction_total": "reduction_total",
+         "removals": "removals"}
 
 
 def item_labels(lang: str) -> dict[str, str]:

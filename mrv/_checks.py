@@ -152,7 +152,7 @@ def implied_ef_vs_national(activity: pd.DataFrame, results: pd.DataFrame, profil
 
 def _source_activities() -> list[str]:
     """The activities behind the sources (sources.csv `activity`), in order."""
-    return list(dict.fromkeys(catalogues.table("sources")["activity"]))
+    return list(dict.fromkeys(catalogues.table("sources")["activity"].dropna()))
 
 
 def occurrence(activity: pd.DataFrame) -> pd.Series:

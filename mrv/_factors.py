@@ -39,6 +39,11 @@ class FactorValues:
     def quantity(self) -> pint.Quantity:
         return quantity(self.value, self.unit)
 
+    def take(self, rows: np.ndarray) -> FactorValues:
+        """The factors of the selected rows (a boolean mask or positions)."""
+        return FactorValues(self.parameter, self.value[rows], self.unit, self.ids[rows], self.tier[rows],
+                            self.origin[rows])
+
 
 def join_ids(parts: list[tuple[FactorValues, np.ndarray | None]]) -> pd.Categorical:
     """The ids of several factors used on each row, joined with '|' (a part whose mask is

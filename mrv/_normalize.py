@@ -189,7 +189,16 @@ def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame
         "irrigation": table.resolve("irrigation", "irrigation", "irrigation method", required=True, default="none"),
         "plot_area_ha": area * to_ha,
         "sao_variant": variant,
+        "planting_year": _planting_years(table, locale),
     })
+
+
+def _planting_years(table: RawTable, locale: str | None) -> np.ndarray:
+    """The plots' planting years (NaN where not given)."""
+    years = table.numbers("planting_year", locale, 1900, 2100, "a planting year", required=False)
+    fractional = ~np.isnan(years) & (years != np.floor(years))
+    table.report(fractional, "planting_year", "a whole year such as 2019", "write the year the crop was planted")
+    return np.where(fractional, np.nan, years)
 
 
 def _years(table: RawTable, locale: str | None) -> np.ndarray:
@@ -349,6 +358,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
         "climate": catalogues.categorical("climates", plot_column("climate", -1)),
         "irrigation": catalogues.categorical("irrigation", plot_column("irrigation", -1)),
         "plot_area_ha": plot_column("plot_area_ha", np.nan),
+        "planting_year": plot_column("planting_year", np.nan),
         "product_kg": product_kg,
     }
     for form, column in N_FORM_COLUMNS.items():
@@ -360,6 +370,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     columns["electricity_kwh"] = only(("electricity",))
     columns["burnt_area_ha"] = only(("residue_burning",))
     columns["harvest_kg"] = only(("harvest",))
+    columns["cleared_area_ha"] = only(("clearing",))
     frame = pd.DataFrame(columns, copy=False)
     return frame
 

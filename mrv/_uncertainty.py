@@ -148,10 +148,10 @@ class Uncertainty:
 
 def _row(item: str, central: float, samples: np.ndarray, approach1: float) -> dict:
     lower, median, upper = np.quantile(samples, (0.025, 0.5, 0.975))
-    scale = 100 / central if central else np.nan
+    scale = 100 / abs(central) if central else np.nan  # a removal's interval keeps lower below, upper above
     return {"item": item, "central_t": central, "mean_t": float(samples.mean()), "median_t": median,
             "lower_t": lower, "upper_t": upper, "lower_pct": (lower - central) * scale,
-            "upper_pct": (upper - central) * scale, "approach1_pct": approach1 * abs(scale)}
+            "upper_pct": (upper - central) * scale, "approach1_pct": approach1 * scale}
 
 
 def _approach1(coefficients: pd.Series, factors: FactorDraws, *other: float) -> float:
@@ -185,17 +185,21 @@ def _groups(province: ProvinceYear) -> pd.DataFrame:
 
 def _emission_rows(results: pd.DataFrame, sd: np.ndarray, factors: FactorDraws, rng: np.random.Generator,
                    name: dict) -> list[dict]:
-    """The pilot plots' totals: inventory (AFOLU + energy), each boundary, each source."""
+    """The pilot plots' totals: inventory (AFOLU + energy), each boundary, each source's
+    emissions, and the removals apart (never netted into a total)."""
     draws = factors.ratios.shape[1]
-    cells = results.assign(co2e_t=results["co2e_kg"] / KG_PER_T, variance=sd ** 2).groupby(
-        ["boundary", "source", "factor_ids"], observed=True)[["co2e_t", "variance"]].sum().reset_index()
+    cells = results.assign(co2e_t=results["co2e_kg"] / KG_PER_T, variance=sd ** 2,
+                           removal=results["mass_kg"].to_numpy() < 0).groupby(
+        ["boundary", "source", "removal", "factor_ids"], observed=True)[["co2e_t", "variance"]].sum().reset_index()
     cell_sd = np.sqrt(cells["variance"].to_numpy())
     noise = rng.standard_normal((len(cells), draws)) * cell_sd[:, None]
     cell_draws = factors.ratio(cells["factor_ids"]) * (cells["co2e_t"].to_numpy()[:, None] + noise)
     boundary, source = cells["boundary"].astype(str).to_numpy(), cells["source"].astype(str).to_numpy()
-    items = {"total": np.isin(boundary, INVENTORY),
-             **{b: boundary == b for b in ("afolu", "energy", "scope2") if (boundary == b).any()},
-             **{s: source == s for s in dict.fromkeys(source)}}
+    removal = cells["removal"].to_numpy(dtype=bool)
+    items = {"total": np.isin(boundary, INVENTORY) & ~removal,
+             **{b: (boundary == b) & ~removal for b in ("afolu", "energy", "scope2") if (boundary == b).any()},
+             **{s: (source == s) & ~removal for s in dict.fromkeys(source[~removal])},
+             **({"removals": removal} if removal.any() else {})}
     rows = []
     for item, chosen in items.items():
         part = cells[chosen]
@@ -213,7 +217,7 @@ def _pilot_activity_sd(province: ProvinceYear, reductions: pd.DataFrame, sd: np.
     plot_year = pd.MultiIndex.from_arrays([results["plot_id"].astype(str).to_numpy(), results["year"].to_numpy()])
     in_project = plot_year.isin(pd.MultiIndex.from_arrays([reductions["plot_id"].astype(str), reductions["year"]]))
     in_pilots = (results["plot_id"].astype(str).isin(set(province.pilots["plot_id"].astype(str)))
-                 & (results["boundary"] == "afolu")).to_numpy()
+                 & (results["boundary"] == "afolu") & (results["mass_kg"] >= 0)).to_numpy()
     before = in_pilots & ~in_project
     before_t = results.loc[before, "co2e_kg"].sum() / KG_PER_T
     relative = np.sqrt((sd[before] ** 2).sum()) / before_t if before_t else 0.0
@@ -260,12 +264,12 @@ def _reduction_rows(province: ProvinceYear, sd: np.ndarray, factors: FactorDraws
 def uncertainty(province: ProvinceYear, *, draws: int = 10_000, seed: int = 1, shared: bool = True,
                 labels: dict[str, str] | None = None) -> Uncertainty:
     """Monte Carlo (Approach 2) and error propagation (Approach 1) for the province-year's
-    pilot totals (inventory, by boundary and source), the pilots' reduction and the
-    provincial estimate's emissions and reduction. `labels` names the items (keys: total,
-    afolu, energy, scope2, pilot_reduction, estimate_total, reduction_total, and each
-    source id; English source names by default). `shared=False` draws the project's
+    pilot totals (inventory, by boundary and source; removals apart), the pilots' reduction
+    and the provincial estimate's emissions and reduction. `labels` names the items (keys:
+    total, afolu, energy, scope2, removals, pilot_reduction, estimate_total, reduction_total,
+    and each source id; English source names by default). `shared=False` draws the project's
     factors apart from the baseline's, to show what sharing them saves."""
-    items = ("total", "afolu", "energy", "scope2", "pilot_reduction", "estimate_total", "reduction_total")
+    items = ("total", "afolu", "energy", "scope2", "removals", "pilot_reduction", "estimate_total", "reduction_total")
     name = {**{key: key for key in items}, **catalogues.table("sources")["name_en"], **(labels or {})}
     results = province.results
     rng = np.random.default_rng(seed)

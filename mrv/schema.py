@@ -7,7 +7,7 @@ urea form), never in unit strings (DESIGN.md §5).
 """
 
 PLOT_COLUMNS = ("plot_id", "commune_code", "crop", "area", "area_unit")
-PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant")  # climate wet and irrigation none by default
+PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant", "planting_year")  # climate wet, irrigation none by default
 
 RECORD_COLUMNS = ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content")
 RECORD_OPTIONAL = ("record_id", "date", "season", "use", "dry_matter", "evidence")
@@ -27,7 +27,11 @@ AMOUNT_UNITS = {
     "electricity_kwh": "kWh",      # grid electricity consumed
     "burnt_area_ha": "ha",         # area of crop residue burnt (Eq. 2.27 A)
     "harvest_kg": "kg",            # mass of harvested product, in the form `product` names
+    "cleared_area_ha": "ha",       # area of perennial crop cleared (felled, uprooted) for replanting
 }
+
+#: The record's plot's planting year (float64, NaN where not given): the age of a perennial crop.
+PLOT_NUMBERS = ("planting_year",)
 
 #: Numbers of the activity frame as the record gives them, before any conversion: the
 #: quantity in `unit_used` (the unit cell, or the unit written after the number), and the

@@ -19,9 +19,13 @@ runner = CliRunner()
 def test_calc_on_the_examples_prints_a_summary_and_writes_results(tmp_path):
     out = tmp_path / "results.csv"
     result = runner.invoke(app, ["calc", "--plots", str(EXAMPLES / "plots.csv"), "--records",
-                                 str(EXAMPLES / "records.csv"), "--out", str(out)])
+                                 str(EXAMPLES / "records.csv"), "--out", str(out)], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "N2O trực tiếp từ đất canh tác" in result.output and "Tổng afolu" in result.output
+    # CP-01 (2021) and ST-01 (2020) grow 2.6 t C/ha on 1 + 1.2 ha: a removal shown apart, never netted
+    assert "Carbon sinh khối cây lâu năm (hấp thụ)" in result.output
+    assert f"Hấp thụ (không trừ vào tổng phát thải) afolu │ │ │ │ {-2.6 * 2.2 * 44 / 12:,.4f}" in " ".join(
+        result.output.split())
     results = pd.read_csv(out, dtype={"commune_code": str})
     assert list(results.columns[:8]) == ["plot_id", "year", "crop", "commune_code", "source", "gas", "mass_kg", "co2e_kg"]
     coffee = results[(results["plot_id"] == "CP-01") & (results["source"] == "n2o_direct")]
@@ -83,8 +87,8 @@ def test_import_calc_year_and_template_on_a_database(tmp_path):
     out = tmp_path / "run.csv"
     result = runner.invoke(app, ["calc", "--year", "2025", "--official", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Lượt tính chính thức" in result.output and "17 bản ghi, 37 dòng kết quả" in result.output
-    assert len(pd.read_csv(out)) == 37
+    assert "Lượt tính chính thức" in result.output and "17 bản ghi, 39 dòng kết quả" in result.output
+    assert len(pd.read_csv(out)) == 39
     refused = runner.invoke(app, ["calc", "--year", "2025", "--official", "--commune", "24133", "--db", db])
     assert refused.exit_code == 2
     template = tmp_path / "mau.xlsx"

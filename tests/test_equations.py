@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import mrv
-from mrv.schema import ACTIVITY_AS_GIVEN, ACTIVITY_TEXT, AMOUNT_UNITS, RESULT_COLUMNS
+from mrv.schema import ACTIVITY_AS_GIVEN, ACTIVITY_TEXT, AMOUNT_UNITS, PLOT_NUMBERS, RESULT_COLUMNS
 from tests.helpers import plots_frame, records_frame, total
 
 REL = 1e-9
@@ -192,7 +192,7 @@ def test_activity_frame_has_every_amount_in_its_canonical_unit():
         {"plot_id": "P1", "activity": "harvest", "product": "cà phê nhân", "quantity": "2,5 tạ", "unit": ""},
     )
     activity = mrv.normalize(plots, records)
-    assert set(activity.columns) == set(ACTIVITY_TEXT) | set(AMOUNT_UNITS) | set(ACTIVITY_AS_GIVEN)
+    assert set(activity.columns) == set(ACTIVITY_TEXT) | set(AMOUNT_UNITS) | set(ACTIVITY_AS_GIVEN) | set(PLOT_NUMBERS)
     assert all(activity[column].dtype == "float64" for column in AMOUNT_UNITS)
     manure, diesel, harvest = (activity.iloc[i] for i in range(3))
     # 2 t manure × 35 % dry matter × 0.8 % N = 5.6 kg N, all organic
@@ -202,3 +202,30 @@ def test_activity_frame_has_every_amount_in_its_canonical_unit():
     assert (harvest["quantity_value"], harvest["unit_used"]) == (2.5, "tạ")
     assert manure["n_content"] == pytest.approx(0.8) and manure["dry_matter"] == 35 and pd.isna(diesel["n_content"])
     assert manure["plot_area_ha"] == pytest.approx(0.5) and manure["source_row"] == 2
+
+
+def test_perennial_biomass_tier_1_growth_maturity_and_clearing():
+    plots = plots_frame({"planting_year": "2022"}, {"planting_year": "2017"}, {"planting_year": "2018"},
+                        {"planting_year": "2010"}, {"crop": "sugarcane", "planting_year": "2023"}, {},
+                        {"planting_year": "2023", "climate": "dry"})
+    records = records_frame(*({"plot_id": f"P{i}", "activity": "harvest", "product": "cà phê nhân", "quantity": "1",
+                               "unit": "tấn"} for i in (1, 2, 4, 6, 7)),
+                            {"plot_id": "P3", "activity": "phá bỏ vườn cây", "quantity": "5", "unit": "sào nam"},
+                            {"plot_id": "P5", "activity": "harvest", "product": "mía cây", "quantity": "60",
+                             "unit": "tấn"})
+    rows = mrv.calculate(plots, records).query("source == 'biomass_carbon'").set_index(["plot_id", "input_type"])
+    # coffee planted 3 years ago, 1 ha, tropical moist: grows 2.6 t C/ha → -2.6 × 44/12 = -9.5333 t CO2
+    assert rows.loc[("P1", "growth"), "mass_kg"] == pytest.approx(-2600 * 44 / 12, rel=REL)
+    assert rows.loc[("P1", "growth"), "factor_ids"] == "ipcc2006.biomass_growth.wet"
+    assert rows.loc[("P1", "growth"), "tier"] == 1 and rows.loc[("P1", "growth"), "ipcc_category"] == "3.B.2.a"
+    # planted 2017: 8 × 2.6 = 20.8 t C/ha at the start of 2025, capped at 21: it grows the last 0.2 t C
+    assert rows.loc[("P2", "growth"), "mass_kg"] == pytest.approx(-(21 - 20.8) * 1000 * 44 / 12, rel=1e-9)
+    assert rows.loc[("P2", "growth"), "factor_ids"] == "ipcc2006.biomass_growth.wet|ipcc2006.maturity_stock.wet"
+    # planted 2018, 5 sào nam (0.5 ha) of its 1 ha cleared: loses 7 × 2.6 = 18.2 t C/ha there,
+    # the other 0.5 ha grows 2.6 t C/ha: +18.2 × 0.5 × 44/12 = 33.367 t and -2.6 × 0.5 × 44/12 = -4.767 t CO2
+    assert rows.loc[("P3", "clearing"), "mass_kg"] == pytest.approx(18200 * 0.5 * 44 / 12, rel=REL)
+    assert rows.loc[("P3", "growth"), "mass_kg"] == pytest.approx(-2600 * 0.5 * 44 / 12, rel=REL)
+    # tropical dry, planted 2023: 1.8 t C/ha a year
+    assert rows.loc[("P7", "growth"), "mass_kg"] == pytest.approx(-1800 * 44 / 12, rel=REL)
+    # mature (planted 2010), an annual crop, a plot without a planting year: no row
+    assert {"P4", "P5", "P6"}.isdisjoint(rows.index.get_level_values("plot_id"))

@@ -125,3 +125,37 @@ def test_every_row_is_traced_to_factors_of_its_profile(farm):
         assert ids and set(ids.split("|")) <= known
     assert results["boundary"].isin(["afolu", "energy", "scope2"]).all()
     assert results["ipcc_category"].notna().all() and results["tier"].isin([1, 2, 3]).all()
+
+
+@SETTINGS
+@given(st.sampled_from(["wet", "dry"]), st.integers(min_value=0, max_value=30), st.sampled_from(["coffee", "durian",
+                                                                                               "pepper"]))
+def test_a_plots_biomass_stock_never_exceeds_its_maturity_stock(climate, years, crop):
+    plots = plots_frame({"crop": crop, "climate": climate, "planting_year": "2000"})
+    records = records_frame(*({"plot_id": "P1", "year": str(2000 + k), "activity": "fertiliser", "product": "urea",
+                               "quantity": "10"} for k in range(years + 1)))
+    rows = mrv.calculate(plots, records).query("source == 'biomass_carbon'")
+    assert (rows["mass_kg"] < 0).all()  # growth only: removals
+    stock_c = -rows["mass_kg"].sum() / (44 / 12) / 1000  # t C held after the last year
+    maturity = {"wet": 21.0, "dry": 9.0}[climate]
+    growth = {"wet": 2.6, "dry": 1.8}[climate]
+    assert stock_c <= maturity * (1 + 1e-12)
+    assert stock_c == pytest.approx(min((years + 1) * growth, maturity), rel=1e-12)
+
+
+@SETTINGS
+@given(farms(), st.lists(st.integers(min_value=1990, max_value=2025), min_size=4, max_size=4))
+def test_doubling_a_plot_doubles_every_source_and_removals_enter_totals_with_their_sign(farm, planted):
+    plots, records = farm
+    plots = [{**plot, "planting_year": str(year), "area": "1"} for plot, year in zip(plots, planted)]
+    doubled_plots = [{**plot, "area": "2"} for plot in plots]
+    doubled_records = [{**r, "quantity": int(r["quantity"]) * 2} for r in records]
+    base = mrv.calculate(plots_frame(*plots), records_frame(*records))
+    doubled = mrv.calculate(plots_frame(*doubled_plots), records_frame(*doubled_records))
+    pd.testing.assert_series_equal(keyed(doubled), keyed(base) * 2, rtol=1e-12, check_names=False)
+    removals = base[base["mass_kg"] < 0]
+    assert set(removals["source"]) <= {"biomass_carbon"} and (removals["input_type"] == "growth").all()
+    totals = mrv.rollup(base, by=("source",))
+    assert totals["co2e_kg"].sum() == pytest.approx(base["co2e_kg"].sum(), rel=1e-12, abs=1e-9)
+    biomass = base.loc[base["source"] == "biomass_carbon", "co2e_kg"].sum()
+    assert totals.loc[totals["source"] == "biomass_carbon", "co2e_kg"].sum() == pytest.approx(biomass, abs=1e-9)

@@ -102,3 +102,14 @@ def test_the_total_is_the_sum_of_its_sources_in_every_draw(kg, scale):
     assert sources["central_t"].sum() == pytest.approx(table.loc["total", "central_t"], rel=1e-9)
     assert sources["mean_t"].sum() == pytest.approx(table.loc["total", "mean_t"], rel=1e-9)
     assert (table["lower_t"] >= 0).all()
+
+
+def test_removals_are_an_item_of_their_own_and_never_netted_into_the_total():
+    plots = plots_frame({"planting_year": 2023})
+    year = province(plots, records_frame(urea("P1", 200)))
+    table = mrv.uncertainty(year, draws=200).table.set_index("item")
+    results = mrv.calculate(plots, records_frame(urea("P1", 200)))
+    # planted 2023, year 2025: growing, 2.6 t C/ha/yr × 44/12 = 9.5333 t CO2 removed from 1 ha
+    assert table.loc["removals", "central_t"] == pytest.approx(-2.6 * 44 / 12, rel=1e-9)
+    assert table.loc["total", "central_t"] == pytest.approx(results.loc[results["mass_kg"] > 0, "co2e_kg"].sum() / 1000)
+    assert table.loc["total", "central_t"] > 0 and mrv.catalogue("sources").loc["biomass_carbon", "name_en"] not in table.index

@@ -2,6 +2,7 @@
 `emissions(inputs) -> list[Block]`, a pure vectorised function of the activity frame."""
 
 from mrv.sources import (
+    biomass_carbon,
     energy_diesel,
     energy_electricity,
     liming_co2,
@@ -12,6 +13,7 @@ from mrv.sources import (
 )
 
 #: Every source, in the order its rows appear in the results.
-SOURCES = (n2o_direct, n2o_indirect, urea_co2, liming_co2, residue_burning, energy_diesel, energy_electricity)
+SOURCES = (n2o_direct, n2o_indirect, urea_co2, liming_co2, residue_burning, biomass_carbon, energy_diesel,
+           energy_electricity)
 
 __all__ = ["SOURCES"]

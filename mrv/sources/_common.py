@@ -42,7 +42,7 @@ class Inputs:
         self.activity = activity
         codes, first = factorize_rows([activity["plot_id"].cat.codes.to_numpy(), activity["year"].to_numpy()])
         self.codes = codes
-        columns = ["plot_id", "year", "crop", "commune_code", "climate", "irrigation", "plot_area_ha"]
+        columns = ["plot_id", "year", "crop", "commune_code", "climate", "irrigation", "plot_area_ha", "planting_year"]
         plot_years = activity[columns].iloc[first].reset_index(drop=True)
         for column in ("plot_id", "crop", "commune_code", "climate", "irrigation"):
             plot_years[column] = pd.Categorical(plot_years[column])
