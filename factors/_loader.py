@@ -19,6 +19,7 @@ GASES = ("CO2", "CH4", "N2O")
 N_INPUTS = ("F_SN", "F_ON", "F_CR", "F_SOM")
 N_FORMS = ("urea", "ammonium", "nitrate", "organic")
 LIME_MATERIALS = ("limestone", "dolomite", "none")
+AMENDMENTS = ("straw_short", "straw_long", "compost", "manure", "green_manure")
 #: How a factor's 95 % range (lower, upper) is read for the Monte Carlo (mrv._uncertainty).
 DISTRIBUTIONS = ("normal", "lognormal", "triangular")
 
@@ -76,13 +77,18 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
         "gas": Column(GASES, True), "source": _OPT, "input_type": _OPT, "name_vi": _REQ, "activity_vi": _REQ,
         "notation": Column(("NA", "NE", "NO", "IE")), "note": _OPT,
     },
+    "rice_seasons": {**_NAMED, "note": _OPT},
+    "water_regimes": {**_NAMED, "note": _OPT},
+    "pre_seasons": {**_NAMED, "note": _OPT},
+    "rice_regions": {**_NAMED, "default": Column("bool", True), "note": _OPT},
     "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "intensity_product": _OPT, "note": _OPT},
     "products": {
         **_NAMED,
-        "kind": Column(("fertiliser", "lime", "fuel", "electricity", "harvest"), True),
+        "kind": Column(("fertiliser", "lime", "fuel", "electricity", "harvest", "straw"), True),
         "n_percent": Column("float"), "n_urea": Column("float"), "n_ammonium": Column("float"),
         "n_nitrate": Column("float"), "n_organic": Column("float"),
         "urea_mass_fraction": Column("float"), "lime_material": Column(LIME_MATERIALS),
+        "amendment": Column(AMENDMENTS),  # the organic amendment class of rice CH4 (IPCC 2019 Table 5.14)
         "bag_kg": Column("float"), "crop": _OPT, "source": _OPT,
         "status": Column(STATUSES, True), "note": _OPT,
     },
@@ -92,12 +98,12 @@ FACTOR_SCHEMA: dict[str, Column] = {
     "id": _REQ, "parameter": _REQ, "value": Column("float", True), "unit": _REQ,
     "lower": Column("float"), "upper": Column("float"), "distribution": Column(DISTRIBUTIONS),
     "climate": _OPT, "crop": _OPT, "input": _OPT, "gas": Column(GASES), "year": Column("int"),
-    "tier": Column(("1", "2", "3"), True), "source": _REQ, "status": Column(STATUSES, True),
+    "region": _OPT, "season": _OPT, "tier": Column(("1", "2", "3"), True), "source": _REQ, "status": Column(STATUSES, True),
     "note": _OPT,
 }
 
 #: Columns of a factor row that say where it applies; blank means "any".
-QUALIFIERS = ("climate", "crop", "input", "gas", "year")
+QUALIFIERS = ("climate", "crop", "input", "gas", "year", "region", "season")
 
 
 @dataclass(frozen=True)
@@ -262,6 +268,9 @@ def load_catalogue(name: str) -> pd.DataFrame:
         _check_member(table, "source", load_catalogue("sources")["source"], "a source of sources.csv")
     if name == "sources":
         _check_member(table, "activity", load_catalogue("activities")["id"], "an activity id of activities.csv")
+    if name == "rice_regions" and table["default"].sum() != 1:
+        row = table.iloc[0]
+        raise FactorFileError(row["file"], row["line"], "default", str(row["default"]), "exactly one region marked yes")
     return table
 
 
@@ -297,8 +306,12 @@ def load_set(name: str) -> FactorSet:
     _check_member(rows, "parameter", parameters["parameter"], "a parameter of parameters.csv")
     _check_member(rows, "climate", load_catalogue("climates")["id"], "a climate id of climates.csv")
     _check_member(rows, "crop", load_catalogue("crops")["id"], "a crop id of crops.csv")
-    inputs = N_INPUTS + N_FORMS + LIME_MATERIALS[:2] + tuple(load_catalogue("energy_uses")["id"])
-    _check_member(rows, "input", inputs, "an N input (F_SN, F_ON, F_CR, F_SOM), N form, lime material or energy use")
+    inputs = (N_INPUTS + N_FORMS + LIME_MATERIALS[:2] + AMENDMENTS + tuple(load_catalogue("energy_uses")["id"])
+              + tuple(load_catalogue("water_regimes")["id"]) + tuple(load_catalogue("pre_seasons")["id"]))
+    _check_member(rows, "input", inputs, "an N input (F_SN, F_ON, F_CR, F_SOM), N form, lime material, energy use, "
+                  "rice water regime, pre-season regime or organic amendment")
+    _check_member(rows, "region", load_catalogue("rice_regions")["id"], "a region id of rice_regions.csv")
+    _check_member(rows, "season", load_catalogue("rice_seasons")["id"], "a season id of rice_seasons.csv")
     _check_ranges(rows)
     rows["tier"] = rows["tier"].astype(int)
     rows["set"] = name

@@ -97,9 +97,10 @@ class _State:
             select(Commune.code, ReviewStatus.year).join(ReviewStatus, ReviewStatus.commune_id == Commune.id)
             .where(ReviewStatus.status == "locked"))}
         rows = session.execute(select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate,
-                                      Plot.irrigation, Plot.sao_variant, Plot.planting_year).join(Commune)).all()
+                                      Plot.irrigation, Plot.sao_variant, Plot.planting_year, Commune.rice_region)
+                               .join(Commune)).all()
         self.plots = pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate",
-                                                 "irrigation", "sao_variant", "planting_year"])
+                                                 "irrigation", "sao_variant", "planting_year", "rice_region"])
 
 
 def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: dict, sao, locale) -> pd.DataFrame | None:
@@ -160,7 +161,8 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
         known = pd.concat([known[~known["plot_id"].isin(file_plots["plot_id"].astype(str))], file_plots],
                           ignore_index=True)
     engine_plots = known[[*PLOT_COLUMNS, *PLOT_OPTIONAL]].astype({"area": "float64"})
-    engine_plots = engine_plots.astype({c: str for c in ("plot_id", "commune_code", "crop", "climate", "irrigation")})
+    engine_plots = engine_plots.astype({c: str for c in ("plot_id", "commune_code", "crop", "climate", "irrigation",
+                                                         "rice_region")})
     engine_plots["sao_variant"] = engine_plots["sao_variant"].astype(object)
     engine_plots.attrs["source"] = "plots of the database"
     try:
@@ -205,15 +207,18 @@ def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]
         keys.append("auto:" + _digest(*identity, occurrence))
     quantity, unit, n_text, dm_text = texts["quantity"], texts["unit"], texts["n_content"], texts["dry_matter"]
     evidence, recorded_by = texts["evidence"], texts["recorded_by"]
-    hashes = [_digest(*parts, sao) for parts in zip(plot, year, date, season, kind, product, use, quantity, unit,
-                                                     n_text, dm_text, evidence)]
+    rice = list(zip(texts["days"], texts["water_regime"], texts["pre_season"]))
+    # a record without rice season fields keeps the hash it had before those fields existed
+    hashes = [_digest(*parts, sao, *(r if any(v is not None for v in r) else ())) for parts, r in zip(
+        zip(plot, year, date, season, kind, product, use, quantity, unit, n_text, dm_text, evidence), rice)]
     columns = {
         "record_key": keys, "content_hash": hashes, "plot_code": plot,
         "commune_code": activity["commune_code"].astype(str).tolist(), "year": year, "record_date": date,
         "season": season, "activity": kind, "product_id": product, "use": use, "quantity_text": quantity,
         "unit_text": unit, "unit": activity["unit_used"].astype(object).tolist(), "n_content_text": n_text,
         "dry_matter_text": dm_text, "quantity": activity["quantity_value"].tolist(), "n_content": optional("n_content"),
-        "dry_matter": optional("dry_matter"), "sao_variant": [sao] * size, "evidence": evidence,
+        "dry_matter": optional("dry_matter"), "days_text": texts["days"], "days": optional("days"),
+        "water_regime": texts["water_regime"], "pre_season": texts["pre_season"], "sao_variant": [sao] * size, "evidence": evidence,
         "recorded_by": recorded_by, "canonical": canonical, "source_row": activity["source_row"].tolist(),
     }
     return columns
@@ -246,10 +251,6 @@ def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.Dat
     })
 
 
-RICE_REGIONS = {"north": "north", "bac": "north", "mien_bac": "north", "centre": "centre", "center": "centre",
-                "trung": "centre", "mien_trung": "centre", "south": "south", "nam": "south", "mien_nam": "south"}
-
-
 def _commune_settings(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
     """Per-commune settings: climate (wet/dry), default sào variant, rice region."""
     table = RawTable(frame, "commune_settings", problems)
@@ -259,7 +260,8 @@ def _commune_settings(frame, state: _State, problems: ProblemList) -> pd.DataFra
         "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
                                "use the official code", required=True).to_numpy(),
         "climate": catalogue_ids("climates", climate), "sao_variant": np.where(pd.isna(variant), None, variant),
-        "rice_region": _choice(table, "rice_region", RICE_REGIONS, "north, centre or south", required=False),
+        "rice_region": catalogue_ids("rice_regions", table.resolve(
+            "rice_region", "rice_regions", "rice region (QĐ 2626: north, centre, south)", required=False)),
     })
 
 
@@ -493,7 +495,7 @@ def _audit(session: Session, columns: dict[str, list], changed: list[int], curre
            batch: ImportBatch) -> None:
     """Audit entries: one per changed record (before and after), one for the import's new records."""
     fields = ("quantity_text", "unit_text", "n_content_text", "dry_matter_text", "record_date", "season", "use",
-              "product_id", "evidence")
+              "product_id", "evidence", "days_text", "water_regime", "pre_season")
     previous = {}
     keys = [columns["record_key"][i] for i in changed]
     for start in range(0, len(keys), CHUNK):

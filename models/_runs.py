@@ -42,20 +42,22 @@ def records_frames(session: Session, year: int, commune: str | None = None,
     query = (select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.record_date,
                     ActivityRecord.season, ActivityRecord.activity, ActivityRecord.product_id, ActivityRecord.quantity,
                     ActivityRecord.unit, ActivityRecord.n_content, ActivityRecord.dry_matter, ActivityRecord.use,
-                    ActivityRecord.evidence, ActivityRecord.sao_variant)
+                    ActivityRecord.evidence, ActivityRecord.days, ActivityRecord.water_regime, ActivityRecord.pre_season,
+                    ActivityRecord.sao_variant)
              .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
              .where(chosen))
     if commune is not None:
         query = query.where(Commune.code == commune)
     records = pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=[
         "record_id", "plot_id", "year", "date", "season", "activity", "product", "quantity", "unit", "n_content",
-        "dry_matter", "use", "evidence", "sao_variant"])
+        "dry_matter", "use", "evidence", "days", "water_regime", "pre_season", "sao_variant"])
     plot_query = (select(Plot.code, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
-                         Plot.sao_variant, Plot.planting_year).join(Commune, Commune.id == Plot.commune_id)
+                         Plot.sao_variant, Plot.planting_year, Commune.rice_region)
+                  .join(Commune, Commune.id == Plot.commune_id)
                   .where(Plot.code.in_(select(Plot.code).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
                                        .where(chosen))))
     plots = pd.DataFrame(list(map(tuple, session.execute(plot_query).all())), columns=[
-        "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant", "planting_year"]
+        "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant", "planting_year", "rice_region"]
     ).assign(area_unit="ha")
     # a bare "sào" of a record resolves with the default of the import that brought it
     plots = plots.astype({"area": "float64"})
@@ -63,7 +65,7 @@ def records_frames(session: Session, year: int, commune: str | None = None,
     bare = np.append([text_key(u) in ("sao", "mau") for u in units], False)[codes] & records["sao_variant"].notna().to_numpy()
     records.loc[bare, "unit"] = records.loc[bare, "unit"] + " " + records.loc[bare, "sao_variant"]
     records = records.drop(columns="sao_variant").astype({"quantity": "float64", "n_content": "float64", "dry_matter": "float64",
-                              "year": "int64"})
+                              "days": "float64", "year": "int64"})
     records.attrs["source"] = "records of the database"
     plots.attrs["source"] = "plots of the database"
     return plots, records
@@ -143,7 +145,7 @@ def run_results(engine: Engine, run_id) -> pd.DataFrame:
     with Session(engine) as session:
         rows = session.execute(
             select(Plot.code, Result.year, Result.crop, Result.commune_code, Result.source, Result.gas, Result.mass_kg,
-                   Result.co2e_kg, Result.ipcc_category, Result.input_type, Result.activity_amount, Result.activity_unit,
+                   Result.co2e_kg, Result.ipcc_category, Result.input_type, Result.season, Result.activity_amount, Result.activity_unit,
                    Result.factor_value, Result.factor_unit, Result.tier, Result.factor_origin, Result.boundary,
                    FactorProvenance.factor_ids)
             .join(Plot, Plot.id == Result.plot_id).join(FactorProvenance, FactorProvenance.id == Result.provenance_id)

@@ -208,6 +208,10 @@ class ActivityRecord(SQLModel, table=True):
     unit: str  # the unit it is in: the unit cell, or the unit written after the number
     n_content: float | None = None  # %, parsed
     dry_matter: float | None = None  # %, parsed
+    days_text: str | None = None  # a rice season's cultivation days, as typed
+    days: float | None = None  # parsed
+    water_regime: str | None = None  # a rice season's water regime, as typed
+    pre_season: str | None = None  # a rice season's pre-season water regime, as typed
     sao_variant: str | None = None  # the import's default for a bare "sào"
     canonical: dict = Field(default_factory=dict, sa_column=Column(JSON))  # amounts in canonical units
     evidence: str | None = None
@@ -306,6 +310,7 @@ class Result(SQLModel, table=True):
     co2e_kg: float
     ipcc_category: str
     input_type: str
+    season: str = ""  # the rice season of a rice row, blank otherwise
     activity_amount: float
     activity_unit: str
     factor_value: float

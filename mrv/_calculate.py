@@ -77,6 +77,7 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         "co2e_kg": mass * stack(lambda b: gwp[b.gas], "float64"),
         "ipcc_category": constant(lambda b: b.ipcc_category or sources.loc[b.source, "ipcc_category"]),
         "input_type": constant(lambda b: b.input_type),
+        "season": constant(lambda b: b.season or ""),
         "activity_amount": stack(lambda b: b.activity_amount, "float64"),
         "activity_unit": constant(lambda b: b.activity_unit),
         "factor_value": stack(lambda b: b.factor_value, "float64"),

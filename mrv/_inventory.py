@@ -55,8 +55,8 @@ def assign_lines(rows: pd.DataFrame) -> np.ndarray:
 
 def _takes(rows: pd.DataFrame, line: pd.Series) -> np.ndarray:
     mask = (rows["source"].astype(str) == line["source"]).to_numpy() & (rows["gas"].astype(str) == line["gas"]).to_numpy()
-    if isinstance(line["input_type"], str):
-        mask &= (rows["input_type"].astype(str) == line["input_type"]).to_numpy()
+    if isinstance(line["input_type"], str):  # one input type, or several joined by '|'
+        mask &= rows["input_type"].astype(str).isin(line["input_type"].split("|")).to_numpy()
     return mask
 
 

@@ -187,10 +187,18 @@ def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame
         "crop": table.resolve("crop", "crops", "crop", required=True),
         "climate": table.resolve("climate", "climates", "climate (wet or dry)", required=True, default="wet"),
         "irrigation": table.resolve("irrigation", "irrigation", "irrigation method", required=True, default="none"),
+        "rice_region": table.resolve("rice_region", "rice_regions", "rice region (QĐ 2626: north, centre, south)",
+                                     required=True, default=_default_rice_region()),
         "plot_area_ha": area * to_ha,
         "sao_variant": variant,
         "planting_year": _planting_years(table, locale),
     })
+
+
+def _default_rice_region() -> str:
+    """The region rice_regions.csv marks as the default (the Centre for Đắk Lắk)."""
+    regions = catalogues.table("rice_regions")
+    return str(regions.index[regions["default"].astype(bool)][0])
 
 
 def _planting_years(table: RawTable, locale: str | None) -> np.ndarray:
@@ -259,6 +267,60 @@ def _products(table: RawTable, activity: np.ndarray, none: np.ndarray) -> np.nda
     table.report((activity == burning) & ~table.blank("product"), "product",
                  "no product: the residue burnt is the plot's crop", "leave the product blank for residue_burning")
     return codes
+
+
+def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_rice: np.ndarray, plot: np.ndarray,
+                  year: np.ndarray, locale: str | None) -> dict[str, object]:
+    """The rice season columns (IPCC 2019 Eq. 5.1–5.3). A `rice_season` record gives the
+    season, its cultivation days, its water regime and pre-season regime; the fertiliser
+    and straw records of a rice plot belong to the season their `season` cell names, or to
+    the plot-year's only season when it is blank."""
+    season_record, straw, fertiliser = catalogues.codes_of("activities", "rice_season", "straw", "fertiliser")
+    is_season = (activity == season_record) & ~none
+    season = table.resolve("season", "rice_seasons", "rice season (Đông Xuân, Hè Thu, Thu Đông, Xuân, Mùa)",
+                           required=False, values=table.text("season").where(on_rice))
+    regime = table.resolve("water_regime", "water_regimes", "water regime", required=False)
+    pre_season = table.resolve("pre_season", "pre_seasons", "pre-season water regime", required=False)
+    days = table.numbers("days", locale, 1, 366, "cultivation days", required=False)
+    table.report(is_season & ~on_rice & (plot >= 0), "activity", "a rice season on a rice plot",
+                 "check the plot of the record, or its crop in the plots file")
+    table.report((activity == straw) & ~on_rice & (plot >= 0), "activity", "straw incorporation on a rice plot",
+                 "check the plot of the record; other crops' residues are not rice straw")
+    table.report(is_season & on_rice & (season < 0) & table.blank("season"), "season",
+                 "the rice season (Đông Xuân, Hè Thu, Thu Đông, Xuân, Mùa)", "fill in the season")
+    table.report(is_season & table.blank("water_regime"), "water_regime",
+                 "the water regime (ngập liên tục, rút nước một lần, ướt khô xen kẽ, nhờ nước trời, lúa cạn)",
+                 "fill in the water regime of the season")
+    table.report(is_season & table.blank("days"), "days", "the days from sowing or transplanting to harvest",
+                 "fill in the season's cultivation days")
+    pre_season = np.where(is_season & (pre_season < 0), catalogues.codes_of("pre_seasons", "non_flooded_short")[0],
+                          pre_season)
+    seasons = pd.DataFrame({"plot": plot, "year": year, "season": season, "row": np.arange(len(plot))})[is_season]
+    repeated = seasons.duplicated(["plot", "year", "season"], keep=False).to_numpy()
+    table.report(np.isin(np.arange(len(plot)), seasons["row"].to_numpy()[repeated]), "season",
+                 "one rice season record per plot, year and season", "merge the records or correct the season")
+    only = seasons.groupby(["plot", "year"])["season"].agg(["first", "size"])
+    linked = np.flatnonzero(on_rice & np.isin(activity, [straw, fertiliser]) & ~none)  # rows to tie to a season
+    keys = pd.MultiIndex.from_arrays([plot[linked], year[linked]])
+    sole = only["first"].where(only["size"] == 1).reindex(keys).to_numpy()
+    season = season.copy()
+    season[linked] = np.where(season[linked] < 0, np.nan_to_num(sole, nan=-1), season[linked])
+    owner = seasons.drop_duplicates(["plot", "year", "season"]).set_index(["plot", "year", "season"])["row"]
+    found = owner.reindex(pd.MultiIndex.from_arrays([plot[linked], year[linked], season[linked]])).to_numpy()
+    has_seasons = only["size"].reindex(keys, fill_value=0).to_numpy() > 0
+    unknown = np.isnan(found) & ((activity[linked] == straw) | has_seasons)
+    table.report(np.isin(np.arange(len(plot)), linked[unknown]), "season",
+                 "the rice season this record belongs to, among the plot's rice_season records of the year",
+                 "name the season (Đông Xuân, Hè Thu, …) in the season cell, or record the season itself")
+    row = np.full(len(plot), -1, dtype="int64")
+    row[linked] = np.where(np.isnan(found), -1, found)
+    own = np.where(is_season, np.arange(len(plot)), row)
+    return {
+        "rice_season": catalogues.categorical("rice_seasons", np.where(own >= 0, season, -1)),
+        "water_regime": catalogues.categorical("water_regimes", np.append(regime, -1)[own]),
+        "pre_season": catalogues.categorical("pre_seasons", np.where(is_season, pre_season, -1)),
+        "days": np.where(is_season, days, np.nan),
+    }
 
 
 def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.DataFrame:
@@ -335,6 +397,8 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     product_kg = only(("fertiliser", "lime"))
     n_kg = np.nan_to_num(product_kg * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100) * n_percent / 100)
     material = catalogues.take("products", "lime_material", product)
+    on_rice = crop_ids == "rice"
+    rice = _rice_seasons(table, activity, none, on_rice, plot, np.where(np.isnan(year), 0, year).astype("int64"), locale)
     columns = {
         "record_id": record_id,
         "plot_id": plot_column("plot_id"),
@@ -355,6 +419,11 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
         "source_row": table.rows,
         "commune_code": plot_column("commune_code"),
         "crop": catalogues.categorical("crops", crop),
+        "rice_season": rice["rice_season"],
+        "water_regime": rice["water_regime"],
+        "pre_season": rice["pre_season"],
+        "rice_region": catalogues.categorical("rice_regions", plot_column("rice_region", -1)),
+        "days": rice["days"],
         "climate": catalogues.categorical("climates", plot_column("climate", -1)),
         "irrigation": catalogues.categorical("irrigation", plot_column("irrigation", -1)),
         "plot_area_ha": plot_column("plot_area_ha", np.nan),
@@ -371,6 +440,8 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     columns["burnt_area_ha"] = only(("residue_burning",))
     columns["harvest_kg"] = only(("harvest",))
     columns["cleared_area_ha"] = only(("clearing",))
+    columns["rice_area_ha"] = only(("rice_season",))
+    columns["straw_kg"] = only(("straw",))
     frame = pd.DataFrame(columns, copy=False)
     return frame
 
@@ -385,7 +456,8 @@ def normalize_plots(plots: pd.DataFrame, *, sao: str | None = None, locale: str 
         problems.raise_if_any()
     frame = _plots(table, default_variant, locale)
     problems.raise_if_any()
-    for column, catalogue in (("crop", "crops"), ("climate", "climates"), ("irrigation", "irrigation")):
+    for column, catalogue in (("crop", "crops"), ("climate", "climates"), ("irrigation", "irrigation"),
+                              ("rice_region", "rice_regions")):
         frame[column] = catalogues.categorical(catalogue, frame[column].to_numpy())
     return frame
 

@@ -7,10 +7,11 @@ urea form), never in unit strings (DESIGN.md §5).
 """
 
 PLOT_COLUMNS = ("plot_id", "commune_code", "crop", "area", "area_unit")
-PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant", "planting_year")  # climate wet, irrigation none by default
+PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant", "planting_year", "rice_region")
+# by default: climate wet, irrigation none, rice region the one rice_regions.csv marks
 
 RECORD_COLUMNS = ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content")
-RECORD_OPTIONAL = ("record_id", "date", "season", "use", "dry_matter", "evidence")
+RECORD_OPTIONAL = ("record_id", "date", "season", "use", "dry_matter", "evidence", "days", "water_regime", "pre_season")
 
 #: Float64 amounts of the activity frame and their canonical units.
 AMOUNT_UNITS = {
@@ -28,6 +29,8 @@ AMOUNT_UNITS = {
     "burnt_area_ha": "ha",         # area of crop residue burnt (Eq. 2.27 A)
     "harvest_kg": "kg",            # mass of harvested product, in the form `product` names
     "cleared_area_ha": "ha",       # area of perennial crop cleared (felled, uprooted) for replanting
+    "rice_area_ha": "ha",          # area sown or transplanted in a rice season (Eq. 5.1 A)
+    "straw_kg": "kg",              # rice straw incorporated, as weighed (Eq. 5.3 ROA, dry weight via dry_matter)
 }
 
 #: The record's plot's planting year (float64, NaN where not given): the age of a perennial crop.
@@ -35,13 +38,17 @@ PLOT_NUMBERS = ("planting_year",)
 
 #: Numbers of the activity frame as the record gives them, before any conversion: the
 #: quantity in `unit_used` (the unit cell, or the unit written after the number), and the
-#: N and dry-matter contents in % (NaN where not given).
-ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter")
+#: N and dry-matter contents in %, and a rice season's cultivation days (NaN where not given).
+ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter", "days")
 
-#: Text columns of the activity frame.
+#: Text columns of the activity frame. `rice_season`, `water_regime` and `pre_season` are
+#: catalogue ids: a rice season record's own, and on the fertiliser and straw records of a
+#: rice plot those of the season they belong to; `rice_region` is the plot's QĐ 2626
+#: region (its commune's setting in the database).
 ACTIVITY_TEXT = (
     "record_id", "plot_id", "year", "date", "season", "activity", "product", "use", "evidence",
     "quantity_text", "unit_text", "source_file", "source_row", "commune_code", "crop", "climate", "irrigation",
+    "rice_season", "water_regime", "pre_season", "rice_region",
 )
 
 #: N mass columns by form, and the IPCC N input each form belongs to.
@@ -50,6 +57,6 @@ SYNTHETIC_FORMS = ("urea", "ammonium", "nitrate")
 
 RESULT_COLUMNS = (
     "plot_id", "year", "crop", "commune_code", "source", "gas", "mass_kg", "co2e_kg",
-    "ipcc_category", "input_type", "activity_amount", "activity_unit", "factor_value", "factor_unit",
+    "ipcc_category", "input_type", "season", "activity_amount", "activity_unit", "factor_value", "factor_unit",
     "tier", "factor_origin", "boundary", "factor_ids",
 )

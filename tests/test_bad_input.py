@@ -121,3 +121,35 @@ def test_cells_are_read_as_typed(tmp_path):
     frame = mrv.read_table(path)
     assert list(frame.columns)[0] == "plot_id"
     assert frame.iloc[0].astype(str).tolist() == ["007", "2025", "fertiliser", "phân urê", "1.200", "kg", ""]
+
+
+def rice_season(**overrides) -> dict:
+    return {"plot_id": "P1", "activity": "vụ lúa", "quantity": "1", "unit": "ha", "season": "Hè Thu", "days": "95",
+            "water_regime": "ngập liên tục", **overrides}
+
+
+@pytest.mark.parametrize(
+    ("records", "column", "value", "words"),
+    [
+        ([rice_season(days="")], "days", "", "days from sowing"),
+        ([rice_season(days="400")], "days", "400", "between 1 and 366"),
+        ([rice_season(water_regime="")], "water_regime", "", "water regime"),
+        ([rice_season(water_regime="tưới phun")], "water_regime", "tưới phun", "water_regimes.csv"),
+        ([rice_season(season="")], "season", "", "rice season"),
+        ([rice_season(season="vụ 3")], "season", "vụ 3", "rice_seasons.csv"),
+        ([rice_season(), rice_season(record_id="B")], "season", "Hè Thu", "one rice season record"),
+        ([{"plot_id": "P1", "activity": "vùi rơm rạ", "product": "rơm rạ vùi sớm", "quantity": "3", "unit": "tấn"}],
+         "season", "", "rice season this record belongs to"),
+        ([rice_season(), rice_season(season="Đông Xuân"), fertiliser()], "season", "",
+         "rice season this record belongs to"),
+    ],
+)
+def test_a_rice_season_needs_its_season_days_and_water_regime(records, column, value, words):
+    problems = problems_of(plots_frame({"crop": "lúa"}), records_frame(*records))
+    assert problems and all((p.column, p.value) == (column, value) and words in p.expected + p.fix for p in problems), \
+        problems  # a repeated season is reported on both its records
+
+
+def test_a_rice_season_on_a_coffee_plot_is_refused():
+    problem = only_problem(plots_frame({}), records_frame(rice_season()))
+    assert problem.column == "activity" and "rice plot" in problem.expected

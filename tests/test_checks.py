@@ -101,14 +101,15 @@ def test_an_activity_without_records_is_NE_and_a_record_of_0_makes_it_NO():
     plots = plots_frame({})
     only_urea = findings(plots, records_frame(urea(100)), every_rule=True)
     assert set(only_urea.loc[only_urea["rule"] == "activity_not_recorded", "value"]) == {
-        "lime", "residue_burning", "diesel", "electricity"}
-    # "no lime, no burning": quantity 0, no product or use needed; it adds no result row
+        "lime", "residue_burning", "rice_season", "diesel", "electricity"}
+    # "no lime, no burning, no rice": quantity 0, no product or use needed; it adds no result row
     none = records_frame(urea(100), {"plot_id": "P1", "activity": "bón vôi", "quantity": "0", "unit": "kg"},
                          {"plot_id": "P1", "activity": "đốt phụ phẩm", "quantity": "0", "unit": "ha"},
-                         {"plot_id": "P1", "activity": "dầu diesel", "quantity": "0", "unit": "L"})
+                         {"plot_id": "P1", "activity": "dầu diesel", "quantity": "0", "unit": "L"},
+                         {"plot_id": "P1", "activity": "vụ lúa", "quantity": "0", "unit": "ha"})
     activity = mrv.normalize(plots, none)
     assert mrv.occurrence(activity).to_dict() == {"fertiliser": "occurs", "lime": "NO", "residue_burning": "NO",
-                                                  "diesel": "NO", "electricity": "NE"}
+                                                  "rice_season": "NO", "diesel": "NO", "electricity": "NE"}
     found = findings(plots, none, every_rule=True)
     assert list(found.loc[found["rule"] == "activity_not_recorded", "value"]) == ["electricity"]
     assert set(mrv.calculate_activity(activity)["source"]) == set(mrv.calculate(plots, records_frame(urea(100)))["source"])

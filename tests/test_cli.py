@@ -9,6 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+import mrv
 from mrv.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,14 +82,21 @@ def test_import_calc_year_and_template_on_a_database(tmp_path):
     for name in ("plots.csv", "records.csv"):
         result = runner.invoke(app, ["import", str(EXAMPLES / name), "--db", db])
         assert result.exit_code == 0, result.output
-    assert "bản ghi mới: 17" in result.output
+    assert "bản ghi mới: 23" in result.output
     again = runner.invoke(app, ["import", str(EXAMPLES / "records.csv"), "--db", db, "--lang", "en"])
-    assert "new records: 0" in again.output and "unchanged: 17" in again.output
+    assert "new records: 0" in again.output and "unchanged: 23" in again.output
     out = tmp_path / "run.csv"
     result = runner.invoke(app, ["calc", "--year", "2025", "--official", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Lượt tính chính thức" in result.output and "17 bản ghi, 39 dòng kết quả" in result.output
-    assert len(pd.read_csv(out)) == 39
+    assert "Lượt tính chính thức" in result.output and "23 bản ghi, 46 dòng kết quả" in result.output
+    stored = pd.read_csv(out, keep_default_na=False)
+    direct = mrv.calculate(mrv.read_table(EXAMPLES / "plots.csv"), mrv.read_table(EXAMPLES / "records.csv"))
+    assert len(stored) == 46 and stored["mass_kg"].sum() == pytest.approx(direct["mass_kg"].sum(), rel=1e-12)
+    # the rice seasons' days and water regimes went through the database: one CH4 row per season
+    rice = stored[stored["source"] == "rice_ch4"].set_index("season")
+    assert set(rice.index) == {"winter_spring", "summer_autumn"}
+    assert rice.loc["summer_autumn", "input_type"] == "multiple_drainage"
+    assert rice.loc["summer_autumn", "activity_amount"] == pytest.approx(0.8 * 95)
     refused = runner.invoke(app, ["calc", "--year", "2025", "--official", "--commune", "24133", "--db", db])
     assert refused.exit_code == 2
     template = tmp_path / "mau.xlsx"

@@ -229,3 +229,60 @@ def test_perennial_biomass_tier_1_growth_maturity_and_clearing():
     assert rows.loc[("P7", "growth"), "mass_kg"] == pytest.approx(-1800 * 44 / 12, rel=REL)
     # mature (planted 2010), an annual crop, a plot without a planting year: no row
     assert {"P4", "P5", "P6"}.isdisjoint(rows.index.get_level_values("plot_id"))
+
+
+def _awd_hectare(**straw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """1 ha of rice in a Centre commune, summer–autumn, 95 days, alternate wetting and
+    drying; 5 t of straw incorporated more than 30 days before; 2 bags of urea."""
+    plots = plots_frame({"crop": "lúa"})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "vụ lúa", "quantity": "1", "unit": "ha", "season": "Hè Thu", "days": "95",
+         "water_regime": "ướt khô xen kẽ"},
+        {"plot_id": "P1", "activity": "vùi rơm rạ", "product": "rơm rạ vùi sớm", "quantity": "5", "unit": "tấn", **straw},
+        {"plot_id": "P1", "activity": "bón phân", "product": "urê", "quantity": "2", "unit": "bao"},
+    )
+    return plots, records
+
+
+def test_rice_ch4_a_hectare_of_awd_rice_under_ipcc2019_and_vn2022():
+    plots, records = _awd_hectare(dry_matter="80")
+    rows = mrv.calculate(plots, records, factors="ipcc2019").set_index("source")
+    # ROA = 5 t × 80 % dry = 4 t/ha; SF_o = (1 + 4 × 0.19)^0.59 = 1.76^0.59 = 1.3956…
+    # EF = 1.22 (Table 5.11, South-East Asia) × 0.55 (multiple drainage) × 1.00 (SF_p) × 1.3956 = 0.93645… kg/ha/d
+    # CH4 = 0.93645 × 95 d × 1 ha = 88.963 kg
+    ef = 1.22 * 0.55 * 1.00 * (1 + 4 * 0.19) ** 0.59
+    rice = rows.loc["rice_ch4"]
+    assert rice["mass_kg"] == pytest.approx(ef * 95, rel=REL) and rice["factor_value"] == pytest.approx(ef, rel=REL)
+    assert (rice["gas"], rice["input_type"], rice["season"], rice["ipcc_category"]) == (
+        "CH4", "multiple_drainage", "summer_autumn", "3.C.7")
+    assert rice["activity_amount"] == 95 and rice["activity_unit"] == "ha × days"
+    assert rice["factor_ids"] == ("ipcc2019.EF_c|ipcc2019.SF_w.multiple_drainage|ipcc2019.SF_p.non_flooded_short|"
+                                  "ipcc2019.CFOA.straw_long")
+    # direct N2O on flooded rice: 100 kg urea × 46 % = 46 kg N × EF1FR 0.005 (drainage) × 44/28 = 0.36143 kg
+    assert rows.loc["n2o_direct", "mass_kg"] == pytest.approx(46 * 0.005 * 44 / 28, rel=REL)
+    assert rows.loc["n2o_direct", "season"] == "summer_autumn"
+
+    national = mrv.calculate(plots, records, factors="vn2022").set_index("source")
+    # QĐ 2626 EF_c for the Centre, summer–autumn: 1.91; SF_w 0.55; SF_p 1.00; CFOA from IPCC 2006
+    # (straw > 30 days: 0.29): SF_o = (1 + 4 × 0.29)^0.59 = 2.16^0.59 = 1.5751…
+    # EF = 1.91 × 0.55 × 1.00 × 1.5751 = 1.6547 kg/ha/d; CH4 = 1.6547 × 95 = 157.19 kg
+    ef = 1.91 * 0.55 * 1.00 * (1 + 4 * 0.29) ** 0.59
+    assert national.loc["rice_ch4", "mass_kg"] == pytest.approx(ef * 95, rel=REL)
+    assert national.loc["rice_ch4", "factor_ids"] == ("vn2022.EF_c.centre.summer_autumn|vn2022.SF_w.multiple_drainage|"
+                                                      "vn2022.SF_p|ipcc2006.CFOA.straw_long")
+    assert national.loc["rice_ch4", "tier"] == 2
+    # QĐ 2626 rice N2O, Centre, summer–autumn: 0.17 % of N → 46 × 0.0017 × 44/28 = 0.12289 kg
+    assert national.loc["n2o_direct", "mass_kg"] == pytest.approx(46 * 0.0017 * 44 / 28, rel=REL)
+
+
+def test_rice_straw_without_dry_matter_takes_the_default_fraction_and_upland_rice_has_no_ch4():
+    plots, records = _awd_hectare()
+    rice = mrv.calculate(plots, records).set_index("source").loc["rice_ch4"]
+    # 5 t × 0.89 (IPCC 2006 Table 11.2, rice) = 4.45 t/ha; SF_o = (1 + 4.45 × 0.19)^0.59
+    assert rice["mass_kg"] == pytest.approx(1.22 * 0.55 * (1 + 4.45 * 0.19) ** 0.59 * 95, rel=REL)
+    assert rice["factor_ids"].endswith("|ipcc2006.straw_dry_matter")
+    upland = records.assign(water_regime=records["water_regime"].replace("ướt khô xen kẽ", "lúa cạn"))
+    rows = mrv.calculate(plots, upland)
+    assert "rice_ch4" not in set(rows["source"])
+    # upland rice is not flooded: its N takes EF1 (wet, synthetic 0.016), not EF1FR
+    assert total(rows, "n2o_direct") == pytest.approx(46 * 0.016 * 44 / 28, rel=REL)

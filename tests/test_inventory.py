@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import mrv
 from mrv import models
 from mrv.cli import app
-from tests.helpers import plots_frame, records_frame
+from tests.helpers import EXAMPLES, plots_frame, records_frame
 
 runner = CliRunner()
 
@@ -50,6 +50,8 @@ def test_every_result_row_lands_in_exactly_one_line_and_scope_2_only_in_the_memo
     results, _ = every_source()
     assert set(results["boundary"]) == {"afolu", "energy", "scope2"}
     assert (mrv.assign_lines(results) == 1).all()
+    examples = mrv.calculate(mrv.read_table(EXAMPLES / "plots.csv"), mrv.read_table(EXAMPLES / "records.csv"))
+    assert {"rice_ch4", "biomass_carbon"} <= set(examples["source"]) and (mrv.assign_lines(examples) == 1).all()
     lines = mrv.catalogue("inventory_lines")
     memo = lines[lines["block"] == "memo"]
     scope2 = results[results["boundary"] == "scope2"]

@@ -44,7 +44,7 @@ def farms(draw, min_plots=1, max_plots=4):
 
 
 def keyed(results: pd.DataFrame) -> pd.Series:
-    key = ["plot_id", "year", "source", "gas", "input_type"]
+    key = ["plot_id", "year", "source", "gas", "input_type", "season"]
     return results.astype({k: str for k in key}).set_index(key)["mass_kg"].sort_index()
 
 
@@ -159,3 +159,37 @@ def test_doubling_a_plot_doubles_every_source_and_removals_enter_totals_with_the
     assert totals["co2e_kg"].sum() == pytest.approx(base["co2e_kg"].sum(), rel=1e-12, abs=1e-9)
     biomass = base.loc[base["source"] == "biomass_carbon", "co2e_kg"].sum()
     assert totals.loc[totals["source"] == "biomass_carbon", "co2e_kg"].sum() == pytest.approx(biomass, abs=1e-9)
+
+
+REGIMES = ["ngập liên tục", "rút nước một lần", "ướt khô xen kẽ", "nhờ nước trời", "lúa cạn"]
+
+
+@SETTINGS
+@given(st.integers(1, 50), st.lists(st.tuples(st.sampled_from(REGIMES), st.integers(60, 150), st.integers(0, 80),
+                                              st.sampled_from(["rơm rạ vùi sớm", "rơm rạ vùi muộn"])),
+                                    min_size=1, max_size=3),
+       st.sampled_from(["ipcc2019", "ipcc2006", "vn2022"]))
+def test_rice_seasons_are_linear_in_area_and_the_same_in_sào_or_ha(sao, seasons, factors):
+    """Rice CH4 (Eq. 5.1–5.3) scales with area when the amendments per ha stay the same: 2k
+    sào nam (1 000 m²) of rice with 2× the straw equal k/10 ha with the straw as it was, ×2."""
+    names = ["Đông Xuân", "Hè Thu", "Thu Đông"]
+
+    def records(area: str, unit: str, scale: int) -> pd.DataFrame:
+        rows = []
+        for (regime, days, straw, product), season in zip(seasons, names):
+            rows.append({"plot_id": "P1", "activity": "vụ lúa", "quantity": area, "unit": unit, "season": season,
+                         "days": str(days), "water_regime": regime})
+            rows.append({"plot_id": "P1", "activity": "vùi rơm rạ", "product": product, "quantity": str(straw * scale),
+                         "unit": "tạ", "season": season})
+            rows.append({"plot_id": "P1", "activity": "bón phân", "product": "urê", "quantity": str(straw * scale),
+                         "unit": "kg", "season": season})
+        return records_frame(*rows)
+
+    rice = plots_frame({"crop": "lúa", "area": "1000", "area_unit": "ha"})
+    in_ha = mrv.calculate(rice, records(f"{sao / 10:g}", "ha", 1), factors)
+    in_sao = mrv.calculate(rice, records(str(2 * sao), "sào nam", 2), factors)
+    pd.testing.assert_series_equal(keyed(in_sao), keyed(in_ha) * 2, rtol=1e-9, check_names=False)
+    ch4 = in_ha[in_ha["source"] == "rice_ch4"]
+    assert (ch4["mass_kg"] > 0).all() and "upland" not in set(ch4["input_type"])
+    flooded = sum(regime != "lúa cạn" for regime, *_ in seasons)
+    assert len(ch4) == flooded and set(ch4["season"]) <= {"winter_spring", "summer_autumn", "autumn_winter"}

@@ -32,6 +32,7 @@ class Block:
     factor: FactorValues
     factor_ids: pd.Categorical
     ipcc_category: str | None = None
+    season: str | None = None  # the rice season of every row of the block
 
 
 class Inputs:

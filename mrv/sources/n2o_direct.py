@@ -1,14 +1,18 @@
 """Direct N2O from managed soils, IPCC Vol. 4 Eq. 11.1 (Tier 1).
 
-    N2O_Direct-N = F_SN × EF1(F_SN) + F_ON × EF1(F_ON) + …;  N2O = N2O-N × 44/28
+    N2O_Direct-N = F_SN × EF1(F_SN) + F_ON × EF1(F_ON) + (F_SN + F_ON)_FR × EF1FR;  N2O = N2O-N × 44/28
 
 EF1 is looked up per N input, climate and crop: the 2019 Refinement splits it by wet/dry
 climate and synthetic/other N (Table 11.1); QĐ 2626/QĐ-BTNMT gives crop-specific values
 for the N applied in fertilisers. F_SN is the N of urea, ammonium and nitrate forms; F_ON
-the organic N.
+the organic N. The N applied in a flooded rice season (every water regime but upland)
+takes EF1FR instead, per water regime (IPCC 2019 Table 11.1) or per region and season
+(QĐ 2626); its rows carry the season.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from mrv.schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
 from mrv.sources._common import Block, Inputs
@@ -23,17 +27,34 @@ N_INPUTS = {
 }
 
 
+def _block(inputs: Inputs, input_type: str, columns: tuple[str, ...], where: np.ndarray, parameter: str,
+           **case: str) -> Block:
+    """The N input's rows of the records in `where`, with `parameter` looked up for `case`
+    (input, region, season: scalars) and each plot-year's climate and crop."""
+    plot_year, n_kg = inputs.active(*columns, where=where)
+    ef = inputs.factors.lookup(parameter, len(plot_year), **{"input": input_type, **case},
+                               **inputs.keys(plot_year, "climate", "crop"))
+    n2o_n = quantity(n_kg, "kg") * ef.quantity()
+    return Block(
+        plot_year, SOURCE, "N2O", input_type,
+        mass_kg=magnitude(n2o_n * N2O_PER_N2O_N, "kg"),
+        activity_amount=n_kg, activity_unit="kg N",
+        factor_value=ef.value, factor_unit="kg N2O-N/kg N",
+        factor=ef, factor_ids=ef.ids, season=case.get("season"),
+    )
+
+
 def emissions(inputs: Inputs) -> list[Block]:
+    activity = inputs.activity
+    regime = activity["water_regime"].astype(object).to_numpy()
+    season = activity["rice_season"].astype(object).to_numpy()
+    flooded = activity["water_regime"].notna().to_numpy() & (regime != "upland")
+    region = activity["rice_region"].astype(object).to_numpy()
     blocks = []
     for input_type, columns in N_INPUTS.items():
-        plot_year, n_kg = inputs.active(*columns)
-        ef1 = inputs.factors.lookup("EF1", len(plot_year), input=input_type, **inputs.keys(plot_year, "climate", "crop"))
-        n2o_n = quantity(n_kg, "kg") * ef1.quantity()
-        blocks.append(Block(
-            plot_year, SOURCE, "N2O", input_type,
-            mass_kg=magnitude(n2o_n * N2O_PER_N2O_N, "kg"),
-            activity_amount=n_kg, activity_unit="kg N",
-            factor_value=ef1.value, factor_unit="kg N2O-N/kg N",
-            factor=ef1, factor_ids=ef1.ids,
-        ))
+        blocks.append(_block(inputs, input_type, columns, ~flooded, "EF1"))
+        for case in sorted({(s, r, g) for s, r, g in zip(season[flooded], regime[flooded], region[flooded])}):
+            where = flooded & (season == case[0]) & (regime == case[1]) & (region == case[2])
+            blocks.append(_block(inputs, input_type, columns, where, "EF1FR", season=case[0], input=case[1],
+                                 region=case[2]))
     return blocks
