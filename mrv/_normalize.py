@@ -264,8 +264,9 @@ def _products(table: RawTable, activity: np.ndarray, none: np.ndarray) -> np.nda
     if wrong.any():
         expected = "/".join(sorted(kinds[np.unique(kind[wrong])]))
         table.report(wrong, "product", f"a product of the activity's kind ({expected})", "check the activity and product columns")
-    table.report((activity == burning) & ~table.blank("product"), "product",
-                 "no product: the residue burnt is the plot's crop", "leave the product blank for residue_burning")
+    residue = catalogues.codes_of("activities", "residue")[0]
+    table.report(np.isin(activity, [burning, residue]) & ~table.blank("product"), "product",
+                 "no product: the residue is the plot's crop", "leave the product blank for residue_burning and residue")
     return codes
 
 
@@ -378,6 +379,10 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
                  "the N content (%) of this product: it varies, so the record gives it",
                  "write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)")
 
+    residue, straw = catalogues.codes_of("activities", "residue", "straw")
+    table.report((activity == residue) & np.isnan(n_content) & ~none, "n_content",
+                 "the N content (%) of the residue returned: the system has no default for it",
+                 "write the % N (of the dry matter when dry_matter is given) from an analysis or a cited table")
     use = table.resolve("use", "energy_uses", "use (pump or machinery)", required=False)
     diesel = catalogues.codes_of("activities", "diesel")[0]
     table.report((activity == diesel) & table.blank("use") & ~none, "use", "the diesel's use: pump or machinery",
@@ -442,6 +447,9 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     columns["cleared_area_ha"] = only(("clearing",))
     columns["rice_area_ha"] = only(("rice_season",))
     columns["straw_kg"] = only(("straw",))
+    returned = only(("residue", "straw"))
+    columns["n_residue_kg"] = np.nan_to_num(returned * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100)
+                                            * n_content / 100)
     frame = pd.DataFrame(columns, copy=False)
     return frame
 

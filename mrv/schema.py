@@ -31,6 +31,7 @@ AMOUNT_UNITS = {
     "cleared_area_ha": "ha",       # area of perennial crop cleared (felled, uprooted) for replanting
     "rice_area_ha": "ha",          # area sown or transplanted in a rice season (Eq. 5.1 A)
     "straw_kg": "kg",              # rice straw incorporated, as weighed (Eq. 5.3 ROA, dry weight via dry_matter)
+    "n_residue_kg": "kg",          # N in crop residues returned to the soil (F_CR, Eq. 11.1), as recorded
 }
 
 #: The record's plot's planting year (float64, NaN where not given): the age of a perennial crop.

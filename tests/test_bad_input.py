@@ -153,3 +153,11 @@ def test_a_rice_season_needs_its_season_days_and_water_regime(records, column, v
 def test_a_rice_season_on_a_coffee_plot_is_refused():
     problem = only_problem(plots_frame({}), records_frame(rice_season()))
     assert problem.column == "activity" and "rice plot" in problem.expected
+
+
+def test_crop_residue_returned_needs_its_n_content_and_no_product():
+    residue = {"plot_id": "P1", "activity": "trả phụ phẩm về đất", "quantity": "4", "unit": "tấn"}
+    problem = only_problem(plots_frame({}), records_frame(residue))
+    assert (problem.column, problem.value) == ("n_content", "") and "no default" in problem.expected
+    problem = only_problem(plots_frame({}), records_frame({**residue, "n_content": "1,2", "product": "urea"}))
+    assert problem.column == "product" and "plot's crop" in problem.expected

@@ -286,3 +286,36 @@ def test_rice_straw_without_dry_matter_takes_the_default_fraction_and_upland_ric
     assert "rice_ch4" not in set(rows["source"])
     # upland rice is not flooded: its N takes EF1 (wet, synthetic 0.016), not EF1FR
     assert total(rows, "n2o_direct") == pytest.approx(46 * 0.016 * 44 / 28, rel=REL)
+
+
+def test_crop_residue_n_sugarcane_with_half_its_trash_burnt():
+    """2 ha of sugarcane, wet climate: 1 ha of trash burnt, the other hectare's trash left
+    on the field and recorded (10 t as weighed, 50 % dry matter, 0.5 % N of the dry matter)."""
+    plots = plots_frame({"crop": "mía", "area": "2"})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "đốt lá mía", "quantity": "1", "unit": "ha"},
+        {"plot_id": "P1", "activity": "để lại lá mía", "quantity": "10", "unit": "tấn", "dry_matter": "50",
+         "n_content": "0,5"},
+    )
+    results = mrv.calculate(plots, records, factors="ipcc2019")
+    # F_CR = 10 000 kg × 50 % × 0.5 % = 25 kg N (the unburnt half only: the burnt half is not recorded here)
+    direct = results.query("source == 'n2o_direct' and input_type == 'F_CR'")
+    assert direct["activity_amount"].sum() == pytest.approx(25, rel=REL)
+    # Eq. 11.1: 25 × EF1 (wet, other N inputs: 0.006) × 44/28 = 0.23571 kg N2O
+    assert direct["mass_kg"].sum() == pytest.approx(25 * 0.006 * 44 / 28, rel=REL)
+    assert direct["factor_ids"].iloc[0] == "ipcc2019.EF1.wet.F_CR"
+    # Eq. 11.10: 25 × Frac_LEACH 0.24 × EF5 0.011 × 44/28 = 0.10371 kg N2O; no volatilisation of residue N (Eq. 11.9)
+    leaching = results.query("source == 'n2o_indirect_leaching' and input_type == 'F_CR'")
+    assert leaching["mass_kg"].sum() == pytest.approx(25 * 0.24 * 0.011 * 44 / 28, rel=REL)
+    assert results.query("source == 'n2o_indirect_volatilisation'").empty
+    # the burnt hectare stays in residue burning alone: 1 ha × 6.5 t dm × 2.7 g CH4/kg = 17.55 kg CH4
+    assert total(results, "residue_burning", "CH4") == pytest.approx(1 * 6.5 * 2.7, rel=REL)
+    assert set(results["source"]) == {"n2o_direct", "n2o_indirect_leaching", "residue_burning"}
+
+
+def test_rice_straw_with_its_n_content_is_crop_residue_n_on_flooded_rice():
+    plots, records = _awd_hectare(dry_matter="80", n_content="0,7")
+    rows = mrv.calculate(plots, records).query("source == 'n2o_direct'").set_index("input_type")
+    # F_CR = 5 000 kg × 80 % × 0.7 % = 28 kg N, on an AWD season: EF1FR 0.005 → 28 × 0.005 × 44/28 = 0.22 kg N2O
+    assert rows.loc["F_CR", "mass_kg"] == pytest.approx(28 * 0.005 * 44 / 28, rel=REL)
+    assert rows.loc["F_CR", "season"] == "summer_autumn"

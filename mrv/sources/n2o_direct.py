@@ -1,11 +1,14 @@
 """Direct N2O from managed soils, IPCC Vol. 4 Eq. 11.1 (Tier 1).
 
-    N2O_Direct-N = F_SN × EF1(F_SN) + F_ON × EF1(F_ON) + (F_SN + F_ON)_FR × EF1FR;  N2O = N2O-N × 44/28
+    N2O_Direct-N = F_SN × EF1(F_SN) + F_ON × EF1(F_ON) + F_CR × EF1(F_CR) + (F_SN + F_ON + F_CR)_FR × EF1FR
+    N2O = N2O-N × 44/28
 
 EF1 is looked up per N input, climate and crop: the 2019 Refinement splits it by wet/dry
 climate and synthetic/other N (Table 11.1); QĐ 2626/QĐ-BTNMT gives crop-specific values
 for the N applied in fertilisers. F_SN is the N of urea, ammonium and nitrate forms; F_ON
-the organic N. The N applied in a flooded rice season (every water regime but upland)
+the organic N; F_CR the N of crop residues returned to the soil (a `residue` record, or
+rice straw whose record gives its N content), as recorded: burnt residue is in residue
+burning, never here. The N applied in a flooded rice season (every water regime but upland)
 takes EF1FR instead, per water regime (IPCC 2019 Table 11.1) or per region and season
 (QĐ 2626); its rows carry the season.
 """
@@ -24,6 +27,7 @@ SOURCE = "n2o_direct"
 N_INPUTS = {
     "F_SN": tuple(N_FORM_COLUMNS[form] for form in SYNTHETIC_FORMS),
     "F_ON": (N_FORM_COLUMNS["organic"],),
+    "F_CR": ("n_residue_kg",),
 }
 
 

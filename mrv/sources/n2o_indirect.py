@@ -9,7 +9,7 @@ Leaching and runoff (Eq. 11.10), only where leaching occurs — a climate or an 
 method with `leaching = yes` in the catalogue (Table 11.3 footnote: wet climates, or
 irrigation other than drip):
 
-    N2O_(L)-N = (F_SN + F_ON) × Frac_LEACH × EF5
+    N2O_(L)-N = (F_SN + F_ON + F_CR) × Frac_LEACH × EF5
 
 N2O = N2O-N × 44/28 (Eq. 11.11). Volatilisation rows are kept per N form (the terms of
 the sum over fertiliser types i in Eq. 11.9; input type F_SN or F_ON), leaching rows per N
