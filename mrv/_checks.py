@@ -80,6 +80,13 @@ def burnt_area(activity: pd.DataFrame) -> pd.DataFrame:
                      "area burnt is larger than the plot: check the unit (ha, sào) or the plot's area")
 
 
+def rice_area(activity: pd.DataFrame) -> pd.DataFrame:
+    """A rice season sown on more area than the plot has (an error)."""
+    over = activity[(activity["rice_area_ha"] > activity["plot_area_ha"] * (1 + 1e-9)).to_numpy()]
+    return _findings("rice_area_exceeds_plot", "error", over, over["rice_area_ha"].to_numpy(),
+                     "rice season area is larger than the plot: check the unit (ha, sào) or the plot's area")
+
+
 def duplicates(activity: pd.DataFrame) -> pd.DataFrame:
     """The same record twice: same plot, year, date, activity, product, quantity and unit."""
     keys = ["plot_id", "year", "date", "activity", "product", "quantity_text", "unit_text"]
@@ -185,6 +192,7 @@ def run_checks(activity: pd.DataFrame, results: pd.DataFrame, pilots: pd.DataFra
                profile: str) -> pd.DataFrame:
     """Every rule on a year's data; one row per finding, errors first."""
     found = [f for f in (n_rate(activity), diesel_rate(activity), yield_range(activity), burnt_area(activity),
+                         rice_area(activity),
                          duplicates(activity), harvest_missing(activity, pilots, year),
                          pilot_without_data(activity, pilots, year), not_recorded(activity),
                          factors_to_check(results, profile), implied_ef_vs_national(activity, results, profile))

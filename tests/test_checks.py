@@ -43,6 +43,14 @@ def test_burnt_area_larger_than_the_plot():
     assert list(findings(plots, bad)["rule"]) == ["burnt_area_exceeds_plot"]
 
 
+def test_rice_season_larger_than_the_plot():
+    plots = plots_frame({"crop": "lúa", "area": "1"})
+    season = {"plot_id": "P1", "activity": "vụ lúa", "season": "Hè Thu", "days": "95", "water_regime": "ngập liên tục"}
+    assert findings(plots, records_frame({**season, "quantity": "10", "unit": "sào nam"})).empty
+    bad = findings(plots, records_frame({**season, "quantity": "12", "unit": "sào nam"}))
+    assert list(bad["rule"]) == ["rice_area_exceeds_plot"] and bad["value"].iloc[0] == pytest.approx(1.2)
+
+
 def test_duplicate_records():
     plots = plots_frame({})
     assert findings(plots, records_frame(urea(100), urea(120))).empty
