@@ -71,20 +71,24 @@ def yield_range(activity: pd.DataFrame) -> pd.DataFrame:
     return _rate_limits(activity, "yield_out_of_range", tonnes, "harvest of the main product (t/ha)")
 
 
+def _larger_than_plot(frame: pd.DataFrame, column: str, rule: str, what: str) -> pd.DataFrame:
+    """Rows whose area `column` is larger than their plot (an error)."""
+    over = frame[(frame[column] > frame["plot_area_ha"] * (1 + 1e-9)).to_numpy()]
+    return _findings(rule, "error", over, over[column].to_numpy(),
+                     f"{what} is larger than the plot: check the unit (ha, sào) or the plot's area")
+
+
 def burnt_area(activity: pd.DataFrame) -> pd.DataFrame:
-    """Residue burnt on more area than the plot has (an error)."""
+    """Residue burnt on more area than the plot has, over the plot's year."""
     burnt = activity.groupby([activity["plot_id"].astype(str), "year"], observed=True).agg(
-        burnt=("burnt_area_ha", "sum"), area=("plot_area_ha", "first"), commune_code=("commune_code", "first"))
-    over = burnt[burnt["burnt"] > burnt["area"] * (1 + 1e-9)].reset_index()
-    return _findings("burnt_area_exceeds_plot", "error", over, over["burnt"].to_numpy(),
-                     "area burnt is larger than the plot: check the unit (ha, sào) or the plot's area")
+        burnt_area_ha=("burnt_area_ha", "sum"), plot_area_ha=("plot_area_ha", "first"),
+        commune_code=("commune_code", "first")).reset_index()
+    return _larger_than_plot(burnt, "burnt_area_ha", "burnt_area_exceeds_plot", "area burnt")
 
 
 def rice_area(activity: pd.DataFrame) -> pd.DataFrame:
-    """A rice season sown on more area than the plot has (an error)."""
-    over = activity[(activity["rice_area_ha"] > activity["plot_area_ha"] * (1 + 1e-9)).to_numpy()]
-    return _findings("rice_area_exceeds_plot", "error", over, over["rice_area_ha"].to_numpy(),
-                     "rice season area is larger than the plot: check the unit (ha, sào) or the plot's area")
+    """A rice season sown on more area than the plot has."""
+    return _larger_than_plot(activity, "rice_area_ha", "rice_area_exceeds_plot", "rice season area")
 
 
 def duplicates(activity: pd.DataFrame) -> pd.DataFrame:

@@ -324,6 +324,11 @@ def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_ri
     }
 
 
+def _n_mass(kg: np.ndarray, dry_matter: np.ndarray, n_percent: np.ndarray) -> np.ndarray:
+    """kg N in a mass as applied: × dry matter % where given, × % N (0 where a % is missing)."""
+    return np.nan_to_num(kg * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100) * n_percent / 100)
+
+
 def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.DataFrame:
     record_plots = table.text("plot_id").array
     plot_ids = plots["plot_id"].array
@@ -379,7 +384,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
                  "the N content (%) of this product: it varies, so the record gives it",
                  "write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)")
 
-    residue, straw = catalogues.codes_of("activities", "residue", "straw")
+    residue = catalogues.codes_of("activities", "residue")[0]
     table.report((activity == residue) & np.isnan(n_content) & ~none, "n_content",
                  "the N content (%) of the residue returned: the system has no default for it",
                  "write the % N (of the dry matter when dry_matter is given) from an analysis or a cited table")
@@ -400,7 +405,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
         return np.where(np.isin(activity, catalogues.codes_of("activities", *activity_ids)), amount, 0.0)
 
     product_kg = only(("fertiliser", "lime"))
-    n_kg = np.nan_to_num(product_kg * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100) * n_percent / 100)
+    n_kg = _n_mass(product_kg, dry_matter, n_percent)
     material = catalogues.take("products", "lime_material", product)
     on_rice = crop_ids == "rice"
     rice = _rice_seasons(table, activity, none, on_rice, plot, np.where(np.isnan(year), 0, year).astype("int64"), locale)
@@ -447,9 +452,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     columns["cleared_area_ha"] = only(("clearing",))
     columns["rice_area_ha"] = only(("rice_season",))
     columns["straw_kg"] = only(("straw",))
-    returned = only(("residue", "straw"))
-    columns["n_residue_kg"] = np.nan_to_num(returned * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100)
-                                            * n_content / 100)
+    columns["n_residue_kg"] = _n_mass(only(("residue", "straw")), dry_matter, n_content)
     frame = pd.DataFrame(columns, copy=False)
     return frame
 

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from mrv import _catalogues as catalogues
-from mrv._factors import join_ids
+from mrv._factors import FactorValues, join_ids
+from mrv.factors._loader import AMENDMENTS
 from mrv.sources._common import Block, Inputs
 from mrv.units import magnitude, quantity
 
@@ -28,31 +29,29 @@ KG_PER_T = 1000.0
 SF_O_EXPONENT = 0.59  # IPCC 2019 Vol. 4 Eq. 5.3
 
 
-def _amendments(inputs: Inputs, seasons: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """t of each amendment class per season row (dry weight for straw), and which season
-    rows took the straw_dry_matter factor."""
+def _amendments(inputs: Inputs, seasons: np.ndarray) -> tuple[dict[str, np.ndarray], FactorValues | None, np.ndarray]:
+    """t of each amendment class per season row (dry weight for straw); the straw_dry_matter
+    factor when some straw record gives no dry matter, and the season rows that took it."""
     activity = inputs.activity
     key = [inputs.codes, activity["rice_season"].cat.codes.to_numpy()]
     season_key = pd.MultiIndex.from_arrays([k[seasons] for k in key])
+
+    def per_season(values: np.ndarray) -> np.ndarray:
+        return pd.Series(values, dtype="float64").groupby(key).sum().reindex(season_key, fill_value=0.0).to_numpy()
+
     classes = catalogues.take("products", "amendment", activity["product"].cat.codes.to_numpy())
     given = activity["dry_matter"].to_numpy() / 100
     straw_kg = activity["straw_kg"].to_numpy()
     default_dry = np.isnan(given) & (straw_kg > 0)
-    per_class, took_default = {}, np.zeros(len(seasons), dtype=bool)
-    for amendment in ("straw_short", "straw_long", "compost", "manure", "green_manure"):
-        chosen = classes == amendment
-        if not chosen.any():
-            continue
-        straw = amendment.startswith("straw")
-        kg = np.where(chosen, straw_kg if straw else activity["product_kg"].to_numpy(), 0.0)
-        dry = np.where(np.isnan(given), 1.0, given) if straw else 1.0
-        if straw and (default_dry & chosen).any():
-            fraction = inputs.factors.lookup("straw_dry_matter", 1).value[0]
-            dry = np.where(default_dry, fraction, dry)
-            took_default |= pd.Series(default_dry & chosen).groupby(key).any().reindex(season_key, fill_value=False).to_numpy()
-        sums = pd.Series(kg * dry).groupby(key).sum()
-        per_class[amendment] = sums.reindex(season_key, fill_value=0.0).to_numpy() / KG_PER_T
-    return per_class, took_default
+    dry_matter = inputs.factors.lookup("straw_dry_matter", len(seasons)) if default_dry.any() else None
+    if dry_matter is not None:
+        given = np.where(default_dry, dry_matter.value[0], given)
+    dry_straw_kg = np.where(straw_kg > 0, straw_kg * given, 0.0)
+    product_kg = activity["product_kg"].to_numpy()
+    per_class = {amendment: per_season(np.where(classes == amendment, dry_straw_kg if amendment.startswith("straw")
+                                                else product_kg, 0.0)) / KG_PER_T
+                 for amendment in AMENDMENTS if (classes == amendment).any()}
+    return per_class, dry_matter, per_season(default_dry) > 0
 
 
 def emissions(inputs: Inputs) -> list[Block]:
@@ -67,7 +66,7 @@ def emissions(inputs: Inputs) -> list[Block]:
     ef_c = inputs.factors.lookup("EF_c", n, region=take["rice_region"], season=take["rice_season"])
     sf_w = inputs.factors.lookup("SF_w", n, input=take["water_regime"])
     sf_p = inputs.factors.lookup("SF_p", n, input=take["pre_season"])
-    roa, took_default = _amendments(inputs, seasons)
+    roa, dry_matter, took_default = _amendments(inputs, seasons)
     hectares = area[seasons]
     sum_roa_cfoa = np.zeros(n)
     used = []
@@ -75,8 +74,8 @@ def emissions(inputs: Inputs) -> list[Block]:
         cfoa = inputs.factors.lookup("CFOA", n, input=amendment)
         sum_roa_cfoa += tonnes / hectares * cfoa.value
         used.append((cfoa, tonnes > 0))
-    if took_default.any():
-        used.append((inputs.factors.lookup("straw_dry_matter", n), took_default))
+    if dry_matter is not None:
+        used.append((dry_matter, took_default))
     sf_o = (1 + sum_roa_cfoa) ** SF_O_EXPONENT
     daily = ef_c.quantity() * sf_w.value * sf_p.value * sf_o
     days = activity["days"].to_numpy()[seasons]
