@@ -20,6 +20,10 @@ N_INPUTS = ("F_SN", "F_ON", "F_CR", "F_SOM")
 N_FORMS = ("urea", "ammonium", "nitrate", "organic")
 LIME_MATERIALS = ("limestone", "dolomite", "none")
 AMENDMENTS = ("straw_short", "straw_long", "compost", "manure", "green_manure")
+#: IPCC 2006/2019 Vol. 4 Table 5.5 land-use classes of cropland, for the soil carbon factor F_LU.
+LAND_USES = ("perennial", "long_term_cultivated", "paddy_rice")
+#: The stock change factors a soil practice sets (Table 5.5): tillage F_MG or input F_I.
+SOIL_FACTORS = ("F_MG", "F_I")
 #: How a factor's 95 % range (lower, upper) is read for the Monte Carlo (mrv._uncertainty).
 DISTRIBUTIONS = ("normal", "lognormal", "triangular")
 
@@ -81,14 +85,17 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
     "water_regimes": {**_NAMED, "note": _OPT},
     "pre_seasons": {**_NAMED, "note": _OPT},
     "rice_regions": {**_NAMED, "default": Column("bool", True), "note": _OPT},
-    "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "intensity_product": _OPT, "note": _OPT},
+    "soils": {**_NAMED, "default": Column("bool", True), "note": _OPT},
+    "crops": {**_NAMED, "lifecycle": Column(("perennial", "annual"), True), "land_use": Column(LAND_USES, True),
+              "intensity_product": _OPT, "note": _OPT},
     "products": {
         **_NAMED,
-        "kind": Column(("fertiliser", "lime", "fuel", "electricity", "harvest", "straw"), True),
+        "kind": Column(("fertiliser", "lime", "fuel", "electricity", "harvest", "straw", "soil_practice"), True),
         "n_percent": Column("float"), "n_urea": Column("float"), "n_ammonium": Column("float"),
         "n_nitrate": Column("float"), "n_organic": Column("float"),
         "urea_mass_fraction": Column("float"), "lime_material": Column(LIME_MATERIALS),
         "amendment": Column(AMENDMENTS),  # the organic amendment class of rice CH4 (IPCC 2019 Table 5.14)
+        "soil_factor": Column(SOIL_FACTORS),  # the factor a soil practice sets (IPCC Table 5.5)
         "bag_kg": Column("float"), "crop": _OPT, "source": _OPT,
         "status": Column(STATUSES, True), "note": _OPT,
     },
@@ -268,9 +275,9 @@ def load_catalogue(name: str) -> pd.DataFrame:
         _check_member(table, "source", load_catalogue("sources")["source"], "a source of sources.csv")
     if name == "sources":
         _check_member(table, "activity", load_catalogue("activities")["id"], "an activity id of activities.csv")
-    if name == "rice_regions" and table["default"].sum() != 1:
+    if name in ("rice_regions", "soils") and table["default"].sum() != 1:
         row = table.iloc[0]
-        raise FactorFileError(row["file"], row["line"], "default", str(row["default"]), "exactly one region marked yes")
+        raise FactorFileError(row["file"], row["line"], "default", str(row["default"]), "exactly one row marked yes")
     return table
 
 
@@ -287,6 +294,11 @@ def load_profiles() -> dict[str, Profile]:
             raise FactorFileError(path, 0, f"{name}.chain", ", ".join(unknown), "factor sets among " + ", ".join(known))
         profiles[name] = Profile(name, spec.get("title", name), chain, spec.get("note", ""))
     return profiles
+
+
+def _soil_practices() -> pd.Series:
+    products = load_catalogue("products")
+    return products.loc[products["kind"] == "soil_practice", "id"]
 
 
 def load_set(name: str) -> FactorSet:
@@ -307,9 +319,10 @@ def load_set(name: str) -> FactorSet:
     _check_member(rows, "climate", load_catalogue("climates")["id"], "a climate id of climates.csv")
     _check_member(rows, "crop", load_catalogue("crops")["id"], "a crop id of crops.csv")
     inputs = (N_INPUTS + N_FORMS + LIME_MATERIALS[:2] + AMENDMENTS + tuple(load_catalogue("energy_uses")["id"])
-              + tuple(load_catalogue("water_regimes")["id"]) + tuple(load_catalogue("pre_seasons")["id"]))
+              + tuple(load_catalogue("water_regimes")["id"]) + tuple(load_catalogue("pre_seasons")["id"])
+              + LAND_USES + tuple(load_catalogue("soils")["id"]) + tuple(_soil_practices()))
     _check_member(rows, "input", inputs, "an N input (F_SN, F_ON, F_CR, F_SOM), N form, lime material, energy use, "
-                  "rice water regime, pre-season regime or organic amendment")
+                  "rice water regime, pre-season regime, organic amendment, land use, soil class or soil practice")
     _check_member(rows, "region", load_catalogue("rice_regions")["id"], "a region id of rice_regions.csv")
     _check_member(rows, "season", load_catalogue("rice_seasons")["id"], "a season id of rice_seasons.csv")
     _check_ranges(rows)

@@ -97,10 +97,10 @@ class _State:
             select(Commune.code, ReviewStatus.year).join(ReviewStatus, ReviewStatus.commune_id == Commune.id)
             .where(ReviewStatus.status == "locked"))}
         rows = session.execute(select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate,
-                                      Plot.irrigation, Plot.sao_variant, Plot.planting_year, Commune.rice_region)
+                                      Plot.irrigation, Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil)
                                .join(Commune)).all()
         self.plots = pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate",
-                                                 "irrigation", "sao_variant", "planting_year", "rice_region"])
+                                                 "irrigation", "sao_variant", "planting_year", "rice_region", "soil"])
 
 
 def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: dict, sao, locale) -> pd.DataFrame | None:
@@ -149,7 +149,6 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
         intercrop_share=share,
         latitude=latitude,
         longitude=longitude,
-        soil=table.strings("soil"),
         area_text=area_text.to_numpy(),
     )
 
@@ -163,7 +162,8 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
     engine_plots = known[[*PLOT_COLUMNS, *PLOT_OPTIONAL]].astype({"area": "float64"})
     engine_plots = engine_plots.astype({c: str for c in ("plot_id", "commune_code", "crop", "climate", "irrigation",
                                                          "rice_region")})
-    engine_plots["sao_variant"] = engine_plots["sao_variant"].astype(object)
+    for column in ("sao_variant", "soil"):
+        engine_plots[column] = engine_plots[column].astype(object)
     engine_plots.attrs["source"] = "plots of the database"
     try:
         activity = mrv.normalize(engine_plots, frame, sao=sao, locale=locale)
@@ -207,8 +207,8 @@ def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]
         keys.append("auto:" + _digest(*identity, occurrence))
     quantity, unit, n_text, dm_text = texts["quantity"], texts["unit"], texts["n_content"], texts["dry_matter"]
     evidence, recorded_by = texts["evidence"], texts["recorded_by"]
-    rice = list(zip(texts["days"], texts["water_regime"], texts["pre_season"]))
-    # a record without rice season fields keeps the hash it had before those fields existed
+    rice = list(zip(texts["days"], texts["water_regime"], texts["pre_season"], texts["previous_practice"]))
+    # a record without rice season or soil practice fields keeps the hash it had before those fields existed
     hashes = [_digest(*parts, sao, *(r if any(v is not None for v in r) else ())) for parts, r in zip(
         zip(plot, year, date, season, kind, product, use, quantity, unit, n_text, dm_text, evidence), rice)]
     columns = {
@@ -218,7 +218,8 @@ def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]
         "unit_text": unit, "unit": activity["unit_used"].astype(object).tolist(), "n_content_text": n_text,
         "dry_matter_text": dm_text, "quantity": activity["quantity_value"].tolist(), "n_content": optional("n_content"),
         "dry_matter": optional("dry_matter"), "days_text": texts["days"], "days": optional("days"),
-        "water_regime": texts["water_regime"], "pre_season": texts["pre_season"], "sao_variant": [sao] * size, "evidence": evidence,
+        "water_regime": texts["water_regime"], "pre_season": texts["pre_season"],
+        "previous_practice": texts["previous_practice"], "sao_variant": [sao] * size, "evidence": evidence,
         "recorded_by": recorded_by, "canonical": canonical, "source_row": activity["source_row"].tolist(),
     }
     return columns
@@ -391,7 +392,7 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
                          "irrigation": str(r.irrigation), "climate": str(r.climate),
                          "sao_variant": None if pd.isna(r.sao_variant) else str(r.sao_variant),
                          "latitude": None if np.isnan(r.latitude) else float(r.latitude),
-                         "longitude": None if np.isnan(r.longitude) else float(r.longitude), "soil": r.soil})
+                         "longitude": None if np.isnan(r.longitude) else float(r.longitude), "soil": str(r.soil)})
         before = set(plot_ids)
         plot_ids.update({k[0]: v for k, v in _upsert(session, Plot, ("code",), rows).items()})
         summary.plots_added = len(set(plots["plot_id"]) - before)
@@ -495,7 +496,7 @@ def _audit(session: Session, columns: dict[str, list], changed: list[int], curre
            batch: ImportBatch) -> None:
     """Audit entries: one per changed record (before and after), one for the import's new records."""
     fields = ("quantity_text", "unit_text", "n_content_text", "dry_matter_text", "record_date", "season", "use",
-              "product_id", "evidence", "days_text", "water_regime", "pre_season")
+              "product_id", "evidence", "days_text", "water_regime", "pre_season", "previous_practice")
     previous = {}
     keys = [columns["record_key"][i] for i in changed]
     for start in range(0, len(keys), CHUNK):

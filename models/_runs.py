@@ -10,7 +10,7 @@ from importlib.metadata import version
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, func, insert, select, tuple_, update
+from sqlalchemy import Engine, and_, func, insert, or_, select, tuple_, update
 from sqlmodel import Session
 
 import mrv
@@ -22,14 +22,19 @@ from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorPr
 
 CHUNK = 20000
 
+#: Activities whose records of earlier years still count in a year: a soil practice
+#: change moves the soil carbon for 20 years after it (IPCC Vol. 4 Eq. 2.25).
+CARRIED = ("soil_management",)
+
 
 def _record_versions(year: int, as_of: datetime | None):
     """The condition that picks each record's version: the current one, or the latest
-    recorded by `as_of`."""
+    recorded by `as_of`; of the year, and of the carried activities of earlier years."""
+    in_scope = or_(ActivityRecord.year == year, and_(ActivityRecord.activity.in_(CARRIED), ActivityRecord.year < year))
     if as_of is None:
-        return and_(ActivityRecord.is_current.is_(True), ActivityRecord.year == year)
+        return and_(ActivityRecord.is_current.is_(True), in_scope)
     latest = (select(ActivityRecord.record_key, func.max(ActivityRecord.version).label("version"))
-              .where(ActivityRecord.year == year, ActivityRecord.recorded_at <= as_of)
+              .where(in_scope, ActivityRecord.recorded_at <= as_of)
               .group_by(ActivityRecord.record_key).subquery())
     return tuple_(ActivityRecord.record_key, ActivityRecord.version).in_(select(latest.c.record_key, latest.c.version))
 
@@ -37,27 +42,30 @@ def _record_versions(year: int, as_of: datetime | None):
 def records_frames(session: Session, year: int, commune: str | None = None,
                    as_of: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The current records of a year (and commune), or those current at `as_of`, and
-    their plots, as engine input frames: the numbers as parsed at import, the units as typed."""
+    their plots, as engine input frames: the numbers as parsed at import, the units as typed.
+    Records of earlier years come along for the activities in `CARRIED`."""
     chosen = _record_versions(year, as_of)
     query = (select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.record_date,
                     ActivityRecord.season, ActivityRecord.activity, ActivityRecord.product_id, ActivityRecord.quantity,
                     ActivityRecord.unit, ActivityRecord.n_content, ActivityRecord.dry_matter, ActivityRecord.use,
                     ActivityRecord.evidence, ActivityRecord.days, ActivityRecord.water_regime, ActivityRecord.pre_season,
-                    ActivityRecord.sao_variant)
+                    ActivityRecord.previous_practice, ActivityRecord.sao_variant)
              .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
              .where(chosen))
     if commune is not None:
         query = query.where(Commune.code == commune)
     records = pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=[
         "record_id", "plot_id", "year", "date", "season", "activity", "product", "quantity", "unit", "n_content",
-        "dry_matter", "use", "evidence", "days", "water_regime", "pre_season", "sao_variant"])
+        "dry_matter", "use", "evidence", "days", "water_regime", "pre_season", "previous_practice",
+        "sao_variant"])
     plot_query = (select(Plot.code, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
-                         Plot.sao_variant, Plot.planting_year, Commune.rice_region)
+                         Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil)
                   .join(Commune, Commune.id == Plot.commune_id)
                   .where(Plot.code.in_(select(Plot.code).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
                                        .where(chosen))))
     plots = pd.DataFrame(list(map(tuple, session.execute(plot_query).all())), columns=[
-        "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant", "planting_year", "rice_region"]
+        "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant", "planting_year", "rice_region",
+        "soil"]
     ).assign(area_unit="ha")
     # a bare "sào" of a record resolves with the default of the import that brought it
     plots = plots.astype({"area": "float64"})
@@ -91,6 +99,7 @@ def calculate_year(engine: Engine, year: int, *, commune: str | None = None, off
     with Session(engine) as session:
         plots, records = records_frames(session, year, commune, as_of=started)
         results = mrv.calculate(plots, records, factors, gwp)
+        results = results[results["year"].to_numpy() == year].reset_index(drop=True)
         frozen = freeze(estimate_inputs(session, year, factors, gwp)) if commune is None else None
         run = CalculationRun(year=year, scope=commune or "province", factor_profile=factors,
                              factor_set_version=results.attrs["factor_set_version"], gwp=gwp,

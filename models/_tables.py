@@ -212,6 +212,7 @@ class ActivityRecord(SQLModel, table=True):
     days: float | None = None  # parsed
     water_regime: str | None = None  # a rice season's water regime, as typed
     pre_season: str | None = None  # a rice season's pre-season water regime, as typed
+    previous_practice: str | None = None  # the soil practice a soil_management record replaced, as typed
     sao_variant: str | None = None  # the import's default for a bare "sào"
     canonical: dict = Field(default_factory=dict, sa_column=Column(JSON))  # amounts in canonical units
     evidence: str | None = None

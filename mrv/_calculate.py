@@ -76,7 +76,9 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
         "mass_kg": mass,
         "co2e_kg": mass * stack(lambda b: gwp[b.gas], "float64"),
         "ipcc_category": constant(lambda b: b.ipcc_category or sources.loc[b.source, "ipcc_category"]),
-        "input_type": constant(lambda b: b.input_type),
+        "input_type": _concat_categoricals([
+            pd.Categorical.from_codes(np.zeros(len(b.plot_year), dtype="int8"), categories=[b.input_type])
+            if isinstance(b.input_type, str) else pd.Categorical(b.input_type) for b in blocks]),
         "season": constant(lambda b: b.season or ""),
         "activity_amount": stack(lambda b: b.activity_amount, "float64"),
         "activity_unit": constant(lambda b: b.activity_unit),

@@ -188,17 +188,20 @@ def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame
         "climate": table.resolve("climate", "climates", "climate (wet or dry)", required=True, default="wet"),
         "irrigation": table.resolve("irrigation", "irrigation", "irrigation method", required=True, default="none"),
         "rice_region": table.resolve("rice_region", "rice_regions", "rice region (QĐ 2626: north, centre, south)",
-                                     required=True, default=_default_rice_region()),
+                                     required=True, default=_default("rice_regions")),
+        "soil": table.resolve("soil", "soils", "soil class (IPCC: low-activity clay, high-activity clay, sandy)",
+                              required=True, default=_default("soils")),
         "plot_area_ha": area * to_ha,
         "sao_variant": variant,
         "planting_year": _planting_years(table, locale),
     })
 
 
-def _default_rice_region() -> str:
-    """The region rice_regions.csv marks as the default (the Centre for Đắk Lắk)."""
-    regions = catalogues.table("rice_regions")
-    return str(regions.index[regions["default"].astype(bool)][0])
+def _default(catalogue: str) -> str:
+    """The row a catalogue marks as the default: the Centre of rice_regions.csv, the
+    low-activity clay (basalt) soil of soils.csv."""
+    rows = catalogues.table(catalogue)
+    return str(rows.index[rows["default"].astype(bool)][0])
 
 
 def _planting_years(table: RawTable, locale: str | None) -> np.ndarray:
@@ -324,6 +327,27 @@ def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_ri
     }
 
 
+def _previous_practices(table: RawTable, activity: np.ndarray, product: np.ndarray, none: np.ndarray) -> np.ndarray:
+    """The practice a `soil_management` record's practice replaced (IPCC Eq. 2.25 needs the
+    stock before the change): required, and a practice of the same factor (tillage F_MG or
+    input F_I) as the new one."""
+    change = (activity == catalogues.codes_of("activities", "soil_management")[0]) & ~none
+    previous = table.resolve("previous_practice", "products", "soil practice (factors/catalogue/products.csv, kind "
+                             "soil_practice)", required=False)
+    practices = ", ".join(catalogues.table("products").query("kind == 'soil_practice'").index)
+    table.report(change & table.blank("previous_practice"), "previous_practice",
+                 "the practice before the change, from which the soil carbon moves: " + practices,
+                 "write the tillage or input practice the plot had before")
+    new_factor = catalogues.take("products", "soil_factor", product)
+    same = catalogues.take("products", "soil_factor", previous) == new_factor
+    table.report(change & (previous >= 0) & pd.notna(new_factor) & ~same, "previous_practice",
+                 f"a practice of the same kind as the new one (tillage with tillage, input with input): {practices}",
+                 "name the former practice of the factor that changed; record a change of each factor on its own line")
+    table.report(~change & (previous >= 0), "previous_practice", "no previous practice: it belongs to soil_management "
+                 "records", "clear the cell, or set the activity to soil_management")
+    return np.where(change & same, previous, -1)
+
+
 def _n_mass(kg: np.ndarray, dry_matter: np.ndarray, n_percent: np.ndarray) -> np.ndarray:
     """kg N in a mass as applied: × dry matter % where given, × % N (0 where a % is missing)."""
     return np.nan_to_num(kg * np.where(np.isnan(dry_matter), 1.0, dry_matter / 100) * n_percent / 100)
@@ -388,6 +412,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     table.report((activity == residue) & np.isnan(n_content) & ~none, "n_content",
                  "the N content (%) of the residue returned: the system has no default for it",
                  "write the % N (of the dry matter when dry_matter is given) from an analysis or a cited table")
+    previous = _previous_practices(table, activity, product, none)
     use = table.resolve("use", "energy_uses", "use (pump or machinery)", required=False)
     diesel = catalogues.codes_of("activities", "diesel")[0]
     table.report((activity == diesel) & table.blank("use") & ~none, "use", "the diesel's use: pump or machinery",
@@ -433,6 +458,8 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
         "water_regime": rice["water_regime"],
         "pre_season": rice["pre_season"],
         "rice_region": catalogues.categorical("rice_regions", plot_column("rice_region", -1)),
+        "soil": catalogues.categorical("soils", plot_column("soil", -1)),
+        "previous_practice": catalogues.categorical("products", previous),
         "days": rice["days"],
         "climate": catalogues.categorical("climates", plot_column("climate", -1)),
         "irrigation": catalogues.categorical("irrigation", plot_column("irrigation", -1)),
@@ -453,6 +480,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     columns["rice_area_ha"] = only(("rice_season",))
     columns["straw_kg"] = only(("straw",))
     columns["n_residue_kg"] = _n_mass(only(("residue", "straw")), dry_matter, n_content)
+    columns["managed_area_ha"] = only(("soil_management",))
     frame = pd.DataFrame(columns, copy=False)
     return frame
 
@@ -468,7 +496,7 @@ def normalize_plots(plots: pd.DataFrame, *, sao: str | None = None, locale: str 
     frame = _plots(table, default_variant, locale)
     problems.raise_if_any()
     for column, catalogue in (("crop", "crops"), ("climate", "climates"), ("irrigation", "irrigation"),
-                              ("rice_region", "rice_regions")):
+                              ("rice_region", "rice_regions"), ("soil", "soils")):
         frame[column] = catalogues.categorical(catalogue, frame[column].to_numpy())
     return frame
 

@@ -7,11 +7,12 @@ urea form), never in unit strings (DESIGN.md §5).
 """
 
 PLOT_COLUMNS = ("plot_id", "commune_code", "crop", "area", "area_unit")
-PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant", "planting_year", "rice_region")
-# by default: climate wet, irrigation none, rice region the one rice_regions.csv marks
+PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant", "planting_year", "rice_region", "soil")
+# by default: climate wet, irrigation none, rice region and soil class the ones their catalogues mark
 
 RECORD_COLUMNS = ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content")
-RECORD_OPTIONAL = ("record_id", "date", "season", "use", "dry_matter", "evidence", "days", "water_regime", "pre_season")
+RECORD_OPTIONAL = ("record_id", "date", "season", "use", "dry_matter", "evidence", "days", "water_regime", "pre_season",
+                   "previous_practice")
 
 #: Float64 amounts of the activity frame and their canonical units.
 AMOUNT_UNITS = {
@@ -32,6 +33,7 @@ AMOUNT_UNITS = {
     "rice_area_ha": "ha",          # area sown or transplanted in a rice season (Eq. 5.1 A)
     "straw_kg": "kg",              # rice straw incorporated, as weighed (Eq. 5.3 ROA, dry weight via dry_matter)
     "n_residue_kg": "kg",          # N in crop residues returned to the soil (F_CR, Eq. 11.1), as recorded
+    "managed_area_ha": "ha",       # area whose soil management changed to the record's practice (Eq. 2.25)
 }
 
 #: The record's plot's planting year (float64, NaN where not given): the age of a perennial crop.
@@ -45,11 +47,12 @@ ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter", "
 #: Text columns of the activity frame. `rice_season`, `water_regime` and `pre_season` are
 #: catalogue ids: a rice season record's own, and on the fertiliser and straw records of a
 #: rice plot those of the season they belong to; `rice_region` is the plot's QĐ 2626
-#: region (its commune's setting in the database).
+#: region (its commune's setting in the database); `soil` the plot's IPCC soil class;
+#: `previous_practice` the soil practice a `soil_management` record's practice replaced.
 ACTIVITY_TEXT = (
     "record_id", "plot_id", "year", "date", "season", "activity", "product", "use", "evidence",
     "quantity_text", "unit_text", "source_file", "source_row", "commune_code", "crop", "climate", "irrigation",
-    "rice_season", "water_regime", "pre_season", "rice_region",
+    "rice_season", "water_regime", "pre_season", "rice_region", "soil", "previous_practice",
 )
 
 #: N mass columns by form, and the IPCC N input each form belongs to.

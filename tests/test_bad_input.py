@@ -161,3 +161,30 @@ def test_crop_residue_returned_needs_its_n_content_and_no_product():
     assert (problem.column, problem.value) == ("n_content", "") and "no default" in problem.expected
     problem = only_problem(plots_frame({}), records_frame({**residue, "n_content": "1,2", "product": "urea"}))
     assert problem.column == "product" and "plot's crop" in problem.expected
+
+
+def practice_change(**overrides) -> dict:
+    return {"plot_id": "P1", "activity": "thay đổi canh tác đất", "product": "không làm đất",
+            "previous_practice": "cày lật", "quantity": "1", "unit": "ha", **overrides}
+
+
+@pytest.mark.parametrize(
+    ("record", "column", "value", "words"),
+    [
+        (practice_change(previous_practice=""), "previous_practice", "", "practice before the change"),
+        (practice_change(previous_practice="đầu vào thấp"), "previous_practice", "đầu vào thấp",
+         "tillage with tillage"),
+        (practice_change(previous_practice="cày sâu"), "previous_practice", "cày sâu", "products.csv"),
+        (practice_change(product="urê"), "product", "urê", "soil_practice"),
+        ({**fertiliser(), "previous_practice": "cày lật"}, "previous_practice", "cày lật", "soil_management"),
+    ],
+)
+def test_a_practice_change_names_the_practice_it_replaced(record, column, value, words):
+    problem = only_problem(plots_frame({}), records_frame(record))
+    assert (problem.column, problem.value) == (column, value) and words in problem.expected + problem.fix, problem
+
+
+def test_a_plot_soil_outside_the_catalogue_is_refused():
+    problem = only_problem(plots_frame({"soil": "đất phù sa"}), records_frame(fertiliser()))
+    assert (problem.file, problem.column, problem.value) == ("plots.csv", "soil", "đất phù sa")
+    assert "soils.csv" in problem.fix

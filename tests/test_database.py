@@ -290,3 +290,20 @@ def test_plan_indicators_refuse_a_count_that_is_not_whole(engine, tmp_path):
     assert (problem.row, problem.column, problem.value, problem.expected) == (2, "farmers_trained", "640,5", "a whole number")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM planindicator")).scalar_one() == 0
+
+
+def test_a_soil_practice_change_of_an_earlier_year_counts_in_the_years_after_it(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    path = tmp_path / "records.csv"
+    path.write_text("plot_id,năm,activity,product,canh tác trước đó,quantity,unit,n_content\n"
+                    "CP-01,2024,thay đổi canh tác đất,đầu vào cao có phân chuồng,đầu vào trung bình,1,ha,\n"
+                    "CP-01,2025,fertiliser,urea,,100,kg,\n", encoding="utf-8")
+    models.import_file(engine, path)
+    with Session(engine) as session:
+        assert session.execute(select(ActivityRecord.previous_practice).where(
+            ActivityRecord.year == 2024)).scalar_one() == "đầu vào trung bình"
+    results = models.run_results(engine, models.calculate_year(engine, 2025).id)
+    assert set(results["year"]) == {2025}
+    soil = results[results["source"] == "soil_carbon"]
+    # the 2024 change still moves the soil in 2025: 38 × 1.10 × (1.44 − 1.00) / 20 t C/ha × 1 ha × 44/12
+    assert soil["mass_kg"].sum() == pytest.approx(-38 * 1.10 * 0.44 / 20 * 1000 * 44 / 12, rel=1e-9)

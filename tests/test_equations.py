@@ -319,3 +319,60 @@ def test_rice_straw_with_its_n_content_is_crop_residue_n_on_flooded_rice():
     # F_CR = 5 000 kg × 80 % × 0.7 % = 28 kg N, on an AWD season: EF1FR 0.005 → 28 × 0.005 × 44/28 = 0.22 kg N2O
     assert rows.loc["F_CR", "mass_kg"] == pytest.approx(28 * 0.005 * 44 / 28, rel=REL)
     assert rows.loc["F_CR", "season"] == "summer_autumn"
+
+
+def test_soil_carbon_gain_after_a_compost_input_change():
+    """1 ha of coffee on basalt soil (low-activity clay), wet climate: from 2024 compost is
+    added every year (high input with manure), where the input was medium before."""
+    plots = plots_frame({})
+    records = records_frame(
+        {"plot_id": "P1", "year": "2024", "activity": "thay đổi canh tác đất", "product": "bón compost thường xuyên",
+         "previous_practice": "đầu vào trung bình", "quantity": "10", "unit": "sào nam"},
+        {"plot_id": "P1", "year": "2025", "activity": "bón phân", "product": "urê", "quantity": "0", "unit": "kg"},
+        {"plot_id": "P1", "year": "2043", "activity": "bón phân", "product": "urê", "quantity": "0", "unit": "kg"},
+        {"plot_id": "P1", "year": "2044", "activity": "bón phân", "product": "urê", "quantity": "0", "unit": "kg"},
+    )
+    rows = mrv.calculate(plots, records, factors="ipcc2019").query("source == 'soil_carbon'").set_index("year")
+    # Eq. 2.25: SOC_REF 38 t C/ha (tropical moist, LAC) × F_LU 1.10 (perennial) × F_MG 1.00 (full tillage,
+    # nominal) × (F_I 1.44 − 1.00) = 18.392 t C/ha more at the new equilibrium, over D = 20 years:
+    # 0.9196 t C/ha/yr × 1 ha (10 sào nam) → -0.9196 × 44/12 = -3.3719 t CO2 a year, a removal
+    per_year = 38 * 1.10 * 1.00 * (1.44 - 1.00) / 20
+    assert list(rows.index) == [2024, 2025, 2043]  # the change year and the 19 after it; none in 2044
+    assert rows["mass_kg"].tolist() == pytest.approx([-per_year * 1000 * 44 / 12] * 3, rel=REL)
+    assert rows.loc[2025, "factor_value"] == pytest.approx(per_year * 1000, rel=REL)
+    assert (rows.loc[2025, "input_type"], rows.loc[2025, "activity_amount"]) == ("input-high-manure", 1.0)
+    assert rows.loc[2025, "factor_ids"] == ("ipcc2019.SOC_REF.wet.low_activity_clay|ipcc2019.F_LU.perennial|"
+                                            "ipcc2006.F_I.manure.wet|ipcc2006.F_I.medium|ipcc2006.F_MG.full|"
+                                            "ipcc2006.soc_transition")
+    assert rows.loc[2025, "ipcc_category"] == "3.B.2.a" and rows.loc[2025, "boundary"] == "afolu"
+    # IPCC 2006: 47 × 1.00 × 1.00 × 0.44 / 20 = 1.034 t C/ha/yr
+    old = mrv.calculate(plots, records, factors="ipcc2006").query("source == 'soil_carbon' and year == 2025")
+    assert old["mass_kg"].sum() == pytest.approx(-47 * 1.00 * 0.44 / 20 * 1000 * 44 / 12, rel=REL)
+
+
+def test_soil_carbon_loss_mineralises_n_into_direct_and_leached_n2o():
+    """Half a hectare of sugarcane (long-term cultivated), no tillage before, fully tilled
+    from 2025 with the input already low since 2020 (recorded then, from medium)."""
+    plots = plots_frame({"crop": "mía", "area": "0,5"})
+    records = records_frame(
+        {"plot_id": "P1", "year": "2020", "activity": "soil_management", "product": "input-low",
+         "previous_practice": "input-medium", "quantity": "0,5", "unit": "ha"},
+        {"plot_id": "P1", "year": "2025", "activity": "soil_management", "product": "tillage-full",
+         "previous_practice": "không làm đất", "quantity": "0,5", "unit": "ha"},
+    )
+    results = mrv.calculate(plots, records, factors="ipcc2019").query("year == 2025")
+    soil = results.query("source == 'soil_carbon'").set_index("input_type")
+    # the 2020 input change is still in force: 38 × 0.83 × 1.10 (no-till until 2025) × (0.92 − 1.00) / 20
+    input_change = 38 * 0.83 * 1.10 * (0.92 - 1.00) / 20
+    # the 2025 tillage change, at the low input then in force: 38 × 0.83 × 0.92 × (1.00 − 1.10) / 20
+    tillage_change = 38 * 0.83 * 0.92 * (1.00 - 1.10) / 20
+    assert soil.loc["input-low", "mass_kg"] == pytest.approx(-input_change * 0.5 * 1000 * 44 / 12, rel=REL)
+    assert soil.loc["tillage-full", "mass_kg"] == pytest.approx(-tillage_change * 0.5 * 1000 * 44 / 12, rel=REL)
+    # Eq. 11.8: the C lost in the year, 0.5 ha × (0.138776 + 0.145084) t/ha = 0.14193 t C, / R 10 = 14.193 kg N
+    n_kg = -(input_change + tillage_change) * 0.5 * 1000 / 10
+    direct = results.query("source == 'n2o_direct' and input_type == 'F_SOM'")
+    assert direct["activity_amount"].sum() == pytest.approx(n_kg, rel=REL)
+    # × EF1 (wet, other N inputs 0.006) × 44/28; leaching × Frac_LEACH 0.24 × EF5 0.011 × 44/28
+    assert direct["mass_kg"].sum() == pytest.approx(n_kg * 0.006 * 44 / 28, rel=REL)
+    leached = results.query("source == 'n2o_indirect_leaching' and input_type == 'F_SOM'")
+    assert leached["mass_kg"].sum() == pytest.approx(n_kg * 0.24 * 0.011 * 44 / 28, rel=REL)

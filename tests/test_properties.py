@@ -193,3 +193,35 @@ def test_rice_seasons_are_linear_in_area_and_the_same_in_sào_or_ha(sao, seasons
     assert (ch4["mass_kg"] > 0).all() and "upland" not in set(ch4["input_type"])
     flooded = sum(regime != "lúa cạn" for regime, *_ in seasons)
     assert len(ch4) == flooded and set(ch4["season"]) <= {"winter_spring", "summer_autumn", "autumn_winter"}
+
+
+PRACTICES = {"F_MG": ["tillage-full", "tillage-reduced", "tillage-none"],
+             "F_I": ["input-low", "input-medium", "input-high", "input-high-manure"]}
+
+
+@SETTINGS
+@given(st.integers(1, 50), st.sampled_from(list(PRACTICES)), st.data(), st.sampled_from(["coffee", "sugarcane", "lúa"]),
+       st.sampled_from(["wet", "dry"]), st.sampled_from(["ipcc2019", "ipcc2006", "vn2022"]))
+def test_a_practice_change_moves_the_soil_to_its_new_stock_over_20_years(sao, factor, data, crop, climate, factors):
+    """Eq. 2.25: the rows of the 20 years after a change add up to the whole change of the
+    equilibrium stock, SOC_REF × F_LU × (F_new − F_old) × area; a gain is a removal; k sào
+    nam are k/10 ha, and twice the area gives twice every row."""
+    old, new = data.draw(st.lists(st.sampled_from(PRACTICES[factor]), min_size=2, max_size=2, unique=True))
+    plots = plots_frame({"crop": crop, "climate": climate, "area": "1000"})
+
+    def run(quantity: str, unit: str) -> pd.DataFrame:
+        change = {"plot_id": "P1", "year": "2020", "activity": "soil_management", "product": new,
+                  "previous_practice": old, "quantity": quantity, "unit": unit}
+        years = [{"plot_id": "P1", "year": str(y), "activity": "diesel", "use": "pump", "quantity": "0", "unit": "L"}
+                 for y in range(2020, 2046)]
+        return mrv.calculate(plots, records_frame(change, *years), factors).query("source == 'soil_carbon'")
+
+    in_ha, in_sao, doubled = run(f"{sao / 10:g}", "ha"), run(str(sao), "sào nam"), run(str(2 * sao), "sào nam")
+    pd.testing.assert_series_equal(keyed(in_sao), keyed(in_ha), rtol=1e-9, check_names=False)
+    pd.testing.assert_series_equal(keyed(doubled), keyed(in_ha) * 2, rtol=1e-9, check_names=False)
+    assert sorted(in_ha["year"]) == list(range(2020, 2040))
+    value = mrv.factor_profile(factors).rows.set_index("id")["value"]
+    reference, land_use, f_new, f_old, _, _ = in_ha["factor_ids"].iloc[0].split("|")
+    whole_change_t = value[reference] * value[land_use] * (value[f_new] - value[f_old]) * sao / 10
+    assert in_ha["mass_kg"].sum() == pytest.approx(-whole_change_t * 1000 * 44 / 12, rel=1e-9)
+    assert ((in_ha["mass_kg"] < 0) == (value[f_new] > value[f_old])).all()

@@ -10,11 +10,12 @@ from mrv.sources import (
     n2o_indirect,
     residue_burning,
     rice_ch4,
+    soil_carbon,
     urea_co2,
 )
 
 #: Every source, in the order its rows appear in the results.
-SOURCES = (n2o_direct, n2o_indirect, urea_co2, liming_co2, residue_burning, rice_ch4, biomass_carbon, energy_diesel,
-           energy_electricity)
+SOURCES = (n2o_direct, n2o_indirect, urea_co2, liming_co2, residue_burning, rice_ch4, biomass_carbon, soil_carbon,
+           energy_diesel, energy_electricity)
 
 __all__ = ["SOURCES"]

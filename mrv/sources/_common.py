@@ -43,12 +43,15 @@ class Inputs:
         self.activity = activity
         codes, first = factorize_rows([activity["plot_id"].cat.codes.to_numpy(), activity["year"].to_numpy()])
         self.codes = codes
-        columns = ["plot_id", "year", "crop", "commune_code", "climate", "irrigation", "plot_area_ha", "planting_year"]
+        columns = ["plot_id", "year", "crop", "commune_code", "climate", "irrigation", "soil", "plot_area_ha",
+                   "planting_year"]
         plot_years = activity[columns].iloc[first].reset_index(drop=True)
-        for column in ("plot_id", "crop", "commune_code", "climate", "irrigation"):
+        for column in ("plot_id", "crop", "commune_code", "climate", "irrigation", "soil"):
             plot_years[column] = pd.Categorical(plot_years[column])
         self.plot_years = plot_years
         self.size = len(plot_years)
+        #: Intermediate results one source computes and another uses (soil carbon loss → F_SOM).
+        self.derived: dict[str, object] = {}
 
     def total(self, *columns: str, where: np.ndarray | None = None) -> np.ndarray:
         """Per plot-year sum of the given amount columns (of the records in `where`)."""

@@ -8,7 +8,8 @@ climate and synthetic/other N (Table 11.1); QĐ 2626/QĐ-BTNMT gives crop-specif
 for the N applied in fertilisers. F_SN is the N of urea, ammonium and nitrate forms; F_ON
 the organic N; F_CR the N of crop residues returned to the soil (a `residue` record, or
 rice straw whose record gives its N content), as recorded: burnt residue is in residue
-burning, never here. The N applied in a flooded rice season (every water regime but upland)
+burning, never here. F_SOM is the N mineralised with a soil carbon loss after a practice
+change (Eq. 11.8, `mrv.sources.soil_carbon`), with EF1. The N applied in a flooded rice season (every water regime but upland)
 takes EF1FR instead, per water regime (IPCC 2019 Table 11.1) or per region and season
 (QĐ 2626); its rows carry the season.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from mrv.schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
+from mrv.sources import soil_carbon
 from mrv.sources._common import Block, Inputs
 from mrv.units import N2O_PER_N2O_N, magnitude, quantity
 
@@ -31,11 +33,10 @@ N_INPUTS = {
 }
 
 
-def _block(inputs: Inputs, input_type: str, columns: tuple[str, ...], where: np.ndarray, parameter: str,
+def _block(inputs: Inputs, input_type: str, plot_year: np.ndarray, n_kg: np.ndarray, parameter: str,
            **case: str) -> Block:
-    """The N input's rows of the records in `where`, with `parameter` looked up for `case`
+    """Rows of an N input's kg N per plot-year, with `parameter` looked up for `case`
     (input, region, season: scalars) and each plot-year's climate and crop."""
-    plot_year, n_kg = inputs.active(*columns, where=where)
     ef = inputs.factors.lookup(parameter, len(plot_year), **{"input": input_type, **case},
                                **inputs.keys(plot_year, "climate", "crop"))
     n2o_n = quantity(n_kg, "kg") * ef.quantity()
@@ -56,9 +57,10 @@ def emissions(inputs: Inputs) -> list[Block]:
     region = activity["rice_region"].astype(object).to_numpy()
     blocks = []
     for input_type, columns in N_INPUTS.items():
-        blocks.append(_block(inputs, input_type, columns, ~flooded, "EF1"))
+        blocks.append(_block(inputs, input_type, *inputs.active(*columns, where=~flooded), "EF1"))
         for case in sorted({(s, r, g) for s, r, g in zip(season[flooded], regime[flooded], region[flooded])}):
             where = flooded & (season == case[0]) & (regime == case[1]) & (region == case[2])
-            blocks.append(_block(inputs, input_type, columns, where, "EF1FR", season=case[0], input=case[1],
-                                 region=case[2]))
+            blocks.append(_block(inputs, input_type, *inputs.active(*columns, where=where), "EF1FR", season=case[0],
+                                 input=case[1], region=case[2]))
+    blocks.append(_block(inputs, "F_SOM", *soil_carbon.mineralised_n(inputs), "EF1"))
     return blocks

@@ -9,7 +9,7 @@ Leaching and runoff (Eq. 11.10), only where leaching occurs — a climate or an 
 method with `leaching = yes` in the catalogue (Table 11.3 footnote: wet climates, or
 irrigation other than drip):
 
-    N2O_(L)-N = (F_SN + F_ON + F_CR) × Frac_LEACH × EF5
+    N2O_(L)-N = (F_SN + F_ON + F_CR + F_SOM) × Frac_LEACH × EF5
 
 N2O = N2O-N × 44/28 (Eq. 11.11). Volatilisation rows are kept per N form (the terms of
 the sum over fertiliser types i in Eq. 11.9; input type F_SN or F_ON), leaching rows per N
@@ -25,6 +25,7 @@ import numpy as np
 from mrv import _catalogues as catalogues
 from mrv._factors import join_ids
 from mrv.schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
+from mrv.sources import soil_carbon
 from mrv.sources._common import Block, Inputs
 from mrv.sources.n2o_direct import N_INPUTS
 from mrv.units import N2O_PER_N2O_N, magnitude, quantity
@@ -33,10 +34,10 @@ VOLATILISATION = "n2o_indirect_volatilisation"
 LEACHING = "n2o_indirect_leaching"
 
 
-def _block(inputs: Inputs, source: str, input_type: str, columns: tuple[str, ...], fraction_parameter: str,
-           fraction_input: str, ef_parameter: str, where=None) -> Block:
-    """One row per plot-year with N in `columns`: N × fraction × EF (kg N2O-N) × 44/28."""
-    plot_year, n_kg = inputs.active(*columns)
+def _block(inputs: Inputs, source: str, input_type: str, amounts: tuple[np.ndarray, np.ndarray],
+           fraction_parameter: str, fraction_input: str, ef_parameter: str, where=None) -> Block:
+    """One row per plot-year of `amounts` (plot-years, kg N): N × fraction × EF (kg N2O-N) × 44/28."""
+    plot_year, n_kg = amounts
     if where is not None:
         keep = where(inputs, plot_year)
         plot_year, n_kg = plot_year[keep], n_kg[keep]
@@ -64,10 +65,12 @@ def leaching_occurs(inputs: Inputs, plot_year: np.ndarray) -> np.ndarray:
 
 def emissions(inputs: Inputs) -> list[Block]:
     volatilisation = [
-        _block(inputs, VOLATILISATION, "F_SN" if form in SYNTHETIC_FORMS else "F_ON", (column,),
+        _block(inputs, VOLATILISATION, "F_SN" if form in SYNTHETIC_FORMS else "F_ON", inputs.active(column),
                "Frac_GASF" if form in SYNTHETIC_FORMS else "Frac_GASM", form, "EF4")
         for form, column in N_FORM_COLUMNS.items()
     ]
-    leaching = [_block(inputs, LEACHING, input_type, columns, "Frac_LEACH", input_type, "EF5", where=leaching_occurs)
-                for input_type, columns in N_INPUTS.items()]
+    amounts = {input_type: inputs.active(*columns) for input_type, columns in N_INPUTS.items()}
+    amounts["F_SOM"] = soil_carbon.mineralised_n(inputs)
+    leaching = [_block(inputs, LEACHING, input_type, n, "Frac_LEACH", input_type, "EF5", where=leaching_occurs)
+                for input_type, n in amounts.items()]
     return volatilisation + leaching

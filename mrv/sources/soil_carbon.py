@@ -1,0 +1,153 @@
+"""Organic carbon in mineral soils after a change of soil management, IPCC Vol. 4 Eq. 2.25
+(Tier 1) with the stock change factors of Table 5.5 and the reference stocks of Table 2.3.
+
+The stock a practice holds at equilibrium is SOC = SOC_REF × F_LU × F_MG × F_I (0–30 cm),
+for the plot's climate and soil class, its crop's land use (perennial, long-term
+cultivated, paddy rice), its tillage F_MG and its carbon input level F_I. A
+`soil_management` record says that from its year one of the two practices changed, from
+`previous_practice` to `product`, on the record's area. The stock moves to the new
+equilibrium evenly over D years (default 20), counted from the record's year:
+
+    ΔC per year = SOC_REF × F_LU × F_other × (F_new − F_old) / D × area      (t C)
+    CO2 = −ΔC × 44/12
+
+F_other is the plot's other practice factor at the change: the practice of its latest
+change recorded up to that year, else the former practice of its first later change, else
+the nominal practice (full tillage, medium input: F = 1). A gain is a removal (negative
+`mass_kg`), a loss an emission. One row per plot-year and change in force; a plot-year
+exists when the plot has records that year.
+
+The N mineralised with a loss enters direct and leached N2O as F_SOM (Eq. 11.8):
+
+    F_SOM = |ΔC| / R × 1000      (kg N; R the C:N ratio of the soil organic matter)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mrv import _catalogues as catalogues
+from mrv._factors import FactorValues, join_ids
+from mrv.sources._common import Block, Inputs
+from mrv.units import CO2_PER_C, magnitude, quantity
+
+SOURCE = "soil_carbon"
+KG_PER_T = 1000.0
+NOMINAL = {"F_MG": "tillage-full", "F_I": "input-medium"}
+
+
+def _changes(inputs: Inputs) -> pd.DataFrame:
+    """The soil management records: plot, year, factor changed, new and former practice,
+    area, and the practice of the other factor in force at the change."""
+    activity = inputs.activity
+    rows = np.flatnonzero(activity["managed_area_ha"].to_numpy() > 0)
+    records = pd.DataFrame({
+        "plot_id": activity["plot_id"].astype(str).to_numpy()[rows],
+        "year": activity["year"].to_numpy()[rows],
+        "new": activity["product"].astype(str).to_numpy()[rows],
+        "old": activity["previous_practice"].astype(str).to_numpy()[rows],
+        "area": activity["managed_area_ha"].to_numpy()[rows],
+        "record": rows,
+    })
+    records["factor"] = records["new"].map(catalogues.table("products")["soil_factor"])
+    records = records.sort_values(["plot_id", "year", "record"], kind="stable").reset_index(drop=True)
+    records["other"] = records["factor"].map({"F_MG": "F_I", "F_I": "F_MG"})
+    records["other_practice"] = records["other"].map(NOMINAL)
+    for factor in NOMINAL:
+        own = records[records["factor"] == factor]
+        asks = records[records["other"] == factor]
+        if own.empty or asks.empty:
+            continue
+        last = own.drop_duplicates(["plot_id", "year"], keep="last")
+        before = pd.merge_asof(asks[["year", "plot_id"]].reset_index(), last[["year", "plot_id", "new"]],
+                               on="year", by="plot_id", direction="backward").set_index("index")["new"]
+        after = pd.merge_asof(asks[["year", "plot_id"]].reset_index(), own.drop_duplicates(["plot_id", "year"])[
+            ["year", "plot_id", "old"]], on="year", by="plot_id", direction="forward").set_index("index")["old"]
+        records.loc[asks.index, "other_practice"] = before.fillna(after).fillna(NOMINAL[factor])
+    return records
+
+
+def _in_force(inputs: Inputs, changes: pd.DataFrame, years: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (plot-year, change) with the change's year in the D years up to the plot-year."""
+    plots = inputs.plot_years
+    plot_years = pd.DataFrame({"plot_id": plots["plot_id"].astype(str).to_numpy(), "year": plots["year"].to_numpy(),
+                               "plot_year": np.arange(inputs.size)})
+    pairs = plot_years.merge(changes[["plot_id", "year"]].reset_index(), on="plot_id", suffixes=("", "_change"))
+    elapsed = pairs["year"].to_numpy() - pairs["year_change"].to_numpy()
+    keep = (elapsed >= 0) & (elapsed < years)
+    return pairs["plot_year"].to_numpy()[keep], pairs["index"].to_numpy()[keep]
+
+
+def _practice_factors(inputs: Inputs, practices: np.ndarray, climate: pd.Categorical) -> FactorValues:
+    """F_MG or F_I of each practice (the factor its catalogue row names), for its climate."""
+    sets_tillage = pd.Series(practices).map(catalogues.table("products")["soil_factor"]).to_numpy() == "F_MG"
+    tillage = inputs.factors.lookup("F_MG", int(sets_tillage.sum()), input=practices[sets_tillage],
+                                    climate=climate[sets_tillage])
+    level = inputs.factors.lookup("F_I", int((~sets_tillage).sum()), input=practices[~sets_tillage],
+                                  climate=climate[~sets_tillage])
+
+    def merged(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        out = np.empty(len(practices), dtype=first.dtype)
+        out[sets_tillage], out[~sets_tillage] = first, second
+        return out
+
+    return FactorValues(
+        "F_MG/F_I", merged(tillage.value, level.value), "dimensionless",
+        pd.Categorical.from_codes(merged(tillage.ids.codes, level.ids.codes), categories=tillage.ids.categories),
+        merged(tillage.tier, level.tier),
+        pd.Categorical.from_codes(merged(tillage.origin.codes, level.origin.codes), categories=tillage.origin.categories),
+    )
+
+
+def _stock_changes(inputs: Inputs) -> dict:
+    """Per (plot-year, change in force): plot-year, area, ΔC per ha and year (t C), the new
+    practice, the SOC_REF factor and every factor id used. Computed once per `Inputs`."""
+    if SOURCE not in inputs.derived:
+        changes = _changes(inputs)
+        transition = inputs.factors.lookup("soc_transition", 1)
+        years = float(magnitude(transition.quantity(), "year")[0])
+        plot_year, change = _in_force(inputs, changes, years)
+        rows = changes.iloc[change]
+        keys = inputs.keys(plot_year, "climate", "crop", "soil")
+        climate = keys["climate"]
+        land_use = np.asarray(keys["crop"].map(catalogues.table("crops")["land_use"]), dtype=object)
+        reference = inputs.factors.lookup("SOC_REF", len(plot_year), input=np.asarray(keys["soil"], dtype=object),
+                                          climate=climate)
+        land = inputs.factors.lookup("F_LU", len(plot_year), input=land_use, climate=climate)
+        new, old, other = (_practice_factors(inputs, rows[column].to_numpy(dtype=object), climate)
+                           for column in ("new", "old", "other_practice"))
+        per_ha = magnitude(reference.quantity(), "t/ha") * land.value * other.value * (new.value - old.value) / years
+        steady = transition.take(np.zeros(len(plot_year), dtype="int64"))
+        inputs.derived[SOURCE] = {
+            "plot_year": plot_year, "area": rows["area"].to_numpy(), "per_ha": per_ha,
+            "practice": rows["new"].to_numpy(dtype=object), "reference": reference,
+            "ids": join_ids([(f, None) for f in (reference, land, new, old, other, steady)]),
+        }
+    return inputs.derived[SOURCE]
+
+
+def mineralised_n(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
+    """F_SOM (Eq. 11.8): per plot-year with a soil carbon loss, the kg N mineralised with it."""
+    changes = _stock_changes(inputs)
+    plot_year, area, per_ha = changes["plot_year"], changes["area"], changes["per_ha"]
+    loss_t = np.bincount(plot_year, weights=np.maximum(-per_ha, 0.0) * area, minlength=inputs.size)
+    lost = np.flatnonzero(loss_t)
+    if not len(lost):
+        return lost, np.zeros(0)
+    ratio = inputs.factors.lookup("soil_cn_ratio", len(lost), **inputs.keys(lost, "climate", "crop"))
+    return lost, loss_t[lost] * KG_PER_T / ratio.value
+
+
+def emissions(inputs: Inputs) -> list[Block]:
+    changes = _stock_changes(inputs)
+    plot_year, area, per_ha = changes["plot_year"], changes["area"], changes["per_ha"]
+    active = per_ha != 0
+    carbon_kg = quantity(area[active] * per_ha[active] * KG_PER_T, "kg")
+    return [Block(
+        plot_year[active], SOURCE, "CO2", changes["practice"][active],
+        mass_kg=-magnitude(carbon_kg * CO2_PER_C, "kg"),
+        activity_amount=area[active], activity_unit="ha under the new practice",
+        factor_value=per_ha[active] * KG_PER_T, factor_unit="kg C/ha",
+        factor=changes["reference"].take(active), factor_ids=changes["ids"][active],
+    )]
