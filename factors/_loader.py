@@ -22,6 +22,9 @@ LIME_MATERIALS = ("limestone", "dolomite", "none")
 AMENDMENTS = ("straw_short", "straw_long", "compost", "manure", "green_manure")
 #: IPCC 2006/2019 Vol. 4 Table 5.5 land-use classes of cropland, for the soil carbon factor F_LU.
 LAND_USES = ("perennial", "long_term_cultivated", "paddy_rice")
+#: Forms of the tree biomass equations of allometries.csv: a × (ρ D² H)^b, or
+#: log10 AGB = a + b log10 D + c log10 H.
+ALLOMETRY_FORMS = ("density_diameter_height", "log_diameter_height")
 #: The stock change factors a soil practice sets (Table 5.5): tillage F_MG or input F_I.
 SOIL_FACTORS = ("F_MG", "F_I")
 #: How a factor's 95 % range (lower, upper) is read for the Monte Carlo (mrv._uncertainty).
@@ -66,7 +69,7 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
         "source": _REQ, "status": Column(STATUSES, True), "note": _OPT,
     },
     "activities": {
-        **_NAMED, "dimension": Column(("mass", "volume", "energy", "area"), True),
+        **_NAMED, "dimension": Column(("mass", "volume", "energy", "area", "count"), True),
         "canonical_unit": _REQ, "product_kind": _OPT,
     },
     "qa_limits": {
@@ -82,6 +85,12 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
         "notation": Column(("NA", "NE", "NO", "IE")), "note": _OPT,
     },
     "rice_seasons": {**_NAMED, "note": _OPT},
+    "allometries": {
+        "id": _REQ, "name_en": _REQ, "form": Column(ALLOMETRY_FORMS, True), "a": Column("float", True),
+        "b": Column("float", True), "c": Column("float"), "diameter_at": _REQ,
+        "wood_density": Column(("required", "not used"), True), "source": _REQ, "status": Column(STATUSES, True),
+        "note": _OPT,
+    },
     "water_regimes": {**_NAMED, "note": _OPT},
     "pre_seasons": {**_NAMED, "note": _OPT},
     "rice_regions": {**_NAMED, "default": Column("bool", True), "note": _OPT},
@@ -90,12 +99,13 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
               "intensity_product": _OPT, "note": _OPT},
     "products": {
         **_NAMED,
-        "kind": Column(("fertiliser", "lime", "fuel", "electricity", "harvest", "straw", "soil_practice"), True),
+        "kind": Column(("fertiliser", "lime", "fuel", "electricity", "harvest", "straw", "soil_practice", "tree"), True),
         "n_percent": Column("float"), "n_urea": Column("float"), "n_ammonium": Column("float"),
         "n_nitrate": Column("float"), "n_organic": Column("float"),
         "urea_mass_fraction": Column("float"), "lime_material": Column(LIME_MATERIALS),
         "amendment": Column(AMENDMENTS),  # the organic amendment class of rice CH4 (IPCC 2019 Table 5.14)
         "soil_factor": Column(SOIL_FACTORS),  # the factor a soil practice sets (IPCC Table 5.5)
+        "allometry": _OPT,  # the biomass equation of a tree (allometries.csv)
         "bag_kg": Column("float"), "crop": _OPT, "source": _OPT,
         "status": Column(STATUSES, True), "note": _OPT,
     },
@@ -222,6 +232,12 @@ def _check_products(products: pd.DataFrame, crops: pd.DataFrame) -> None:
     if len(unclassed):
         row = unclassed.iloc[0]
         raise FactorFileError(row["file"], row["line"], "lime_material", "", "limestone, dolomite or none")
+    trees = products[products["kind"] == "tree"]
+    _check_member(trees, "allometry", load_catalogue("allometries")["id"], "an allometry id of allometries.csv")
+    unclassed = trees[trees["allometry"].isna()]
+    if len(unclassed):
+        row = unclassed.iloc[0]
+        raise FactorFileError(row["file"], row["line"], "allometry", "", "the allometry of the tree (allometries.csv)")
     harvest = products[products["kind"] == "harvest"]
     _check_member(harvest, "crop", crops["id"], "a crop id from crops.csv")
     _check_member(crops, "intensity_product", harvest["id"], "a harvest product id from products.csv")

@@ -35,7 +35,7 @@ SPECS = {spec.name: spec for spec in (
                "pilot_model_id", "role", "intercrop", "intercrop_share", "latitude", "longitude", "soil")),
     TableSpec("records", ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content"),
               ("record_id", "date", "season", "use", "dry_matter", "evidence", "recorded_by", "days", "water_regime",
-               "pre_season", "previous_practice")),
+               "pre_season", "previous_practice", "diameter_cm", "height_m", "wood_density")),
     TableSpec("commune_crops", ("commune_code", "year", "crop", "area", "area_unit"), ("production", "production_unit")),
     TableSpec("practice_profiles", ("profile_id", "name", "crop", "low_emission", "activity", "product", "quantity",
                                     "unit"), ("n_content", "use")),

@@ -207,8 +207,9 @@ def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]
         keys.append("auto:" + _digest(*identity, occurrence))
     quantity, unit, n_text, dm_text = texts["quantity"], texts["unit"], texts["n_content"], texts["dry_matter"]
     evidence, recorded_by = texts["evidence"], texts["recorded_by"]
-    rice = list(zip(texts["days"], texts["water_regime"], texts["pre_season"], texts["previous_practice"]))
-    # a record without rice season or soil practice fields keeps the hash it had before those fields existed
+    rice = list(zip(texts["days"], texts["water_regime"], texts["pre_season"], texts["previous_practice"],
+                    texts["diameter_cm"], texts["height_m"], texts["wood_density"]))
+    # a record without rice season, soil practice or tree fields keeps the hash it had before those fields existed
     hashes = [_digest(*parts, sao, *(r if any(v is not None for v in r) else ())) for parts, r in zip(
         zip(plot, year, date, season, kind, product, use, quantity, unit, n_text, dm_text, evidence), rice)]
     columns = {
@@ -219,7 +220,9 @@ def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]
         "dry_matter_text": dm_text, "quantity": activity["quantity_value"].tolist(), "n_content": optional("n_content"),
         "dry_matter": optional("dry_matter"), "days_text": texts["days"], "days": optional("days"),
         "water_regime": texts["water_regime"], "pre_season": texts["pre_season"],
-        "previous_practice": texts["previous_practice"], "sao_variant": [sao] * size, "evidence": evidence,
+        "previous_practice": texts["previous_practice"], "diameter_cm": optional("diameter_cm"),
+        "height_m": optional("height_m"), "wood_density": optional("wood_density"), "sao_variant": [sao] * size,
+        "evidence": evidence,
         "recorded_by": recorded_by, "canonical": canonical, "source_row": activity["source_row"].tolist(),
     }
     return columns
@@ -496,7 +499,8 @@ def _audit(session: Session, columns: dict[str, list], changed: list[int], curre
            batch: ImportBatch) -> None:
     """Audit entries: one per changed record (before and after), one for the import's new records."""
     fields = ("quantity_text", "unit_text", "n_content_text", "dry_matter_text", "record_date", "season", "use",
-              "product_id", "evidence", "days_text", "water_regime", "pre_season", "previous_practice")
+              "product_id", "evidence", "days_text", "water_regime", "pre_season", "previous_practice", "diameter_cm",
+              "height_m", "wood_density")
     previous = {}
     keys = [columns["record_key"][i] for i in changed]
     for start in range(0, len(keys), CHUNK):

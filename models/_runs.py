@@ -22,15 +22,16 @@ from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorPr
 
 CHUNK = 20000
 
-#: Activities whose records of earlier years still count in a year: a soil practice
-#: change moves the soil carbon for 20 years after it (IPCC Vol. 4 Eq. 2.25).
-CARRIED = ("soil_management",)
+#: Activities whose records of other years count in a year: a soil practice change moves
+#: the soil carbon for 20 years after it (IPCC Vol. 4 Eq. 2.25), and the tree inventories
+#: before and after a year give its biomass stock change (Eq. 2.8).
+CARRIED = ("soil_management", "tree_inventory")
 
 
 def _record_versions(year: int, as_of: datetime | None):
     """The condition that picks each record's version: the current one, or the latest
-    recorded by `as_of`; of the year, and of the carried activities of earlier years."""
-    in_scope = or_(ActivityRecord.year == year, and_(ActivityRecord.activity.in_(CARRIED), ActivityRecord.year < year))
+    recorded by `as_of`; of the year, and of the carried activities of every year."""
+    in_scope = or_(ActivityRecord.year == year, ActivityRecord.activity.in_(CARRIED))
     if as_of is None:
         return and_(ActivityRecord.is_current.is_(True), in_scope)
     latest = (select(ActivityRecord.record_key, func.max(ActivityRecord.version).label("version"))
@@ -43,13 +44,14 @@ def records_frames(session: Session, year: int, commune: str | None = None,
                    as_of: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The current records of a year (and commune), or those current at `as_of`, and
     their plots, as engine input frames: the numbers as parsed at import, the units as typed.
-    Records of earlier years come along for the activities in `CARRIED`."""
+    Records of other years come along for the activities in `CARRIED`."""
     chosen = _record_versions(year, as_of)
     query = (select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.record_date,
                     ActivityRecord.season, ActivityRecord.activity, ActivityRecord.product_id, ActivityRecord.quantity,
                     ActivityRecord.unit, ActivityRecord.n_content, ActivityRecord.dry_matter, ActivityRecord.use,
                     ActivityRecord.evidence, ActivityRecord.days, ActivityRecord.water_regime, ActivityRecord.pre_season,
-                    ActivityRecord.previous_practice, ActivityRecord.sao_variant)
+                    ActivityRecord.previous_practice, ActivityRecord.diameter_cm, ActivityRecord.height_m,
+                    ActivityRecord.wood_density, ActivityRecord.sao_variant)
              .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
              .where(chosen))
     if commune is not None:
@@ -57,7 +59,7 @@ def records_frames(session: Session, year: int, commune: str | None = None,
     records = pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=[
         "record_id", "plot_id", "year", "date", "season", "activity", "product", "quantity", "unit", "n_content",
         "dry_matter", "use", "evidence", "days", "water_regime", "pre_season", "previous_practice",
-        "sao_variant"])
+        "diameter_cm", "height_m", "wood_density", "sao_variant"])
     plot_query = (select(Plot.code, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
                          Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil)
                   .join(Commune, Commune.id == Plot.commune_id)
@@ -73,7 +75,8 @@ def records_frames(session: Session, year: int, commune: str | None = None,
     bare = np.append([text_key(u) in ("sao", "mau") for u in units], False)[codes] & records["sao_variant"].notna().to_numpy()
     records.loc[bare, "unit"] = records.loc[bare, "unit"] + " " + records.loc[bare, "sao_variant"]
     records = records.drop(columns="sao_variant").astype({"quantity": "float64", "n_content": "float64", "dry_matter": "float64",
-                              "days": "float64", "year": "int64"})
+                              "days": "float64", "diameter_cm": "float64", "height_m": "float64",
+                              "wood_density": "float64", "year": "int64"})
     records.attrs["source"] = "records of the database"
     plots.attrs["source"] = "plots of the database"
     return plots, records

@@ -213,6 +213,9 @@ class ActivityRecord(SQLModel, table=True):
     water_regime: str | None = None  # a rice season's water regime, as typed
     pre_season: str | None = None  # a rice season's pre-season water regime, as typed
     previous_practice: str | None = None  # the soil practice a soil_management record replaced, as typed
+    diameter_cm: float | None = None  # a tree inventory's mean stem diameter, parsed
+    height_m: float | None = None  # a tree inventory's mean height, parsed
+    wood_density: float | None = None  # a tree inventory's wood density (g/cm³), parsed
     sao_variant: str | None = None  # the import's default for a bare "sào"
     canonical: dict = Field(default_factory=dict, sa_column=Column(JSON))  # amounts in canonical units
     evidence: str | None = None

@@ -327,6 +327,31 @@ def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_ri
     }
 
 
+def _tree_measures(table: RawTable, activity: np.ndarray, product: np.ndarray, none: np.ndarray,
+                   locale: str | None) -> dict[str, np.ndarray]:
+    """The mean tree of a `tree_inventory` record: stem diameter (cm), height (m) and, for
+    the equations that use it, wood density (g/cm³). Required on an inventory record,
+    refused on any other."""
+    inventory = (activity == catalogues.codes_of("activities", "tree_inventory")[0]) & ~none
+    allometries = catalogues.table("allometries")
+    density_needed = np.isin(catalogues.take("products", "allometry", product),
+                             allometries.index[allometries["wood_density"] == "required"])
+    measures = {}
+    for column, high, what, needed in (
+        ("diameter_cm", 500, "the mean stem diameter in cm (at 1.3 m for trees, at 15 cm for coffee bushes)", inventory),
+        ("height_m", 120, "the mean height in m", inventory),
+        ("wood_density", 1.5, "the species' wood density in g/cm³ (Global Wood Density Database)",
+         inventory & density_needed),
+    ):
+        values = table.numbers(column, locale, 0, high, what, required=False)
+        table.report(values == 0, column, what + ", above 0", "measure the trees again")
+        table.report(needed & table.blank(column), column, what, "fill in the mean tree of the record")
+        table.report(~inventory & ~table.blank(column), column, f"no {column}: it belongs to tree_inventory records",
+                     "clear the cell, or set the activity to tree_inventory")
+        measures[column] = values
+    return measures
+
+
 def _previous_practices(table: RawTable, activity: np.ndarray, product: np.ndarray, none: np.ndarray) -> np.ndarray:
     """The practice a `soil_management` record's practice replaced (IPCC Eq. 2.25 needs the
     stock before the change): required, and a practice of the same factor (tillage F_MG or
@@ -413,6 +438,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
                  "the N content (%) of the residue returned: the system has no default for it",
                  "write the % N (of the dry matter when dry_matter is given) from an analysis or a cited table")
     previous = _previous_practices(table, activity, product, none)
+    trees = _tree_measures(table, activity, product, none, locale)
     use = table.resolve("use", "energy_uses", "use (pump or machinery)", required=False)
     diesel = catalogues.codes_of("activities", "diesel")[0]
     table.report((activity == diesel) & table.blank("use") & ~none, "use", "the diesel's use: pump or machinery",
@@ -461,6 +487,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
         "soil": catalogues.categorical("soils", plot_column("soil", -1)),
         "previous_practice": catalogues.categorical("products", previous),
         "days": rice["days"],
+        **trees,
         "climate": catalogues.categorical("climates", plot_column("climate", -1)),
         "irrigation": catalogues.categorical("irrigation", plot_column("irrigation", -1)),
         "plot_area_ha": plot_column("plot_area_ha", np.nan),
@@ -481,6 +508,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     columns["straw_kg"] = only(("straw",))
     columns["n_residue_kg"] = _n_mass(only(("residue", "straw")), dry_matter, n_content)
     columns["managed_area_ha"] = only(("soil_management",))
+    columns["trees"] = only(("tree_inventory",))
     frame = pd.DataFrame(columns, copy=False)
     return frame
 

@@ -24,6 +24,7 @@ EXAMPLES = {
     "area": "ha, m², sào bắc, sào trung, sào nam, công or mẫu nam",
     "volume": "L (lít)",
     "energy": "kWh (số điện)",
+    "count": "cây, gốc or bụi (trees counted)",
 }
 
 BAG = "bag"

@@ -12,7 +12,7 @@ PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant", "planting_year", "rice_
 
 RECORD_COLUMNS = ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content")
 RECORD_OPTIONAL = ("record_id", "date", "season", "use", "dry_matter", "evidence", "days", "water_regime", "pre_season",
-                   "previous_practice")
+                   "previous_practice", "diameter_cm", "height_m", "wood_density")
 
 #: Float64 amounts of the activity frame and their canonical units.
 AMOUNT_UNITS = {
@@ -34,6 +34,7 @@ AMOUNT_UNITS = {
     "straw_kg": "kg",              # rice straw incorporated, as weighed (Eq. 5.3 ROA, dry weight via dry_matter)
     "n_residue_kg": "kg",          # N in crop residues returned to the soil (F_CR, Eq. 11.1), as recorded
     "managed_area_ha": "ha",       # area whose soil management changed to the record's practice (Eq. 2.25)
+    "trees": "tree",               # trees (or bushes) of a tree inventory record, of its mean diameter and height
 }
 
 #: The record's plot's planting year (float64, NaN where not given): the age of a perennial crop.
@@ -41,8 +42,10 @@ PLOT_NUMBERS = ("planting_year",)
 
 #: Numbers of the activity frame as the record gives them, before any conversion: the
 #: quantity in `unit_used` (the unit cell, or the unit written after the number), and the
-#: N and dry-matter contents in %, and a rice season's cultivation days (NaN where not given).
-ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter", "days")
+#: N and dry-matter contents in %, a rice season's cultivation days, and a tree inventory
+#: record's mean stem diameter (cm), height (m) and wood density (g/cm³) (NaN where not given).
+ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter", "days", "diameter_cm", "height_m",
+                     "wood_density")
 
 #: Text columns of the activity frame. `rice_season`, `water_regime` and `pre_season` are
 #: catalogue ids: a rice season record's own, and on the fertiliser and straw records of a

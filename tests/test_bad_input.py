@@ -188,3 +188,30 @@ def test_a_plot_soil_outside_the_catalogue_is_refused():
     problem = only_problem(plots_frame({"soil": "đất phù sa"}), records_frame(fertiliser()))
     assert (problem.file, problem.column, problem.value) == ("plots.csv", "soil", "đất phù sa")
     assert "soils.csv" in problem.fix
+
+
+def tree_inventory(**overrides) -> dict:
+    return {"plot_id": "P1", "activity": "kiểm kê cây", "product": "cây che bóng", "quantity": "120", "unit": "cây",
+            "diameter_cm": "20", "height_m": "12", "wood_density": "0,55", **overrides}
+
+
+@pytest.mark.parametrize(
+    ("record", "column", "value", "words"),
+    [
+        (tree_inventory(diameter_cm=""), "diameter_cm", "", "mean stem diameter"),
+        (tree_inventory(height_m="0"), "height_m", "0", "above 0"),
+        (tree_inventory(wood_density=""), "wood_density", "", "Global Wood Density Database"),
+        (tree_inventory(wood_density="5"), "wood_density", "5", "between 0 and 1.5"),
+        (tree_inventory(unit="kg"), "unit", "kg", "cây, gốc"),
+        (tree_inventory(product="urê"), "product", "urê", "tree"),
+        ({**fertiliser(), "height_m": "12"}, "height_m", "12", "tree_inventory"),
+    ],
+)
+def test_a_tree_inventory_record_gives_its_mean_tree(record, column, value, words):
+    problem = only_problem(plots_frame({}), records_frame(record))
+    assert (problem.column, problem.value) == (column, value) and words in problem.expected + problem.fix, problem
+
+
+def test_coffee_bushes_need_no_wood_density():
+    bushes = tree_inventory(product="cây cà phê", wood_density="", diameter_cm="6", height_m="2", quantity="1100")
+    assert mrv.calculate(plots_frame({}), records_frame(bushes)).empty  # one inventory: no change to report yet

@@ -23,9 +23,13 @@ def test_calc_on_the_examples_prints_a_summary_and_writes_results(tmp_path):
                                  str(EXAMPLES / "records.csv"), "--out", str(out)], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "N2O trực tiếp từ đất canh tác" in result.output and "Tổng afolu" in result.output
-    # CP-01 (2021) and ST-01 (2020) grow 2.6 t C/ha on 1 + 1.2 ha: a removal shown apart, never netted
+    # removals, shown apart and never netted: CP-01 (planted 2021) grows 2.6 t C/ha on 1 ha (Tier 1);
+    # ST-01's 150 durian trees, measured in 2023 and 2025, grow by half their stock difference (Tier 2,
+    # Chave et al. 2014 × 1.20 × 0.47); CP-02's soil gains 38 × 1.10 × 0.44 / 20 t C/ha on 0.5 ha
+    durian = [150 * 0.0673 * (0.55 * d ** 2 * h) ** 0.976 * 1.20 * 0.47 / 1000 for d, h in ((8, 4.5), (13, 6))]
+    removed_c = 2.6 * 1 + (durian[1] - durian[0]) / 2 + 38 * 1.10 * 0.44 / 20 * 0.5
     assert "Carbon sinh khối cây lâu năm (hấp thụ)" in result.output
-    assert f"Hấp thụ (không trừ vào tổng phát thải) afolu │ │ │ │ {-2.6 * 2.2 * 44 / 12:,.4f}" in " ".join(
+    assert f"Hấp thụ (không trừ vào tổng phát thải) afolu │ │ │ │ {-removed_c * 44 / 12:,.4f}" in " ".join(
         result.output.split())
     results = pd.read_csv(out, dtype={"commune_code": str})
     assert list(results.columns[:8]) == ["plot_id", "year", "crop", "commune_code", "source", "gas", "mass_kg", "co2e_kg"]
@@ -82,16 +86,16 @@ def test_import_calc_year_and_template_on_a_database(tmp_path):
     for name in ("plots.csv", "records.csv"):
         result = runner.invoke(app, ["import", str(EXAMPLES / name), "--db", db])
         assert result.exit_code == 0, result.output
-    assert "bản ghi mới: 23" in result.output
+    assert "bản ghi mới: 26" in result.output
     again = runner.invoke(app, ["import", str(EXAMPLES / "records.csv"), "--db", db, "--lang", "en"])
-    assert "new records: 0" in again.output and "unchanged: 23" in again.output
+    assert "new records: 0" in again.output and "unchanged: 26" in again.output
     out = tmp_path / "run.csv"
     result = runner.invoke(app, ["calc", "--year", "2025", "--official", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Lượt tính chính thức" in result.output and "23 bản ghi, 46 dòng kết quả" in result.output
+    assert "Lượt tính chính thức" in result.output and "26 bản ghi, 47 dòng kết quả" in result.output
     stored = pd.read_csv(out, keep_default_na=False)
     direct = mrv.calculate(mrv.read_table(EXAMPLES / "plots.csv"), mrv.read_table(EXAMPLES / "records.csv"))
-    assert len(stored) == 46 and stored["mass_kg"].sum() == pytest.approx(direct["mass_kg"].sum(), rel=1e-12)
+    assert len(stored) == 47 and stored["mass_kg"].sum() == pytest.approx(direct["mass_kg"].sum(), rel=1e-12)
     # the rice seasons' days and water regimes went through the database: one CH4 row per season
     rice = stored[stored["source"] == "rice_ch4"].set_index("season")
     assert set(rice.index) == {"winter_spring", "summer_autumn"}

@@ -72,8 +72,8 @@ def test_a_good_file_imported_twice_is_stored_once(engine):
     models.import_file(engine, EXAMPLES / "plots.csv")
     first = models.import_file(engine, EXAMPLES / "records.csv")
     second = models.import_file(engine, EXAMPLES / "records.csv")
-    assert (first.records_added, second.records_added, second.records_unchanged) == (23, 0, 23)
-    assert count(engine, ActivityRecord) == 23
+    assert (first.records_added, second.records_added, second.records_unchanged) == (26, 0, 26)
+    assert count(engine, ActivityRecord) == 26
 
 
 def test_a_changed_row_becomes_a_new_version(engine, tmp_path):
@@ -84,7 +84,7 @@ def test_a_changed_row_becomes_a_new_version(engine, tmp_path):
                                                                           "R1,CP-01,2025,2025-05-10,fertiliser,urea,450,")
     changed.write_text(text_, encoding="utf-8")
     summary = models.import_file(engine, changed)
-    assert (summary.records_changed, summary.records_unchanged, summary.changed_keys) == (1, 22, ["R1"])
+    assert (summary.records_changed, summary.records_unchanged, summary.changed_keys) == (1, 25, ["R1"])
     with Session(engine) as session:
         versions = session.execute(select(ActivityRecord.version, ActivityRecord.is_current, ActivityRecord.quantity)
                                    .where(ActivityRecord.record_key == "R1").order_by(ActivityRecord.version)).all()
@@ -231,8 +231,9 @@ def test_review_steps_locking_reopening_and_the_audit_trail(engine, tmp_path):
                        encoding="utf-8")
     with pytest.raises(mrv.InputError) as caught:
         models.import_file(engine, changed, imported_by="an")
-    # every record of the locked commune 24133: CP-01, CP-02 (rows 2–9) and the rice plot LUA-01 (rows 19–24)
-    assert {(p.row, p.column) for p in caught.value.problems} == {(row, "year") for row in (*range(2, 10), *range(19, 25))}
+    # every 2025 record of the locked commune 24133: CP-01, CP-02 (rows 2–9 and its practice change, row 25)
+    # and the rice plot LUA-01 (rows 19–24)
+    assert {(p.row, p.column) for p in caught.value.problems} == {(row, "year") for row in (*range(2, 10), *range(19, 26))}
     assert snapshot(engine) == before
     with pytest.raises(models.ReviewError, match="reason"):
         models.review(engine, "24133", 2025, "reopen", by="chi")
@@ -254,8 +255,9 @@ def test_recalculating_the_series_makes_new_official_runs_and_keeps_the_old(engi
     two_years_of_examples(engine, tmp_path)
     first = models.calculate_year(engine, 2025, official=True)
     runs = models.recalculate_series(engine, factors="vn2022")
-    assert [r.year for r in runs] == [2024, 2025] and all(r.factor_profile == "vn2022" for r in runs)
-    assert models.official_run(engine, 2025).id == runs[1].id
+    # 2023 has records too: the first tree inventory of ST-01
+    assert [r.year for r in runs] == [2023, 2024, 2025] and all(r.factor_profile == "vn2022" for r in runs)
+    assert models.official_run(engine, 2025).id == runs[-1].id
     assert len(models.run_results(engine, first.id)) == first.result_rows  # the old run stays readable
 
 
@@ -307,3 +309,20 @@ def test_a_soil_practice_change_of_an_earlier_year_counts_in_the_years_after_it(
     soil = results[results["source"] == "soil_carbon"]
     # the 2024 change still moves the soil in 2025: 38 × 1.10 × (1.44 − 1.00) / 20 t C/ha × 1 ha × 44/12
     assert soil["mass_kg"].sum() == pytest.approx(-38 * 1.10 * 0.44 / 20 * 1000 * 44 / 12, rel=1e-9)
+
+
+def test_a_year_between_two_tree_inventories_takes_their_stock_difference(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    path = tmp_path / "records.csv"
+    path.write_text("plot_id,year,activity,product,quantity,unit,n_content,đường kính thân (cm),chiều cao cây (m),"
+                    "tỷ trọng gỗ\n"
+                    "CP-01,2023,kiểm kê cây,cây che bóng,120,cây,,20,12,\"0,55\"\n"
+                    "CP-01,2024,fertiliser,urea,100,kg,,,,\n"
+                    "CP-01,2025,kiểm kê cây,cây che bóng,120,cây,,24,\"13,5\",\"0,55\"\n", encoding="utf-8")
+    models.import_file(engine, path)
+    results = models.run_results(engine, models.calculate_year(engine, 2024).id)
+    biomass = results[results["source"] == "biomass_carbon"]
+    # (stock 2025 − stock 2023) / 2, as in the engine's worked example: −10 973.1 kg CO2 in 2024, Tier 2 alone
+    stock = [120 * 0.0673 * (0.55 * d ** 2 * h) ** 0.976 * 1.20 * 0.47 for d, h in ((20, 12), (24, 13.5))]
+    assert list(biomass["input_type"]) == ["inventory"] and set(results["year"]) == {2024}
+    assert biomass["mass_kg"].sum() == pytest.approx(-(stock[1] - stock[0]) / 2 * 44 / 12, rel=1e-9)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -376,3 +377,47 @@ def test_soil_carbon_loss_mineralises_n_into_direct_and_leached_n2o():
     assert direct["mass_kg"].sum() == pytest.approx(n_kg * 0.006 * 44 / 28, rel=REL)
     leached = results.query("source == 'n2o_indirect_leaching' and input_type == 'F_SOM'")
     assert leached["mass_kg"].sum() == pytest.approx(n_kg * 0.24 * 0.011 * 44 / 28, rel=REL)
+
+
+def _shade_trees(year: str, diameter: str, height: str) -> dict:
+    return {"plot_id": "P1", "year": year, "activity": "kiểm kê cây", "product": "cây che bóng", "quantity": "120",
+            "unit": "cây", "diameter_cm": diameter, "height_m": height, "wood_density": "0,55"}
+
+
+def test_tier_2_removal_of_a_coffee_plot_with_120_shade_trees_measured_twice():
+    """1 ha of coffee planted in 2015 (Tier 1 would apply) with 120 shade trees measured in
+    2023 (D 20 cm, H 12 m) and in 2025 (D 24 cm, H 13.5 m), wood density 0.55 g/cm³."""
+    plots = plots_frame({"planting_year": "2015"})
+    urea = {"plot_id": "P1", "activity": "bón phân", "product": "urê", "quantity": "100", "unit": "kg"}
+    records = records_frame(_shade_trees("2023", "20", "12"), {**urea, "year": "2024"},
+                            _shade_trees("2025", "24", "13,5"), {**urea, "year": "2026"})
+    rows = mrv.calculate(plots, records).query("source == 'biomass_carbon'").set_index("year")
+    # Chave et al. 2014: AGB = 0.0673 × (ρ D² H)^0.976
+    #   2023: 0.0673 × (0.55 × 20² × 12 = 2 640)^0.976 = 147.06 kg a tree
+    #   2025: 0.0673 × (0.55 × 24² × 13.5 = 4 276.8)^0.976 = 235.50 kg a tree
+    # stock = 120 trees × AGB × (1 + R 0.20) × CF 0.47: 9 953.2 kg C in 2023, 15 938.5 kg C in 2025
+    stock = [120 * 0.0673 * (0.55 * d ** 2 * h) ** 0.976 * 1.20 * 0.47 for d, h in ((20, 12), (24, 13.5))]
+    assert stock == pytest.approx([9953.16, 15938.50], abs=0.01)
+    # (15 938.5 − 9 953.2) / 2 years = 2 992.67 kg C a year in 2024 and 2025: −10 973.1 kg CO2 each
+    per_year = (stock[1] - stock[0]) / 2
+    assert list(rows.index) == [2024, 2025]  # none in 2023 (no earlier inventory) nor 2026 (no later one)
+    assert rows["mass_kg"].tolist() == pytest.approx([-per_year * 44 / 12] * 2, rel=REL)
+    assert (rows.loc[2025, "input_type"], rows.loc[2025, "tier"]) == ("inventory", 2)
+    assert rows.loc[2025, "factor_value"] == pytest.approx(per_year, rel=REL)  # kg C/ha on 1 ha
+    assert rows.loc[2025, "factor_ids"] == "ipcc2006.carbon_fraction|ipcc2006.root_shoot.wet"
+    # the plot keeps Tier 2 in every year: no Tier 1 growth row (it would be 2.6 t C/ha in 2024)
+    assert "growth" not in set(rows["input_type"])
+
+
+def test_coffee_bushes_take_the_coffee_allometry():
+    plots = plots_frame({})
+    bushes = {"plot_id": "P1", "activity": "tree_inventory", "product": "cây cà phê", "quantity": "1100",
+              "unit": "gốc", "height_m": "2"}
+    records = records_frame({**bushes, "year": "2024", "diameter_cm": "5"}, {**bushes, "year": "2025", "diameter_cm": "6"})
+    row = mrv.calculate(plots, records).query("source == 'biomass_carbon'").iloc[0]
+    # Segura et al. 2006: log10 AGB = −1.113 + 1.578 log10 D15 + 0.581 log10 H
+    #   D15 6 cm, H 2 m: 10^(−1.113 + 1.2279 + 0.1749) = 1.9490 kg; D15 5 cm: 10^(−1.113 + 1.1030 + 0.1749) = 1.4617 kg
+    bush = [10 ** (-1.113 + 1.578 * np.log10(d) + 0.581 * np.log10(2)) for d in (5, 6)]
+    assert bush == pytest.approx([1.4617, 1.9490], abs=1e-4)
+    # 1 100 bushes × (1.9490 − 1.4617) kg × 1.20 × 0.47 = 302.3 kg C in one year
+    assert row["mass_kg"] == pytest.approx(-1100 * (bush[1] - bush[0]) * 1.20 * 0.47 * 44 / 12, rel=REL)

@@ -225,3 +225,29 @@ def test_a_practice_change_moves_the_soil_to_its_new_stock_over_20_years(sao, fa
     whole_change_t = value[reference] * value[land_use] * (value[f_new] - value[f_old]) * sao / 10
     assert in_ha["mass_kg"].sum() == pytest.approx(-whole_change_t * 1000 * 44 / 12, rel=1e-9)
     assert ((in_ha["mass_kg"] < 0) == (value[f_new] > value[f_old])).all()
+
+
+@SETTINGS
+@given(st.integers(1, 500), st.lists(st.tuples(st.floats(2, 60), st.floats(1.5, 30)), min_size=2, max_size=4),
+       st.sampled_from(["cây che bóng", "cây sầu riêng", "cây cà phê"]), st.sampled_from(["wet", "dry"]))
+def test_tree_inventories_are_linear_in_trees_and_a_plot_keeps_one_tier(count, measures, kind, climate):
+    """Tier 2 (Eq. 2.8): twice the trees give twice every row; the rows between the first and
+    the last inventory add up to the stock difference, negative when the trees grew; the
+    plot, planted in 2010, never gets a Tier 1 row."""
+    plots = plots_frame({"planting_year": "2018", "climate": climate})
+
+    def run(trees: int) -> pd.DataFrame:
+        rows = [{"plot_id": "P1", "year": str(2020 + 2 * i), "activity": "tree_inventory", "product": kind,
+                 "quantity": str(trees), "unit": "cây", "diameter_cm": f"{d:.2f}", "height_m": f"{h:.2f}",
+                 "wood_density": "0.6" if kind != "cây cà phê" else ""} for i, (d, h) in enumerate(measures)]
+        rows += [{"plot_id": "P1", "year": str(y), "activity": "diesel", "use": "pump", "quantity": "0", "unit": "L"}
+                 for y in range(2018, 2030)]
+        return mrv.calculate(plots, records_frame(*rows)).query("source == 'biomass_carbon'")
+
+    base, doubled = run(count), run(2 * count)
+    pd.testing.assert_series_equal(keyed(doubled), keyed(base) * 2, rtol=1e-9, check_names=False)
+    assert set(base["input_type"]) == {"inventory"} and (base["tier"] == 2).all()
+    assert sorted(base["year"]) == list(range(2021, 2020 + 2 * (len(measures) - 1) + 1))
+    (d0, h0), (d1, h1) = (tuple(float(f"{x:.2f}") for x in m) for m in (measures[0], measures[-1]))
+    if kind != "cây cà phê" and d1 ** 2 * h1 != d0 ** 2 * h0:  # Chave et al.: AGB grows with ρ D² H
+        assert (base["mass_kg"].sum() < 0) == (d1 ** 2 * h1 > d0 ** 2 * h0)

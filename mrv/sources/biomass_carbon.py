@@ -1,6 +1,8 @@
-"""Carbon in the woody biomass of perennial crops, IPCC 2006 Vol. 4 §2.3.1 with the Tier 1
-defaults of Table 5.1 (gain-loss method, Eq. 2.7, 2.9 and 2.11).
+"""Carbon in the woody biomass of perennial crops and the trees among them, IPCC 2006
+Vol. 4 §2.3.1: Tier 1 with the defaults of Table 5.1 (gain-loss method, Eq. 2.7, 2.9 and
+2.11), Tier 2 from tree inventories (stock-difference method, Eq. 2.8).
 
+Tier 1.
 A perennial crop's above-ground woody biomass grows at G (t C/ha/yr) from its planting
 year until it holds the maturity stock S; a `clearing` record (area cleared, for
 replanting) releases what the cleared area held:
@@ -16,11 +18,28 @@ wood is burnt, its CO2 is in this loss only (residue burning counts CH4 and N2O)
 clearing the plot's planting year is the replanting year. The year a plot reaches maturity
 names both G and S; its uncertainty is drawn as their product (an approximation for that
 one year).
+
+Tier 2. A `tree_inventory` record counts the trees of one kind on the plot (shade trees,
+durian, coffee bushes, …) with their mean stem diameter D, height H and wood density ρ;
+each kind's equation (allometries.csv) gives a tree's above-ground dry matter: Chave et
+al. (2014) a × (ρ D² H)^b for trees, Segura et al. (2006) 10^(a + b log10 D + c log10 H)
+for coffee bushes. The plot's stock in an inventory year is
+
+    C = Σ trees × AGB × (1 + R) × CF        (kg C; R root:shoot, Table 4.4; CF 0.47, Table 4.3)
+
+and between two inventories t1 < t2 every year t1 < y ≤ t2 takes (C_t2 − C_t1) / (t2 − t1):
+a removal when the trees grew, an emission when they were cut. A plot with an inventory
+keeps Tier 2 in every year (no step in its series when data improve): its Tier 1 rows are
+not computed, and years outside its inventories have no biomass row.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+import dataclasses
+
+import pandas as pd
 
 from mrv import _catalogues as catalogues
 from mrv._factors import join_ids
@@ -31,11 +50,77 @@ SOURCE = "biomass_carbon"
 KG_PER_T = 1000.0
 
 
+def _inventoried(inputs: Inputs) -> np.ndarray:
+    """Per plot-year: whether its plot has a tree inventory in any year of the input."""
+    plot = inputs.activity["plot_id"].cat.codes.to_numpy()
+    counted = np.bincount(plot, weights=inputs.activity["trees"].to_numpy(),
+                          minlength=len(inputs.activity["plot_id"].cat.categories)) > 0
+    plot_of_plot_year = np.empty(inputs.size, dtype="int64")
+    plot_of_plot_year[inputs.codes] = plot
+    return counted[plot_of_plot_year]
+
+
+def _tree_dry_matter_kg(activity: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Above-ground dry matter (kg) of one mean tree of each inventory record, by the
+    equation of its kind of tree (products.csv `allometry`, allometries.csv)."""
+    allometry = activity["product"].astype(str).to_numpy()[rows]
+    equation = catalogues.table("allometries").loc[catalogues.table("products").loc[allometry, "allometry"]]
+    diameter, height = activity["diameter_cm"].to_numpy()[rows], activity["height_m"].to_numpy()[rows]
+    a, b, c = (equation[k].to_numpy(dtype="float64") for k in ("a", "b", "c"))
+    with np.errstate(invalid="ignore"):  # each row takes the form of its equation; the other may be NaN
+        by_density = a * (activity["wood_density"].to_numpy()[rows] * diameter ** 2 * height) ** b
+        by_log = 10 ** (a + b * np.log10(diameter) + np.nan_to_num(c) * np.log10(height))
+    return np.where(equation["form"].to_numpy() == "density_diameter_height", by_density, by_log)
+
+
+def _inventory_changes(inputs: Inputs) -> list[Block]:
+    """Tier 2: the stock difference between a plot's consecutive tree inventories (Eq. 2.8)."""
+    activity = inputs.activity
+    rows = np.flatnonzero(activity["trees"].to_numpy() > 0)
+    if not len(rows):
+        return []
+    dry_matter = activity["trees"].to_numpy()[rows] * _tree_dry_matter_kg(activity, rows)
+    climate = activity["climate"].array.take(rows)
+    root_shoot = inputs.factors.lookup("root_shoot", len(rows), climate=climate)
+    fraction = inputs.factors.lookup("carbon_fraction", len(rows), climate=climate)
+    stocks = pd.DataFrame({"plot_id": activity["plot_id"].astype(str).to_numpy()[rows],
+                           "year": activity["year"].to_numpy()[rows],
+                           "carbon_kg": dry_matter * (1 + root_shoot.value) * fraction.value,
+                           "record": np.arange(len(rows))})
+    stocks = stocks.groupby(["plot_id", "year"], as_index=False).agg(carbon_kg=("carbon_kg", "sum"),
+                                                                      record=("record", "first"))
+    stocks["until"] = stocks.groupby("plot_id")["year"].shift(-1)
+    stocks["change_kg"] = stocks.groupby("plot_id")["carbon_kg"].shift(-1) - stocks["carbon_kg"]
+    pairs = stocks.dropna(subset=["until"])
+    plots = inputs.plot_years
+    plot_years = pd.DataFrame({"plot_id": plots["plot_id"].astype(str).to_numpy(), "year": plots["year"].to_numpy(),
+                               "plot_year": np.arange(inputs.size)})
+    matched = plot_years.merge(pairs, on="plot_id", suffixes=("", "_from"))
+    matched = matched[(matched["year"] > matched["year_from"]) & (matched["year"] <= matched["until"])]
+    plot_year = matched["plot_year"].to_numpy()
+    per_year_kg = (matched["change_kg"] / (matched["until"] - matched["year_from"])).to_numpy()
+    area = plots["plot_area_ha"].to_numpy()[plot_year]
+    first = matched["record"].to_numpy()
+    factor = dataclasses.replace(fraction.take(first), tier=np.full(len(first), 2))
+    carbon_kg = quantity(per_year_kg, "kg")
+    return [Block(
+        plot_year, SOURCE, "CO2", "inventory",
+        mass_kg=-magnitude(carbon_kg * CO2_PER_C, "kg"),
+        activity_amount=area, activity_unit="ha of perennial crop",
+        factor_value=per_year_kg / area, factor_unit="kg C/ha",
+        factor=factor, factor_ids=join_ids([(fraction.take(first), None), (root_shoot.take(first), None)]),
+    )]
+
+
 def emissions(inputs: Inputs) -> list[Block]:
+    return _tier_1(inputs) + _inventory_changes(inputs)
+
+
+def _tier_1(inputs: Inputs) -> list[Block]:
     plots = inputs.plot_years
     perennial = plots["crop"].astype(str).map(catalogues.table("crops")["lifecycle"]).to_numpy() == "perennial"
     age = plots["year"].to_numpy() - plots["planting_year"].to_numpy(dtype="float64")
-    plot_year = np.flatnonzero(perennial & (age >= 0))
+    plot_year = np.flatnonzero(perennial & (age >= 0) & ~_inventoried(inputs))
     if not len(plot_year):
         return []
     age = age[plot_year]
