@@ -91,6 +91,11 @@ def rice_area(activity: pd.DataFrame) -> pd.DataFrame:
     return _larger_than_plot(activity, "rice_area_ha", "rice_area_exceeds_plot", "rice season area")
 
 
+def managed_area(activity: pd.DataFrame) -> pd.DataFrame:
+    """A soil practice change recorded on more area than the plot has."""
+    return _larger_than_plot(activity, "managed_area_ha", "managed_area_exceeds_plot", "area of the practice change")
+
+
 def duplicates(activity: pd.DataFrame) -> pd.DataFrame:
     """The same record twice: same plot, year, date, activity, product, quantity and unit."""
     keys = ["plot_id", "year", "date", "activity", "product", "quantity_text", "unit_text"]
@@ -196,7 +201,7 @@ def run_checks(activity: pd.DataFrame, results: pd.DataFrame, pilots: pd.DataFra
                profile: str) -> pd.DataFrame:
     """Every rule on a year's data; one row per finding, errors first."""
     found = [f for f in (n_rate(activity), diesel_rate(activity), yield_range(activity), burnt_area(activity),
-                         rice_area(activity),
+                         rice_area(activity), managed_area(activity),
                          duplicates(activity), harvest_missing(activity, pilots, year),
                          pilot_without_data(activity, pilots, year), not_recorded(activity),
                          factors_to_check(results, profile), implied_ef_vs_national(activity, results, profile))

@@ -51,6 +51,15 @@ def test_rice_season_larger_than_the_plot():
     assert list(bad["rule"]) == ["rice_area_exceeds_plot"] and bad["value"].iloc[0] == pytest.approx(1.2)
 
 
+def test_practice_change_larger_than_the_plot():
+    plots = plots_frame({"area": "1"})
+    change = {"plot_id": "P1", "activity": "soil_management", "product": "tillage-none",
+              "previous_practice": "tillage-full"}
+    assert findings(plots, records_frame({**change, "quantity": "10", "unit": "sào nam"})).empty
+    bad = findings(plots, records_frame({**change, "quantity": "2", "unit": "ha"}))
+    assert list(bad["rule"]) == ["managed_area_exceeds_plot"] and bad["value"].iloc[0] == pytest.approx(2)
+
+
 def test_duplicate_records():
     plots = plots_frame({})
     assert findings(plots, records_frame(urea(100), urea(120))).empty

@@ -66,6 +66,17 @@ class Inputs:
         plot_year = total.nonzero()[0]
         return plot_year, total[plot_year]
 
+    def text_at(self, column: str, rows: np.ndarray) -> np.ndarray:
+        """A text column of the activity frame at the given records, as an object array
+        (only those records are converted)."""
+        return np.asarray(self.activity[column].array.take(rows), dtype=object)
+
+    def plot_years_of(self, plot_ids) -> pd.DataFrame:
+        """The plot-years of the given plots: `plot_id` (text), `year`, `plot_year` (row)."""
+        plot_year = np.flatnonzero(self.plot_years["plot_id"].isin(list(plot_ids)).to_numpy())
+        return pd.DataFrame({"plot_id": np.asarray(self.plot_years["plot_id"].array.take(plot_year), dtype=object),
+                             "year": self.plot_years["year"].to_numpy()[plot_year], "plot_year": plot_year})
+
     def keys(self, plot_year: np.ndarray, *names: str) -> dict:
         """Plot-year attributes (climate, crop, year, ...) at the given rows, for look-ups."""
         return {name: self.plot_years[name].to_numpy()[plot_year] if name == "year"

@@ -60,11 +60,12 @@ def _inventoried(inputs: Inputs) -> np.ndarray:
     return counted[plot_of_plot_year]
 
 
-def _tree_dry_matter_kg(activity: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+def _tree_dry_matter_kg(inputs: Inputs, rows: np.ndarray) -> np.ndarray:
     """Above-ground dry matter (kg) of one mean tree of each inventory record, by the
     equation of its kind of tree (products.csv `allometry`, allometries.csv)."""
-    allometry = activity["product"].astype(str).to_numpy()[rows]
-    equation = catalogues.table("allometries").loc[catalogues.table("products").loc[allometry, "allometry"]]
+    activity = inputs.activity
+    kind = inputs.text_at("product", rows)
+    equation = catalogues.table("allometries").loc[catalogues.table("products").loc[kind, "allometry"]]
     diameter, height = activity["diameter_cm"].to_numpy()[rows], activity["height_m"].to_numpy()[rows]
     a, b, c = (equation[k].to_numpy(dtype="float64") for k in ("a", "b", "c"))
     with np.errstate(invalid="ignore"):  # each row takes the form of its equation; the other may be NaN
@@ -79,11 +80,11 @@ def _inventory_changes(inputs: Inputs) -> list[Block]:
     rows = np.flatnonzero(activity["trees"].to_numpy() > 0)
     if not len(rows):
         return []
-    dry_matter = activity["trees"].to_numpy()[rows] * _tree_dry_matter_kg(activity, rows)
+    dry_matter = activity["trees"].to_numpy()[rows] * _tree_dry_matter_kg(inputs, rows)
     climate = activity["climate"].array.take(rows)
     root_shoot = inputs.factors.lookup("root_shoot", len(rows), climate=climate)
     fraction = inputs.factors.lookup("carbon_fraction", len(rows), climate=climate)
-    stocks = pd.DataFrame({"plot_id": activity["plot_id"].astype(str).to_numpy()[rows],
+    stocks = pd.DataFrame({"plot_id": inputs.text_at("plot_id", rows),
                            "year": activity["year"].to_numpy()[rows],
                            "carbon_kg": dry_matter * (1 + root_shoot.value) * fraction.value,
                            "record": np.arange(len(rows))})
@@ -93,9 +94,7 @@ def _inventory_changes(inputs: Inputs) -> list[Block]:
     stocks["change_kg"] = stocks.groupby("plot_id")["carbon_kg"].shift(-1) - stocks["carbon_kg"]
     pairs = stocks.dropna(subset=["until"])
     plots = inputs.plot_years
-    plot_years = pd.DataFrame({"plot_id": plots["plot_id"].astype(str).to_numpy(), "year": plots["year"].to_numpy(),
-                               "plot_year": np.arange(inputs.size)})
-    matched = plot_years.merge(pairs, on="plot_id", suffixes=("", "_from"))
+    matched = inputs.plot_years_of(pairs["plot_id"].unique()).merge(pairs, on="plot_id", suffixes=("", "_from"))
     matched = matched[(matched["year"] > matched["year_from"]) & (matched["year"] <= matched["until"])]
     plot_year = matched["plot_year"].to_numpy()
     per_year_kg = (matched["change_kg"] / (matched["until"] - matched["year_from"])).to_numpy()

@@ -43,10 +43,10 @@ def _changes(inputs: Inputs) -> pd.DataFrame:
     activity = inputs.activity
     rows = np.flatnonzero(activity["managed_area_ha"].to_numpy() > 0)
     records = pd.DataFrame({
-        "plot_id": activity["plot_id"].astype(str).to_numpy()[rows],
+        "plot_id": inputs.text_at("plot_id", rows),
         "year": activity["year"].to_numpy()[rows],
-        "new": activity["product"].astype(str).to_numpy()[rows],
-        "old": activity["previous_practice"].astype(str).to_numpy()[rows],
+        "new": inputs.text_at("product", rows),
+        "old": inputs.text_at("previous_practice", rows),
         "area": activity["managed_area_ha"].to_numpy()[rows],
         "record": rows,
     })
@@ -70,10 +70,9 @@ def _changes(inputs: Inputs) -> pd.DataFrame:
 
 def _in_force(inputs: Inputs, changes: pd.DataFrame, years: float) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (plot-year, change) with the change's year in the D years up to the plot-year."""
-    plots = inputs.plot_years
-    plot_years = pd.DataFrame({"plot_id": plots["plot_id"].astype(str).to_numpy(), "year": plots["year"].to_numpy(),
-                               "plot_year": np.arange(inputs.size)})
-    pairs = plot_years.merge(changes[["plot_id", "year"]].reset_index(), on="plot_id", suffixes=("", "_change"))
+    if changes.empty:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    pairs = inputs.plot_years_of(changes["plot_id"].unique()).merge(changes[["plot_id", "year"]].reset_index(), on="plot_id", suffixes=("", "_change"))
     elapsed = pairs["year"].to_numpy() - pairs["year_change"].to_numpy()
     keep = (elapsed >= 0) & (elapsed < years)
     return pairs["plot_year"].to_numpy()[keep], pairs["index"].to_numpy()[keep]

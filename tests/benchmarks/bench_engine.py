@@ -24,9 +24,10 @@ UNIT_KG = {"kg": 1.0, "bao": 50.0, "tạ": 100.0}
 
 
 def synthetic(plot_years: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Raw text frames: one plot per plot-year (year 2025) and about 2.4 records each,
+    """Raw text frames: one plot per plot-year (year 2025) and about 2.5 records each,
     covering every source: fertiliser (synthetic and organic), lime, diesel for pumps
-    and machinery, grid electricity, residue burning on sugarcane, harvest."""
+    and machinery, grid electricity, residue burning on sugarcane, harvest, soil practice
+    changes, and durian tree inventories of 2023 and 2025."""
     rng = np.random.default_rng(seed)
     ids = np.char.add("P", np.arange(plot_years).astype(str)).astype(object)
     crops = rng.choice(["coffee", "sugarcane", "durian", "pepper"], plot_years)
@@ -38,12 +39,12 @@ def synthetic(plot_years: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFram
     })
     parts = []
 
-    def records(mask, activity, product, quantity, unit, n_content="", use=""):
+    def records(mask, activity, product, quantity, unit, n_content="", use="", year="2025", **more):
         count = int(mask.sum())
         parts.append(pd.DataFrame({
-            "plot_id": ids[mask], "year": "2025", "activity": activity, "product": product,
+            "plot_id": ids[mask], "year": year, "activity": activity, "product": product,
             "quantity": quantity[:count] if isinstance(quantity, np.ndarray) else quantity,
-            "unit": unit, "n_content": n_content, "use": use,
+            "unit": unit, "n_content": n_content, "use": use, **more,
         }))
 
     everyone = np.ones(plot_years, dtype=bool)
@@ -61,7 +62,13 @@ def synthetic(plot_years: int, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFram
     records((crops == "sugarcane") & (rng.random(plot_years) < 0.3), "residue_burning", "",
             np.round(rng.uniform(0.1, 0.2, plot_years), 2).astype(str), "ha")
     records(everyone & (crops == "coffee"), "harvest", "cà phê nhân", rng.integers(1, 50, plot_years).astype(str), "tạ")
-    return plots, pd.concat(parts, ignore_index=True)
+    records(rng.random(plot_years) < 0.05, "soil_management", "input-high-manure", "1", "sào nam",
+            previous_practice="input-medium")
+    measured = (crops == "durian") & (rng.random(plot_years) < 0.1)
+    for year, diameter in (("2023", "10"), ("2025", "14")):
+        records(measured, "tree_inventory", "durian-tree", "120", "cây", year=year, diameter_cm=diameter, height_m="6",
+                wood_density="0,55")
+    return plots, pd.concat(parts, ignore_index=True).fillna("")
 
 
 def per_plot_reference(plots: pd.DataFrame, records: pd.DataFrame, profile: mrv.FactorProfile) -> dict[str, float]:
