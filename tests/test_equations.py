@@ -421,3 +421,27 @@ def test_coffee_bushes_take_the_coffee_allometry():
     assert bush == pytest.approx([1.4617, 1.9490], abs=1e-4)
     # 1 100 bushes × (1.9490 − 1.4617) kg × 1.20 × 0.47 = 302.3 kg C in one year
     assert row["mass_kg"] == pytest.approx(-1100 * (bush[1] - bush[0]) * 1.20 * 0.47 * 44 / 12, rel=REL)
+
+
+def test_tillage_and_input_changed_in_the_same_year_add_up_to_the_whole_change():
+    """Two plots (the practice look-ups must not mix them): P1 stops tilling and starts
+    mulching in 2021; P2 starts compost in 2019, has no record of its tillage."""
+    plots = plots_frame({}, {})
+    change = {"activity": "soil_management", "quantity": "1", "unit": "ha"}
+    records = records_frame(
+        {**change, "plot_id": "P1", "year": "2021", "product": "tillage-none", "previous_practice": "tillage-full"},
+        {**change, "plot_id": "P1", "year": "2021", "product": "input-high", "previous_practice": "input-low"},
+        {**change, "plot_id": "P2", "year": "2019", "product": "input-high-manure", "previous_practice": "input-medium"},
+        *({"plot_id": p, "year": str(y), "activity": "diesel", "use": "pump", "quantity": "0", "unit": "L"}
+          for p in ("P1", "P2") for y in range(2019, 2045)),
+    )
+    soil = mrv.calculate(plots, records, factors="ipcc2019").query("source == 'soil_carbon'")
+    whole_c = soil.groupby("plot_id")["mass_kg"].sum() / -1000 * 12 / 44
+    # P1, over its 20 years: 38 × 1.10 × (F_MG 1.10 × F_I 1.11 − 1.00 × 0.92) = 38 × 1.10 × 0.301 = 12.5818 t C;
+    # the input change is taken at full tillage (1.00 × 0.19), the tillage change at high input (1.11 × 0.10)
+    assert whole_c["P1"] == pytest.approx(38 * 1.10 * (1.10 * 1.11 - 1.00 * 0.92), rel=1e-9)
+    p1 = soil[(soil["plot_id"] == "P1") & (soil["year"] == 2030)].set_index("input_type")["mass_kg"]
+    assert p1["input-high"] == pytest.approx(-38 * 1.10 * 1.00 * (1.11 - 0.92) / 20 * 1000 * 44 / 12, rel=1e-9)
+    assert p1["tillage-none"] == pytest.approx(-38 * 1.10 * 1.11 * (1.10 - 1.00) / 20 * 1000 * 44 / 12, rel=1e-9)
+    # P2: 38 × 1.10 × 1.00 (nominal full tillage) × (1.44 − 1.00) = 18.392 t C
+    assert whole_c["P2"] == pytest.approx(38 * 1.10 * (1.44 - 1.00), rel=1e-9)

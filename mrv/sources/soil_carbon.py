@@ -13,7 +13,8 @@ equilibrium evenly over D years (default 20), counted from the record's year:
 
 F_other is the plot's other practice factor at the change: the practice of its latest
 change recorded up to that year, else the former practice of its first later change, else
-the nominal practice (full tillage, medium input: F = 1). A gain is a removal (negative
+the nominal practice (full tillage, medium input: F = 1); of two changes in one year, the
+tillage change takes the new input and the input change the former tillage. A gain is a removal (negative
 `mass_kg`), a loss an emission. One row per plot-year and change in force; a plot-year
 exists when the plot has records that year.
 
@@ -35,6 +36,10 @@ from mrv.units import CO2_PER_C, magnitude, quantity
 SOURCE = "soil_carbon"
 KG_PER_T = 1000.0
 NOMINAL = {"F_MG": "tillage-full", "F_I": "input-medium"}
+#: When tillage and input change in the same year, the tillage change is taken at the new
+#: input and the input change at the former tillage, so that the two add up to the whole
+#: change SOC_REF × F_LU × (F_MG' × F_I' − F_MG × F_I).
+SAME_YEAR_IN_FORCE = {"F_MG": False, "F_I": True}
 
 
 def _changes(inputs: Inputs) -> pd.DataFrame:
@@ -54,17 +59,17 @@ def _changes(inputs: Inputs) -> pd.DataFrame:
     records = records.sort_values(["plot_id", "year", "record"], kind="stable").reset_index(drop=True)
     records["other"] = records["factor"].map({"F_MG": "F_I", "F_I": "F_MG"})
     records["other_practice"] = records["other"].map(NOMINAL)
-    for factor in NOMINAL:
-        own = records[records["factor"] == factor]
-        asks = records[records["other"] == factor]
+    for factor, same_year in SAME_YEAR_IN_FORCE.items():
+        own = records[records["factor"] == factor].sort_values("year", kind="stable")
+        asks = records[records["other"] == factor][["year", "plot_id"]].reset_index().sort_values("year", kind="stable")
         if own.empty or asks.empty:
             continue
-        last = own.drop_duplicates(["plot_id", "year"], keep="last")
-        before = pd.merge_asof(asks[["year", "plot_id"]].reset_index(), last[["year", "plot_id", "new"]],
-                               on="year", by="plot_id", direction="backward").set_index("index")["new"]
-        after = pd.merge_asof(asks[["year", "plot_id"]].reset_index(), own.drop_duplicates(["plot_id", "year"])[
-            ["year", "plot_id", "old"]], on="year", by="plot_id", direction="forward").set_index("index")["old"]
-        records.loc[asks.index, "other_practice"] = before.fillna(after).fillna(NOMINAL[factor])
+        before = pd.merge_asof(asks, own.drop_duplicates(["plot_id", "year"], keep="last")[["year", "plot_id", "new"]],
+                               on="year", by="plot_id", direction="backward", allow_exact_matches=same_year)
+        after = pd.merge_asof(asks, own.drop_duplicates(["plot_id", "year"])[["year", "plot_id", "old"]],
+                              on="year", by="plot_id", direction="forward", allow_exact_matches=not same_year)
+        practice = before.set_index("index")["new"].fillna(after.set_index("index")["old"])
+        records.loc[practice.index, "other_practice"] = practice.fillna(NOMINAL[factor])
     return records
 
 
@@ -72,7 +77,8 @@ def _in_force(inputs: Inputs, changes: pd.DataFrame, years: float) -> tuple[np.n
     """Pairs (plot-year, change) with the change's year in the D years up to the plot-year."""
     if changes.empty:
         return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
-    pairs = inputs.plot_years_of(changes["plot_id"].unique()).merge(changes[["plot_id", "year"]].reset_index(), on="plot_id", suffixes=("", "_change"))
+    pairs = inputs.plot_years_of(changes["plot_id"].unique()).merge(
+        changes[["plot_id", "year"]].reset_index(), on="plot_id", suffixes=("", "_change"))
     elapsed = pairs["year"].to_numpy() - pairs["year_change"].to_numpy()
     keep = (elapsed >= 0) & (elapsed < years)
     return pairs["plot_year"].to_numpy()[keep], pairs["index"].to_numpy()[keep]
