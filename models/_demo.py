@@ -1,7 +1,9 @@
 """A seeded synthetic Đắk Lắk year, written as the import files an agronomist would send:
 every commune with a commune pilot model (pilot and control plots), the two provincial
 pilots (coffee, sugarcane), cooperatives, a few hundred farms per main crop with their
-practice and intercrops, commune crop areas, practice profiles and adoption shares.
+practice and intercrops, commune crop areas, practice profiles and adoption shares. The
+low-emission coffee plots switch to regular compost in the year (a soil carbon change),
+and the provincial coffee pilot's shade trees are measured in the year before and in it.
 The numbers are plausible, not real: it is for trying the system, not for reporting."""
 
 from __future__ import annotations
@@ -79,6 +81,21 @@ class _Demo:
                 "activity": activity, "product": product, "quantity": _typed(round(amount, 1)), "unit": unit,
                 "n_content": n_content, "use": use, "evidence": str(rng.choice(["hoá đơn", "sổ ghi chép", "phỏng vấn"])),
             })
+        if low and crop == "coffee":
+            self.records.append({
+                "record_id": f"{plot_id}-{self.year}-soil", "plot_id": plot_id, "year": str(self.year),
+                "activity": "thay đổi canh tác đất", "product": "input-high-manure", "previous_practice": "input-medium",
+                "quantity": _typed(area), "unit": "ha", "evidence": "sổ ghi chép",
+            })
+        if low and crop == "coffee" and str(extra.get("pilot_model_id", "")).startswith("TINH-"):
+            trees = str(int(round(80 * area)))
+            for year, diameter, height in ((self.year - 1, 18.0, 10.0), (self.year, 19.5, 10.8)):
+                self.records.append({
+                    "record_id": f"{plot_id}-{year}-trees", "plot_id": plot_id, "year": str(year),
+                    "activity": "kiểm kê cây", "product": "cây che bóng", "quantity": trees, "unit": "cây",
+                    "diameter_cm": _typed(diameter), "height_m": _typed(height), "wood_density": "0,6",
+                    "evidence": "cân đo",
+                })
         product, yield_t = HARVEST[crop]
         self.records.append({
             "record_id": f"{plot_id}-{self.year}-harvest", "plot_id": plot_id, "year": str(self.year),
@@ -136,7 +153,7 @@ class _Demo:
                      "quantity": _typed(rate), "unit": unit, "n_content": n_content, "use": use}
                     for (crop, low), inputs in PRACTICES.items() for activity, product, rate, unit, n_content, use in inputs]
         return {"cooperatives": pd.DataFrame(cooperatives), "pilot_models": pd.DataFrame(models),
-                "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records),
+                "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records).fillna(""),
                 "commune_crops": pd.DataFrame(areas), "practice_profiles": pd.DataFrame(profiles),
                 "adoption": pd.DataFrame(adoption),
                 "plan_indicators": pd.DataFrame([{"year": str(year), "farmers_trained": "640",
