@@ -25,6 +25,16 @@ def fertiliser(**overrides) -> dict:
     return {"plot_id": "P1", "activity": "fertiliser", "product": "urea", "quantity": "100", "unit": "kg", **overrides}
 
 
+def practice_change(**overrides) -> dict:
+    return {"plot_id": "P1", "activity": "thay đổi canh tác đất", "product": "không làm đất",
+            "previous_practice": "cày lật", "quantity": "1", "unit": "ha", **overrides}
+
+
+def tree_inventory(**overrides) -> dict:
+    return {"plot_id": "P1", "activity": "kiểm kê cây", "product": "cây che bóng", "quantity": "120", "unit": "cây",
+            "diameter_cm": "20", "height_m": "12", "wood_density": "0,55", **overrides}
+
+
 @pytest.mark.parametrize(
     ("record", "column", "value", "words"),
     [
@@ -49,6 +59,19 @@ def fertiliser(**overrides) -> dict:
         (fertiliser(product="kcl", activity="lime"), "product", "kcl", "lime"),
         ({"plot_id": "P1", "activity": "harvest", "product": "mía cây", "quantity": "5", "unit": "tấn"}, "product",
          "mía cây", "plot's crop"),
+        (practice_change(previous_practice=""), "previous_practice", "", "practice before the change"),
+        (practice_change(previous_practice="đầu vào thấp"), "previous_practice", "đầu vào thấp",
+         "tillage with tillage"),
+        (practice_change(previous_practice="cày sâu"), "previous_practice", "cày sâu", "products.csv"),
+        (practice_change(product="urê"), "product", "urê", "soil_practice"),
+        (fertiliser(previous_practice="cày lật"), "previous_practice", "cày lật", "soil_management"),
+        (tree_inventory(diameter_cm=""), "diameter_cm", "", "mean stem diameter"),
+        (tree_inventory(height_m="0"), "height_m", "0", "above 0"),
+        (tree_inventory(wood_density=""), "wood_density", "", "Global Wood Density Database"),
+        (tree_inventory(wood_density="5"), "wood_density", "5", "between 0 and 1.5"),
+        (tree_inventory(unit="kg"), "unit", "kg", "cây, gốc"),
+        (tree_inventory(product="urê"), "product", "urê", "tree"),
+        (fertiliser(height_m="12"), "height_m", "12", "tree_inventory"),
     ],
 )
 def test_bad_record_is_named_with_row_column_value_and_fix(record, column, value, words):
@@ -163,53 +186,10 @@ def test_crop_residue_returned_needs_its_n_content_and_no_product():
     assert problem.column == "product" and "plot's crop" in problem.expected
 
 
-def practice_change(**overrides) -> dict:
-    return {"plot_id": "P1", "activity": "thay đổi canh tác đất", "product": "không làm đất",
-            "previous_practice": "cày lật", "quantity": "1", "unit": "ha", **overrides}
-
-
-@pytest.mark.parametrize(
-    ("record", "column", "value", "words"),
-    [
-        (practice_change(previous_practice=""), "previous_practice", "", "practice before the change"),
-        (practice_change(previous_practice="đầu vào thấp"), "previous_practice", "đầu vào thấp",
-         "tillage with tillage"),
-        (practice_change(previous_practice="cày sâu"), "previous_practice", "cày sâu", "products.csv"),
-        (practice_change(product="urê"), "product", "urê", "soil_practice"),
-        ({**fertiliser(), "previous_practice": "cày lật"}, "previous_practice", "cày lật", "soil_management"),
-    ],
-)
-def test_a_practice_change_names_the_practice_it_replaced(record, column, value, words):
-    problem = only_problem(plots_frame({}), records_frame(record))
-    assert (problem.column, problem.value) == (column, value) and words in problem.expected + problem.fix, problem
-
-
 def test_a_plot_soil_outside_the_catalogue_is_refused():
     problem = only_problem(plots_frame({"soil": "đất phù sa"}), records_frame(fertiliser()))
     assert (problem.file, problem.column, problem.value) == ("plots.csv", "soil", "đất phù sa")
     assert "soils.csv" in problem.fix
-
-
-def tree_inventory(**overrides) -> dict:
-    return {"plot_id": "P1", "activity": "kiểm kê cây", "product": "cây che bóng", "quantity": "120", "unit": "cây",
-            "diameter_cm": "20", "height_m": "12", "wood_density": "0,55", **overrides}
-
-
-@pytest.mark.parametrize(
-    ("record", "column", "value", "words"),
-    [
-        (tree_inventory(diameter_cm=""), "diameter_cm", "", "mean stem diameter"),
-        (tree_inventory(height_m="0"), "height_m", "0", "above 0"),
-        (tree_inventory(wood_density=""), "wood_density", "", "Global Wood Density Database"),
-        (tree_inventory(wood_density="5"), "wood_density", "5", "between 0 and 1.5"),
-        (tree_inventory(unit="kg"), "unit", "kg", "cây, gốc"),
-        (tree_inventory(product="urê"), "product", "urê", "tree"),
-        ({**fertiliser(), "height_m": "12"}, "height_m", "12", "tree_inventory"),
-    ],
-)
-def test_a_tree_inventory_record_gives_its_mean_tree(record, column, value, words):
-    problem = only_problem(plots_frame({}), records_frame(record))
-    assert (problem.column, problem.value) == (column, value) and words in problem.expected + problem.fix, problem
 
 
 def test_coffee_bushes_need_no_wood_density():
