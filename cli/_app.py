@@ -119,7 +119,7 @@ def _fail_on_bad_input(action):
 def _report(results: pd.DataFrame, factors: str, lang: str) -> None:
     out.print(_summary(results, lang))
     profile = mrv.factor_profile(factors)
-    used = set("|".join(results["factor_ids"].astype(str).unique()).split("|")) - {""}
+    used = set(mrv.used_factor_ids(results["factor_ids"].astype(str).unique()))
     to_check = sorted(profile.rows.loc[profile.rows["id"].isin(used) & (profile.rows["status"] == "to check"), "id"])
     if to_check:
         out.print(f"[yellow]{len(to_check)} {LABELS[lang]['to_check']}:[/yellow] {', '.join(to_check)}")

@@ -163,7 +163,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
     qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
     trend = _trend(engine, lang)
     profile = mrv.factor_profile(run.factor_profile)
-    used = sorted(set("|".join(results["factor_ids"].astype(str).unique()).split("|")) - {""})
+    used = mrv.used_factor_ids(results["factor_ids"].astype(str).unique())
     factor_rows = profile.rows.set_index("id").loc[used]
     factors = pd.DataFrame({"factor_id": used, "factor_value": factor_rows["value"].to_numpy(),
                             "unit": factor_rows["canonical_unit"].to_numpy(), "tier": factor_rows["tier"].to_numpy(),

@@ -18,7 +18,7 @@ from mrv._estimate import (
     ProvinceYear, conventional_per_ha, missing_communes, per_hectare, pilot_reduction_per_ha, profile_emissions,
     profile_results, provincial_estimate,
 )
-from mrv._factors import FactorProfile, factor_profile
+from mrv._factors import FactorProfile, factor_profile, used_factor_ids
 from mrv._inventory import INVENTORY_COLUMNS, assign_lines, category_name, inventory_table, write_inventory
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
 from mrv._report import FORMATS as REPORT_FORMATS
@@ -71,6 +71,7 @@ __all__ = [
     "run_checks",
     "text_key",
     "uncertainty",
+    "used_factor_ids",
     "with_gwp",
     "write_inventory",
     "write_report",

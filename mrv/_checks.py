@@ -10,7 +10,7 @@ import pandas as pd
 
 from mrv import _catalogues as catalogues
 from mrv._calculate import calculate_activity
-from mrv._factors import factor_profile
+from mrv._factors import factor_profile, used_factor_ids
 from mrv.schema import N_FORM_COLUMNS
 
 FINDING_COLUMNS = ["rule", "severity", "commune_code", "plot_id", "source_row", "value", "message"]
@@ -125,7 +125,7 @@ def pilot_without_data(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) 
 def factors_to_check(results: pd.DataFrame, profile: str) -> pd.DataFrame:
     """Factors still marked 'to check' that the results used (a warning: compare them with
     their source, then mark them confirmed)."""
-    used = set("|".join(results["factor_ids"].astype(str).unique()).split("|")) - {""}
+    used = set(used_factor_ids(results["factor_ids"].astype(str).unique()))
     rows = factor_profile(profile).rows
     pending = sorted(rows.loc[rows["id"].isin(used) & (rows["status"] == "to check"), "id"])
     return pd.DataFrame({"rule": "factor_to_check", "severity": "warning", "commune_code": None, "plot_id": None,

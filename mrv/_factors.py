@@ -45,23 +45,65 @@ class FactorValues:
                             self.origin[rows])
 
 
-def join_ids(parts: list[tuple[FactorValues, np.ndarray | None]]) -> pd.Categorical:
-    """The ids of several factors used on each row, joined with '|' (a part whose mask is
-    False on a row did not contribute there). Strings are built once per distinct
-    combination, not per row."""
-    codes = [np.where(mask, f.ids.codes, -1) if mask is not None else f.ids.codes for f, mask in parts]
-    sizes = [len(f.ids.categories) for f, _ in parts]
+#: A row's `factor_ids` joins tokens with '|'. A plain id multiplies the row's mass;
+#: "a-b" says the mass is proportional to value(a) − value(b) (a change of practice
+#: factor), "1+a" to 1 + value(a) (biomass with its roots), "1/a" to 1 / value(a).
+RELATIONS = {"difference": "{}-{}", "one_plus": "1+{}", "inverse": "1/{}"}
+
+
+def factor_tokens(joined) -> list[str]:
+    """The tokens of a row's `factor_ids`."""
+    return [token for token in str(joined).split("|") if token]
+
+
+def token_ids(token: str) -> list[str]:
+    """The factor ids a token names (two for a difference)."""
+    if token[:2] in ("1+", "1/"):
+        return [token[2:]]
+    return token.split("-")
+
+
+def used_factor_ids(joined_values) -> list[str]:
+    """Every factor id named in some rows' `factor_ids`, sorted."""
+    return sorted({i for joined in set(map(str, joined_values)) for t in factor_tokens(joined) for i in token_ids(t)})
+
+
+def _combinations(parts: list[tuple[pd.Categorical, np.ndarray | None]]) -> tuple[np.ndarray, list[list[str]]]:
+    """Dense codes of the distinct combinations of several id columns per row (a part
+    masked False on a row is absent there), and each combination's ids in order."""
+    codes = [np.where(mask, f.codes, -1) if mask is not None else np.asarray(f.codes) for f, mask in parts]
+    sizes = [len(f.categories) for f, _ in parts]
     combined, uniques = factorize_codes(*combine_codes(codes, sizes))
-    labels = []
+    combinations = []
     for value in uniques:
         names = []
         for (f, _), size in zip(reversed(parts), reversed(sizes)):
             value, code = divmod(int(value), size + 1)
             if code:
-                names.append(f.ids.categories[code - 1])
-        labels.append("|".join(dict.fromkeys(reversed(names))))
+                names.append(f.categories[code - 1])
+        combinations.append(names[::-1])
+    return combined, combinations
+
+
+def _labelled(combined: np.ndarray, labels: list[str]) -> pd.Categorical:
     label_codes, label_uniques = pd.factorize(pd.Series(labels, dtype=object))
     return pd.Categorical.from_codes(label_codes[combined], categories=label_uniques)
+
+
+def related_ids(relation: str, *ids: pd.Categorical) -> pd.Categorical:
+    """Per row, a token relating factors (`RELATIONS`), e.g. the difference of the ids of
+    the new and the former practice factor. Built once per distinct combination."""
+    combined, combinations = _combinations([(i, None) for i in ids])
+    return _labelled(combined, [RELATIONS[relation].format(*names) for names in combinations])
+
+
+def join_ids(parts: list[tuple[FactorValues | pd.Categorical, np.ndarray | None]]) -> pd.Categorical:
+    """The ids of several factors used on each row, joined with '|' (a part whose mask is
+    False on a row did not contribute there); a part is a factor or a token of
+    `related_ids`. Strings are built once per distinct combination, not per row."""
+    combined, combinations = _combinations([(f if isinstance(f, pd.Categorical) else f.ids, mask)
+                                            for f, mask in parts])
+    return _labelled(combined, ["|".join(dict.fromkeys(names)) for names in combinations])
 
 
 class FactorProfile:

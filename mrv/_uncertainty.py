@@ -2,7 +2,10 @@
 the 2019 Refinement): Approach 2, Monte Carlo, and Approach 1, error propagation, side by side.
 
 Every result row is its activity × a product of the factors it names (`factor_ids`), so a
-draw of the factors multiplies each row by the product of its factors' draw / value. One
+draw of the factors multiplies each row by the product of its factors' draw / value; a
+token relating factors (`mrv._factors.RELATIONS`: a difference, one plus a factor, a
+divisor) moves the row as that relation does. Rice CH4 rows, where SF_o is a power of its
+amendments, are scaled by each factor's ratio: an approximation. One
 draw per factor and iteration is shared by every plot, commune, baseline and project that
 uses the factor. A factor's distribution is read from its row (`distribution`, and
 `lower, upper` as the 95 % range), truncated to ≥ 0 and, for the kg/kg fractions and
@@ -33,7 +36,8 @@ per-hectare reduction over its pilot models (Student's t, n − 1 degrees of fre
 Commune areas and adoption shares are taken as given.
 
 Approach 1 (Eq. 3.1 and 3.2): each factor's relative half-width (the larger side of an
-asymmetric range) times the CO2e of every row using it, added in quadrature with the
+asymmetric range) times the CO2e of every row using it (times the row's elasticity to it:
+1 for a factor that multiplies the row), added in quadrature with the
 activity and sampling errors: a factor shared by many rows counts once, fully correlated.
 """
 
@@ -47,7 +51,7 @@ from scipy import stats
 
 from mrv import _catalogues as catalogues
 from mrv._estimate import ProvinceYear
-from mrv._factors import factor_profile
+from mrv._factors import factor_profile, factor_tokens, token_ids, used_factor_ids
 
 KG_PER_T = 1000.0
 Z95 = stats.norm.ppf(0.975)
@@ -65,13 +69,52 @@ class FactorDraws:
     ratios: np.ndarray
     held: tuple[str, ...]
     half_width: pd.Series  # relative 95 % half-width (the larger side), 0 when held
+    values: pd.Series  # each factor's value
+
+    def _ratio(self, factor: str) -> np.ndarray:
+        return self.ratios[self.ids.get_loc(factor)]
+
+    def token_ratio(self, token: str) -> np.ndarray:
+        """How a row's mass moves with the draws of one token of its factor ids (`mrv._factors`
+        RELATIONS): the ratio of a factor; of a difference, (a·r_a − b·r_b) / (a − b); of
+        one plus a factor, (1 + a·r_a) / (1 + a); of a divisor, 1 / r_a."""
+        ids = token_ids(token)
+        if token.startswith("1+"):
+            value = self.values[ids[0]]
+            return (1 + value * self._ratio(ids[0])) / (1 + value)
+        if token.startswith("1/"):
+            return 1 / self._ratio(ids[0])
+        if len(ids) == 2:
+            first, second = self.values[ids[0]], self.values[ids[1]]
+            return (first * self._ratio(ids[0]) - second * self._ratio(ids[1])) / (first - second)
+        return self._ratio(token)
+
+    def elasticities(self, joined) -> dict[str, float]:
+        """Per factor of a row's ids, the relative change of the row per relative change of
+        the factor (1 for a factor that multiplies the row), for error propagation."""
+        out: dict[str, float] = {}
+        for token in factor_tokens(joined):
+            ids = token_ids(token)
+            if token.startswith("1+"):
+                value = self.values[ids[0]]
+                pairs = [(ids[0], value / (1 + value))]
+            elif token.startswith("1/"):
+                pairs = [(ids[0], -1.0)]
+            elif len(ids) == 2:
+                first, second = self.values[ids[0]], self.values[ids[1]]
+                pairs = [(ids[0], first / (first - second)), (ids[1], -second / (first - second))]
+            else:
+                pairs = [(token, 1.0)]
+            for factor, elasticity in pairs:
+                out[factor] = out.get(factor, 0.0) + elasticity
+        return out
 
     def ratio(self, factor_ids) -> np.ndarray:
-        """For each '|'-joined list of ids, the product of its factors' ratios: (lists, draws)."""
+        """For each row's factor ids, the product of its tokens' ratios: (rows, draws)."""
         out = np.ones((len(factor_ids), self.ratios.shape[1]))
         for row, joined in enumerate(factor_ids):
-            for factor in filter(None, str(joined).split("|")):
-                out[row] *= self.ratios[self.ids.get_loc(factor)]
+            for token in factor_tokens(joined):
+                out[row] *= self.token_ratio(token)
         return out
 
 
@@ -112,7 +155,7 @@ def draw_factors(profile: str, ids, draws: int, rng: np.random.Generator) -> Fac
             triangle = stats.triang((value - lower) / (upper - lower), loc=lower, scale=upper - lower)
             cdf, inverse = triangle.cdf, triangle.ppf
         ratios[position] = _truncated(uniform[position], cdf, inverse, 0.0, high) / value
-    return FactorDraws(pd.Index(rows.index), ratios, tuple(held), pd.Series(half_width))
+    return FactorDraws(pd.Index(rows.index), ratios, tuple(held), pd.Series(half_width), rows["value"])
 
 
 def activity_half_width(results: pd.DataFrame, activity: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
@@ -155,11 +198,12 @@ def _row(item: str, central: float, samples: np.ndarray, approach1: float) -> di
 
 
 def _approach1(coefficients: pd.Series, factors: FactorDraws, *other: float) -> float:
-    """95 % half-width (t) of Σ coefficients over factor-id groups, each factor counted once."""
+    """95 % half-width (t) of Σ coefficients over factor-id groups, each factor counted once
+    (with its elasticity on each group: 1 where it multiplies the group)."""
     by_factor: dict[str, float] = {}
     for joined, value in coefficients.items():
-        for factor in filter(None, str(joined).split("|")):
-            by_factor[factor] = by_factor.get(factor, 0.0) + value
+        for factor, elasticity in factors.elasticities(joined).items():
+            by_factor[factor] = by_factor.get(factor, 0.0) + value * elasticity
     squares = [(factors.half_width.get(f, 0.0) * v) ** 2 for f, v in by_factor.items()]
     return float(np.sqrt(sum(squares) + sum(x ** 2 for x in other)))
 
@@ -274,7 +318,7 @@ def uncertainty(province: ProvinceYear, *, draws: int = 10_000, seed: int = 1, s
     results = province.results
     rng = np.random.default_rng(seed)
     used = set(results["factor_ids"].astype(str)) | set(province.profile_results["factor_ids"].astype(str))
-    ids = sorted(set("|".join(used).split("|")) - {""})
+    ids = used_factor_ids(used)
     profile = results.attrs["factor_profile"]
     factors = draw_factors(profile, ids, draws, rng)
     independent = factors if shared else draw_factors(profile, ids, draws, rng)

@@ -342,9 +342,10 @@ def test_soil_carbon_gain_after_a_compost_input_change():
     assert rows["mass_kg"].tolist() == pytest.approx([-per_year * 1000 * 44 / 12] * 3, rel=REL)
     assert rows.loc[2025, "factor_value"] == pytest.approx(per_year * 1000, rel=REL)
     assert (rows.loc[2025, "input_type"], rows.loc[2025, "activity_amount"]) == ("input-high-manure", 1.0)
+    # the trace names the relations: 1/D, and the difference of the new and the former F_I
     assert rows.loc[2025, "factor_ids"] == ("ipcc2019.SOC_REF.wet.low_activity_clay|ipcc2019.F_LU.perennial|"
-                                            "ipcc2006.F_I.manure.wet|ipcc2006.F_I.medium|ipcc2006.F_MG.full|"
-                                            "ipcc2006.soc_transition")
+                                            "ipcc2006.F_MG.full|1/ipcc2006.soc_transition|"
+                                            "ipcc2006.F_I.manure.wet-ipcc2006.F_I.medium")
     assert rows.loc[2025, "ipcc_category"] == "3.B.2.a" and rows.loc[2025, "boundary"] == "afolu"
     # IPCC 2006: 47 × 1.00 × 1.00 × 0.44 / 20 = 1.034 t C/ha/yr
     old = mrv.calculate(plots, records, factors="ipcc2006").query("source == 'soil_carbon' and year == 2025")
@@ -404,7 +405,7 @@ def test_tier_2_removal_of_a_coffee_plot_with_120_shade_trees_measured_twice():
     assert rows["mass_kg"].tolist() == pytest.approx([-per_year * 44 / 12] * 2, rel=REL)
     assert (rows.loc[2025, "input_type"], rows.loc[2025, "tier"]) == ("inventory", 2)
     assert rows.loc[2025, "factor_value"] == pytest.approx(per_year, rel=REL)  # kg C/ha on 1 ha
-    assert rows.loc[2025, "factor_ids"] == "ipcc2006.carbon_fraction|ipcc2006.root_shoot.wet"
+    assert rows.loc[2025, "factor_ids"] == "ipcc2006.carbon_fraction|1+ipcc2006.root_shoot.wet"  # × CF × (1 + R)
     # the plot keeps Tier 2 in every year: no Tier 1 growth row (it would be 2.6 t C/ha in 2024)
     assert "growth" not in set(rows["input_type"])
 

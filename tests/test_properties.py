@@ -221,7 +221,8 @@ def test_a_practice_change_moves_the_soil_to_its_new_stock_over_20_years(sao, fa
     pd.testing.assert_series_equal(keyed(doubled), keyed(in_ha) * 2, rtol=1e-9, check_names=False)
     assert sorted(in_ha["year"]) == list(range(2020, 2040))
     value = mrv.factor_profile(factors).rows.set_index("id")["value"]
-    reference, land_use, f_new, f_old, _, _ = in_ha["factor_ids"].iloc[0].split("|")
+    reference, land_use, _, _, change = in_ha["factor_ids"].iloc[0].split("|")
+    f_new, f_old = change.split("-")
     whole_change_t = value[reference] * value[land_use] * (value[f_new] - value[f_old]) * sao / 10
     assert in_ha["mass_kg"].sum() == pytest.approx(-whole_change_t * 1000 * 44 / 12, rel=1e-9)
     assert ((in_ha["mass_kg"] < 0) == (value[f_new] > value[f_old])).all()

@@ -67,6 +67,38 @@ def test_approach_1_by_hand():
     assert table.loc["CO2 from urea application", "approach1_pct"] == pytest.approx(activity, rel=1e-9)
 
 
+def test_a_soil_carbon_change_is_drawn_as_a_difference_and_trees_with_their_roots():
+    """Rows not proportional to each factor: the soil carbon change moves with
+    F_new − F_old, a tree stock with CF × (1 + R). Their draws and Approach 1 follow."""
+    ids = ["ipcc2006.F_I.manure.wet", "ipcc2006.F_I.medium", "ipcc2006.root_shoot.wet"]
+    draws = mrv.draw_factors("ipcc2019", ids, 200_000, np.random.default_rng(5))
+    manure = draws.ratios[0] * 1.44
+    difference = draws.token_ratio("ipcc2006.F_I.manure.wet-ipcc2006.F_I.medium")
+    # medium input is held at 1.00: the change is (1.44 r − 1.00) / 0.44 of its central value
+    assert difference == pytest.approx((manure - 1.00) / 0.44, rel=1e-12)
+    # its spread: sd 0.0955 (normal, 1.44 ± 13 % = 1.2528–1.6272 over 2 × 1.96) / 0.44 = 21.7 %,
+    # not the 6.6 % of 1.44 alone
+    assert difference.std() == pytest.approx((1.6272 - 1.2528) / (2 * 1.959964) / 0.44, rel=0.02)
+    roots = draws.token_ratio("1+ipcc2006.root_shoot.wet")
+    assert roots == pytest.approx((1 + 0.20 * draws.ratios[2]) / 1.20, rel=1e-12)
+    # Approach 1 elasticities: 1.44 / 0.44 = 3.2727 for F_new, −1 / 0.44 for F_old; 0.20 / 1.20 for R
+    assert draws.elasticities("ipcc2006.F_I.manure.wet-ipcc2006.F_I.medium") == pytest.approx(
+        {"ipcc2006.F_I.manure.wet": 1.44 / 0.44, "ipcc2006.F_I.medium": -1.00 / 0.44})
+    assert draws.elasticities("1+ipcc2006.root_shoot.wet") == pytest.approx({"ipcc2006.root_shoot.wet": 0.2 / 1.2})
+
+
+def test_approach_1_of_a_soil_carbon_gain_by_hand():
+    plots = plots_frame({})
+    change = {"plot_id": "P1", "activity": "soil_management", "product": "input-high-manure",
+              "previous_practice": "input-medium", "quantity": "1", "unit": "ha", "evidence": "cân đo"}
+    table = mrv.uncertainty(province(plots, records_frame(change)), draws=1000).table.set_index("item")
+    # SOC_REF 38 ± 5 %, F_LU 1.10 ± 25 %, F_I 1.44 (1.253–1.627: ± 12.99 %) with elasticity 1.44 / 0.44,
+    # the rest held; soil carbon has no activity behind it in sources.csv, so no activity error
+    manure = (1.627 - 1.44) / 1.44 * 100
+    expected = np.sqrt(5 ** 2 + 25 ** 2 + (manure * 1.44 / 0.44) ** 2)
+    assert table.loc["removals", "approach1_pct"] == pytest.approx(expected, rel=1e-9)
+
+
 def test_shared_draws_give_a_narrower_reduction_interval_than_independent_ones():
     plots = plots_frame({}, {})
     records = records_frame(urea("P1", 300, "sổ ghi chép"), urea("P2", 500, "sổ ghi chép"))

@@ -42,7 +42,7 @@ import dataclasses
 import pandas as pd
 
 from mrv import _catalogues as catalogues
-from mrv._factors import join_ids
+from mrv._factors import join_ids, related_ids
 from mrv.sources._common import Block, Inputs
 from mrv.units import CO2_PER_C, magnitude, quantity
 
@@ -107,7 +107,8 @@ def _inventory_changes(inputs: Inputs) -> list[Block]:
         mass_kg=-magnitude(carbon_kg * CO2_PER_C, "kg"),
         activity_amount=area, activity_unit="ha of perennial crop",
         factor_value=per_year_kg / area, factor_unit="kg C/ha",
-        factor=factor, factor_ids=join_ids([(fraction.take(first), None), (root_shoot.take(first), None)]),
+        factor=factor, factor_ids=join_ids([(fraction.take(first), None),
+                                            (related_ids("one_plus", root_shoot.take(first).ids), None)]),
     )]
 
 

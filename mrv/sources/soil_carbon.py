@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from mrv import _catalogues as catalogues
-from mrv._factors import FactorValues, join_ids
+from mrv._factors import FactorValues, join_ids, related_ids
 from mrv.sources._common import Block, Inputs
 from mrv.units import CO2_PER_C, magnitude, quantity
 
@@ -127,7 +127,9 @@ def _stock_changes(inputs: Inputs) -> dict:
         inputs.derived[SOURCE] = {
             "plot_year": plot_year, "area": rows["area"].to_numpy(), "per_ha": per_ha,
             "practice": rows["new"].to_numpy(dtype=object), "reference": reference,
-            "ids": join_ids([(f, None) for f in (reference, land, new, old, other, steady)]),
+            "ids": join_ids([(reference, None), (land, None), (other, None),
+                             (related_ids("inverse", steady.ids), None),
+                             (related_ids("difference", new.ids, old.ids), None)]),
         }
     return inputs.derived[SOURCE]
 
