@@ -25,15 +25,17 @@ REFERENCE_DRAWS = 5
 
 def reference(results, factors: mrv.FactorDraws, draws: int) -> np.ndarray:
     """Total CO2e per draw, row by row: the straightforward per-plot computation."""
-    position = {factor: i for i, factor in enumerate(factors.ids)}
     co2e = results["co2e_kg"].to_numpy()
-    ids = [[position[f] for f in str(joined).split("|") if f] for joined in results["factor_ids"]]
+    tokens = sorted({t for joined in results["factor_ids"].astype(str).unique() for t in joined.split("|") if t})
+    position = {token: i for i, token in enumerate(tokens)}
+    token_draws = np.array([factors.token_ratio(token) for token in tokens])  # how each token moves a row
+    rows = [[position[t] for t in str(joined).split("|") if t] for joined in results["factor_ids"]]
     totals = np.zeros(draws)
     for draw in range(draws):
-        for value, row_ids in zip(co2e, ids):
+        for value, row_tokens in zip(co2e, rows):
             scale = 1.0
-            for factor in row_ids:
-                scale *= factors.ratios[factor, draw]
+            for token in row_tokens:
+                scale *= token_draws[token, draw]
             totals[draw] += value * scale
     return totals
 
@@ -55,7 +57,7 @@ def main() -> None:
     spread = mrv.uncertainty(province, draws=args.draws)
     seconds = time.perf_counter() - start
     results = province.results
-    ids = sorted(set("|".join(results["factor_ids"].astype(str).unique()).split("|")) - {""})
+    ids = mrv.used_factor_ids(results["factor_ids"].astype(str).unique())
     factors = mrv.draw_factors(results.attrs["factor_profile"], ids, REFERENCE_DRAWS, np.random.default_rng(1))
     start = time.perf_counter()
     reference(results, factors, REFERENCE_DRAWS)
