@@ -3,7 +3,8 @@ every commune with a commune pilot model (pilot and control plots), the two prov
 pilots (coffee, sugarcane), cooperatives, a few hundred farms per main crop with their
 practice and intercrops, commune crop areas, practice profiles and adoption shares. The
 low-emission coffee plots switch to regular compost in the year (a soil carbon change),
-and the provincial coffee pilot's shade trees are measured in the year before and in it.
+the provincial coffee pilot's shade trees are measured in the year before and in it, and
+a hundred rice farms grow two seasons, flooded or with alternate wetting and drying.
 The numbers are plausible, not real: it is for trying the system, not for reporting."""
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ PRACTICES = {
     ("pepper", True): [("fertiliser", "npk-16-16-8", 800, "kg", "", ""), ("fertiliser", "organic", 2000, "kg", "3", ""),
                        ("electricity", "", 500, "kWh", "", "pump")],
 }
+#: Rice seasons of the demo: (season, days, water regime of conventional and of low-emission
+#: practice), with urea (kg/ha), straw incorporated early (t/ha) and paddy (t/ha) per season.
+RICE_SEASONS = (("Đông Xuân", 105, "ngập liên tục", "ướt khô xen kẽ"), ("Hè Thu", 95, "ngập liên tục", "rút nước một lần"))
+RICE_INPUTS = {"urea": 200, "straw": 3.0, "paddy": 5.5}
 HARVEST = {"coffee": ("cà phê nhân", 2.8), "sugarcane": ("mía cây", 70.0), "durian": ("quả sầu riêng", 15.0),
            "pepper": ("tiêu khô", 3.0)}  # product, t per ha
 BAGGED = {"urea", "npk-16-16-8", "npk-20-20-15"}
@@ -104,6 +109,27 @@ class _Demo:
             "n_content": "", "use": "", "evidence": "sổ ghi chép",
         })
 
+    def rice_plot(self, plot_id: str, commune: str, low: bool, **extra) -> None:
+        """A paddy field of two seasons (IPCC 2019 Eq. 5.1–5.3 records): flooded throughout,
+        or drained in the low-emission practice; urea and early-incorporated straw each season."""
+        rng = self.rng
+        area = round(float(rng.uniform(0.2, 1.5)), 1)
+        self.plots.append({"plot_id": plot_id, "commune_code": commune, "crop": "lúa", "area": _typed(area * 10),
+                           "area_unit": "sào nam", "climate": "wet", "irrigation": "flood", **extra})
+        for season, days, conventional, drained in RICE_SEASONS:
+            key = f"{plot_id}-{self.year}-{season.split()[0].lower()}"
+            common = {"plot_id": plot_id, "year": str(self.year), "season": season, "evidence": "sổ ghi chép"}
+            self.records += [
+                {**common, "record_id": f"{key}-season", "activity": "vụ lúa", "quantity": _typed(area * 10),
+                 "unit": "sào nam", "days": str(days), "water_regime": drained if low else conventional},
+                {**common, "record_id": f"{key}-urea", "activity": "fertiliser", "product": "urea",
+                 "quantity": _typed(round(RICE_INPUTS["urea"] * area * float(rng.uniform(0.8, 1.2)))), "unit": "kg"},
+                {**common, "record_id": f"{key}-straw", "activity": "vùi rơm rạ", "product": "rơm rạ vùi sớm",
+                 "quantity": _typed(round(RICE_INPUTS["straw"] * area, 1)), "unit": "tấn"},
+                {**common, "record_id": f"{key}-harvest", "activity": "harvest", "product": "thóc",
+                 "quantity": _typed(round(RICE_INPUTS["paddy"] * area * float(rng.uniform(0.8, 1.1)), 1)), "unit": "tấn"},
+            ]
+
     def tables(self) -> dict[str, pd.DataFrame]:
         rng, year, communes = self.rng, self.year, self.communes
         cooperatives = [{"cooperative_id": f"HTX-{i + 1:03d}", "name": f"HTX nông nghiệp {c['name']}",
@@ -136,6 +162,10 @@ class _Demo:
                 if crop == "coffee" and rng.random() < 0.3:
                     extra.update(intercrop=str(rng.choice(["durian", "pepper"])), intercrop_share="0,2")
                 self.plot(f"{crop[:3].upper()}-{farm + 1:04d}", commune["code"], crop, bool(rng.random() < 0.15), **extra)
+        for farm in range(100):
+            commune = communes[int(rng.integers(len(communes)))]
+            self.rice_plot(f"LUA-{farm + 1:04d}", commune["code"], bool(rng.random() < 0.3),
+                           farm_id=f"HO-LUA-{farm + 1:04d}", farm_kind="nông hộ")
         areas, adoption = [], []
         for i, commune in enumerate(communes):
             for crop in sorted({self.crop_of(i), "coffee", str(rng.choice(CROPS))}):
