@@ -96,6 +96,16 @@ def managed_area(activity: pd.DataFrame) -> pd.DataFrame:
     return _larger_than_plot(activity, "managed_area_ha", "managed_area_exceeds_plot", "area of the practice change")
 
 
+def tree_stock_fell(results: pd.DataFrame) -> pd.DataFrame:
+    """Trees holding less carbon at an inventory than at the one before (a Tier 2 emission):
+    trees cut, or a measurement or unit to check (a warning)."""
+    fell = results[((results["source"] == "biomass_carbon") & (results["input_type"] == "inventory")
+                    & (results["mass_kg"] > 0)).to_numpy()]
+    return _findings("tree_stock_fell", "warning", fell, fell["mass_kg"].to_numpy() / 1000,
+                     "the trees hold less carbon than at the inventory before (t CO2 a year): record the trees cut, "
+                     "or check the diameters, heights and counts of both inventories")
+
+
 def duplicates(activity: pd.DataFrame) -> pd.DataFrame:
     """The same record twice: same plot, year, date, activity, product, quantity and unit."""
     keys = ["plot_id", "year", "date", "activity", "product", "quantity_text", "unit_text"]
@@ -202,7 +212,7 @@ def run_checks(activity: pd.DataFrame, results: pd.DataFrame, pilots: pd.DataFra
     """Every rule on a year's data; one row per finding, errors first."""
     found = [f for f in (n_rate(activity), diesel_rate(activity), yield_range(activity), burnt_area(activity),
                          rice_area(activity), managed_area(activity),
-                         duplicates(activity), harvest_missing(activity, pilots, year),
+                         tree_stock_fell(results), duplicates(activity), harvest_missing(activity, pilots, year),
                          pilot_without_data(activity, pilots, year), not_recorded(activity),
                          factors_to_check(results, profile), implied_ef_vs_national(activity, results, profile))
              if len(f)]

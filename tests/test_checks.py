@@ -60,6 +60,19 @@ def test_practice_change_larger_than_the_plot():
     assert list(bad["rule"]) == ["managed_area_exceeds_plot"] and bad["value"].iloc[0] == pytest.approx(2)
 
 
+def test_trees_holding_less_carbon_than_at_the_inventory_before():
+    plots = plots_frame({})
+    trees = {"plot_id": "P1", "activity": "tree_inventory", "product": "shade-tree", "unit": "cây",
+             "diameter_cm": "20", "height_m": "12", "wood_density": "0.55"}
+    grew = records_frame({**trees, "year": "2024", "quantity": "100"}, {**trees, "year": "2025", "quantity": "120"})
+    cut = records_frame({**trees, "year": "2024", "quantity": "120"}, {**trees, "year": "2025", "quantity": "60"})
+    assert findings(plots, grew).empty
+    found = findings(plots, cut)
+    # half the trees gone in a year: 60 × 0.0673 × 2 640^0.976 × 1.20 × 0.47 = 4 976.6 kg C → 18.25 t CO2
+    assert list(found["rule"]) == ["tree_stock_fell"]
+    assert found["value"].iloc[0] == pytest.approx(60 * 0.0673 * 2640 ** 0.976 * 1.20 * 0.47 * 44 / 12 / 1000, rel=1e-9)
+
+
 def test_duplicate_records():
     plots = plots_frame({})
     assert findings(plots, records_frame(urea(100), urea(120))).empty
