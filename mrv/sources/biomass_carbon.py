@@ -35,10 +35,9 @@ not computed, and years outside its inventories have no biomass row.
 
 from __future__ import annotations
 
-import numpy as np
-
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from mrv import _catalogues as catalogues
@@ -117,6 +116,7 @@ def emissions(inputs: Inputs) -> list[Block]:
 
 
 def _tier_1(inputs: Inputs) -> list[Block]:
+    """Tier 1 growth and clearing rows of the perennial plots that have no tree inventory."""
     plots = inputs.plot_years
     perennial = plots["crop"].astype(str).map(catalogues.table("crops")["lifecycle"]).to_numpy() == "perennial"
     age = plots["year"].to_numpy() - plots["planting_year"].to_numpy(dtype="float64")
