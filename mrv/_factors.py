@@ -56,11 +56,20 @@ def factor_tokens(joined) -> list[str]:
     return [token for token in str(joined).split("|") if token]
 
 
+def parse_token(token: str) -> tuple[str, list[str]]:
+    """A token's relation (a key of `RELATIONS`, or "factor" for a plain id) and the factor
+    ids it names (two for a difference)."""
+    if token.startswith("1+"):
+        return "one_plus", [token[2:]]
+    if token.startswith("1/"):
+        return "inverse", [token[2:]]
+    ids = token.split("-")
+    return ("difference" if len(ids) == 2 else "factor"), ids
+
+
 def token_ids(token: str) -> list[str]:
     """The factor ids a token names (two for a difference)."""
-    if token[:2] in ("1+", "1/"):
-        return [token[2:]]
-    return token.split("-")
+    return parse_token(token)[1]
 
 
 def used_factor_ids(joined_values) -> list[str]:

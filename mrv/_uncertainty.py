@@ -51,7 +51,7 @@ from scipy import stats
 
 from mrv import _catalogues as catalogues
 from mrv._estimate import ProvinceYear
-from mrv._factors import factor_profile, factor_tokens, token_ids, used_factor_ids
+from mrv._factors import factor_profile, factor_tokens, parse_token, used_factor_ids
 
 KG_PER_T = 1000.0
 Z95 = stats.norm.ppf(0.975)
@@ -59,6 +59,18 @@ INVENTORY = ("afolu", "energy")
 #: Columns of `Uncertainty.table`: t CO2e, and the interval in % of the central value.
 UNCERTAINTY_COLUMNS = ["item", "central_t", "mean_t", "median_t", "lower_t", "upper_t",
                        "lower_pct", "upper_pct", "approach1_pct"]
+
+
+#: Per relation of a factor-id token (`mrv._factors.RELATIONS`): the row's ratio to its
+#: central value given the factors' values v and draw ratios r, and the row's elasticity
+#: to each factor (its relative change per relative change of the factor).
+_MOVES = {
+    "factor": (lambda v, r: r[0], lambda v: [1.0]),
+    "difference": (lambda v, r: (v[0] * r[0] - v[1] * r[1]) / (v[0] - v[1]),
+                   lambda v: [v[0] / (v[0] - v[1]), -v[1] / (v[0] - v[1])]),
+    "one_plus": (lambda v, r: (1 + v[0] * r[0]) / (1 + v[0]), lambda v: [v[0] / (1 + v[0])]),
+    "inverse": (lambda v, r: 1 / r[0], lambda v: [-1.0]),
+}
 
 
 @dataclass(frozen=True)
@@ -75,37 +87,17 @@ class FactorDraws:
         return self.ratios[self.ids.get_loc(factor)]
 
     def token_ratio(self, token: str) -> np.ndarray:
-        """How a row's mass moves with the draws of one token of its factor ids (`mrv._factors`
-        RELATIONS): the ratio of a factor; of a difference, (a·r_a − b·r_b) / (a − b); of
-        one plus a factor, (1 + a·r_a) / (1 + a); of a divisor, 1 / r_a."""
-        ids = token_ids(token)
-        if token.startswith("1+"):
-            value = self.values[ids[0]]
-            return (1 + value * self._ratio(ids[0])) / (1 + value)
-        if token.startswith("1/"):
-            return 1 / self._ratio(ids[0])
-        if len(ids) == 2:
-            first, second = self.values[ids[0]], self.values[ids[1]]
-            return (first * self._ratio(ids[0]) - second * self._ratio(ids[1])) / (first - second)
-        return self._ratio(token)
+        """How a row's mass moves with the draws of one token of its factor ids (`_MOVES`)."""
+        relation, ids = parse_token(token)
+        return _MOVES[relation][0]([self.values[i] for i in ids], [self._ratio(i) for i in ids])
 
     def elasticities(self, joined) -> dict[str, float]:
         """Per factor of a row's ids, the relative change of the row per relative change of
         the factor (1 for a factor that multiplies the row), for error propagation."""
         out: dict[str, float] = {}
         for token in factor_tokens(joined):
-            ids = token_ids(token)
-            if token.startswith("1+"):
-                value = self.values[ids[0]]
-                pairs = [(ids[0], value / (1 + value))]
-            elif token.startswith("1/"):
-                pairs = [(ids[0], -1.0)]
-            elif len(ids) == 2:
-                first, second = self.values[ids[0]], self.values[ids[1]]
-                pairs = [(ids[0], first / (first - second)), (ids[1], -second / (first - second))]
-            else:
-                pairs = [(token, 1.0)]
-            for factor, elasticity in pairs:
+            relation, ids = parse_token(token)
+            for factor, elasticity in zip(ids, _MOVES[relation][1]([self.values[i] for i in ids])):
                 out[factor] = out.get(factor, 0.0) + elasticity
         return out
 
