@@ -235,6 +235,23 @@ class FactorProfile:
             origin=pd.Categorical.from_codes(self._origin_codes[taken], categories=self._origins),
         )
 
+    def lookup_each(self, parameters: np.ndarray, **keys) -> FactorValues:
+        """`lookup` where each row names its own parameter (all of one canonical unit), e.g.
+        F_MG for a tillage practice and F_I for an input level."""
+        names = list(dict.fromkeys(parameters))
+        units = {self.parameters.loc[name, "unit"] for name in names}
+        if len(units) > 1:
+            raise ValueError(f"parameters {', '.join(names)} have different units: {', '.join(sorted(units))}")
+        value, tier = np.empty(len(parameters)), np.empty(len(parameters), dtype="int64")
+        ids, origin = np.empty(len(parameters), dtype="int64"), np.empty(len(parameters), dtype="int64")
+        for name in names:
+            rows = np.asarray(parameters) == name
+            found = self.lookup(name, int(rows.sum()), **{k: v[rows] if np.ndim(v) else v for k, v in keys.items()})
+            value[rows], tier[rows], ids[rows], origin[rows] = found.value, found.tier, found.ids.codes, found.origin.codes
+        return FactorValues("/".join(names), value, units.pop() if units else "dimensionless",
+                            pd.Categorical.from_codes(ids, categories=self._ids), tier,
+                            pd.Categorical.from_codes(origin, categories=self._origins))
+
 
 @functools.lru_cache(maxsize=None)
 def factor_profile(name: str) -> FactorProfile:

@@ -86,23 +86,8 @@ def _in_force(inputs: Inputs, changes: pd.DataFrame, years: float) -> tuple[np.n
 
 def _practice_factors(inputs: Inputs, practices: np.ndarray, climate: pd.Categorical) -> FactorValues:
     """F_MG or F_I of each practice (the factor its catalogue row names), for its climate."""
-    sets_tillage = pd.Series(practices).map(catalogues.table("products")["soil_factor"]).to_numpy() == "F_MG"
-    tillage = inputs.factors.lookup("F_MG", int(sets_tillage.sum()), input=practices[sets_tillage],
-                                    climate=climate[sets_tillage])
-    level = inputs.factors.lookup("F_I", int((~sets_tillage).sum()), input=practices[~sets_tillage],
-                                  climate=climate[~sets_tillage])
-
-    def merged(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        out = np.empty(len(practices), dtype=first.dtype)
-        out[sets_tillage], out[~sets_tillage] = first, second
-        return out
-
-    return FactorValues(
-        "F_MG/F_I", merged(tillage.value, level.value), "dimensionless",
-        pd.Categorical.from_codes(merged(tillage.ids.codes, level.ids.codes), categories=tillage.ids.categories),
-        merged(tillage.tier, level.tier),
-        pd.Categorical.from_codes(merged(tillage.origin.codes, level.origin.codes), categories=tillage.origin.categories),
-    )
+    parameters = pd.Series(practices).map(catalogues.table("products")["soil_factor"]).to_numpy()
+    return inputs.factors.lookup_each(parameters, input=practices, climate=climate)
 
 
 def _stock_changes(inputs: Inputs) -> dict:
