@@ -50,8 +50,7 @@ class Inputs:
             plot_years[column] = pd.Categorical(plot_years[column])
         self.plot_years = plot_years
         self.size = len(plot_years)
-        #: Intermediate results one source computes and another uses (soil carbon loss → F_SOM).
-        self.derived: dict[str, object] = {}
+        self._derived: dict[str, object] = {}
 
     def total(self, *columns: str, where: np.ndarray | None = None) -> np.ndarray:
         """Per plot-year sum of the given amount columns (of the records in `where`)."""
@@ -65,6 +64,13 @@ class Inputs:
         total = self.total(*columns, where=where)
         plot_year = total.nonzero()[0]
         return plot_year, total[plot_year]
+
+    def once(self, name: str, compute):
+        """`compute(self)`, worked out once per `Inputs`: an intermediate result that more
+        than one source uses (the soil carbon change, and the N it mineralises)."""
+        if name not in self._derived:
+            self._derived[name] = compute(self)
+        return self._derived[name]
 
     def text_at(self, column: str, rows: np.ndarray) -> np.ndarray:
         """A text column of the activity frame at the given records, as an object array

@@ -93,34 +93,40 @@ def _practice_factors(inputs: Inputs, practices: np.ndarray, climate: pd.Categor
 def _stock_changes(inputs: Inputs) -> dict:
     """Per (plot-year, change in force): plot-year, area, ΔC per ha and year (t C), the new
     practice, the SOC_REF factor and every factor id used. Computed once per `Inputs`."""
-    if SOURCE not in inputs.derived:
-        changes = _changes(inputs)
-        transition = inputs.factors.lookup("soc_transition", 1)
-        years = float(magnitude(transition.quantity(), "year")[0])
-        plot_year, change = _in_force(inputs, changes, years)
-        rows = changes.iloc[change]
-        keys = inputs.keys(plot_year, "climate", "crop", "soil")
-        climate = keys["climate"]
-        land_use = np.asarray(keys["crop"].map(catalogues.table("crops")["land_use"]), dtype=object)
-        reference = inputs.factors.lookup("SOC_REF", len(plot_year), input=np.asarray(keys["soil"], dtype=object),
-                                          climate=climate)
-        land = inputs.factors.lookup("F_LU", len(plot_year), input=land_use, climate=climate)
-        new, old, other = (_practice_factors(inputs, rows[column].to_numpy(dtype=object), climate)
-                           for column in ("new", "old", "other_practice"))
-        per_ha = magnitude(reference.quantity(), "t/ha") * land.value * other.value * (new.value - old.value) / years
-        steady = transition.take(np.zeros(len(plot_year), dtype="int64"))
-        inputs.derived[SOURCE] = {
-            "plot_year": plot_year, "area": rows["area"].to_numpy(), "per_ha": per_ha,
-            "practice": rows["new"].to_numpy(dtype=object), "reference": reference,
-            "ids": join_ids([(reference, None), (land, None), (other, None),
-                             (related_ids("inverse", steady.ids), None),
-                             (related_ids("difference", new.ids, old.ids), None)]),
-        }
-    return inputs.derived[SOURCE]
+    return inputs.once(SOURCE, _compute_stock_changes)
+
+
+def _compute_stock_changes(inputs: Inputs) -> dict:
+    changes = _changes(inputs)
+    transition = inputs.factors.lookup("soc_transition", 1)
+    years = float(magnitude(transition.quantity(), "year")[0])
+    plot_year, change = _in_force(inputs, changes, years)
+    rows = changes.iloc[change]
+    keys = inputs.keys(plot_year, "climate", "crop", "soil")
+    climate = keys["climate"]
+    land_use = np.asarray(keys["crop"].map(catalogues.table("crops")["land_use"]), dtype=object)
+    reference = inputs.factors.lookup("SOC_REF", len(plot_year), input=np.asarray(keys["soil"], dtype=object),
+                                      climate=climate)
+    land = inputs.factors.lookup("F_LU", len(plot_year), input=land_use, climate=climate)
+    new, old, other = (_practice_factors(inputs, rows[column].to_numpy(dtype=object), climate)
+                       for column in ("new", "old", "other_practice"))
+    per_ha = magnitude(reference.quantity(), "t/ha") * land.value * other.value * (new.value - old.value) / years
+    steady = transition.take(np.zeros(len(plot_year), dtype="int64"))
+    return {
+        "plot_year": plot_year, "area": rows["area"].to_numpy(), "per_ha": per_ha,
+        "practice": rows["new"].to_numpy(dtype=object), "reference": reference,
+        "ids": join_ids([(reference, None), (land, None), (other, None), (related_ids("inverse", steady.ids), None),
+                         (related_ids("difference", new.ids, old.ids), None)]),
+    }
 
 
 def mineralised_n(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
-    """F_SOM (Eq. 11.8): per plot-year with a soil carbon loss, the kg N mineralised with it."""
+    """F_SOM (Eq. 11.8): per plot-year with a soil carbon loss, the kg N mineralised with it
+    (used by direct and by leached N2O; computed once per `Inputs`)."""
+    return inputs.once("F_SOM", _compute_mineralised_n)
+
+
+def _compute_mineralised_n(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
     changes = _stock_changes(inputs)
     plot_year, area, per_ha = changes["plot_year"], changes["area"], changes["per_ha"]
     loss_t = np.bincount(plot_year, weights=np.maximum(-per_ha, 0.0) * area, minlength=inputs.size)
