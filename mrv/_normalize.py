@@ -327,6 +327,12 @@ def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_ri
     }
 
 
+def _only_on(table: RawTable, column: str, activity: np.ndarray, owner: str) -> None:
+    """A filled `column` is refused on every record whose activity is not `owner`."""
+    table.report((activity != catalogues.codes_of("activities", owner)[0]) & ~table.blank(column), column,
+                 f"no {column}: it belongs to {owner} records", f"clear the cell, or set the activity to {owner}")
+
+
 def _tree_measures(table: RawTable, activity: np.ndarray, product: np.ndarray, none: np.ndarray,
                    locale: str | None) -> dict[str, np.ndarray]:
     """The mean tree of a `tree_inventory` record: stem diameter (cm), height (m) and, for
@@ -346,8 +352,7 @@ def _tree_measures(table: RawTable, activity: np.ndarray, product: np.ndarray, n
         values = table.numbers(column, locale, 0, high, what, required=False)
         table.report(values == 0, column, what + ", above 0", "measure the trees again")
         table.report(needed & table.blank(column), column, what, "fill in the mean tree of the record")
-        table.report(~inventory & ~table.blank(column), column, f"no {column}: it belongs to tree_inventory records",
-                     "clear the cell, or set the activity to tree_inventory")
+        _only_on(table, column, activity, "tree_inventory")
         measures[column] = values
     return measures
 
@@ -368,8 +373,7 @@ def _previous_practices(table: RawTable, activity: np.ndarray, product: np.ndarr
     table.report(change & (previous >= 0) & pd.notna(new_factor) & ~same, "previous_practice",
                  f"a practice of the same kind as the new one (tillage with tillage, input with input): {practices}",
                  "name the former practice of the factor that changed; record a change of each factor on its own line")
-    table.report(~change & (previous >= 0), "previous_practice", "no previous practice: it belongs to soil_management "
-                 "records", "clear the cell, or set the activity to soil_management")
+    _only_on(table, "previous_practice", activity, "soil_management")
     return np.where(change & same, previous, -1)
 
 
