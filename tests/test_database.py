@@ -326,3 +326,19 @@ def test_a_year_between_two_tree_inventories_takes_their_stock_difference(engine
     stock = [120 * 0.0673 * (0.55 * d ** 2 * h) ** 0.976 * 1.20 * 0.47 for d, h in ((20, 12), (24, 13.5))]
     assert list(biomass["input_type"]) == ["inventory"] and set(results["year"]) == {2024}
     assert biomass["mass_kg"].sum() == pytest.approx(-(stock[1] - stock[0]) / 2 * 44 / 12, rel=1e-9)
+
+
+def test_a_bad_practice_change_or_tree_inventory_stores_nothing(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    before = snapshot(engine)
+    bad = tmp_path / "records.csv"
+    lines = (EXAMPLES / "records.csv").read_text(encoding="utf-8").splitlines()
+    lines[24] = lines[24].replace("đầu vào trung bình", "")  # R24, spreadsheet row 25: no former practice
+    lines[26] = lines[26].replace(",13,6,", ",,6,")  # R26, row 27: no diameter
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, bad)
+    problems = [(p.file, p.row, p.column, p.value) for p in caught.value.problems]
+    assert problems == [(str(bad), 25, "previous_practice", ""), (str(bad), 27, "diameter_cm", "")]
+    assert all(p.fix for p in caught.value.problems)
+    assert snapshot(engine) == before
