@@ -32,7 +32,7 @@ SPECS = {spec.name: spec for spec in (
               ("practice_package",)),
     TableSpec("plots", ("plot_id", "commune_code", "crop", "area", "area_unit"),
               ("climate", "irrigation", "sao_variant", "farm_id", "farm_kind", "cooperative_id", "planting_year",
-               "pilot_model_id", "role", "intercrop", "intercrop_share", "latitude", "longitude", "soil")),
+               "pilot_model_id", "role", "intercrop", "intercrop_share", "latitude", "longitude", "soil", "valid_from")),
     TableSpec("records", ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content"),
               ("record_id", "date", "season", "use", "dry_matter", "evidence", "recorded_by", "days", "water_regime",
                "pre_season", "previous_practice", "diameter_cm", "height_m", "wood_density")),
@@ -40,7 +40,7 @@ SPECS = {spec.name: spec for spec in (
     TableSpec("practice_profiles", ("profile_id", "name", "crop", "low_emission", "activity", "product", "quantity",
                                     "unit"), ("n_content", "use")),
     TableSpec("adoption", ("commune_code", "year", "profile_id", "share")),
-    TableSpec("commune_settings", ("commune_code",), ("climate", "sao_variant", "rice_region")),
+    TableSpec("commune_settings", ("commune_code",), ("climate", "sao_variant", "rice_region", "valid_from")),
     TableSpec("plan_indicators", ("year",), ("farmers_trained", "communication_events", "research_tasks",
                                              "zones_formed", "cooperatives_formed", "note")),
 )}

@@ -25,10 +25,15 @@ from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, text_
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert
 from mrv.models._files import SPECS, read_import_file
-from mrv.models._tables import (
-    ActivityRecord, AdoptionShare, AuditEntry, Commune, CommuneCropArea, Cooperative, Farm, ImportBatch, PilotModel,
-    PilotPlot, PlanIndicator, Plot, PlotCrop, PracticeProfile, ReviewStatus,
+from mrv.models._locks import (
+    LATEST, locked_years, pilot_model_changes, plot_changes, profile_changes, record_changes, setting_changes,
+    yearly_changes,
 )
+from mrv.models._tables import (
+    ActivityRecord, AdoptionShare, AuditEntry, Commune, CommuneCropArea, CommuneSetting, Cooperative, Farm,
+    ImportBatch, PilotModel, PilotPlot, PlanIndicator, Plot, PlotCrop, PlotVersion, PracticeProfile,
+)
+from mrv.models._versions import PLOT_FIELDS, SETTING_FIELDS, commune_settings, in_year, plot_versions
 
 CHUNK = 5000
 ROLES = {"pilot": "pilot", "thi_diem": "pilot", "mo_hinh": "pilot", "control": "control", "doi_chung": "control"}
@@ -93,9 +98,9 @@ class _State:
         self.pilot_models = codes(PilotModel)
         self.farms = codes(Farm)
         self.profiles = codes(PracticeProfile)
-        self.locked = {(commune, year) for commune, year in session.execute(
-            select(Commune.code, ReviewStatus.year).join(ReviewStatus, ReviewStatus.commune_id == Commune.id)
-            .where(ReviewStatus.status == "locked"))}
+        self.locked = locked_years(session)
+        self.versions = plot_versions(session)
+        self.settings = commune_settings(session)
         rows = session.execute(select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate,
                                       Plot.irrigation, Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil)
                                .join(Commune)).all()
@@ -132,6 +137,7 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
     share = np.where(share > 1, share / 100, share)
     table.report((intercrop >= 0) & np.isnan(share), "intercrop_share", "the intercrop's share of the area",
                  "write it as a fraction (0.3) or a percentage (30)")
+    valid_from = _years(table, "valid_from", locale, "the year the plot's attributes hold from")
     latitude = table.numbers("latitude", locale, -90, 90, "a latitude", required=False)
     longitude = table.numbers("longitude", locale, -180, 180, "a longitude", required=False)
     if plots is None:
@@ -150,6 +156,7 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
         latitude=latitude,
         longitude=longitude,
         area_text=area_text.to_numpy(),
+        valid_from=valid_from,
     )
 
 
@@ -171,12 +178,6 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
         problems.problems.extend(p for p in error.problems if p.file != "plots of the database")
         return None
     table = RawTable(frame, "records", problems)
-    if state.locked:
-        pairs = zip(activity["commune_code"].astype(str), activity["year"].tolist())
-        table.report([pair in state.locked for pair in pairs], "year", "a year whose commune is not locked",
-                     "ask the province officer to reopen the commune-year (mrv review reopen … --reason …)")
-        if problems.problems:
-            return None
     texts = {column: table.strings(column) for column in (*RECORD_COLUMNS, *RECORD_OPTIONAL, "recorded_by")}
     return activity, texts
 
@@ -255,8 +256,16 @@ def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.Dat
     })
 
 
-def _commune_settings(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
-    """Per-commune settings: climate (wet/dry), default sào variant, rice region."""
+def _years(table: RawTable, column: str, locale, what: str) -> np.ndarray:
+    """An optional column of whole years."""
+    years = table.numbers(column, locale, 1990, 2100, what, required=False)
+    table.report(~np.isnan(years) & (years != np.floor(years)), column, "a whole year such as 2026", "write the year")
+    return years
+
+
+def _commune_settings(frame, state: _State, problems: ProblemList, locale) -> pd.DataFrame:
+    """Per-commune settings: climate (wet/dry), default sào variant, rice region; the year
+    they hold from (blank: every year, a correction)."""
     table = RawTable(frame, "commune_settings", problems)
     climate = table.resolve("climate", "climates", "climate (wet or dry)", required=False)
     variant = table.sao_variants("sao_variant").astype(object)
@@ -266,6 +275,7 @@ def _commune_settings(frame, state: _State, problems: ProblemList) -> pd.DataFra
         "climate": catalogue_ids("climates", climate), "sao_variant": np.where(pd.isna(variant), None, variant),
         "rice_region": catalogue_ids("rice_regions", table.resolve(
             "rice_region", "rice_regions", "rice region (QĐ 2626: north, centre, south)", required=False)),
+        "valid_from": _years(table, "valid_from", locale, "the year the settings hold from"),
     })
 
 
@@ -382,38 +392,7 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
         state.pilot_models.update({k[0]: v for k, v in _upsert(session, PilotModel, ("code",), rows).items()})
     plot_ids = dict(zip(state.plots["plot_id"], state.plots["uuid"]))
     if prepared.get("plots") is not None:
-        plots = prepared["plots"]
-        farms = plots.dropna(subset=["farm_id"]).drop_duplicates("farm_id")
-        farm_rows = [{"code": r.farm_id, "kind": r.farm_kind, "commune_id": communes[r.commune_code],
-                      "cooperative_id": state.cooperatives.get(r.cooperative_id)} for r in farms.itertuples()]
-        state.farms.update({k[0]: v for k, v in _upsert(session, Farm, ("code",), farm_rows).items()})
-        rows = []
-        for r in plots.itertuples():
-            rows.append({"code": r.plot_id, "farm_id": state.farms.get(r.farm_id), "commune_id": communes[r.commune_code],
-                         "crop_id": str(r.crop), "area_ha": float(r.plot_area_ha), "area_text": r.area_text,
-                         "planting_year": None if np.isnan(r.planting_year) else int(r.planting_year),
-                         "irrigation": str(r.irrigation), "climate": str(r.climate),
-                         "sao_variant": None if pd.isna(r.sao_variant) else str(r.sao_variant),
-                         "latitude": None if np.isnan(r.latitude) else float(r.latitude),
-                         "longitude": None if np.isnan(r.longitude) else float(r.longitude), "soil": str(r.soil)})
-        before = set(plot_ids)
-        plot_ids.update({k[0]: v for k, v in _upsert(session, Plot, ("code",), rows).items()})
-        summary.plots_added = len(set(plots["plot_id"]) - before)
-        summary.plots_updated = len(plots) - summary.plots_added
-        ids = [plot_ids[c] for c in plots["plot_id"]]
-        session.execute(delete(PlotCrop).where(PlotCrop.plot_id.in_(ids)))
-        crops = []
-        for r, plot in zip(plots.itertuples(), ids):
-            share = 0.0 if pd.isna(r.intercrop) else float(r.intercrop_share)
-            crops.append({"id": uuid.uuid4(), "plot_id": plot, "crop_id": str(r.crop), "share": 1.0 - share,
-                          "from_year": None if np.isnan(r.planting_year) else int(r.planting_year)})
-            if not pd.isna(r.intercrop):
-                crops.append({"id": uuid.uuid4(), "plot_id": plot, "crop_id": r.intercrop, "share": share,
-                              "from_year": None})
-        session.execute(insert(PlotCrop), crops)
-        members = [{"pilot_model_id": state.pilot_models[r.pilot_model_id], "plot_id": plot, "role": r.role}
-                   for r, plot in zip(plots.itertuples(), ids) if isinstance(r.pilot_model_id, str)]
-        _upsert(session, PilotPlot, ("pilot_model_id", "plot_id"), members)
+        _write_plots(session, prepared["plots"], prepared["plot_changes"], state, plot_ids, summary, batch)
     if prepared.get("records") is not None:
         _write_records(session, prepared["records"], plot_ids, summary, batch, on_progress)
     if "commune_crops" in prepared:
@@ -440,19 +419,117 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
         _upsert(session, AdoptionShare, ("commune_id", "year", "profile_id"), rows)
 
 
-def _write_settings(session: Session, settings: pd.DataFrame, batch: ImportBatch) -> None:
-    """Change the communes' settings that the file gives, each change in the audit trail."""
-    fields = ("climate", "sao_variant", "rice_region")
-    for row in settings.to_dict("records"):
-        commune = session.execute(select(Commune).where(Commune.code == row["commune_code"])).scalars().one()
-        before = {f: getattr(commune, f) for f in fields}
-        after = {f: (row[f] if row[f] is not None and row[f] == row[f] else before[f]) for f in fields}
-        if after != before:
-            for name, value in after.items():
-                setattr(commune, name, value)
-            session.add(AuditEntry(actor=batch.imported_by, action="commune settings changed",
-                                   commune_code=row["commune_code"], before=before, after=after, reason=batch.file_name))
+def _write_plots(session: Session, plots: pd.DataFrame, changes: pd.DataFrame, state: _State, plot_ids: dict,
+                 summary: ImportSummary, batch: ImportBatch) -> None:
+    """A new plot, or a changed one, becomes a version (`PlotVersion`) with the year it
+    holds from; `Plot`, its crops and its pilot membership take the latest version.
+    Every change is audited with the fields before and after."""
+    communes = state.communes
+    farms = plots.dropna(subset=["farm_id"]).drop_duplicates("farm_id")
+    farm_rows = [{"code": r.farm_id, "kind": r.farm_kind, "commune_id": communes[r.commune_code],
+                  "cooperative_id": state.cooperatives.get(r.cooperative_id)} for r in farms.itertuples()]
+    state.farms.update({k[0]: v for k, v in _upsert(session, Farm, ("code",), farm_rows).items()})
+    stored = changes["status"].to_numpy() != "unchanged"
+    changes = changes[stored].reset_index(drop=True)
+    changes = changes.astype(object).where(changes.notna(), None)
+    summary.plots_added = int((changes["status"] == "new").sum()) if len(changes) else 0
+    summary.plots_updated = len(changes) - summary.plots_added
+    if not len(changes):
+        return
+    pending = pd.concat([state.versions, changes[["plot_id", "version", "valid_from", *PLOT_FIELDS]]], ignore_index=True)
+    latest = in_year(pending, "plot_id", LATEST).set_index("plot_id")["version"]
+    is_latest = (latest.reindex(changes["plot_id"]).to_numpy() == changes["version"].to_numpy())
+    rows = [{"code": r.plot_id, "farm_id": state.farms.get(r.farm_id), "commune_id": communes[r.commune_code],
+             "crop_id": str(r.crop), "area_ha": float(r.area), "area_text": r.area_text,
+             "planting_year": None if r.planting_year is None else int(r.planting_year),
+             "irrigation": str(r.irrigation), "climate": str(r.climate), "sao_variant": r.sao_variant,
+             "latitude": r.latitude, "longitude": r.longitude, "soil": r.soil} for r in changes.itertuples()]
+    plot_ids.update({k[0]: v for k, v in _upsert(
+        session, Plot, ("code",), [row for row, keep in zip(rows, is_latest) if keep]).items()})
+    ids = [plot_ids[c] for c in changes["plot_id"]]
+    versions = [{**{k: v for k, v in row.items() if k != "code"}, "id": uuid.uuid4(), "plot_id": plot,
+                 "version": int(r.version), "valid_from": r.valid_from,
+                 "pilot_model_id": state.pilot_models.get(r.pilot_model_id), "role": r.role, "intercrop": r.intercrop,
+                 "intercrop_share": r.intercrop_share, "recorded_by": batch.imported_by,
+                 "recorded_at": batch.imported_at, "import_id": batch.id}
+                for row, plot, r in zip(rows, ids, changes.itertuples())]
+    session.execute(insert(PlotVersion), versions)
+    current = [(plot, r) for plot, r, keep in zip(ids, changes.itertuples(), is_latest) if keep]
+    session.execute(delete(PlotCrop).where(PlotCrop.plot_id.in_([plot for plot, _ in current])))
+    session.execute(delete(PilotPlot).where(PilotPlot.plot_id.in_([plot for plot, _ in current])))
+    crops, members = [], []
+    for plot, r in current:
+        share = 0.0 if r.intercrop is None else float(r.intercrop_share)
+        crops.append({"id": uuid.uuid4(), "plot_id": plot, "crop_id": str(r.crop), "share": 1.0 - share,
+                      "from_year": r.planting_year})
+        if r.intercrop is not None:
+            crops.append({"id": uuid.uuid4(), "plot_id": plot, "crop_id": r.intercrop, "share": share, "from_year": None})
+        if r.pilot_model_id is not None:
+            members.append({"id": uuid.uuid4(), "pilot_model_id": state.pilot_models[r.pilot_model_id], "plot_id": plot,
+                            "role": r.role})
+    for table, values in ((PlotCrop, crops), (PilotPlot, members)):
+        if values:
+            session.execute(insert(table), values)
+    audit = [{"id": uuid.uuid4(), "at": batch.imported_at, "actor": batch.imported_by, "action": "plot changed",
+              "commune_code": r.commune_code, "year": r.valid_from, "record_key": r.plot_id,
+              "before": {f: v[0] for f, v in r.changed.items()}, "after": {f: v[1] for f, v in r.changed.items()},
+              "evidence": None, "reason": batch.file_name}
+             for r in changes.itertuples() if r.status == "changed"]
+    if audit:
+        bulk_insert(session.connection(), AuditEntry, {name: [e[name] for e in audit] for name in audit[0]})
+
+
+def _write_settings(session: Session, changes: pd.DataFrame, batch: ImportBatch) -> None:
+    """Each changed commune's settings become a version with the year they hold from;
+    `Commune` takes the latest. Each change is in the audit trail."""
+    if not len(changes):
+        return
+    ids = dict(session.execute(select(Commune.code, Commune.id)).all())
+    for row in changes.to_dict("records"):
+        values = {f: row[f] for f in SETTING_FIELDS}
+        session.add(CommuneSetting(commune_id=ids[row["commune_code"]], version=row["version"],
+                                   valid_from=row["valid_from"], recorded_by=batch.imported_by,
+                                   recorded_at=batch.imported_at, import_id=batch.id, **values))
+        session.add(AuditEntry(actor=batch.imported_by, action="commune settings changed",
+                               commune_code=row["commune_code"], year=row["valid_from"],
+                               before={f: v[0] for f, v in row["changed"].items()},
+                               after={f: v[1] for f, v in row["changed"].items()}, reason=batch.file_name))
     session.flush()
+    stored = commune_settings(session)
+    latest = in_year(stored, "commune_code", LATEST)
+    for row in latest[latest["commune_code"].isin(changes["commune_code"])].to_dict("records"):
+        session.execute(update(Commune).where(Commune.code == row["commune_code"]).values(
+            **{f: row[f] for f in SETTING_FIELDS}))
+
+
+def _check_changes(session: Session, tables: dict, prepared: dict, state: _State, problems: ProblemList) -> None:
+    """What the import would change, against the locks and record identities
+    (`mrv.models._locks`); the plots' and settings' changes are kept for writing."""
+    def table(name: str) -> RawTable:
+        return RawTable(tables[name], name, problems)
+
+    versions = state.versions
+    if prepared.get("plots") is not None:
+        changes = plot_changes(prepared["plots"].rename(columns={"plot_area_ha": "area"}), state.versions,
+                               state.locked, table("plots"))
+        prepared["plot_changes"] = changes
+        pending = changes[changes["status"] != "unchanged"][["plot_id", "version", "valid_from", *PLOT_FIELDS]]
+        versions = pd.concat([versions, pending], ignore_index=True) if len(pending) else versions
+    if prepared.get("records") is not None:
+        record_changes(session, prepared["records"], versions, state.locked, table("records"))
+    if "commune_settings" in prepared:
+        prepared["commune_settings"] = setting_changes(prepared["commune_settings"], state.settings, state.locked,
+                                                       table("commune_settings"))
+    if "commune_crops" in prepared:
+        yearly_changes(session, prepared["commune_crops"].assign(key=prepared["commune_crops"]["crop_id"]),
+                       CommuneCropArea, "crop_id", ("area_ha", "production_t"), state.locked, table("commune_crops"), {})
+    if "adoption" in prepared:
+        yearly_changes(session, prepared["adoption"].assign(key=prepared["adoption"]["profile"]), AdoptionShare,
+                       "profile_id", ("share",), state.locked, table("adoption"), state.profiles)
+    if "practice_profiles" in prepared:
+        profile_changes(session, prepared["practice_profiles"], state.locked, table("practice_profiles"))
+    if "pilot_models" in prepared:
+        pilot_model_changes(session, prepared["pilot_models"], state.locked, table("pilot_models"))
 
 
 def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, summary: ImportSummary,
@@ -556,9 +633,11 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
             profiles = set(tables["practice_profiles"]["profile_id"].astype(str)) if "practice_profiles" in tables else set()
             prepared["adoption"] = _adoption(tables["adoption"], state, problems, profiles, locale)
         if "commune_settings" in tables:
-            prepared["commune_settings"] = _commune_settings(tables["commune_settings"], state, problems)
+            prepared["commune_settings"] = _commune_settings(tables["commune_settings"], state, problems, locale)
         if "plan_indicators" in tables:
             prepared["plan_indicators"] = _plan_indicators(tables["plan_indicators"], problems, locale)
+        problems.raise_if_any()
+        _check_changes(session, tables, prepared, state, problems)
         problems.raise_if_any()
         batch = ImportBatch(file_name=str(path), file_hash=hashlib.sha256(path.read_bytes()).hexdigest(), imported_by=imported_by)
         if on_total:

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 import mrv
-from mrv.models._tables import (
-    AdoptionShare, Commune, CommuneCropArea, PilotModel, PilotPlot, Plot, PracticeProfile,
-)
+from mrv.models._tables import AdoptionShare, Commune, CommuneCropArea, PilotModel, PracticeProfile
+from mrv.models._versions import in_year, plot_versions
 
 #: The frames of `estimate_inputs`, in order.
 FRAMES = ("pilots", "profiles", "profile_results", "areas", "adoption", "communes")
@@ -23,14 +22,15 @@ def _frame(session: Session, query, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=columns)
 
 
-def pilot_plots(session: Session) -> pd.DataFrame:
-    """Every plot of a pilot model: model code, plot code, role, area, start year, crop, level, commune."""
-    return _frame(session, select(PilotModel.code, Plot.code, PilotPlot.role, Plot.area_ha, PilotModel.start_year,
-                                  PilotModel.crop_id, PilotModel.level, Commune.code)
-                  .join(PilotPlot, PilotPlot.pilot_model_id == PilotModel.id)
-                  .join(Plot, Plot.id == PilotPlot.plot_id)
-                  .join(Commune, Commune.id == PilotModel.commune_id),
-                  ["pilot_model_id", "plot_id", "role", "area_ha", "start_year", "crop", "level", "commune_code"])
+def pilot_plots(session: Session, year: int) -> pd.DataFrame:
+    """Every plot of a pilot model in `year` (its plot version of that year): model code,
+    plot code, role, area, start year, crop, level, commune."""
+    plots = in_year(plot_versions(session), "plot_id", year).dropna(subset=["pilot_model_id"])
+    models = _frame(session, select(PilotModel.code, PilotModel.start_year, PilotModel.crop_id, PilotModel.level,
+                                    Commune.code).join(Commune, Commune.id == PilotModel.commune_id),
+                    ["pilot_model_id", "start_year", "crop", "level", "commune_code"])
+    return (plots[["pilot_model_id", "plot_id", "role", "area"]].rename(columns={"area": "area_ha"})
+            .merge(models, on="pilot_model_id").reset_index(drop=True))
 
 
 def _profiles(session: Session) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def estimate_inputs(session: Session, year: int, factors: str, gwp: str) -> dict
     per-hectare results calculated with `factors` and `gwp`."""
     profiles = _profiles(session)
     return {
-        "pilots": pilot_plots(session),
+        "pilots": pilot_plots(session, year),
         "profiles": profiles,
         "profile_results": (mrv.profile_results(profiles, year, factors, gwp) if len(profiles)
                             else pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))),

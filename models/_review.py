@@ -103,7 +103,7 @@ def check_year(engine: Engine, year: int, commune: str | None = None) -> pd.Data
     profile = run.factor_profile if run is not None else "ipcc2019"
     with Session(engine) as session:
         plots, records = records_frames(session, year, commune)
-        pilots = pilot_plots(session)
+        pilots = pilot_plots(session, year)
     if commune is not None:
         pilots = pilots[pilots["commune_code"] == commune]
     activity = mrv.normalize(plots, records)

@@ -18,7 +18,8 @@ import mrv.schema
 from mrv import text_key
 from mrv.models._db import bulk_insert
 from mrv.models._inputs import estimate_inputs, freeze
-from mrv.models._tables import ActivityRecord, CalculationRun, Commune, FactorProvenance, Plot, Result, _now
+from mrv.models._tables import ActivityRecord, AuditEntry, CalculationRun, FactorProvenance, Plot, Result, _now
+from mrv.models._versions import commune_settings, in_year, plot_versions
 
 CHUNK = 20000
 
@@ -30,21 +31,25 @@ CARRIED = ("soil_management", "tree_inventory")
 
 def _record_versions(year: int, as_of: datetime | None):
     """The condition that picks each record's version: the current one, or the latest
-    recorded by `as_of`; of the year, and of the carried activities of every year."""
+    recorded by `as_of` (of all its versions: a record moved to another year is no longer
+    counted in the year it left); of the year, and of the carried activities of every year."""
     in_scope = or_(ActivityRecord.year == year, ActivityRecord.activity.in_(CARRIED))
     if as_of is None:
         return and_(ActivityRecord.is_current.is_(True), in_scope)
     latest = (select(ActivityRecord.record_key, func.max(ActivityRecord.version).label("version"))
-              .where(in_scope, ActivityRecord.recorded_at <= as_of)
+              .where(ActivityRecord.recorded_at <= as_of)
               .group_by(ActivityRecord.record_key).subquery())
-    return tuple_(ActivityRecord.record_key, ActivityRecord.version).in_(select(latest.c.record_key, latest.c.version))
+    return and_(in_scope, tuple_(ActivityRecord.record_key, ActivityRecord.version).in_(
+        select(latest.c.record_key, latest.c.version)))
 
 
 def records_frames(session: Session, year: int, commune: str | None = None,
                    as_of: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The current records of a year (and commune), or those current at `as_of`, and
-    their plots, as engine input frames: the numbers as parsed at import, the units as typed.
-    Records of other years come along for the activities in `CARRIED`."""
+    their plots as they were in that year (`mrv.models._versions`), as engine input
+    frames: the numbers as parsed at import, the units as typed. Records of other years
+    come along for the activities in `CARRIED`. In a year with a `clearing`, a plot keeps
+    the planting year of the year before: what was felled is the old planting."""
     chosen = _record_versions(year, as_of)
     query = (select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.record_date,
                     ActivityRecord.season, ActivityRecord.activity, ActivityRecord.product_id, ActivityRecord.quantity,
@@ -52,27 +57,31 @@ def records_frames(session: Session, year: int, commune: str | None = None,
                     ActivityRecord.evidence, ActivityRecord.days, ActivityRecord.water_regime, ActivityRecord.pre_season,
                     ActivityRecord.previous_practice, ActivityRecord.diameter_cm, ActivityRecord.height_m,
                     ActivityRecord.wood_density, ActivityRecord.sao_variant)
-             .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
-             .where(chosen))
-    if commune is not None:
-        query = query.where(Commune.code == commune)
+             .join(Plot, Plot.id == ActivityRecord.plot_id).where(chosen))
     records = pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=[
         "record_id", "plot_id", "year", "date", "season", "activity", "product", "quantity", "unit", "n_content",
         "dry_matter", "use", "evidence", "days", "water_regime", "pre_season", "previous_practice",
         "diameter_cm", "height_m", "wood_density", "sao_variant"])
-    plot_query = (select(Plot.code, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
-                         Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil)
-                  .join(Commune, Commune.id == Plot.commune_id)
-                  .where(Plot.code.in_(select(Plot.code).join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
-                                       .where(chosen))))
-    plots = pd.DataFrame(list(map(tuple, session.execute(plot_query).all())), columns=[
-        "plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant", "planting_year", "rice_region",
-        "soil"]
-    ).assign(area_unit="ha")
+    versions = plot_versions(session, as_of)
+    versions = versions[versions["plot_id"].isin(set(records["plot_id"]))].reset_index(drop=True)
+    plots = in_year(versions, "plot_id", year)
+    cleared = set(records.loc[(records["activity"] == "clearing") & (records["year"] == year), "plot_id"])
+    if cleared:
+        before = in_year(versions, "plot_id", year - 1).set_index("plot_id")["planting_year"]
+        felled = plots["plot_id"].isin(cleared).to_numpy()
+        plots.loc[felled, "planting_year"] = plots.loc[felled, "plot_id"].map(before).to_numpy()
+    settings = in_year(commune_settings(session, as_of), "commune_code", year).set_index("commune_code")
+    plots = plots.assign(rice_region=plots["commune_code"].map(settings["rice_region"]), area_unit="ha")
+    if commune is not None:
+        plots = plots[plots["commune_code"] == commune].reset_index(drop=True)
+        records = records[records["plot_id"].isin(set(plots["plot_id"]))].reset_index(drop=True)
+    plots = plots[["plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant", "planting_year",
+                   "rice_region", "soil", "area_unit"]].astype({"area": "float64"})
+    plots["planting_year"] = pd.to_numeric(plots["planting_year"]).astype("Int64")
     # a bare "sào" of a record resolves with the default of the import that brought it
-    plots = plots.astype({"area": "float64"})
     codes, units = pd.factorize(records["unit"])
-    bare = np.append([text_key(u) in ("sao", "mau") for u in units], False)[codes] & records["sao_variant"].notna().to_numpy()
+    bare = (np.array([text_key(u) in ("sao", "mau") for u in units] + [False], dtype=bool)[codes]
+            & records["sao_variant"].notna().to_numpy())
     records.loc[bare, "unit"] = records.loc[bare, "unit"] + " " + records.loc[bare, "sao_variant"]
     records = records.drop(columns="sao_variant").astype({"quantity": "float64", "n_content": "float64", "dry_matter": "float64",
                               "days": "float64", "diameter_cm": "float64", "height_m": "float64",
@@ -90,12 +99,13 @@ def _input_hash(plots: pd.DataFrame, records: pd.DataFrame) -> str:
 
 
 def calculate_year(engine: Engine, year: int, *, commune: str | None = None, official: bool = False,
-                   factors: str = "ipcc2019", gwp: str = "AR5",
+                   factors: str = "ipcc2019", gwp: str = "AR5", by: str | None = None,
                    on_progress: Callable[[int], None] | None = None) -> CalculationRun:
     """Run the engine on the year's current records and store the run with its results;
     a province-scope run also freezes its provincial estimate's inputs. An official run
     must cover the whole province; it supersedes (never deletes) the year's previous
-    official run."""
+    official run, and enters the audit trail with who made it (`by`). Locked commune-years
+    are read as they are: nothing can have changed them since they were locked."""
     if official and commune is not None:
         raise ValueError("an official run covers the whole province: leave out the commune")
     started = _now()
@@ -116,6 +126,9 @@ def calculate_year(engine: Engine, year: int, *, commune: str | None = None, off
             session.execute(update(CalculationRun).where(
                 CalculationRun.year == year, CalculationRun.official.is_(True), CalculationRun.id != run.id,
                 CalculationRun.superseded_by.is_(None)).values(superseded_by=run.id))
+            session.add(AuditEntry(actor=by, action="official run", year=year, after={
+                "run": str(run.id), "factors": factors, "factor_set_version": run.factor_set_version, "gwp": gwp,
+                "input_hash": run.input_hash, "records": run.records, "result_rows": run.result_rows}))
         session.commit()
         session.refresh(run)
         session.expunge(run)
@@ -169,10 +182,11 @@ def run_results(engine: Engine, run_id) -> pd.DataFrame:
         return frame
 
 
-def recalculate_series(engine: Engine, factors: str = "ipcc2019", gwp: str = "AR5") -> list[CalculationRun]:
+def recalculate_series(engine: Engine, factors: str = "ipcc2019", gwp: str = "AR5",
+                       by: str | None = None) -> list[CalculationRun]:
     """A new official run for every year that has current records, with one factor set and
     code version, so that a trend never mixes methods; the old runs stay readable."""
     with Session(engine) as session:
         years = sorted(session.execute(select(ActivityRecord.year).where(ActivityRecord.is_current.is_(True))
                                        .distinct()).scalars())
-    return [calculate_year(engine, year, official=True, factors=factors, gwp=gwp) for year in years]
+    return [calculate_year(engine, year, official=True, factors=factors, gwp=gwp, by=by) for year in years]

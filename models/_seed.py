@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from vietnam_provinces import ProvinceCode, Ward
 
 import mrv
 from mrv.factors import load_catalogue
-from mrv.models._tables import Commune, Crop, Product, Province, Unit
+from mrv.models._tables import Commune, CommuneSetting, Crop, Product, Province, Unit
 
 PROVINCE_CODE = 66  # Đắk Lắk (merged with Phú Yên)
 #: Codes and names in force since the 2025 reorganisation (Nghị quyết 1660/NQ-UBTVQH15).
@@ -61,4 +62,9 @@ def seed(engine: Engine) -> None:
             {**c, "province_id": province.id, "valid_from": VALID_FROM, "climate": "wet", "rice_region": "centre"}
             for c in official_communes()
         ])
+        unset = session.exec(select(Commune).where(Commune.id.not_in(select(CommuneSetting.commune_id)))).scalars()
+        settings = [{"id": uuid.uuid4(), "commune_id": c.id, "version": 1, "climate": c.climate,
+                     "sao_variant": c.sao_variant, "rice_region": c.rice_region} for c in unset]
+        if settings:  # every commune starts with version 1 of its settings
+            session.execute(insert(CommuneSetting), settings)
         session.commit()

@@ -90,11 +90,34 @@ class Farm(SQLModel, table=True):
     cooperative_id: uuid.UUID | None = Field(default=None, foreign_key="cooperative.id")
 
 
+class CommuneSetting(SQLModel, table=True):
+    """One version of a commune's settings, valid from a year (`valid_from` empty: every
+    year, a correction). A run reads the version valid in its year; `Commune` holds the
+    latest one."""
+
+    __table_args__ = (UniqueConstraint("commune_id", "version"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    commune_id: uuid.UUID = Field(foreign_key="commune.id", index=True)
+    version: int = 1
+    valid_from: int | None = None
+    climate: str = "wet"
+    sao_variant: str | None = None
+    rice_region: str = "centre"
+    recorded_by: str | None = None
+    recorded_at: datetime = Field(default_factory=_now)
+    import_id: uuid.UUID | None = Field(default=None, foreign_key="importbatch.id")
+
+
 class User(SQLModel, table=True):
+    """A registered person: `--by` must name one. `name_key` is the name folded for
+    comparison (case, diacritics and Unicode form), so "An" and "an" are one person."""
+
     id: uuid.UUID = Field(default_factory=_key, primary_key=True)
     name: str = Field(index=True, unique=True)
-    role: str  # agronomist, officer, verifier, inventory
+    name_key: str | None = Field(default=None, index=True, unique=True)
+    role: str  # recorder, verifier, province_officer, inventory, admin
     commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id")
+    created_at: datetime = Field(default_factory=_now)
 
 
 class ReviewStatus(SQLModel, table=True):
@@ -112,6 +135,9 @@ class ReviewStatus(SQLModel, table=True):
 # plots and pilot models ----------------------------------------------------------------
 
 class Plot(SQLModel, table=True):
+    """A plot: its code, and the attributes of its latest version (`PlotVersion` keeps
+    every version with who changed it, when, and from which year it holds)."""
+
     id: uuid.UUID = Field(default_factory=_key, primary_key=True)
     code: str = Field(index=True, unique=True)
     farm_id: uuid.UUID | None = Field(default=None, foreign_key="farm.id")
@@ -126,6 +152,37 @@ class Plot(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     soil: str | None = None
+
+
+class PlotVersion(SQLModel, table=True):
+    """One version of a plot's attributes, valid from a year (`valid_from` empty: every
+    year, a correction). A run reads the version valid in its year; `Plot` holds the
+    latest one. The pilot model and role are the plot's membership in that version."""
+
+    __table_args__ = (UniqueConstraint("plot_id", "version"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    plot_id: uuid.UUID = Field(foreign_key="plot.id", index=True)
+    version: int = 1
+    valid_from: int | None = None
+    farm_id: uuid.UUID | None = Field(default=None, foreign_key="farm.id")
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+    crop_id: str = Field(foreign_key="crop.id")
+    area_ha: float
+    area_text: str
+    planting_year: int | None = None
+    irrigation: str = "none"
+    climate: str = "wet"
+    sao_variant: str | None = None
+    soil: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    pilot_model_id: uuid.UUID | None = Field(default=None, foreign_key="pilotmodel.id")
+    role: str | None = None
+    intercrop: str | None = None
+    intercrop_share: float | None = None
+    recorded_by: str | None = None
+    recorded_at: datetime = Field(default_factory=_now)
+    import_id: uuid.UUID | None = Field(default=None, foreign_key="importbatch.id")
 
 
 class PlotCrop(SQLModel, table=True):

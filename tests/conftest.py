@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
+from mrv import models
 from mrv.cli import app
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("MRV_TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request, tmp_path) -> str:
+    """A URL to an empty database of each backend: SQLite, and PostgreSQL where
+    MRV_TEST_POSTGRES_URL is set (CI)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'mrv.sqlite'}"
+    url = os.environ["MRV_TEST_POSTGRES_URL"]
+    engine = models.connect(url)
+    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(database):
+    """The database of `database`, migrated and seeded (lookups and the 102 communes)."""
+    engine = models.connect(database)
+    models.seed(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import func, select
+from sqlmodel import Session
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -48,3 +50,28 @@ def two_years_of_examples(engine, folder: Path) -> None:
     earlier.write_text("record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
                        "A1,CP-01,2024,fertiliser,urea,1000,kg,\n", encoding="utf-8")
     models.import_file(engine, earlier)
+
+
+def count(engine, table, *where) -> int:
+    """Rows of a table (that meet `where`)."""
+    with Session(engine) as session:
+        return session.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+def snapshot(engine) -> dict[str, int]:
+    """Row counts of every table an import or a run writes: equal before and after a
+    refused import means nothing was stored."""
+    from mrv.models._tables import (
+        ActivityRecord, AdoptionShare, AuditEntry, CalculationRun, CommuneCropArea, CommuneSetting, ImportBatch,
+        PilotModel, PilotPlot, Plot, PlotCrop, PlotVersion, PracticeProfile, Result, User,
+    )
+    return {t.__tablename__: count(engine, t) for t in (
+        ActivityRecord, Plot, PlotVersion, PlotCrop, PilotPlot, PilotModel, CalculationRun, Result, CommuneSetting,
+        CommuneCropArea, AdoptionShare, PracticeProfile, ImportBatch, AuditEntry, User)}
+
+
+def lock_year(engine, commune: str, year: int) -> None:
+    """Take a commune-year through submit, verify and lock (three different people)."""
+    from mrv import models
+    for step, person in (("submit", "an"), ("verify", "binh"), ("lock", "chi")):
+        models.review(engine, commune, year, step, by=person)

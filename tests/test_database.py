@@ -3,7 +3,6 @@ the same tests on both."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,52 +12,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import select, text
+from sqlmodel import Session
 
 import mrv
 from mrv import models
 from mrv.models._tables import (
-    ActivityRecord, AuditEntry, CalculationRun, Commune, PilotPlot, Plot, PlotCrop, Result,
+    ActivityRecord, AuditEntry, CalculationRun, Commune, CommuneSetting, PilotPlot, Plot, PlotCrop,
 )
-from tests.helpers import two_years_of_examples
+from tests.helpers import count, snapshot, two_years_of_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("MRV_TEST_POSTGRES_URL") else [])
-
-
-@pytest.fixture(params=BACKENDS)
-def database(request, tmp_path) -> str:
-    """A URL to an empty database of each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'mrv.sqlite'}"
-    url = os.environ["MRV_TEST_POSTGRES_URL"]
-    engine = models.connect(url)
-    SQLModel.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
-def engine(database):
-    engine = models.connect(database)
-    models.seed(engine)
-    yield engine
-    engine.dispose()
-
-
-def count(engine, table, *where) -> int:
-    with Session(engine) as session:
-        return session.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
-
-
-def snapshot(engine) -> dict[str, int]:
-    return {t.__tablename__: count(engine, t) for t in (ActivityRecord, Plot, PlotCrop, PilotPlot, CalculationRun, Result)}
-
-
 def test_communes_are_seeded_once(engine):
     models.seed(engine)
     assert count(engine, Commune) == 102
@@ -231,9 +196,10 @@ def test_review_steps_locking_reopening_and_the_audit_trail(engine, tmp_path):
                        encoding="utf-8")
     with pytest.raises(mrv.InputError) as caught:
         models.import_file(engine, changed, imported_by="an")
-    # every 2025 record of the locked commune 24133: CP-01, CP-02 (rows 2–9 and its practice change, row 25)
-    # and the rice plot LUA-01 (rows 19–24)
-    assert {(p.row, p.column) for p in caught.value.problems} == {(row, "year") for row in (*range(2, 10), *range(19, 26))}
+    # only R1 (row 2) would change the locked commune-year; its unchanged neighbours store nothing new anyway
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (2, "year", "2025")
+    assert "24133 2025" in problem.expected and "reopen" in problem.fix
     assert snapshot(engine) == before
     with pytest.raises(models.ReviewError, match="reason"):
         models.review(engine, "24133", 2025, "reopen", by="chi")
@@ -270,8 +236,10 @@ def test_commune_settings_are_imported_and_audited(engine, tmp_path):
         assert (commune.climate, commune.sao_variant, commune.rice_region) == ("dry", "trung", "centre")
     with Session(engine) as session:
         entry = session.execute(select(AuditEntry).where(AuditEntry.action == "commune settings changed")).scalars().one()
-    assert entry.before["climate"] == "wet" and entry.after == {"climate": "dry", "sao_variant": "trung",
-                                                              "rice_region": "centre"} and entry.actor == "chi"
+    # only what changed: the rice region was already the Centre
+    assert entry.before == {"climate": "wet", "sao_variant": None} and entry.after == {
+        "climate": "dry", "sao_variant": "trung"} and entry.actor == "chi"
+    assert count(engine, CommuneSetting, CommuneSetting.version == 2) == 1
     bad = tmp_path / "bad.csv"
     bad.write_text("commune_code,climate,sao_variant\n99999,wet,\n24133,wet,sào giữa\n", encoding="utf-8")
     with pytest.raises(mrv.InputError) as caught:
@@ -342,3 +310,26 @@ def test_a_bad_practice_change_or_tree_inventory_stores_nothing(engine, tmp_path
     assert problems == [(str(bad), 25, "previous_practice", ""), (str(bad), 27, "diameter_cm", "")]
     assert all(p.fix for p in caught.value.problems)
     assert snapshot(engine) == before
+
+
+def test_a_database_from_before_versions_upgrades_with_every_plot_and_setting_as_version_1(engine):
+    from alembic import command
+    from alembic.config import Config
+    from mrv.models._db import MIGRATIONS
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with Session(engine) as session:
+        frames = models.records_frames(session, 2025)  # no records: empty, but readable
+        versions = mrv.models._versions.plot_versions(session)
+        settings = mrv.models._versions.commune_settings(session)
+    assert len(frames[0]) == 0
+    assert sorted(versions["plot_id"]) == ["CP-01", "CP-02", "HT-01", "LUA-01", "MIA-01", "ST-01"]
+    assert set(versions["version"]) == {1} and versions.set_index("plot_id").at["CP-02", "area"] == pytest.approx(0.5)
+    assert len(settings) == 102 and set(settings["rice_region"]) == {"centre"}

@@ -1,0 +1,157 @@
+"""A locked commune-year never changes, by any path (records moved in or out, plot and
+settings versions, commune crop areas, adoption, profiles), on SQLite and PostgreSQL;
+plots and settings are versions read by the year they hold in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+import mrv
+from mrv import models
+from mrv.models._tables import AuditEntry, Plot, PlotVersion
+from tests.helpers import count, lock_year, snapshot
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+RECORDS = "record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
+PLOTS = "plot_id,commune_code,crop,area,area_unit,irrigation,planting_year,valid_from\n"
+#: kg CO2 of 1 kg urea: 0.20 C (IPCC 2006 Eq. 11.13) × 44/12
+UREA_CO2 = 0.2 * 44 / 12
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refused(engine, path: Path) -> list[tuple]:
+    """Import `path`, expect a refusal, check nothing was stored; the problems' (row, column, value)."""
+    before = snapshot(engine)
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, path, imported_by="an")
+    assert snapshot(engine) == before
+    assert all(p.fix for p in caught.value.problems)
+    return caught.value.problems
+
+
+@pytest.fixture
+def locked(engine):
+    """The examples imported, commune 24133's 2025 locked (CP-01, CP-02, LUA-01 are there)."""
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="an")
+    lock_year(engine, "24133", 2025)
+    return engine
+
+
+def test_a_record_cannot_move_out_of_or_into_a_locked_year(locked, tmp_path):
+    out = refused(locked, write(tmp_path, "r.csv", RECORDS + "R1,CP-01,2024,fertiliser,urea,500,kg,\n"))
+    assert [(p.row, p.column) for p in out] == [(2, "year")] and "24133 2025" in out[0].expected
+    models.import_file(locked, write(tmp_path, "r24.csv", RECORDS + "E1,CP-01,2024,fertiliser,urea,10,kg,\n"))
+    out = refused(locked, write(tmp_path, "in.csv", RECORDS + "E1,CP-01,2025,fertiliser,urea,10,kg,\n"))
+    assert [(p.row, p.column, p.value) for p in out] == [(2, "year", "2025")]
+    # the same file again changes nothing, so a locked year does not refuse it
+    assert models.import_file(locked, EXAMPLES / "records.csv").records_unchanged == 26
+
+
+def test_a_record_id_names_one_record_of_one_plot(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv")
+    out = refused(engine, write(tmp_path, "r.csv", RECORDS + "R1,MIA-01,2025,fertiliser,urea,500,kg,\n"))
+    assert [(p.row, p.column, p.value) for p in out] == [(2, "record_id", "R1")] and "CP-01" in out[0].fix
+
+
+def test_a_plot_of_a_locked_year_changes_only_from_a_later_year(locked, tmp_path):
+    # CP-01 was 1 ha; 1.2 ha for every year (a correction) would change 24133 2025
+    out = refused(locked, write(tmp_path, "p.csv", PLOTS + "CP-01,24133,cà phê,\"1,2\",ha,basin,2021,\n"))
+    assert [(p.row, p.column, p.value) for p in out] == [(2, "area", "1.2")] and "24133 2025" in out[0].expected
+    # moving CP-01 to commune 24175 from 2025 changes the commune it leaves
+    out = refused(locked, write(tmp_path, "m.csv", PLOTS + "CP-01,24175,cà phê,1,ha,basin,2021,2025\n"))
+    assert [(p.column, p.value) for p in out] == [("commune_code", "24175")] and "24133 2025" in out[0].expected
+    summary = models.import_file(locked, write(tmp_path, "later.csv", PLOTS + "CP-01,24133,cà phê,\"1,2\",ha,basin,2021,2026\n"),
+                                 imported_by="an")
+    assert (summary.plots_added, summary.plots_updated) == (0, 1)
+    with Session(locked) as session:
+        versions = session.execute(select(PlotVersion.version, PlotVersion.valid_from, PlotVersion.area_ha)
+                                   .join(Plot).where(Plot.code == "CP-01")
+                                   .order_by(PlotVersion.version)).all()
+        change = session.execute(select(AuditEntry).where(AuditEntry.action == "plot changed")).scalars().one()
+    assert [tuple(v) for v in versions] == [(1, None, 1.0), (2, 2026, 1.2)]
+    assert (change.before, change.after, change.year, change.actor) == ({"area": 1.0}, {"area": 1.2}, 2026, "an")
+    # each year reads its own version: 2025 the 1 ha plot, 2026 the 1.2 ha one
+    models.import_file(locked, write(tmp_path, "r26.csv", RECORDS + "N1,CP-01,2026,fertiliser,urea,100,kg,\n"))
+    with Session(locked) as session:
+        area = {year: models.records_frames(session, year)[0].set_index("plot_id").at["CP-01", "area"]
+                for year in (2025, 2026)}
+    assert area == {2025: 1.0, 2026: 1.2}
+
+
+def test_commune_settings_of_a_locked_year_change_only_from_a_later_year(locked, tmp_path):
+    header = "commune_code,rice_region,valid_from\n"
+    out = refused(locked, write(tmp_path, "s.csv", header + "24133,miền nam,\n"))
+    assert [(p.column, p.value) for p in out] == [("rice_region", "south")]
+    models.import_file(locked, write(tmp_path, "s26.csv", header + "24133,miền nam,2026\n"))
+    models.import_file(locked, write(tmp_path, "r26.csv", RECORDS + "N1,LUA-01,2026,fertiliser,urea,100,kg,\n"))
+    with Session(locked) as session:
+        regions = {year: models.records_frames(session, year)[0].set_index("plot_id").at["LUA-01", "rice_region"]
+                   for year in (2025, 2026)}
+    assert regions == {2025: "centre", 2026: "south"}
+
+
+def test_crop_areas_and_adoption_of_a_locked_year_do_not_change(locked, tmp_path):
+    crops = write(tmp_path, "c.csv", "commune_code,year,crop,area,area_unit\n24133,2025,cà phê,120,ha\n")
+    lock_year(locked, "24175", 2025)
+    other = write(tmp_path, "c2.csv", "commune_code,year,crop,area,area_unit\n24175,2025,cà phê,120,ha\n")
+    assert [(p.row, p.column) for p in refused(locked, other)] == [(2, "area_ha")]
+    models.review(locked, "24175", 2025, "reopen", by="chi", reason="diện tích thống kê mới")
+    models.import_file(locked, other)
+    lock_year(locked, "24175", 2025)
+    models.import_file(locked, other)  # the same value again changes nothing
+    changed = write(tmp_path, "c3.csv", "commune_code,year,crop,area,area_unit\n24175,2025,cà phê,130,ha\n")
+    assert [p.value for p in refused(locked, changed)] == ["130.0"]
+    assert [(p.row, p.column) for p in refused(locked, crops)] == [(2, "area_ha")]
+
+
+def test_a_moved_record_is_counted_in_its_new_year_only(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv")
+    before = models.run_results(engine, models.calculate_year(engine, 2025, official=True).id)
+    models.import_file(engine, write(tmp_path, "r.csv", RECORDS + "R1,CP-01,2024,fertiliser,urea,500,kg,\n"))
+    after = models.run_results(engine, models.calculate_year(engine, 2025, official=True).id)
+    moved = models.run_results(engine, models.calculate_year(engine, 2024, official=True).id)
+
+    def urea(results):
+        return results.loc[(results["source"] == "urea_co2") & (results["plot_id"] == "CP-01"), "mass_kg"].sum()
+    # R1's 500 kg of urea leave 2025 (500 × 0.20 × 44/12 = 366.67 kg CO2) and arrive in 2024, once
+    assert urea(before) == pytest.approx(500 * UREA_CO2) and urea(after) == 0
+    assert urea(moved) == pytest.approx(500 * UREA_CO2)
+
+
+def test_an_official_run_of_a_locked_year_reads_the_locked_data_and_is_audited(locked):
+    first = models.calculate_year(locked, 2025, official=True, by="chi")
+    again = models.calculate_year(locked, 2025, official=True, factors="vn2022", by="chi")
+    assert again.input_hash == first.input_hash and again.records == first.records == 26
+    runs = [e for e in models.audit_trail(locked, 2025) if e.action == "official run"]
+    assert [(e.actor, e.after["run"], e.after["factors"]) for e in runs] == [
+        ("chi", str(first.id), "ipcc2019"), ("chi", str(again.id), "vn2022")]
+
+
+def test_a_cleared_and_replanted_plot_loses_its_old_stock(engine, tmp_path):
+    # CL-1, 1 ha of coffee planted 2018, half cleared and replanted in 2025 (planting year 2025 from 2025)
+    models.import_file(engine, write(tmp_path, "p.csv", PLOTS + "CL-1,24175,cà phê,1,ha,none,2018,\n"))
+    models.import_file(engine, write(tmp_path, "p2.csv", PLOTS + "CL-1,24175,cà phê,1,ha,none,2025,2025\n"))
+    models.import_file(engine, write(tmp_path, "r.csv", RECORDS + "C1,CL-1,2025,clearing,,0.5,ha,\n"
+                                     "N1,CL-1,2026,fertiliser,urea,100,kg,\n"))
+    results = {year: models.run_results(engine, models.calculate_year(engine, year).id) for year in (2025, 2026)}
+    biomass = {year: r[r["source"] == "biomass_carbon"].set_index("input_type")["mass_kg"] for year, r in results.items()}
+    # 2025, the old planting (age 7): loss 0.5 ha × min(7 × 2.6, 21) = 9.1 t C; the other half grows
+    # 0.5 ha × (min(8 × 2.6, 21) − 18.2) = 1.3 t C (IPCC 2006 Table 5.1, G 2.6, S 21 t C/ha, tropical moist)
+    assert biomass[2025]["clearing"] == pytest.approx(9100 * 44 / 12, rel=1e-9)
+    assert biomass[2025]["growth"] == pytest.approx(-1300 * 44 / 12, rel=1e-9)
+    # 2026, the new planting (age 1) on the whole hectare: 1 ha × (2 × 2.6 − 1 × 2.6) = 2.6 t C
+    assert list(biomass[2026].index) == ["growth"]
+    assert biomass[2026]["growth"] == pytest.approx(-2600 * 44 / 12, rel=1e-9)
+    assert count(engine, PlotVersion) == 2
