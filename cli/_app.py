@@ -53,14 +53,18 @@ LABELS = {
            "to_check": "hệ số còn ở trạng thái 'to check' (cần đối chiếu nguồn)", "storing": "Đang ghi",
            "official": "Lượt tính chính thức", "run": "Lượt tính", "records": "bản ghi", "imported": "Đã nhập",
            "added": "bản ghi mới", "changed": "bản ghi thay đổi (lưu phiên bản mới)", "unchanged": "không đổi",
-           "plots": "lô", "removal": "hấp thụ", "removals": "Hấp thụ (không trừ vào tổng phát thải)"},
+           "plots": "lô", "removal": "hấp thụ", "removals": "Hấp thụ (không trừ vào tổng phát thải)",
+           "demo_users": "Người dùng thử (chỉ dùng cho bản demo)", "user_added": "Đã thêm người dùng",
+           "users": "Người dùng", "name": "Tên", "role": "Vai trò", "commune": "Xã/phường"},
     "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
            "boundary": "Boundary", "total": "Total", "title": "Emissions by source and gas",
            "memo": "memo item, not added to inventory totals", "rows": "result rows", "written": "Written",
            "to_check": "factors still marked 'to check' (compare with the source)", "storing": "Writing",
            "official": "Official run", "run": "Run", "records": "records", "imported": "Imported",
            "added": "new records", "changed": "changed records (stored as new versions)", "unchanged": "unchanged",
-           "plots": "plots", "removal": "removal", "removals": "Removals (not netted from the emissions)"},
+           "plots": "plots", "removal": "removal", "removals": "Removals (not netted from the emissions)",
+           "demo_users": "Demo users (for the demo only)", "user_added": "User added",
+           "users": "Users", "name": "Name", "role": "Role", "commune": "Commune"},
 }
 
 
@@ -114,6 +118,9 @@ def _fail_on_bad_input(action):
     except FactorFileError as error:
         err.print(f"Factor file error: {error}. Fix: correct the factor file, then run again.")
         raise typer.Exit(3) from None
+    except models.UserError as error:
+        err.print(f"{error}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _report(results: pd.DataFrame, factors: str, lang: str) -> None:
@@ -153,6 +160,7 @@ def calc(
     sao: str = typer.Option(None, "--sao", help="Default sào variant of these files: bac (360 m²), trung (500 m²) or nam (1 000 m²)."),
     locale: str = typer.Option(None, "--locale", help="Number format of the files: vi (1.200,5) or en (1,200.5); needed only for numbers such as 1.200."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the summary."),
+    by: str = typer.Option(None, "--by", help="With --year: who makes the run (a registered user; kept in the audit trail)."),
     db: str = DB_OPTION,
 ) -> None:
     """Calculate emissions: of plots and records files (--plots, --records, --out), or of a
@@ -173,7 +181,7 @@ def calc(
         models.seed(engine)
         with _progress(LABELS[lang.value]["storing"]) as (_, advance):
             run = _fail_on_bad_input(lambda: models.calculate_year(
-                engine, year, commune=commune, official=official, factors=factors.value, gwp=gwp.value,
+                engine, year, commune=commune, official=official, factors=factors.value, gwp=gwp.value, by=by,
                 on_progress=advance))
         results = models.run_results(engine, run.id)
         if out_path is not None:
@@ -190,7 +198,7 @@ def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (one table) or XLSX (one sheet per table) file."),
     sao: str = typer.Option(None, "--sao", help="Default sào variant of this file: bac, trung or nam."),
     locale: str = typer.Option(None, "--locale", help="Number format of the file: vi (1.200,5) or en (1,200.5)."),
-    by: str = typer.Option(None, "--by", help="Who imports (kept with the import)."),
+    by: str = typer.Option(None, "--by", help="Who imports: a registered user (kept with the import and its records)."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
     db: str = DB_OPTION,
 ) -> None:
@@ -226,12 +234,14 @@ def demo(
     engine = models.connect(db)
     models.seed(engine)
     labels = LABELS[lang.value]
+    users = models.demo_users(engine)
+    importer = users[0][0]
     for path in models.write_demo(out_dir, seed=seed, year=year):
         with _progress(f"{labels['storing']} {path.name}") as (total, advance):
             summary = _fail_on_bad_input(lambda: models.import_file(
-                engine, path, imported_by="demo", on_total=total, on_progress=advance))
+                engine, path, imported_by=importer, on_total=total, on_progress=advance))
         out.print(f"{labels['imported']} {path}: " + ", ".join(f"{k} {v}" for k, v in summary.rows.items()))
-    run = models.calculate_year(engine, year, official=True)
+    run = models.calculate_year(engine, year, official=True, by=importer)
     results = models.run_results(engine, run.id)
     _write_atomically(results, out_dir / f"results-{year}.csv")
     out.print(f"{labels['official']} {run.id}: {run.records} {labels['records']}, {run.result_rows} {labels['rows']}")
@@ -239,6 +249,7 @@ def demo(
     out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_dir / f'results-{year}.csv'}")
     for path in mrv.write_report(models.build_report(engine, year, lang.value), out_dir / "report"):
         out.print(f"{labels['written']}: {path}")
+    out.print(f"{labels['demo_users']}: " + ", ".join(f"{name} ({role})" for name, role, _ in users))
 
 
 @app.command()
@@ -364,6 +375,46 @@ def uncertainty(
         _write_atomically(spread.table, out_path)
 
 
+user_app = typer.Typer(help="Registered users: every --by names one of them.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+class Role(str, Enum):
+    recorder = "recorder"
+    verifier = "verifier"
+    province_officer = "province_officer"
+    inventory = "inventory"
+    admin = "admin"
+
+
+@user_app.command("add")
+def user_add(
+    name: str = typer.Argument(..., help="The person's full name, as they will type it in --by."),
+    role: Role = typer.Option(..., "--role", help="recorder (cán bộ xã), verifier, province_officer, inventory or admin."),
+    commune: str = typer.Option(None, "--commune", help="The commune of a recorder (official code)."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    db: str = DB_OPTION,
+) -> None:
+    """Register a person with a role (a commune officer with their commune)."""
+    engine = models.connect(db)
+    models.seed(engine)
+    user = _fail_on_bad_input(lambda: models.add_user(engine, name, role.value, commune))
+    out.print(f"{LABELS[lang.value]['user_added']}: {user.name} ({models.ROLES[user.role]})")
+
+
+@user_app.command("list")
+def user_list(
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the headers."),
+    db: str = DB_OPTION,
+) -> None:
+    """List the registered users with their role and commune."""
+    labels = LABELS[lang.value]
+    table = _folding_table(labels["users"], None, (labels["name"], labels["role"], labels["commune"]))
+    for name, role, commune in models.list_users(models.connect(db)):
+        table.add_row(name, models.ROLES.get(role, role), commune or "")
+    out.print(table)
+
+
 export_app = typer.Typer(help="Exports of a year's official figures.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
@@ -405,6 +456,7 @@ def recalc(
     series: bool = typer.Option(False, "--series", help="Recalculate every year that has records."),
     factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help="Factor profile."),
     gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e."),
+    by: str = typer.Option(None, "--by", help="Who recalculates (a registered user; kept in the audit trail)."),
     db: str = DB_OPTION,
 ) -> None:
     """Recalculate the whole time series as new official runs (after a factor or method
@@ -414,7 +466,7 @@ def recalc(
         raise typer.Exit(2)
     engine = models.connect(db)
     models.seed(engine)
-    for run in _fail_on_bad_input(lambda: models.recalculate_series(engine, factors.value, gwp.value)):
+    for run in _fail_on_bad_input(lambda: models.recalculate_series(engine, factors.value, gwp.value, by)):
         out.print(f"{run.year}: {run.id} ({run.factor_profile}, {run.factor_set_version}, {run.result_rows} rows)")
 
 

@@ -2,7 +2,7 @@
 them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 
 from mrv.models._db import connect, database_url
-from mrv.models._demo import write_demo
+from mrv.models._demo import demo_users, write_demo
 from mrv.models._export import inventory_export
 from mrv.models._import import ImportSummary, import_file
 from mrv.models._province import province_year
@@ -12,10 +12,14 @@ from mrv.models._runs import calculate_year, official_run, recalculate_series, r
 from mrv.models._seed import official_communes, seed
 from mrv.models._template import write_template
 from mrv.models._uncertainty import year_uncertainty
+from mrv.models._users import ROLES, UserError, add_user, list_users
 
 __all__ = [
+    "ROLES",
     "ImportSummary",
     "ReviewError",
+    "UserError",
+    "add_user",
     "audit_trail",
     "build_report",
     "calculate_year",
@@ -24,6 +28,7 @@ __all__ = [
     "database_url",
     "import_file",
     "inventory_export",
+    "list_users",
     "official_communes",
     "official_run",
     "province_year",
@@ -32,6 +37,7 @@ __all__ = [
     "review",
     "run_results",
     "seed",
+    "demo_users",
     "write_demo",
     "write_template",
     "year_uncertainty",

@@ -14,7 +14,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sqlalchemy import Engine
+
 from mrv.models._seed import official_communes
+from mrv.models._users import add_user, list_users
+
+#: One user per role, to try the system with: for the demo only, never a real database.
+DEMO_USERS = (("demo-tinh", "province_officer", None), ("demo-xa", "recorder", "24133"),
+              ("demo-thamdinh", "verifier", None), ("demo-kiemke", "inventory", None), ("demo-quantri", "admin", None))
+#: The demo user who imports the demo's files and makes its official run.
+DEMO_IMPORTER = DEMO_USERS[0][0]
 
 CROPS = ("coffee", "sugarcane", "durian", "pepper")
 #: Inputs per hectare and year of each practice: (activity, product, amount, unit, N %, use).
@@ -202,3 +211,12 @@ def write_demo(folder: str | Path, *, seed: int = 2025, year: int = 2025) -> lis
         frame.to_csv(path, index=False, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def demo_users(engine: Engine) -> list[tuple[str, str, str | None]]:
+    """Register the demo's users (one per role) that are not registered yet; return them all."""
+    known = {name for name, _, _ in list_users(engine)}
+    for name, role, commune in DEMO_USERS:
+        if name not in known:
+            add_user(engine, name, role, commune)
+    return list(DEMO_USERS)

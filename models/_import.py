@@ -33,6 +33,7 @@ from mrv.models._tables import (
     ActivityRecord, AdoptionShare, AuditEntry, Commune, CommuneCropArea, CommuneSetting, Cooperative, Farm,
     ImportBatch, PilotModel, PilotPlot, PlanIndicator, Plot, PlotCrop, PlotVersion, PracticeProfile,
 )
+from mrv.models._users import find_user
 from mrv.models._versions import PLOT_FIELDS, SETTING_FIELDS, commune_settings, in_year, plot_versions
 
 CHUNK = 5000
@@ -604,7 +605,8 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
                 imported_by: str | None = None, on_progress: Callable[[int], None] | None = None,
                 on_total: Callable[[int], None] | None = None) -> ImportSummary:
     """Validate every table of the file, then store it in one transaction. Raises
-    `InputError` listing every bad row (and stores nothing)."""
+    `InputError` listing every bad row (and stores nothing); `UserError` when
+    `imported_by` is not a registered user."""
     path = Path(path)
     tables = read_import_file(path)
     if not tables:
@@ -614,6 +616,8 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
     summary = ImportSummary(str(path), rows={name: len(frame) for name, frame in tables.items()})
     problems = ProblemList()
     with Session(engine) as session:
+        if imported_by is not None:
+            imported_by = find_user(session, imported_by).name
         state = _State(session)
         prepared: dict = {}
         if "cooperatives" in tables:

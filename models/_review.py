@@ -1,7 +1,8 @@
 """Verification of a commune-year: QA/QC findings, and review open → submitted → verified →
 locked, with who and when.
 
-The verifier must be someone other than whoever recorded or imported the year's records.
+Each step is taken by a registered user of the role it needs; the verifier must be
+someone other than whoever recorded or imported the year's records.
 A locked year refuses any change to its records; a correction needs an explicit reopen
 with a reason. Every step is written to the audit trail."""
 
@@ -15,7 +16,10 @@ import mrv
 from mrv.models._inputs import pilot_plots
 from mrv.models._runs import official_run, records_frames
 
-from mrv.models._tables import ActivityRecord, AuditEntry, Commune, ImportBatch, Plot, ReviewStatus, User
+from mrv.models._tables import (
+    ActivityRecord, AdoptionShare, AuditEntry, Commune, CommuneCropArea, ImportBatch, Plot, ReviewStatus,
+)
+from mrv.models._users import UserError, commune_of, find_user, meaningful, same_person
 
 #: action → (statuses it may start from, status it leads to)
 STEPS = {
@@ -42,6 +46,15 @@ def locked(session: Session, year: int) -> set[str]:
                                .where(ReviewStatus.year == year, ReviewStatus.status == "locked")).scalars())
 
 
+#: step → the roles that may take it
+STEP_ROLES = {
+    "submit": ("recorder", "province_officer"),
+    "verify": ("verifier",),
+    "lock": ("province_officer",),
+    "reopen": ("province_officer",),
+}
+
+
 def _recorders(session: Session, commune: str, year: int) -> set[str]:
     query = (select(ActivityRecord.recorded_by, ImportBatch.imported_by)
              .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
@@ -50,37 +63,54 @@ def _recorders(session: Session, commune: str, year: int) -> set[str]:
     return {name for row in session.execute(query).all() for name in row if name}
 
 
+def _years_with_data(session: Session) -> set[int]:
+    """Years the database holds records, commune crop areas or adoption shares of."""
+    years = set(session.execute(select(ActivityRecord.year).where(ActivityRecord.is_current.is_(True))
+                                .distinct()).scalars())
+    years |= set(session.execute(select(CommuneCropArea.year).distinct()).scalars())
+    return years | set(session.execute(select(AdoptionShare.year).distinct()).scalars())
+
+
 def review(engine: Engine, commune: str, year: int, action: str, by: str, reason: str | None = None) -> str:
-    """Move a commune-year one step; return its new status. Raises `ReviewError`."""
+    """Move a commune-year one step; return its new status. Raises `ReviewError`.
+
+    `by` must be a registered user whose role may take the step (`STEP_ROLES`; a commune
+    officer submits their own commune only); the verifier must be someone who neither
+    recorded nor imported the year's records; a reopen needs a readable reason."""
     if action not in STEPS:
         raise ReviewError(f"unknown step {action!r}: use one of {', '.join(STEPS)}")
-    if not by:
-        raise ReviewError("say who takes the step (--by NAME)")
     with Session(engine) as session:
+        try:
+            user = find_user(session, by)
+        except UserError as error:
+            raise ReviewError(str(error)) from None
         commune_row = session.execute(select(Commune).where(Commune.code == commune)).scalars().first()
         if commune_row is None:
             raise ReviewError(f"{commune!r} is not a commune code of the province")
+        if user.role not in STEP_ROLES[action]:
+            raise ReviewError(f"{user.name} is {user.role}: '{action}' is taken by {' or '.join(STEP_ROLES[action])}")
+        if user.role == "recorder" and commune_of(session, user) != commune:
+            raise ReviewError(f"{user.name} records for commune {commune_of(session, user)}, not {commune}")
+        years = _years_with_data(session)
+        if year not in years:
+            raise ReviewError(f"the database holds no data of {year} (years with data: "
+                              f"{', '.join(map(str, sorted(years))) or 'none'}): check the year")
         current = status_of(session, commune, year)
         allowed, new = STEPS[action]
         if current not in allowed:
             raise ReviewError(f"{commune} {year} is {current}: '{action}' needs it to be {' or '.join(allowed)}")
-        if action == "verify" and by in _recorders(session, commune, year):
-            raise ReviewError(f"{by} recorded or imported data of {commune} {year}: another person must verify it")
-        if action == "reopen" and not (reason and reason.strip()):
-            raise ReviewError("a reopen needs its reason (--reason \"…\")")
-        user = session.execute(select(User).where(User.name == by)).scalars().first()
-        if user is None:
-            user = User(name=by, role="reviewer")
-            session.add(user)
-            session.flush()
+        if action == "verify" and any(same_person(user.name, name) for name in _recorders(session, commune, year)):
+            raise ReviewError(f"{user.name} recorded or imported data of {commune} {year}: another person must verify it")
+        if action == "reopen" and not any(ch.isalnum() for ch in meaningful(reason)):
+            raise ReviewError("a reopen needs its reason (--reason \"…\"), in words")
         row = session.execute(select(ReviewStatus).where(ReviewStatus.commune_id == commune_row.id,
                                                          ReviewStatus.year == year)).scalars().first()
         if row is None:
             row = ReviewStatus(commune_id=commune_row.id, year=year)
             session.add(row)
         row.status, row.changed_by = new, user.id
-        session.add(AuditEntry(actor=by, action=action, commune_code=commune, year=year, before={"status": current},
-                               after={"status": new}, reason=reason))
+        session.add(AuditEntry(actor=user.name, action=action, commune_code=commune, year=year,
+                               before={"status": current}, after={"status": new}, reason=meaningful(reason) or None))
         session.commit()
         return new
 

@@ -19,6 +19,7 @@ from mrv import text_key
 from mrv.models._db import bulk_insert
 from mrv.models._inputs import estimate_inputs, freeze
 from mrv.models._tables import ActivityRecord, AuditEntry, CalculationRun, FactorProvenance, Plot, Result, _now
+from mrv.models._users import find_user
 from mrv.models._versions import commune_settings, in_year, plot_versions
 
 CHUNK = 20000
@@ -110,6 +111,8 @@ def calculate_year(engine: Engine, year: int, *, commune: str | None = None, off
         raise ValueError("an official run covers the whole province: leave out the commune")
     started = _now()
     with Session(engine) as session:
+        if by is not None:
+            by = find_user(session, by).name
         plots, records = records_frames(session, year, commune, as_of=started)
         results = mrv.calculate(plots, records, factors, gwp)
         results = results[results["year"].to_numpy() == year].reset_index(drop=True)

@@ -20,7 +20,7 @@ from mrv import models
 from mrv.models._tables import (
     ActivityRecord, AuditEntry, CalculationRun, Commune, CommuneSetting, PilotPlot, Plot, PlotCrop,
 )
-from tests.helpers import count, snapshot, two_years_of_examples
+from tests.helpers import count, register, snapshot, two_years_of_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -181,12 +181,13 @@ def test_a_unit_written_after_the_number_is_kept_for_recalculation(engine, tmp_p
 
 
 def test_review_steps_locking_reopening_and_the_audit_trail(engine, tmp_path):
+    register(engine)
     models.import_file(engine, EXAMPLES / "plots.csv")
     models.import_file(engine, EXAMPLES / "records.csv", imported_by="an")
     with pytest.raises(models.ReviewError, match="needs it to be submitted"):
         models.review(engine, "24133", 2025, "verify", by="binh")
     assert models.review(engine, "24133", 2025, "submit", by="an") == "submitted"
-    with pytest.raises(models.ReviewError, match="another person must verify"):
+    with pytest.raises(models.ReviewError, match="'verify' is taken by verifier"):
         models.review(engine, "24133", 2025, "verify", by="an")
     models.review(engine, "24133", 2025, "verify", by="binh")
     assert models.review(engine, "24133", 2025, "lock", by="chi") == "locked"
@@ -228,6 +229,7 @@ def test_recalculating_the_series_makes_new_official_runs_and_keeps_the_old(engi
 
 
 def test_commune_settings_are_imported_and_audited(engine, tmp_path):
+    register(engine)
     path = tmp_path / "settings.csv"
     path.write_text("commune_code,climate,sao_variant,rice_region\n24133,khô,sào trung,miền trung\n", encoding="utf-8")
     models.import_file(engine, path, imported_by="chi")

@@ -13,7 +13,7 @@ from sqlmodel import Session
 import mrv
 from mrv import models
 from mrv.models._tables import AuditEntry, Plot, PlotVersion
-from tests.helpers import count, lock_year, snapshot
+from tests.helpers import count, lock_year, register, snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 RECORDS = "record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
@@ -30,6 +30,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def refused(engine, path: Path) -> list[tuple]:
     """Import `path`, expect a refusal, check nothing was stored; the problems' (row, column, value)."""
+    register(engine)
     before = snapshot(engine)
     with pytest.raises(mrv.InputError) as caught:
         models.import_file(engine, path, imported_by="an")
@@ -41,6 +42,7 @@ def refused(engine, path: Path) -> list[tuple]:
 @pytest.fixture
 def locked(engine):
     """The examples imported, commune 24133's 2025 locked (CP-01, CP-02, LUA-01 are there)."""
+    register(engine)
     models.import_file(engine, EXAMPLES / "plots.csv")
     models.import_file(engine, EXAMPLES / "records.csv", imported_by="an")
     lock_year(engine, "24133", 2025)
