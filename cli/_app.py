@@ -101,7 +101,7 @@ def _write_atomically(frame: pd.DataFrame, path: Path) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
-        frame.to_csv(temporary, index=False, encoding="utf-8")
+        mrv.safe_cells(frame).to_csv(temporary, index=False, encoding="utf-8")
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):

@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+import mrv
 from mrv.factors import load_catalogue
 from mrv.models._files import SPECS, vietnamese_headers
 from mrv.models._seed import official_communes
@@ -53,7 +54,7 @@ def write_template(path: str | Path, lang: str = "vi") -> Path:
         letter = get_column_letter(column)
         hidden.cell(1, column, name)
         for row, value in enumerate(values, start=2):
-            hidden.cell(row, column, value)
+            hidden.cell(row, column, mrv.cell_value(value))
         ranges[name] = f"{LISTS}!${letter}$2:${letter}${len(values) + 1}"
     hidden.sheet_state = "hidden"
     headers = vietnamese_headers()

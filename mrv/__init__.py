@@ -10,6 +10,7 @@ IPCC equations on unit-checked arrays, every row traced to cited factors.
 """
 
 from mrv._calculate import calculate, calculate_activity, with_gwp
+from mrv._cells import cell_value, safe_cells, safe_text
 from mrv._catalogues import ids as catalogue_ids
 from mrv._checks import FINDING_COLUMNS, implied_factors, occurrence, run_checks
 from mrv._catalogues import table as catalogue
@@ -47,6 +48,7 @@ __all__ = [
     "calculate_activity",
     "catalogue",
     "category_name",
+    "cell_value",
     "catalogue_ids",
     "conventional_per_ha",
     "draw_factors",
@@ -68,6 +70,8 @@ __all__ = [
     "read_table",
     "report_label",
     "rollup",
+    "safe_cells",
+    "safe_text",
     "run_checks",
     "text_key",
     "uncertainty",

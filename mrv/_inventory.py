@@ -24,6 +24,7 @@ import pandas as pd
 
 from mrv import _catalogues as catalogues
 from mrv._calculate import with_gwp
+from mrv._cells import safe_cells
 
 KG_PER_T = 1000.0
 #: Columns of `inventory_table`.
@@ -109,18 +110,19 @@ def inventory_table(rows: pd.DataFrame, occurrence: pd.Series, gwp: str = "AR5")
 
 def write_inventory(table: pd.DataFrame, metadata: dict[str, str], path: Path, fmt: str) -> Path:
     """Write the inventory table with its metadata block: XLSX (sheets `inventory` and
-    `metadata`), CSV (metadata first, as `# key: value` lines) or JSON (`metadata`, `rows`)."""
+    `metadata`), CSV (metadata first, as `# key: value` lines) or JSON (`metadata`, `rows`).
+    Text in the XLSX and CSV files never runs as a formula (`mrv.safe_cells`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            table.to_excel(writer, sheet_name="inventory", index=False)
-            pd.DataFrame(list(metadata.items()), columns=["key", "value"]).to_excel(
+            safe_cells(table).to_excel(writer, sheet_name="inventory", index=False)
+            safe_cells(pd.DataFrame(list(metadata.items()), columns=["key", "value"])).to_excel(
                 writer, sheet_name="metadata", index=False)
     elif fmt == "csv":
         with path.open("w", encoding="utf-8", newline="") as handle:
             handle.writelines(f"# {key}: {value}\n" for key, value in metadata.items())
-            table.to_csv(handle, index=False)
+            safe_cells(table).to_csv(handle, index=False)
     elif fmt == "json":
         records = json.loads(table.to_json(orient="records", force_ascii=False, double_precision=15))
         path.write_text(json.dumps({"metadata": metadata, "rows": records}, ensure_ascii=False, indent=1),

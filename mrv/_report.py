@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mrv._cells import cell_value
+
 LABELS = Path(__file__).with_name("report_labels.csv")
 FORMATS = ("xlsx", "html", "pdf")
 
@@ -83,12 +85,11 @@ def write_xlsx(report: Report, path: Path) -> Path:
     book.remove(book.active)
     for key, frame in report.sections.items():
         sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", label(key, report.lang))[:31])
-        sheet.append([label(c, report.lang) if c in _labels() else c for c in frame.columns])
+        sheet.append([cell_value(label(c, report.lang) if c in _labels() else str(c)) for c in frame.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False):
-            sheet.append([None if (isinstance(v, float) and v != v) else (v.item() if hasattr(v, "item") else v)
-                          for v in row])
+            sheet.append([cell_value(v) for v in row])
         for column in sheet.columns:
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, len(str(column[0].value)) + 2))
     book.save(path)
