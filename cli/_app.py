@@ -54,7 +54,8 @@ LABELS = {
            "official": "Lượt tính chính thức", "run": "Lượt tính", "records": "bản ghi", "imported": "Đã nhập",
            "added": "bản ghi mới", "changed": "bản ghi thay đổi (lưu phiên bản mới)", "unchanged": "không đổi",
            "plots": "lô", "removal": "hấp thụ", "removals": "Hấp thụ (không trừ vào tổng phát thải)",
-           "demo_users": "Người dùng thử (chỉ dùng cho bản demo)", "user_added": "Đã thêm người dùng",
+           "demo_users": "Người dùng thử (chỉ dùng cho bản demo)",
+           "ignored": "cột không thuộc bảng nào, không được nhập (đổi tên theo mẫu nếu cần)", "user_added": "Đã thêm người dùng",
            "users": "Người dùng", "name": "Tên", "role": "Vai trò", "commune": "Xã/phường"},
     "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
            "boundary": "Boundary", "total": "Total", "title": "Emissions by source and gas",
@@ -63,7 +64,8 @@ LABELS = {
            "official": "Official run", "run": "Run", "records": "records", "imported": "Imported",
            "added": "new records", "changed": "changed records (stored as new versions)", "unchanged": "unchanged",
            "plots": "plots", "removal": "removal", "removals": "Removals (not netted from the emissions)",
-           "demo_users": "Demo users (for the demo only)", "user_added": "User added",
+           "demo_users": "Demo users (for the demo only)",
+           "ignored": "columns of no table, not imported (rename them as in the template if they matter)", "user_added": "User added",
            "users": "Users", "name": "Name", "role": "Role", "commune": "Commune"},
 }
 
@@ -219,6 +221,9 @@ def import_(
     if summary.changed_keys:
         shown = ", ".join(summary.changed_keys[:10]) + (" …" if len(summary.changed_keys) > 10 else "")
         out.print(f"  {labels['changed']}: {shown}")
+    if summary.ignored_columns:
+        out.print(f"  {labels['ignored']}: {'; '.join(summary.ignored_columns)}", style="yellow", markup=False,
+                  highlight=False)
 
 
 @app.command()

@@ -12,9 +12,11 @@ import pandas as pd
 from openpyxl import load_workbook
 
 import mrv
-from mrv import text_key
+from mrv import ProblemList, text_key
 
 HEADERS = Path(__file__).with_name("headers.csv")
+#: The hidden sheet of `mrv template` that holds its drop-down lists.
+LISTS = "_lists"
 
 
 @dataclass(frozen=True)
@@ -75,27 +77,85 @@ def _columns(table: str, headers: list[str]) -> list[str]:
     return [aliases.get(text_key(h), h) if aliases.get(text_key(h)) != "*" else h for h in headers]
 
 
-def _table_of(headers: list[str], sheet: str | None) -> str | None:
-    """Which table a sheet (by its name) or a CSV file (by its headers) holds."""
-    if sheet is not None:
-        for name, aliases in _aliases().items():
-            if aliases.get(text_key(sheet)) == "*":
-                return name
-    best, best_score = None, 0
+def _known(table: str, headers: list[str]) -> set[str]:
+    """The columns of `table` that `headers` name."""
+    aliases = _aliases()[table]
+    return {aliases[text_key(h)] for h in headers if aliases.get(text_key(h), "*") != "*"}
+
+
+def _nearest(headers: list[str]) -> str | None:
+    """The table whose columns the headers name best: the most columns named, then all its
+    required ones before fewer. A records file without its `unit` column is nearest to
+    records (six columns named), not to plan indicators (whose one required column,
+    `year`, it has)."""
+    scores = {}
     for name, spec in SPECS.items():
-        columns = set(_columns(name, headers))
-        if set(spec.required) <= columns and len(spec.required) > best_score:
-            best, best_score = name, len(spec.required)
-    return best
+        known = _known(name, headers)
+        scores[name] = (len(known), set(spec.required) <= known)
+    best = max(scores, key=scores.get)
+    return best if scores[best][0] else None
 
 
-def _excel_text(value) -> str:
+def _sheet_table(sheet: str) -> str | None:
+    """The table a sheet's name says it holds ("Nhật ký", "records", …), if any."""
+    for name, aliases in _aliases().items():
+        if aliases.get(text_key(sheet)) == "*":
+            return name
+    return None
+
+
+@dataclass
+class ImportFile:
+    """The tables of an import file, each a frame of text with English column names and
+    `attrs['source']` naming the file (and sheet) for error messages; and the columns
+    that belong to no table, which the import lists."""
+
+    tables: dict[str, pd.DataFrame]
+    ignored: list[str]
+
+
+def _table(headers: list[str], rows: list[list[str]], where: str, sheet: str | None, problems: ProblemList,
+           ignored: list[str]) -> tuple[str, pd.DataFrame] | None:
+    """Recognise a table by its sheet's name or its headers; refuse it (naming the nearest
+    table and what it lacks) unless every required column is there once."""
+    table = (_sheet_table(sheet) if sheet is not None else None) or _nearest(headers)
+    every = "; ".join(f"{name} ({', '.join(spec.required)})" for name, spec in SPECS.items())
+    if table is None:
+        problems.add(where, 1, "", " | ".join(h for h in headers if h), f"the headers of one of the tables: {every}",
+                     "name the columns as `mrv template` does (Vietnamese or English headers)")
+        return None
+    spec = SPECS[table]
+    columns = _columns(table, headers)
+    missing = [c for c in spec.required if c not in columns]
+    if missing:
+        shown = ", ".join(f"{c} ({vietnamese_headers()[table].get(c, c)})" for c in missing)
+        problems.add(where, 1, ", ".join(missing), "", f"every required column of the table {table}: {shown} is missing",
+                     f"add the column(s) {shown}, or start from `mrv template`")
+    seen: dict[str, str] = {}
+    for header, column in zip(headers, columns):
+        if column in seen and header:
+            problems.add(where, 1, column, header, f"each column once (already given as {seen[column]!r})",
+                         "delete one of the two columns, or merge them")
+        seen.setdefault(column, header)
+    allowed = {*spec.required, *spec.optional}
+    ignored.extend(f"{where}: {h!r}" for h, c in zip(headers, columns) if h and c not in allowed)
+    if missing or len(seen) < len([h for h in headers if h]):
+        return None
+    frame = pd.DataFrame(rows, columns=columns, dtype=object).astype("category")
+    frame.attrs["source"] = where
+    return table, frame
+
+
+def _excel_text(value, number_format: str | None = None) -> str:
     """An Excel cell as text. Numbers are numbers in Excel, never ambiguous: they are
-    written with '.' and, where three decimals would read as a thousands group, one more."""
+    written with '.' and, where three decimals would read as a thousands group, one more.
+    A number formatted as a percentage is the percentage it shows (0.3 shown as 30 % is 30)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, (int, float)) and number_format and "%" in number_format:
+        value = float(f"{value * 100:.12g}")
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         return str(int(value))
     if isinstance(value, float):
@@ -105,29 +165,72 @@ def _excel_text(value) -> str:
     return str(value)
 
 
-def read_import_file(path: str | Path) -> dict[str, pd.DataFrame]:
-    """The tables of an import file, each a frame of text with English column names and
-    `attrs['source']` naming the file (and sheet) for error messages."""
-    path = Path(path)
+def _formulas(path: Path) -> dict[str, set[str]]:
+    """sheet → addresses of its formula cells."""
+    book = load_workbook(path, read_only=True, data_only=False)
+    found = {sheet.title: {cell.coordinate for row in sheet.iter_rows() for cell in row
+                           if getattr(cell, "data_type", None) == "f"} for sheet in book.worksheets}
+    book.close()
+    return found
+
+
+def _workbook(path: Path, problems: ProblemList, ignored: list[str]) -> dict[str, pd.DataFrame]:
+    """Every sheet with data is a table, or refused by name: a sheet that matches no
+    table, a hidden sheet, two sheets of one table, a formula without a computed value."""
+    formulas = _formulas(path)
+    book = load_workbook(path, read_only=True, data_only=True)
     tables: dict[str, pd.DataFrame] = {}
+    sheets_of: dict[str, list[str]] = {}
+    for sheet in book.worksheets:
+        if sheet.title == LISTS:  # the template's drop-down lists
+            continue
+        where = f"{path} [{sheet.title}]"
+        rows, uncomputed = [], []
+        for row in sheet.iter_rows():  # a blank cell is an EmptyCell, without address or format
+            texts = [_excel_text(c.value, getattr(c, "number_format", None)) for c in row]
+            uncomputed += [c.coordinate for c in row
+                           if c.value is None and getattr(c, "coordinate", None) in formulas[sheet.title]]
+            if any(t.strip() for t in texts):
+                rows.append(texts)
+        if len(rows) < 2 and not uncomputed:  # no data under the header
+            continue
+        if sheet.sheet_state != "visible":
+            problems.add(where, None, "", sheet.title, "a visible sheet",
+                         "unhide the sheet to import it, or delete it: hidden data is never imported unseen")
+            continue
+        for address in uncomputed:
+            problems.add(where, None, address, "(formula)", "a value: this formula was never computed",
+                         "open the file in Excel or LibreOffice and save it, or type the value")
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        found = _table(rows[0], rows[1:], where, sheet.title, problems, ignored)
+        if found is not None:
+            sheets_of.setdefault(found[0], []).append(sheet.title)
+            tables[found[0]] = found[1]
+    book.close()
+    for table, sheets in sheets_of.items():
+        if len(sheets) > 1:
+            problems.add(str(path), None, "", ", ".join(sheets), f"one sheet of the table {table}",
+                         "put the rows in one sheet, or import the sheets as separate files")
+    return tables
+
+
+def read_import_file(path: str | Path) -> ImportFile:
+    """The tables of an import file: a CSV file (one table, recognised by its headers) or
+    an XLSX workbook (one table per sheet, recognised by the sheet's name or headers).
+    Raises `InputError` naming every sheet or file that cannot be read as a table."""
+    path = Path(path)
+    problems = ProblemList()
+    ignored: list[str] = []
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        book = load_workbook(path, read_only=True, data_only=True)
-        for sheet in book.worksheets:
-            rows = [[_excel_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            rows = [row for row in rows if any(cell.strip() for cell in row)]
-            if len(rows) < 2 or sheet.title.startswith("_"):  # no data under the header
-                continue
-            table = _table_of(rows[0], sheet.title)
-            if table is None:
-                continue
-            frame = pd.DataFrame(rows[1:], columns=_columns(table, rows[0]), dtype=object).astype("category")
-            frame.attrs["source"] = f"{path} [{sheet.title}]"
-            tables[table] = frame
-        book.close()
+        tables = _workbook(path, problems, ignored)
     else:
         frame = mrv.read_table(path)
-        table = _table_of(list(frame.columns), None)
-        if table is not None:
-            frame.columns = _columns(table, list(frame.columns))
-            tables[table] = frame
-    return tables
+        headers = [str(c) for c in frame.columns]
+        found = _table(headers, [], str(path), None, problems, ignored)
+        tables = {}
+        if found is not None:
+            frame.columns = _columns(found[0], headers)
+            tables[found[0]] = frame
+    problems.raise_if_any()
+    return ImportFile(tables, ignored)

@@ -24,7 +24,7 @@ import mrv
 from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, text_key
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert
-from mrv.models._files import SPECS, read_import_file
+from mrv.models._files import read_import_file
 from mrv.models._locks import (
     LATEST, locked_years, pilot_model_changes, plot_changes, profile_changes, record_changes, setting_changes,
     yearly_changes,
@@ -60,6 +60,8 @@ class ImportSummary:
     changed_keys: list[str] = field(default_factory=list)
     plots_added: int = 0
     plots_updated: int = 0
+    #: columns of the file that belong to no table ("file [sheet]: 'header'"), not imported
+    ignored_columns: list[str] = field(default_factory=list)
 
 
 def _digest(*parts) -> str:
@@ -608,12 +610,13 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
     `InputError` listing every bad row (and stores nothing); `UserError` when
     `imported_by` is not a registered user."""
     path = Path(path)
-    tables = read_import_file(path)
+    read = read_import_file(path)
+    tables = read.tables
     if not tables:
-        expected = "; ".join(f"{name}: {', '.join(spec.required)}" for name, spec in SPECS.items())
-        raise InputError([Problem(str(path), 1, "", "", f"the headers of one of the tables ({expected})",
-                                  "start from `mrv template`, which writes every sheet with its headers")])
-    summary = ImportSummary(str(path), rows={name: len(frame) for name, frame in tables.items()})
+        raise InputError([Problem(str(path), None, "", "", "a table with at least one row under its headers",
+                                  "fill in the rows, or start from `mrv template`")])
+    summary = ImportSummary(str(path), rows={name: len(frame) for name, frame in tables.items()},
+                            ignored_columns=read.ignored)
     problems = ProblemList()
     with Session(engine) as session:
         if imported_by is not None:

@@ -12,10 +12,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 import mrv
 from mrv.factors import load_catalogue
-from mrv.models._files import SPECS, vietnamese_headers
+from mrv.models._files import LISTS, SPECS, vietnamese_headers
 from mrv.models._seed import official_communes
 
-LISTS = "_lists"
 #: Column → drop-down list it takes its values from.
 DROP_DOWNS = {"crop": "crop", "intercrop": "crop", "product": "product", "unit": "unit", "area_unit": "area_unit",
               "commune_code": "commune", "activity": "activity", "climate": "climate", "irrigation": "irrigation",

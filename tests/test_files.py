@@ -1,0 +1,111 @@
+"""No file is misread: a table is recognised only with all its required columns, every
+sheet with data is imported or refused by name, columns of no table are listed, formulas
+without a value are refused, a percentage cell is the percentage it shows; on SQLite and
+PostgreSQL, and a refused file stores nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlmodel import Session
+
+import mrv
+from mrv import models
+from mrv.models._tables import ActivityRecord
+from tests.helpers import snapshot
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+RECORD_HEADERS = ["Mã lô", "Năm", "Hoạt động", "Sản phẩm", "Số lượng", "Đơn vị", "Hàm lượng N (%)"]
+
+
+def refused(engine, path: Path) -> list[mrv.Problem]:
+    before = snapshot(engine)
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, path)
+    assert snapshot(engine) == before
+    assert all(p.fix for p in caught.value.problems)
+    return caught.value.problems
+
+
+@pytest.fixture
+def plots(engine):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    return engine
+
+
+def book(*sheets: tuple[str, list[list]], hidden: str | None = None) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if title == hidden:
+            sheet.sheet_state = "hidden"
+    return workbook
+
+
+def test_a_records_file_without_its_unit_column_is_refused_not_read_as_another_table(plots, tmp_path):
+    path = tmp_path / "records.csv"
+    path.write_text("plot_id,year,activity,product,quantity,n_content\nCP-01,2025,fertiliser,urea,500,\n",
+                    encoding="utf-8")
+    [problem] = refused(plots, path)
+    assert (problem.row, problem.column) == (1, "unit") and "table records" in problem.expected
+    assert "đơn vị" in problem.fix
+
+
+def test_headers_of_no_table_duplicates_and_extra_columns(plots, tmp_path):
+    nothing = tmp_path / "a.csv"
+    nothing.write_text("mã số thuế,điện thoại\n123,0905\n", encoding="utf-8")
+    [problem] = refused(plots, nothing)
+    assert problem.value == "mã số thuế | điện thoại" and "records (plot_id, year" in problem.expected
+    twice = tmp_path / "b.csv"
+    twice.write_text("plot_id,year,activity,product,quantity,số lượng,unit,n_content\n"
+                     "CP-01,2025,fertiliser,urea,500,450,kg,\n", encoding="utf-8")
+    [problem] = refused(plots, twice)
+    assert (problem.column, problem.value) == ("quantity", "số lượng") and "'quantity'" in problem.expected
+    extra = tmp_path / "c.csv"
+    extra.write_text("plot_id,year,activity,product,quantity,unit,n_content,ghi chú\n"
+                     "CP-01,2025,fertiliser,urea,500,kg,,mua ở đại lý\n", encoding="utf-8")
+    summary = models.import_file(plots, extra)
+    assert summary.records_added == 1 and summary.ignored_columns == [f"{extra}: 'ghi chú'"]
+
+
+def test_every_sheet_with_data_is_imported_or_refused_by_name(plots, tmp_path):
+    good = ("Nhật ký", [RECORD_HEADERS, ["CP-01", 2025, "bón phân", "urê", 500, "kg", None]])
+    cases = {
+        "unknown": (book(good, ("Sheet1", [["mã số thuế", "điện thoại"], [123, "0905"]])), "Sheet1"),
+        "hidden": (book(good, ("records", [RECORD_HEADERS, ["CP-02", 2025, "bón phân", "urê", 1, "bao", None]]),
+                        hidden="records"), "records"),
+        "twice": (book(good, ("records", [RECORD_HEADERS, ["CP-02", 2025, "bón phân", "urê", 1, "bao", None]])),
+                  "Nhật ký, records"),
+    }
+    for name, (workbook, named) in cases.items():
+        path = tmp_path / f"{name}.xlsx"
+        workbook.save(path)
+        problems = refused(plots, path)
+        assert len(problems) == 1 and named in (problems[0].file + problems[0].value), (name, problems)
+    path = tmp_path / "header-only.xlsx"  # a sheet with headers and no rows (as the template writes) is no data
+    book(good, ("Lô đất", [["Mã lô", "Mã xã", "Cây trồng", "Diện tích", "Đơn vị diện tích"]])).save(path)
+    assert models.import_file(plots, path).rows == {"records": 1}
+
+
+def test_a_formula_without_its_value_is_refused_and_a_percentage_is_what_it_shows(plots, tmp_path):
+    workbook = book(("Nhật ký", [RECORD_HEADERS, ["CP-01", 2025, "bón phân", "urê", "=2*250", "kg", None],
+                                 ["CP-01", 2025, "bón phân", "phân hữu cơ", 1000, "kg", 0.015]]))
+    path = tmp_path / "formula.xlsx"
+    workbook.save(path)  # openpyxl stores formulas without a computed value, as a script would
+    [problem] = refused(plots, path)
+    assert (problem.column, problem.value) == ("E2", "(formula)") and "save it" in problem.fix
+    sheet = workbook["Nhật ký"]
+    sheet["E2"] = 500
+    sheet["G3"].number_format = "0.0%"  # 0.015 shown as 1.5 %
+    workbook.save(path)
+    models.import_file(plots, path)
+    with Session(plots) as session:
+        stored = session.execute(select(ActivityRecord.n_content_text, ActivityRecord.n_content)
+                                 .where(ActivityRecord.product_id == "organic")).one()
+    assert tuple(stored) == ("1.5", 1.5)
