@@ -4,14 +4,18 @@ with bad input writes nothing."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import tempfile
+import traceback
 from enum import Enum
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy.exc
 import typer
+from typer.core import TyperGroup
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -20,8 +24,96 @@ import mrv
 from mrv import models
 from mrv.factors import FactorFileError
 
+#: Exit codes: 0 done, 1 QA/QC errors found (`mrv check`), 2 bad input, 3 a factor file breaks
+#: its schema, 4 the environment (database, file system), 70 a fault of the program itself.
+ENVIRONMENT, BUG = 4, 70
+
+#: Environment faults, each (Vietnamese, English): the cause, then the fix.
+FAULTS = {
+    "unknown_url": ("{detail}: không phải địa chỉ cơ sở dữ liệu hợp lệ. Sửa: dùng sqlite:///đường/dẫn/mrv.sqlite "
+                    "hoặc postgresql://user@host:5432/mrv",
+                    "{detail}: not a database URL this program knows. Fix: use sqlite:///path/mrv.sqlite or "
+                    "postgresql://user@host:5432/mrv"),
+    "folder": ("{detail} là một thư mục, không phải tệp cơ sở dữ liệu. Sửa: đặt tên một tệp trong thư mục đó, "
+               "ví dụ {detail}/mrv.sqlite",
+               "{detail} is a folder, not a database file. Fix: name a file in it, e.g. {detail}/mrv.sqlite"),
+    "missing_folder": ("Thư mục {detail} không tồn tại. Sửa: tạo thư mục hoặc sửa đường dẫn --db",
+                       "The folder {detail} does not exist. Fix: create it, or correct the --db path"),
+    "not_database": ("{detail} không phải tệp cơ sở dữ liệu. Sửa: đặt tên một tệp mới, hoặc đúng tệp mrv.sqlite",
+                     "{detail} is not a database file. Fix: name a new file, or the right mrv.sqlite"),
+    "damaged": ("Tệp cơ sở dữ liệu bị hỏng ({detail}); không ghi gì vào đó. Sửa: khôi phục từ bản sao lưu gần nhất",
+                "The database file is damaged ({detail}); nothing was written to it. Fix: restore the last backup"),
+    "newer_schema": ("Cơ sở dữ liệu do phiên bản mrv mới hơn tạo ({detail}). Sửa: cài phiên bản mrv mới hơn",
+                     "The database was made by a newer version of mrv ({detail}). Fix: install the newer mrv"),
+    "read_only": ("Cơ sở dữ liệu chỉ cho phép đọc; không ghi được gì. Sửa: cấp quyền ghi cho tệp và thư mục của nó",
+                  "The database is read-only; nothing was written. Fix: make the file and its folder writable"),
+    "locked": ("Một lệnh mrv khác đang ghi vào cơ sở dữ liệu (đã chờ 60 giây). Sửa: chạy lại khi lệnh kia xong",
+               "Another mrv command is writing to the database (waited 60 s). Fix: run again when it is done"),
+    "disk_full": ("Ổ đĩa đã đầy; không lưu gì. Sửa: giải phóng dung lượng rồi chạy lại",
+                  "The disk is full; nothing was stored. Fix: free some space and run again"),
+    "cannot_open": ("Không mở được cơ sở dữ liệu ({detail}). Sửa: kiểm tra đường dẫn --db và quyền truy cập",
+                    "The database cannot be opened ({detail}). Fix: check the --db path and its permissions"),
+    "cannot_connect": ("Không kết nối được máy chủ cơ sở dữ liệu ({detail}). Sửa: kiểm tra địa chỉ, mật khẩu và "
+                       "máy chủ PostgreSQL", "The database server cannot be reached ({detail}). Fix: check the "
+                       "address, the password and that PostgreSQL runs"),
+    "cannot_write": ("Không ghi được {detail}. Sửa: chọn thư mục có quyền ghi, hoặc đóng tệp đang mở trong Excel",
+                     "{detail} cannot be written. Fix: choose a writable folder, or close the file in Excel"),
+    "bug": ("Lỗi trong chương trình mrv ({detail}); chi tiết ghi ở {log}. Sửa: báo lỗi kèm lệnh đã chạy và tệp đó",
+            "A fault in mrv itself ({detail}); details in {log}. Fix: report it with the command and that file"),
+}
+
+
+def _fault(error: BaseException) -> tuple[str, str]:
+    """The kind of an environment fault (a key of FAULTS) and its detail; ("", "") if it is none."""
+    if isinstance(error, models.DatabaseError):
+        return error.kind, error.detail
+    if isinstance(error, sqlalchemy.exc.DBAPIError):
+        text = str(error.orig).lower()
+        for words, kind in (("readonly", "read_only"), ("read-only", "read_only"), ("locked", "locked"),
+                            ("disk is full", "disk_full"), ("full", "disk_full"), ("malformed", "damaged"),
+                            ("not a database", "damaged"), ("unable to open", "cannot_open")):
+            if words in text:
+                return kind, str(error.orig).splitlines()[0]
+        if isinstance(error, sqlalchemy.exc.OperationalError):
+            return "cannot_connect", str(error.orig).splitlines()[0]
+    if isinstance(error, OSError):
+        if error.errno == errno.ENOSPC:
+            return "disk_full", ""
+        return "cannot_write", str(error.filename or error)
+    return "", ""
+
+
+class _Guarded(TyperGroup):
+    """Every command under one guard: an environment fault is one line with its cause and
+    fix in the command's language (exit 4), a fault of the program one line and a log
+    file (exit 70); never a traceback."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["words"] = list(args)  # the command line, to find its --lang
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (typer.TyperException, typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            words = ctx.meta.get("words", [])
+            lang = 1 if any(a == "--lang" and b == "en" for a, b in zip(words, words[1:])) else 0
+            kind, detail = _fault(error)
+            if kind:
+                err.print(FAULTS[kind][lang].format(detail=detail), markup=False, highlight=False)
+                raise typer.Exit(ENVIRONMENT) from None
+            handle, log = tempfile.mkstemp(prefix="mrv-error-", suffix=".log")
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write("".join(traceback.format_exception(error)))
+            err.print(FAULTS["bug"][lang].format(detail=f"{type(error).__name__}: {error}".splitlines()[0], log=log),
+                      markup=False, highlight=False)
+            raise typer.Exit(BUG) from None
+
+
 app = typer.Typer(help="MRV of greenhouse-gas emissions from crop production in Đắk Lắk.", no_args_is_help=True,
-                  add_completion=False)
+                  add_completion=False, cls=_Guarded)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -43,6 +135,9 @@ class Lang(str, Enum):
     en = "en"
 
 
+#: How a CSV file's encoding is named to a person.
+ENCODINGS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "cp1258": "Windows-1258"}
+
 #: The `--db` option every database command takes.
 DB_OPTION = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite).")
 
@@ -55,6 +150,7 @@ LABELS = {
            "added": "bản ghi mới", "changed": "bản ghi thay đổi (lưu phiên bản mới)", "unchanged": "không đổi",
            "plots": "lô", "removal": "hấp thụ", "removals": "Hấp thụ (không trừ vào tổng phát thải)",
            "demo_users": "Người dùng thử (chỉ dùng cho bản demo)",
+           "encoding": "đọc theo bảng mã",
            "ignored": "cột không thuộc bảng nào, không được nhập (đổi tên theo mẫu nếu cần)", "user_added": "Đã thêm người dùng",
            "users": "Người dùng", "name": "Tên", "role": "Vai trò", "commune": "Xã/phường"},
     "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
@@ -65,6 +161,7 @@ LABELS = {
            "added": "new records", "changed": "changed records (stored as new versions)", "unchanged": "unchanged",
            "plots": "plots", "removal": "removal", "removals": "Removals (not netted from the emissions)",
            "demo_users": "Demo users (for the demo only)",
+           "encoding": "read as",
            "ignored": "columns of no table, not imported (rename them as in the template if they matter)", "user_added": "User added",
            "users": "Users", "name": "Name", "role": "Role", "commune": "Commune"},
 }
@@ -214,7 +311,8 @@ def import_(
         summary = _fail_on_bad_input(lambda: models.import_file(
             engine, file, sao=sao, locale=locale, imported_by=by, on_total=total, on_progress=advance))
     tables = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
-    out.print(f"{labels['imported']} {file}: {tables}")
+    read_as = f" ({labels['encoding']} {ENCODINGS[summary.encoding]})" if summary.encoding not in ("", "utf-8") else ""
+    out.print(f"{labels['imported']} {file}{read_as}: {tables}", markup=False)
     out.print(f"  {labels['added']}: {summary.records_added}; {labels['changed']}: {summary.records_changed}; "
               f"{labels['unchanged']}: {summary.records_unchanged}; {labels['plots']}: +{summary.plots_added} / "
               f"~{summary.plots_updated}")

@@ -1,7 +1,7 @@
 """Storage layer (DESIGN.md §3): SQLModel tables and the functions that read and write
 them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 
-from mrv.models._db import connect, database_url
+from mrv.models._db import DatabaseError, connect, database_url
 from mrv.models._demo import demo_users, write_demo
 from mrv.models._export import inventory_export
 from mrv.models._import import ImportSummary, import_file
@@ -16,6 +16,7 @@ from mrv.models._users import ROLES, UserError, add_user, list_users
 
 __all__ = [
     "ROLES",
+    "DatabaseError",
     "ImportSummary",
     "ReviewError",
     "UserError",

@@ -1,5 +1,10 @@
 """The database: SQLite file by default (WAL mode), PostgreSQL when `MRV_DATABASE_URL`
-says so; the schema is brought to the latest Alembic migration before use."""
+says so; the schema is brought to the latest Alembic migration before use.
+
+What can be wrong with a database before any data is read — a URL of an unknown kind, a
+folder or a missing folder where the file should be, a file that is not a database or is
+damaged, a schema newer than this program — is a `DatabaseError` that says the cause and
+the fix. A SQLite database busy with another writer is waited for (a minute) first."""
 
 from __future__ import annotations
 
@@ -8,11 +13,28 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlmodel import create_engine
 
 DEFAULT_URL = "sqlite:///mrv.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Seconds a command waits for another one writing to the same SQLite file.
+BUSY_SECONDS = 60
+
+
+class DatabaseError(RuntimeError):
+    """A database that cannot be used as it is: its `kind` (unknown_url, folder,
+    missing_folder, not_database, damaged, newer_schema), a `detail`, and the `cause` and
+    `fix` for a person."""
+
+    def __init__(self, url: str, kind: str, detail: str, cause: str, fix: str):
+        self.url, self.kind, self.detail, self.cause, self.fix = url, kind, detail, cause, fix
+        super().__init__(f"{url}: {cause}. Fix: {fix}")
 
 
 def database_url(url: str | None = None) -> str:
@@ -28,25 +50,76 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_file(url: str, database: str | None) -> None:
+    """Refuse a SQLite path that is a folder, in a missing folder, or a file of another kind."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.is_dir():
+        raise DatabaseError(url, "folder", str(path), f"{path} is a folder, not a database file",
+                            f"name a file in it: sqlite:///{path / 'mrv.sqlite'}")
+    if not path.parent.is_dir():
+        raise DatabaseError(url, "missing_folder", str(path.parent), f"the folder {path.parent} does not exist",
+                            "create the folder, or correct the path")
+    if path.is_file() and path.stat().st_size:
+        with path.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise DatabaseError(url, "not_database", str(path), f"{path} is not a database file (another kind of file)",
+                                    "name a new file, or the mrv.sqlite file the database is in")
+
+
 def connect(url: str | None = None) -> Engine:
-    """An engine on the database, its schema migrated to the latest revision."""
+    """An engine on the database, checked and its schema migrated to the latest revision.
+    Raises `DatabaseError` when the database cannot be used."""
     url = database_url(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
+    try:
+        parsed = make_url(url)
+        sqlite = parsed.get_backend_name() == "sqlite"
+        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS} if sqlite else {})
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        raise DatabaseError(url, "unknown_url", url, "not a database URL this program knows",
+                            "use sqlite:///path/mrv.sqlite or postgresql://user@host:5432/mrv") from None
+    if sqlite:
+        _sqlite_file(url, parsed.database)
         event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+        _check_sqlite(engine, url)
+    migrate(engine, url)
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    """Apply every Alembic migration not yet applied."""
+def _check_sqlite(engine: Engine, url: str) -> None:
+    """SQLite's own quick integrity check, before anything is read or written."""
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(text("PRAGMA quick_check")).scalars().all()
+    except DriverDatabaseError as error:
+        if "not a database" in str(error.orig) or "malformed" in str(error.orig):
+            raise DatabaseError(url, "damaged", str(error.orig), "the database file is damaged or is not a database",
+                                "restore it from its last backup (or name a new file)") from None
+        raise
+    if found != ["ok"]:
+        raise DatabaseError(url, "damaged", found[0], f"the database file is damaged ({found[0]})",
+                            "restore it from its last backup")
+
+
+def migrate(engine: Engine, url: str = "") -> None:
+    """Apply every Alembic migration not yet applied; refuse a database whose schema is
+    newer than this program's."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except CommandError as error:
+        if "Can't locate revision" not in str(error):
+            raise
+        head = ScriptDirectory.from_config(config).get_current_head()
+        raise DatabaseError(url or str(engine.url), "newer_schema", f"{error}; this version knows schema {head}",
+                            f"the database was made by a newer version of mrv ({error}; this version knows schema "
+                            f"{head})", "install the newer version of mrv") from None
 
 
 def bulk_insert(connection, table, columns: dict[str, list], chunk: int = 20000, on_progress=None) -> None:

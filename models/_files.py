@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pandas as pd
 from openpyxl import load_workbook
 
 import mrv
-from mrv import ProblemList, text_key
+from mrv import InputError, Problem, ProblemList, text_key
 
 HEADERS = Path(__file__).with_name("headers.csv")
 #: The hidden sheet of `mrv template` that holds its drop-down lists.
@@ -112,6 +113,7 @@ class ImportFile:
 
     tables: dict[str, pd.DataFrame]
     ignored: list[str]
+    encoding: str = ""  # of a CSV file: utf-8, utf-16 or cp1258 (Windows-1258)
 
 
 def _table(headers: list[str], rows: list[list[str]], where: str, sheet: str | None, problems: ProblemList,
@@ -177,8 +179,13 @@ def _formulas(path: Path) -> dict[str, set[str]]:
 def _workbook(path: Path, problems: ProblemList, ignored: list[str]) -> dict[str, pd.DataFrame]:
     """Every sheet with data is a table, or refused by name: a sheet that matches no
     table, a hidden sheet, two sheets of one table, a formula without a computed value."""
-    formulas = _formulas(path)
-    book = load_workbook(path, read_only=True, data_only=True)
+    mrv.check_file(path, "xlsx")
+    try:
+        formulas = _formulas(path)
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise InputError([Problem(str(path), None, "", type(error).__name__, "an Excel workbook that opens",
+                                  "open it in Excel or LibreOffice and save it again as .xlsx")]) from None
     tables: dict[str, pd.DataFrame] = {}
     sheets_of: dict[str, list[str]] = {}
     for sheet in book.worksheets:
@@ -233,4 +240,4 @@ def read_import_file(path: str | Path) -> ImportFile:
             frame.columns = _columns(found[0], headers)
             tables[found[0]] = frame
     problems.raise_if_any()
-    return ImportFile(tables, ignored)
+    return ImportFile(tables, ignored, "" if path.suffix.lower() in (".xlsx", ".xlsm") else frame.attrs["encoding"])

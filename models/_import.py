@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
 from sqlmodel import Session
 
 import mrv
@@ -37,6 +37,8 @@ from mrv.models._users import find_user
 from mrv.models._versions import PLOT_FIELDS, SETTING_FIELDS, commune_settings, in_year, plot_versions
 
 CHUNK = 5000
+#: The PostgreSQL advisory lock imports take (any number no other lock of the database uses).
+IMPORT_LOCK = 7301
 ROLES = {"pilot": "pilot", "thi_diem": "pilot", "mo_hinh": "pilot", "control": "control", "doi_chung": "control"}
 LEVELS = {"province": "province", "tinh": "province", "cap_tinh": "province", "commune": "commune", "xa": "commune",
           "cap_xa": "commune"}
@@ -62,6 +64,8 @@ class ImportSummary:
     plots_updated: int = 0
     #: columns of the file that belong to no table ("file [sheet]: 'header'"), not imported
     ignored_columns: list[str] = field(default_factory=list)
+    #: the text encoding a CSV file was read in: utf-8, utf-16 or cp1258 (Windows-1258)
+    encoding: str = ""
 
 
 def _digest(*parts) -> str:
@@ -603,6 +607,14 @@ def _audit(session: Session, columns: dict[str, list], changed: list[int], curre
         bulk_insert(session.connection(), AuditEntry, {name: [e[name] for e in entries] for name in entries[0]})
 
 
+def _write_lock(session: Session) -> None:
+    """Imports write one at a time: one that starts while another is writing waits for
+    it, then validates against what it stored (PostgreSQL: an advisory lock for the
+    transaction; SQLite: its write lock, taken by the import batch's row)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
 def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, locale: str | None = None,
                 imported_by: str | None = None, on_progress: Callable[[int], None] | None = None,
                 on_total: Callable[[int], None] | None = None) -> ImportSummary:
@@ -616,11 +628,16 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
         raise InputError([Problem(str(path), None, "", "", "a table with at least one row under its headers",
                                   "fill in the rows, or start from `mrv template`")])
     summary = ImportSummary(str(path), rows={name: len(frame) for name, frame in tables.items()},
-                            ignored_columns=read.ignored)
+                            ignored_columns=read.ignored, encoding=read.encoding)
     problems = ProblemList()
     with Session(engine) as session:
         if imported_by is not None:
             imported_by = find_user(session, imported_by).name
+        _write_lock(session)
+        batch = ImportBatch(file_name=str(path), file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+                            imported_by=imported_by)
+        session.add(batch)
+        session.flush()
         state = _State(session)
         prepared: dict = {}
         if "cooperatives" in tables:
@@ -646,11 +663,8 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
         problems.raise_if_any()
         _check_changes(session, tables, prepared, state, problems)
         problems.raise_if_any()
-        batch = ImportBatch(file_name=str(path), file_hash=hashlib.sha256(path.read_bytes()).hexdigest(), imported_by=imported_by)
         if on_total:
             on_total(len((prepared.get("records") or {}).get("record_key", [])))
-        session.add(batch)
-        session.flush()
         _write(session, prepared, state, summary, batch, on_progress)
         batch.rows = sum(summary.rows.values())
         batch.added, batch.changed, batch.unchanged = (summary.records_added, summary.records_changed,

@@ -19,6 +19,7 @@ from mrv._estimate import (
     ProvinceYear, conventional_per_ha, missing_communes, per_hectare, pilot_reduction_per_ha, profile_emissions,
     profile_results, provincial_estimate,
 )
+from mrv._files import check_file
 from mrv._factors import FactorProfile, factor_profile, used_factor_ids
 from mrv._inventory import INVENTORY_COLUMNS, assign_lines, category_name, inventory_table, write_inventory
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
@@ -50,6 +51,7 @@ __all__ = [
     "category_name",
     "cell_value",
     "catalogue_ids",
+    "check_file",
     "conventional_per_ha",
     "draw_factors",
     "emissions_by_plot",

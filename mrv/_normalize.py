@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ import pyarrow.csv as pcsv
 
 from mrv import _catalogues as catalogues
 from mrv._errors import InputError, Problem, ProblemList
+from mrv._files import PYTHON_CODECS, check_file
 from mrv._numbers import parse_numbers
 from mrv._quantities import SAO_VARIANTS, sao_variant, unit_factors
 from mrv.schema import N_FORM_COLUMNS, PLOT_COLUMNS, RECORD_COLUMNS
@@ -26,9 +28,9 @@ _NUMBER_WITH_UNIT = re.compile(r"^\s*([+-]?[\d.,\s]*\d)\s*([^\d\s].*?)\s*$")
 _YEARS = (1990, 2100)
 
 
-def _ragged_lines(path: Path, width: int) -> list[Problem]:
+def _ragged_lines(path: Path, width: int, encoding: str) -> list[Problem]:
     """Every line of a CSV file whose number of cells differs from the header's."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    with open(path, encoding=PYTHON_CODECS[encoding], newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
         return [Problem(str(path), reader.line_num, "", ",".join(cells), f"{width} cells, as in the header (found {len(cells)})",
@@ -36,23 +38,58 @@ def _ragged_lines(path: Path, width: int) -> list[Problem]:
                 for cells in reader if cells and len(cells) != width]
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a CSV file exactly as typed: every cell as text (never a number guessed by the
-    reader), each column categorical so that each distinct text is parsed once; UTF-8 with
-    or without the BOM Excel writes. The file's name is kept for error messages. A line
-    with more or fewer cells than the header is refused, never shifted."""
-    path = Path(path)
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+def _read_csv(path: Path, encoding: str) -> pa.Table:
+    """The file as a table of text in `encoding`; ArrowInvalid for a line of the wrong
+    width or bytes that are not that encoding."""
+    with open(path, encoding=PYTHON_CODECS[encoding], newline="") as handle:
         header = next(csv.reader(handle), [])
     options = pcsv.ConvertOptions(column_types={name: pa.string() for name in header}, strings_can_be_null=False)
+    return pcsv.read_csv(path, read_options=pcsv.ReadOptions(encoding=encoding), convert_options=options)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV file exactly as typed: every cell as text (never a number guessed by the
+    reader), each column categorical so that each distinct text is parsed once. UTF-8
+    with or without the BOM Excel writes, UTF-16 with its BOM, or else Windows-1258 (the
+    Vietnamese code page; `attrs['encoding']` says which was read); text in Unicode NFC.
+    The file's name is kept for error messages. A line with more or fewer cells than the
+    header is refused, never shifted; a file of another kind is refused saying what it is."""
+    path = Path(path)
+    encoding = check_file(path, "csv")
     try:
-        table = pcsv.read_csv(path, convert_options=options)
-    except pa.ArrowInvalid:
-        raise InputError(_ragged_lines(path, len(header)) or [
-            Problem(str(path), None, "", "", "a CSV file in UTF-8", "save the file as CSV UTF-8")]) from None
+        table = _read_csv(path, encoding)
+    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError) as error:
+        if encoding != "utf-8" or "utf8" not in str(error).lower().replace("-", ""):
+            raise InputError(_unreadable(path, encoding)) from None
+        encoding = "cp1258"
+        try:
+            table = _read_csv(path, encoding)
+        except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+            raise InputError(_unreadable(path, encoding)) from None
     frame = table.to_pandas().astype("category")
+    frame.columns = [unicodedata.normalize("NFC", str(c)).strip() for c in frame.columns]
+    for position in range(frame.shape[1]):  # by position: a header may be given twice (refused later, by name)
+        column = frame.iloc[:, position]
+        normal = [unicodedata.normalize("NFC", c) for c in column.cat.categories]
+        if normal != list(column.cat.categories):
+            frame.isetitem(position, column.astype(object).map(lambda t: unicodedata.normalize("NFC", t))
+                           .astype("category"))
     frame.attrs["source"] = str(path)
+    frame.attrs["encoding"] = encoding
     return frame
+
+
+def _unreadable(path: Path, encoding: str) -> list[Problem]:
+    """Why a CSV file could not be read: its lines of the wrong width, or its text."""
+    try:
+        with open(path, encoding=PYTHON_CODECS[encoding], newline="") as handle:
+            width = len(next(csv.reader(handle), []))
+        ragged = _ragged_lines(path, width, encoding)
+    except (UnicodeDecodeError, csv.Error):
+        return [Problem(str(path), None, "", "", "text in UTF-8, UTF-16 or Windows-1258 (Vietnamese)",
+                        "save the file as CSV UTF-8 (Excel: Save As → CSV UTF-8)")]
+    return ragged or [Problem(str(path), None, "", "", "a CSV file: a header row, then rows of as many cells",
+                              "save the file as CSV UTF-8 from Excel, or start from `mrv template`")]
 
 
 class RawTable:
