@@ -55,7 +55,9 @@ _OPT = Column()
 _NAMED = {"id": _REQ, "name_vi": _REQ, "name_en": _REQ, "aliases": Column("list", True)}
 
 CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
-    "parameters": {"parameter": _REQ, "unit": _REQ, "basis": _REQ, "equation": _REQ, "description": _REQ},
+    # minimum, maximum: the physical bounds of every value of the parameter, in its unit (a fraction is ≤ 1)
+    "parameters": {"parameter": _REQ, "unit": _REQ, "basis": _REQ, "minimum": Column("float"),
+                   "maximum": Column("float"), "equation": _REQ, "description": _REQ},
     "climates": {**_NAMED, "leaching": Column("bool", True), "note": _OPT},
     "irrigation": {**_NAMED, "leaching": Column("bool", True), "note": _OPT},
     "energy_uses": {**_NAMED, "ipcc_category": _REQ, "crf_category": _REQ, "note": _OPT},
@@ -217,6 +219,32 @@ def _check_member(table: pd.DataFrame, column: str, allowed, what: str) -> None:
         raise FactorFileError(row["file"], row["line"], column, str(row[column]), what)
 
 
+#: Bounds of the catalogues' numbers: (catalogue, column) → (lowest, highest, what it is).
+BOUNDS = {
+    ("products", "n_percent"): (0, 100, "an N content in % of the product's mass, 0 to 100"),
+    ("products", "n_urea"): (0, 1, "a share of the product's N, 0 to 1"),
+    ("products", "n_ammonium"): (0, 1, "a share of the product's N, 0 to 1"),
+    ("products", "n_nitrate"): (0, 1, "a share of the product's N, 0 to 1"),
+    ("products", "n_organic"): (0, 1, "a share of the product's N, 0 to 1"),
+    ("products", "urea_mass_fraction"): (0, 1, "a mass fraction, 0 to 1"),
+    ("products", "bag_kg"): (1e-9, 1e4, "a bag's mass in kg, above 0"),
+    ("gwp", "value"): (1e-9, 1e5, "a GWP above 0"),
+    ("evidence", "half_width_pct"): (0, 1000, "a half-width in % of 0 or more"),
+}
+
+
+def _check_bounds(name: str, table: pd.DataFrame) -> None:
+    """Every number of a catalogue within its physical bounds (`BOUNDS`)."""
+    for (catalogue, column), (low, high, what) in BOUNDS.items():
+        if catalogue != name:
+            continue
+        values = table[column].astype("float64")
+        bad = table[values.notna() & ((values < low) | (values > high))]
+        if len(bad):
+            row = bad.iloc[0]
+            raise FactorFileError(row["file"], row["line"], column, f"{row[column]:g}", what)
+
+
 def _check_products(products: pd.DataFrame, crops: pd.DataFrame) -> None:
     shares = ["n_urea", "n_ammonium", "n_nitrate", "n_organic"]
     fertilisers = products[products["kind"] == "fertiliser"]
@@ -281,10 +309,12 @@ def load_catalogue(name: str) -> pd.DataFrame:
     if name == "qa_limits":
         return table
     if name == "gwp":
+        _check_bounds(name, table)
         table["key"] = table["gwp_set"] + "/" + table["gas"]
         _check_unique(table, "key")
         return table.drop(columns="key")
     _check_unique(table, key)
+    _check_bounds(name, table)
     if name == "products":
         _check_products(table, load_catalogue("crops"))
     if name == "inventory_lines":

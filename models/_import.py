@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 import mrv
 from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, text_key
+from mrv import MAX_TYPED
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert
 from mrv.models._files import read_import_file
@@ -314,7 +315,7 @@ def _commune_crops(frame, state: _State, problems: ProblemList, locale) -> pd.Da
     table = RawTable(frame, "commune_crops", problems)
     crop = table.resolve("crop", "crops", "crop", required=True)
     area = _hectares(frame, table, problems, locale)
-    production = table.numbers("production", locale, 0, np.inf, "a production", required=False)
+    production = table.numbers("production", locale, 0, MAX_TYPED, "a production", required=False)
     unit = table.text("production_unit").astype(object).fillna("tấn")
     to_tonnes = np.array([{"tan": 1.0, "t": 1.0, "ta": 0.1, "kg": 0.001}.get(text_key(u), np.nan) for u in unit])
     table.report(np.isnan(to_tonnes), "production_unit", "tấn, tạ or kg", "write the unit of the production")

@@ -22,6 +22,7 @@ from mrv._estimate import (
 from mrv._files import check_file
 from mrv._factors import FactorProfile, factor_profile, used_factor_ids
 from mrv._inventory import INVENTORY_COLUMNS, assign_lines, category_name, inventory_table, write_inventory
+from mrv._numbers import MAX_TYPED
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
 from mrv._report import FORMATS as REPORT_FORMATS
 from mrv._report import Report, write_report
@@ -33,6 +34,7 @@ from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_p
 __all__ = [
     "FINDING_COLUMNS",
     "INVENTORY_COLUMNS",
+    "MAX_TYPED",
     "REPORT_FORMATS",
     "UNCERTAINTY_COLUMNS",
     "FactorDraws",

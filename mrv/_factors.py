@@ -115,6 +115,23 @@ def join_ids(parts: list[tuple[FactorValues | pd.Categorical, np.ndarray | None]
     return _labelled(combined, ["|".join(dict.fromkeys(names)) for names in combinations])
 
 
+def _check_bounds(rows: pd.DataFrame, parameters: pd.DataFrame) -> None:
+    """Every value and range end, in its parameter's canonical unit, within the parameter's
+    physical bounds (`parameters.csv` minimum and maximum: a fraction lies in [0, 1], an
+    emission factor is not negative)."""
+    low = rows["parameter"].map(parameters["minimum"]).astype("float64").fillna(-np.inf).to_numpy()
+    high = rows["parameter"].map(parameters["maximum"]).astype("float64").fillna(np.inf).to_numpy()
+    for column in ("value", "lower", "upper"):
+        values = rows[column].to_numpy()
+        bad = np.flatnonzero(~np.isnan(values) & ((values < low) | (values > high)))
+        if len(bad):
+            row = rows.iloc[bad[0]]
+            unit = parameters.loc[row["parameter"], "unit"]
+            bounds = f"{low[bad[0]]:g} to {high[bad[0]]:g}".replace("-inf", "…").replace("inf", "…")
+            raise FactorFileError(row["file"], row["line"], column, f"{row[column]:g} {unit}",
+                                  f"a {row['parameter']} within its physical bounds, {bounds} {unit}")
+
+
 class FactorProfile:
     """A named profile (ipcc2019, ipcc2006, vn2022): its chain of factor sets, every row's
     value converted to its parameter's canonical unit, and the look-up over the chain."""
@@ -145,6 +162,7 @@ class FactorProfile:
                 ) from None
         for column in ("value", "lower", "upper"):
             rows[column] = rows[column].astype("float64") * scale
+        _check_bounds(rows, parameters)
         rows["canonical_unit"] = rows["parameter"].map(parameters["unit"])
         self.rows = rows
         self.parameters = parameters

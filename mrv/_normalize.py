@@ -20,7 +20,7 @@ import pyarrow.csv as pcsv
 from mrv import _catalogues as catalogues
 from mrv._errors import InputError, Problem, ProblemList
 from mrv._files import PYTHON_CODECS, check_file
-from mrv._numbers import parse_numbers
+from mrv._numbers import MAX_TYPED, parse_numbers
 from mrv._quantities import SAO_VARIANTS, sao_variant, unit_factors
 from mrv.schema import N_FORM_COLUMNS, PLOT_COLUMNS, RECORD_COLUMNS
 
@@ -199,7 +199,11 @@ class RawTable:
         if required:
             self.report(cells.isna().to_numpy(), column, what, f"fill in the {column}")
         bad = ~np.isnan(parsed) & ((parsed < low) | (parsed > high))
-        self.report(bad, column, f"{what} between {low:g} and {high:g}", "correct the value")
+        def shown(bound: float) -> str:
+            return f"{bound:,.0f}".replace(",", " ") if abs(bound) >= 1e5 else f"{bound:g}"
+        bounds = (f"of at most {shown(high)}" if low == -np.inf else f"of at least {shown(low)}" if high == np.inf
+                  else f"between {shown(low)} and {shown(high)}")
+        self.report(bad, column, f"{what} {bounds}", "correct the value (a unit or a decimal mark may be wrong)")
         return np.where(bad, np.nan, parsed)
 
 
@@ -209,7 +213,7 @@ def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame
     duplicated = (plot_id.duplicated() & plot_id.notna()).to_numpy()
     table.report(duplicated, "plot_id", "a plot id used once", "merge the rows or give each plot its own id")
     variant = table.sao_variants("sao_variant", sao)
-    area = table.numbers("area", locale, 0, np.inf, "an area", required=True)
+    area = table.numbers("area", locale, 0, MAX_TYPED, "an area", required=True)
     table.report(area == 0, "area", "an area above 0", "write the plot's area")
     units = table.text("area_unit")
     table.report(units.isna().to_numpy() & ~np.isnan(area), "area_unit", "an area unit (ha, m², sào nam, công)",
@@ -443,7 +447,7 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     activity = table.resolve("activity", "activities", "activity", required=True)
     year = _years(table, locale)
     quantity, unit = _split_number_and_unit(table)
-    number = table.numbers("quantity", locale, -np.inf, np.inf, "a quantity", required=True, cells=quantity)
+    number = table.numbers("quantity", locale, -np.inf, MAX_TYPED, "a quantity", required=True, cells=quantity)
     none = number == 0  # an explicit record that the activity did not occur (reported as NO)
     product = _products(table, activity, none)
     crop = plot_column("crop", -1)
@@ -470,7 +474,8 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     dry_matter = table.numbers("dry_matter", locale, 0, 100, "a dry matter content in %", required=False)
     fertiliser = catalogues.codes_of("activities", "fertiliser")[0]
     n_percent = np.where(np.isnan(n_content), catalogues.take("products", "n_percent", product).astype("float64"), n_content)
-    table.report((activity == fertiliser) & (product >= 0) & np.isnan(n_percent) & ~none, "n_content",
+    table.report((activity == fertiliser) & (product >= 0) & np.isnan(n_percent) & ~none & table.blank("n_content"),
+                 "n_content",
                  "the N content (%) of this product: it varies, so the record gives it",
                  "write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)")
 

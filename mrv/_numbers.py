@@ -16,6 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 LOCALES = ("vi", "en")
+#: The largest number a quantity, area or production cell may hold: a thousand million (of
+#: kg, L, kWh, m² …), far above any plot's or commune's year, below a decimal mark lost in
+#: a long number.
+MAX_TYPED = 1e9
 
 _SIGN = r"[+-]?"
 _PLAIN_INT = re.compile(rf"^{_SIGN}\d+$")
@@ -112,6 +116,10 @@ def parse_numbers(values: pd.Series, locale: str | None = None) -> tuple[np.ndar
             parsed[code] = parse_number(uniques[code], locale)
         except NumberError as error:
             failures[int(code)] = error
+    for code in np.flatnonzero(np.isinf(parsed[:-1])):  # more digits than a float holds: never stored as inf
+        parsed[code] = np.nan
+        failures[int(code)] = NumberError(str(uniques[code])[:40] + "…", "a number of at most 15 digits",
+                                          "check the cell: no measurement has that many digits")
     errors = {}
     if failures:
         for position in np.flatnonzero(np.isin(codes, list(failures))):

@@ -39,6 +39,8 @@ def tree_inventory(**overrides) -> dict:
     ("record", "column", "value", "words"),
     [
         (fertiliser(quantity="-5"), "quantity", "-5", "0 or more"),
+        (fertiliser(quantity="9" * 400), "quantity", "9" * 400, "at most 15 digits"),
+        (fertiliser(quantity="25000000000"), "quantity", "25000000000", "at most 1 000 000 000"),
         (fertiliser(quantity="ba bao"), "quantity", "ba bao", "number"),
         (fertiliser(quantity="1.200"), "quantity", "1.200", "locale"),
         (fertiliser(product="unobtainium"), "product", "unobtainium", "products.csv"),

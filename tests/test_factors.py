@@ -95,6 +95,41 @@ def test_a_unit_that_does_not_fit_its_parameter_is_refused(tmp_path, monkeypatch
     assert caught.value.column == "unit" and caught.value.value == "t/m"
 
 
+@pytest.mark.parametrize(("old", "new", "column", "value"), [
+    ("0.016,kg/kg,0.013,0.019,normal", "1.6,kg/kg,1.3,1.9,normal", "value", "1.6 kg/kg"),  # EF1 is a fraction
+    ("0.016,kg/kg,0.013,0.019,normal", "1.6,%,1.3,1.9,normal", "value", "0.016 kg/kg"),  # the same, in %: fine
+    ("0.016,kg/kg,0.013,0.019,normal", "0.016,kg/kg,-0.013,0.045,normal", "lower", "-0.013 kg/kg"),
+])
+def test_a_factor_outside_its_physical_bounds_is_refused(tmp_path, monkeypatch, old, new, column, value):
+    data = _copy_data(tmp_path, monkeypatch)
+    path = data / "sets" / "ipcc2019" / "factors.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    mrv.factor_profile.cache_clear()
+    if new.startswith("1.6,%"):
+        assert mrv.FactorProfile("ipcc2019").rows.set_index("id").at["ipcc2019.EF1.wet.F_SN", "value"] == 0.016
+        return
+    with pytest.raises(FactorFileError) as caught:
+        mrv.FactorProfile("ipcc2019")
+    assert (caught.value.path, caught.value.line, caught.value.column, caught.value.value) == (
+        str(path), 3, column, value)
+    assert "physical bounds, 0 to 1 kg/kg" in str(caught.value)
+
+
+@pytest.mark.parametrize(("old", "new", "column"), [
+    (",46,1,0,0,0,1,", ",146,1,0,0,0,1,", "n_percent"),  # urea: 146 % N
+    (",46,1,0,0,0,1,", ",46,1.5,0,0,-0.5,1,", "n_urea"),  # shares adding up to 1, one of them above 1
+])
+def test_catalogue_numbers_outside_their_bounds_are_refused(tmp_path, monkeypatch, old, new, column):
+    data = _copy_data(tmp_path, monkeypatch)
+    path = data / "catalogue" / "products.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(FactorFileError) as caught:
+        load_catalogue("products")
+    assert (caught.value.line, caught.value.column) == (2, column)
+
+
 def test_fertiliser_n_shares_must_add_up(tmp_path, monkeypatch):
     data = _copy_data(tmp_path, monkeypatch)
     path = data / "catalogue" / "products.csv"

@@ -109,3 +109,13 @@ def test_a_formula_without_its_value_is_refused_and_a_percentage_is_what_it_show
         stored = session.execute(select(ActivityRecord.n_content_text, ActivityRecord.n_content)
                                  .where(ActivityRecord.product_id == "organic")).one()
     assert tuple(stored) == ("1.5", 1.5)
+
+
+def test_a_number_beyond_its_bounds_stores_nothing(plots, tmp_path):
+    path = tmp_path / "records.csv"
+    path.write_text("plot_id,year,activity,product,quantity,unit,n_content\n"
+                    f"CP-01,2025,fertiliser,urea,{'9' * 400},kg,\n"  # a float would hold it as inf
+                    "CP-01,2025,fertiliser,compost,500,kg,146\n", encoding="utf-8")
+    problems = refused(plots, path)
+    assert [(p.row, p.column, p.expected) for p in problems] == [
+        (2, "quantity", "a number of at most 15 digits"), (3, "n_content", "an N content in % between 0 and 100")]
