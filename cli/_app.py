@@ -151,6 +151,7 @@ LABELS = {
            "plots": "lô", "removal": "hấp thụ", "removals": "Hấp thụ (không trừ vào tổng phát thải)",
            "demo_users": "Người dùng thử (chỉ dùng cho bản demo)",
            "encoding": "đọc theo bảng mã",
+           "correction": "có thể là bản sửa của bản ghi đã lưu",
            "ignored": "cột không thuộc bảng nào, không được nhập (đổi tên theo mẫu nếu cần)", "user_added": "Đã thêm người dùng",
            "users": "Người dùng", "name": "Tên", "role": "Vai trò", "commune": "Xã/phường"},
     "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
@@ -162,6 +163,7 @@ LABELS = {
            "plots": "plots", "removal": "removal", "removals": "Removals (not netted from the emissions)",
            "demo_users": "Demo users (for the demo only)",
            "encoding": "read as",
+           "correction": "probably a correction of a stored record",
            "ignored": "columns of no table, not imported (rename them as in the template if they matter)", "user_added": "User added",
            "users": "Users", "name": "Name", "role": "Role", "commune": "Commune"},
 }
@@ -319,6 +321,8 @@ def import_(
     if summary.changed_keys:
         shown = ", ".join(summary.changed_keys[:10]) + (" …" if len(summary.changed_keys) > 10 else "")
         out.print(f"  {labels['changed']}: {shown}")
+    for line in summary.probable_corrections:
+        out.print(f"  {labels['correction']}: {line}", style="yellow", markup=False, highlight=False)
     if summary.ignored_columns:
         out.print(f"  {labels['ignored']}: {'; '.join(summary.ignored_columns)}", style="yellow", markup=False,
                   highlight=False)

@@ -199,6 +199,9 @@ def _workbook(path: Path, problems: ProblemList, ignored: list[str]) -> dict[str
                            if c.value is None and getattr(c, "coordinate", None) in formulas[sheet.title]]
             if any(t.strip() for t in texts):
                 rows.append(texts)
+        if rows:  # the template's rows carry a record id before anything is typed in them: not data yet
+            ids = {i for i, h in enumerate(rows[0]) if _aliases()["records"].get(text_key(h)) == "record_id"}
+            rows = rows[:1] + [r for r in rows[1:] if any(t.strip() for i, t in enumerate(r) if i not in ids)]
         if len(rows) < 2 and not uncomputed:  # no data under the header
             continue
         if sheet.sheet_state != "visible":

@@ -67,6 +67,8 @@ class ImportSummary:
     ignored_columns: list[str] = field(default_factory=list)
     #: the text encoding a CSV file was read in: utf-8, utf-16 or cp1258 (Windows-1258)
     encoding: str = ""
+    #: new records that look like corrections of stored ones (see `_probable_corrections`)
+    probable_corrections: list[str] = field(default_factory=list)
 
 
 def _digest(*parts) -> str:
@@ -578,6 +580,38 @@ def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, s
     })
     bulk_insert(session.connection(), ActivityRecord, rows, CHUNK, on_progress)
     _audit(session, columns, audit, current, summary, batch)
+    summary.probable_corrections = _probable_corrections(session, columns, [i for i in stored if keys[i] not in current],
+                                                         summary.file)
+
+
+def _probable_corrections(session: Session, columns: dict[str, list], new: list[int], file: str) -> list[str]:
+    """New records without a record id that match a stored one without an id on plot, year,
+    date, activity and quantity but differ in product or unit: most likely corrections,
+    which leave the stored record counted too (or two products applied alike the same day:
+    so a warning, not a refusal). Each says how to cancel the stored record."""
+    unnamed = [i for i in new if columns["record_key"][i].startswith("auto:")]
+    if not unnamed:
+        return []
+    plots = sorted({columns["plot_code"][i] for i in unnamed})
+    stored: dict[tuple, list[tuple]] = {}
+    for start in range(0, len(plots), CHUNK):
+        for key, plot, year, date, activity, quantity, product, unit in session.execute(
+                select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.record_date,
+                       ActivityRecord.activity, ActivityRecord.quantity_text, ActivityRecord.product_id,
+                       ActivityRecord.unit_text).join(Plot, Plot.id == ActivityRecord.plot_id)
+                .where(Plot.code.in_(plots[start:start + CHUNK]), ActivityRecord.is_current.is_(True),
+                       ActivityRecord.record_key.startswith("auto:"))):
+            stored.setdefault((plot, year, date, activity, quantity), []).append((key, product, unit))
+    found = []
+    for i in unnamed:
+        identity = tuple(columns[c][i] for c in ("plot_code", "year", "record_date", "activity", "quantity_text"))
+        for key, product, unit in stored.get(identity, ()):
+            if key != columns["record_key"][i] and (product, unit) != (columns["product_id"][i], columns["unit_text"][i]):
+                found.append(f"{file}, row {columns['source_row'][i]}: {identity[3]} {identity[4]} on {identity[0]} "
+                             f"({identity[1]}) is stored already as {product or '—'} {unit or ''} (record {key}); "
+                             f"both are counted. If this row corrects it, cancel the stored one: import it again "
+                             f"with record_id {key} and quantity 0")
+    return found
 
 
 def _audit(session: Session, columns: dict[str, list], changed: list[int], current: dict, summary: ImportSummary,

@@ -1,8 +1,11 @@
 """`mrv template`: an XLSX workbook with one sheet per importable table, the headers in
-Vietnamese or English, and drop-down lists (crop, product, unit, commune, activity)."""
+Vietnamese or English, drop-down lists (crop, product, unit, commune, activity), and a
+record id on every row of the records sheet (unique to the workbook), so that a row
+corrected later replaces its record instead of adding a second one."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,6 +18,8 @@ from mrv.factors import load_catalogue
 from mrv.models._files import LISTS, SPECS, vietnamese_headers
 from mrv.models._seed import official_communes
 
+#: Rows of each sheet with drop-down lists, and in the records sheet with a record id.
+ROWS = 4999
 #: Column → drop-down list it takes its values from.
 DROP_DOWNS = {"crop": "crop", "intercrop": "crop", "product": "product", "unit": "unit", "area_unit": "area_unit",
               "commune_code": "commune", "activity": "activity", "climate": "climate", "irrigation": "irrigation",
@@ -68,8 +73,12 @@ def write_template(path: str | Path, lang: str = "vi") -> Path:
             sheet.column_dimensions[letter].width = max(12, len(str(cell.value)) + 2)
             if name in DROP_DOWNS:
                 validation = DataValidation(type="list", formula1=f"={ranges[DROP_DOWNS[name]]}", allow_blank=True)
-                validation.add(f"{letter}2:{letter}5000")
+                validation.add(f"{letter}2:{letter}{ROWS + 1}")
                 sheet.add_data_validation(validation)
+            if table == "records" and name == "record_id":  # every row its own id, unique to this workbook
+                prefix = uuid.uuid4().hex[:6].upper()
+                for row in range(2, ROWS + 2):
+                    sheet.cell(row, column, f"{prefix}-{row - 1:04d}")
         sheet.freeze_panes = "A2"
     book.save(path)
     return path

@@ -114,6 +114,21 @@ def duplicates(activity: pd.DataFrame) -> pd.DataFrame:
                      "this record repeats an earlier one: delete it, or give both a record_id if both happened")
 
 
+def probable_corrections(activity: pd.DataFrame) -> pd.DataFrame:
+    """Records without a record id on the same plot, year, date and activity with the same
+    quantity but another product or unit: most likely one corrects the other, and both
+    are counted (a warning)."""
+    given = activity["record_id"].astype(object)
+    unnamed = activity[(given.isna() | given.astype(str).str.startswith("auto:")).to_numpy()]
+    keys = ["plot_id", "year", "date", "activity", "quantity_text"]
+    variants = unnamed.assign(_variant=unnamed["product"].astype(str) + "\x1f" + unnamed["unit_text"].astype(str))
+    spread = variants.groupby([variants[k].astype(str) for k in keys], observed=True)["_variant"].transform("nunique")
+    later = variants[(spread > 1).to_numpy() & variants[keys].astype(str).duplicated(keep="first").to_numpy()]
+    return _findings("probable_correction", "warning", later, later["product"].astype(str).to_numpy(),
+                     "same plot, date, activity and quantity as another record without an id, but another product "
+                     "or unit: if one corrects the other, both are counted; give the records ids and keep one")
+
+
 def harvest_missing(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) -> pd.DataFrame:
     """Every pilot and control plot needs a harvest record for intensities (an error)."""
     harvested = set(activity.loc[(activity["activity"] == "harvest") & (activity["year"] == year), "plot_id"].astype(str))
@@ -212,7 +227,8 @@ def run_checks(activity: pd.DataFrame, results: pd.DataFrame, pilots: pd.DataFra
     """Every rule on a year's data; one row per finding, errors first."""
     found = [f for f in (n_rate(activity), diesel_rate(activity), yield_range(activity), burnt_area(activity),
                          rice_area(activity), managed_area(activity),
-                         tree_stock_fell(results), duplicates(activity), harvest_missing(activity, pilots, year),
+                         tree_stock_fell(results), duplicates(activity), probable_corrections(activity),
+                         harvest_missing(activity, pilots, year),
                          pilot_without_data(activity, pilots, year), not_recorded(activity),
                          factors_to_check(results, profile), implied_ef_vs_national(activity, results, profile))
              if len(f)]

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 import mrv
 from mrv import models
-from mrv.models._tables import AuditEntry, Plot, PlotVersion
+from mrv.models._tables import ActivityRecord, AuditEntry, Plot, PlotVersion
 from tests.helpers import count, lock_year, register, snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -157,3 +157,41 @@ def test_a_cleared_and_replanted_plot_loses_its_old_stock(engine, tmp_path):
     assert list(biomass[2026].index) == ["growth"]
     assert biomass[2026]["growth"] == pytest.approx(-2600 * 44 / 12, rel=1e-9)
     assert count(engine, PlotVersion) == 2
+
+
+def test_a_record_without_id_that_looks_like_a_correction_is_reported(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    header = "plot_id,year,date,activity,product,quantity,unit,n_content\n"
+    models.import_file(engine, write(tmp_path, "a.csv", header + "HT-01,2025,2025-04-02,fertiliser,urea,2,bao,\n"))
+    summary = models.import_file(engine, write(tmp_path, "b.csv", header + "HT-01,2025,2025-04-02,fertiliser,sa,2,bao,\n"))
+    [warning] = summary.probable_corrections
+    stored = warning.split("(record ")[1].split(")")[0]
+    assert stored.startswith("auto:") and "urea bao" in warning and f"record_id {stored} and quantity 0" in warning
+    findings = models.check_year(engine, 2025)
+    assert list(findings.loc[findings["rule"] == "probable_correction", "plot_id"]) == ["HT-01"]
+    # the fix the warning gives: the stored urea record cancelled by a version of quantity 0
+    cancel = write(tmp_path, "c.csv", "record_id," + header + f"{stored},HT-01,2025,2025-04-02,fertiliser,urea,0,bao,\n")
+    assert models.import_file(engine, cancel).changed_keys == [stored]
+    findings = models.check_year(engine, 2025)
+    assert "probable_correction" not in set(findings["rule"])
+    urea = models.run_results(engine, models.calculate_year(engine, 2025).id).query(
+        "source == 'urea_co2' and plot_id == 'HT-01'")
+    assert urea.empty  # only the SA (ammonium sulphate) is counted: no urea CO2
+
+
+def test_the_template_gives_every_record_row_its_id(engine, tmp_path):
+    from openpyxl import load_workbook
+    path = models.write_template(tmp_path / "mau.xlsx", "vi")
+    book = load_workbook(path)
+    sheet = book["Nhật ký"]
+    column = [c.value for c in sheet[1]].index("mã bản ghi") + 1
+    ids = [sheet.cell(row, column).value for row in range(2, 5001)]
+    assert len(set(ids)) == 4999 and ids[0].endswith("-0001")
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    for cell, value in zip(sheet[2], ["CP-01", 2025, "bón phân", "urê", 500, "kg"]):
+        cell.value = value
+    book.save(path)
+    summary = models.import_file(engine, path)
+    assert summary.rows == {"records": 1}
+    with Session(engine) as session:
+        assert session.execute(select(ActivityRecord.record_key)).scalars().all() == [ids[0]]
