@@ -35,9 +35,12 @@ from mrv.models._tables import (
     ImportBatch, PilotModel, PilotPlot, PlanIndicator, Plot, PlotCrop, PlotVersion, PracticeProfile,
 )
 from mrv.models._users import find_user
-from mrv.models._versions import PLOT_FIELDS, SETTING_FIELDS, commune_settings, in_year, plot_versions
+from mrv.models._versions import PLOT_FIELDS, SETTING_FIELDS, chunked, commune_settings, in_year, plot_versions
 
 CHUNK = 5000
+#: Records are checked and written this many rows at a time, so an import's memory does not
+#: grow with its file (2 million records stay under 2 GB).
+RECORD_CHUNK = 100_000
 #: The PostgreSQL advisory lock imports take (any number no other lock of the database uses).
 IMPORT_LOCK = 7301
 ROLES = {"pilot": "pilot", "thi_diem": "pilot", "mo_hinh": "pilot", "control": "control", "doi_chung": "control"}
@@ -96,9 +99,11 @@ def _known(table: RawTable, column: str, known: set[str], what: str, fix: str, r
 
 
 class _State:
-    """What the database already holds that an import refers to."""
+    """What the database already holds that an import refers to. Plots are read for the
+    codes a file names only (`plots_of`, `versions_of`): a province holds a million."""
 
     def __init__(self, session: Session):
+        self.session = session
         def codes(table) -> dict[str, uuid.UUID]:
             return dict(session.execute(select(table.code, table.id)).all())
         self.communes = codes(Commune)
@@ -109,13 +114,19 @@ class _State:
         self.farms = codes(Farm)
         self.profiles = codes(PracticeProfile)
         self.locked = locked_years(session)
-        self.versions = plot_versions(session)
         self.settings = commune_settings(session)
-        rows = session.execute(select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate,
-                                      Plot.irrigation, Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil)
-                               .join(Commune)).all()
-        self.plots = pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate",
-                                                 "irrigation", "sao_variant", "planting_year", "rice_region", "soil"])
+
+    def plots_of(self, codes) -> pd.DataFrame:
+        """The stored plots of `codes` (their latest version), as the engine reads plots."""
+        query = select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
+                       Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil).join(Commune)
+        rows = [row for part in chunked(codes) for row in self.session.execute(query.where(Plot.code.in_(part)))]
+        return pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate", "irrigation",
+                                           "sao_variant", "planting_year", "rice_region", "soil"])
+
+    def versions_of(self, codes) -> pd.DataFrame:
+        """Every stored version of the plots of `codes`."""
+        return plot_versions(self.session, codes=codes)
 
 
 def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: dict, sao, locale) -> pd.DataFrame | None:
@@ -170,8 +181,9 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
     )
 
 
-def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, problems: ProblemList, sao, locale):
-    known = state.plots.assign(area_unit="ha")
+def _engine_plots(plots: pd.DataFrame | None, stored: pd.DataFrame) -> pd.DataFrame:
+    """The plots records are checked against: the database's, replaced by the file's."""
+    known = stored.assign(area_unit="ha")
     if plots is not None:
         file_plots = plots.rename(columns={"plot_area_ha": "area"}).assign(area_unit="ha")
         known = pd.concat([known[~known["plot_id"].isin(file_plots["plot_id"].astype(str))], file_plots],
@@ -182,6 +194,10 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
     for column in ("sao_variant", "soil"):
         engine_plots[column] = engine_plots[column].astype(object)
     engine_plots.attrs["source"] = "plots of the database"
+    return engine_plots
+
+
+def _records(frame: pd.DataFrame, engine_plots: pd.DataFrame, problems: ProblemList, sao, locale):
     try:
         activity = mrv.normalize(engine_plots, frame, sao=sao, locale=locale)
     except InputError as error:
@@ -192,8 +208,25 @@ def _records(frame: pd.DataFrame, plots: pd.DataFrame | None, state: _State, pro
     return activity, texts
 
 
-def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]:
-    """Every field to store, column by column, with each record's stable key and content hash."""
+def _chunks(frame: pd.DataFrame, problems: ProblemList):
+    """The records table in slices of `RECORD_CHUNK` rows, each knowing its spreadsheet rows;
+    a record id given twice in two slices is reported here (within a slice, by the engine)."""
+    size = len(frame)
+    table = RawTable(frame, "records", problems)
+    ids = table.text("record_id")
+    first = pd.Series(np.arange(size)).groupby(ids.cat.codes.to_numpy()).transform("min").to_numpy()
+    apart = ids.notna().to_numpy() & (first // RECORD_CHUNK != np.arange(size) // RECORD_CHUNK)
+    table.report(apart, "record_id", "a record id used once", "give each record its own id")
+    first_row = int(frame.attrs.get("first_row", 2))
+    for start in range(0, size, RECORD_CHUNK):
+        chunk = frame.iloc[start:start + RECORD_CHUNK]
+        chunk.attrs = {**frame.attrs, "first_row": first_row + start}
+        yield chunk
+
+
+def _record_columns(activity: pd.DataFrame, texts: dict, sao, seen: dict) -> dict[str, list]:
+    """Every field to store, column by column, with each record's stable key and content
+    hash (`seen` counts the records without an id of each identity, across slices)."""
     size = len(activity)
 
     def optional(column: str) -> list:
@@ -208,7 +241,7 @@ def _record_columns(activity: pd.DataFrame, texts: dict, sao) -> dict[str, list]
     product = activity["product"].astype(object).where(activity["product"].notna(), None).to_numpy()
     use = activity["use"].astype(object).where(activity["use"].notna(), None).to_numpy()
     date, season, given = texts["date"], texts["season"], texts["record_id"]
-    keys, seen = [], {}
+    keys = []
     for identity, record_id in zip(zip(plot, year, date, season, kind, product, use), given):
         if record_id is not None:
             keys.append(str(record_id))
@@ -388,8 +421,8 @@ def _upsert(session: Session, table, key_columns: tuple[str, ...], rows: list[di
     return existing
 
 
-def _write(session: Session, prepared: dict, state: _State, summary: ImportSummary, batch: ImportBatch,
-           on_progress: Callable[[int], None] | None) -> None:
+def _write(session: Session, prepared: dict, state: _State, summary: ImportSummary, batch: ImportBatch) -> dict:
+    """Store every table but the records; return the id of every plot by its code."""
     communes = state.communes
     if "cooperatives" in prepared:
         rows = [{"code": r.code, "name": r.name, "kind": r.kind, "commune_id": communes[r.commune_code]}
@@ -400,11 +433,9 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
                  "commune_id": communes[r.commune_code], "start_year": int(r.start_year),
                  "practice_package": r.practice_package} for r in prepared["pilot_models"].itertuples()]
         state.pilot_models.update({k[0]: v for k, v in _upsert(session, PilotModel, ("code",), rows).items()})
-    plot_ids = dict(zip(state.plots["plot_id"], state.plots["uuid"]))
+    plot_ids: dict = {}
     if prepared.get("plots") is not None:
         _write_plots(session, prepared["plots"], prepared["plot_changes"], state, plot_ids, summary, batch)
-    if prepared.get("records") is not None:
-        _write_records(session, prepared["records"], plot_ids, summary, batch, on_progress)
     if "commune_crops" in prepared:
         rows = [{"commune_id": communes[r.commune_code], "year": int(r.year), "crop_id": r.crop_id,
                  "area_ha": float(r.area_ha), "production_t": None if np.isnan(r.production_t) else float(r.production_t),
@@ -427,6 +458,7 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
         rows = [{"commune_id": communes[r.commune_code], "year": int(r.year), "profile_id": state.profiles[r.profile],
                  "share": float(r.share)} for r in prepared["adoption"].itertuples()]
         _upsert(session, AdoptionShare, ("commune_id", "year", "profile_id"), rows)
+    return plot_ids
 
 
 def _write_plots(session: Session, plots: pd.DataFrame, changes: pd.DataFrame, state: _State, plot_ids: dict,
@@ -446,7 +478,10 @@ def _write_plots(session: Session, plots: pd.DataFrame, changes: pd.DataFrame, s
     summary.plots_updated = len(changes) - summary.plots_added
     if not len(changes):
         return
-    pending = pd.concat([state.versions, changes[["plot_id", "version", "valid_from", *PLOT_FIELDS]]], ignore_index=True)
+    stored = state.plots_of(changes["plot_id"])
+    plot_ids.update(zip(stored["plot_id"], stored["uuid"]))
+    pending = pd.concat([state.versions_of(changes["plot_id"]), changes[["plot_id", "version", "valid_from",
+                                                                        *PLOT_FIELDS]]], ignore_index=True)
     latest = in_year(pending, "plot_id", LATEST).set_index("plot_id")["version"]
     is_latest = (latest.reindex(changes["plot_id"]).to_numpy() == changes["version"].to_numpy())
     rows = [{"code": r.plot_id, "farm_id": state.farms.get(r.farm_id), "commune_id": communes[r.commune_code],
@@ -465,8 +500,10 @@ def _write_plots(session: Session, plots: pd.DataFrame, changes: pd.DataFrame, s
                 for row, plot, r in zip(rows, ids, changes.itertuples())]
     session.execute(insert(PlotVersion), versions)
     current = [(plot, r) for plot, r, keep in zip(ids, changes.itertuples(), is_latest) if keep]
-    session.execute(delete(PlotCrop).where(PlotCrop.plot_id.in_([plot for plot, _ in current])))
-    session.execute(delete(PilotPlot).where(PilotPlot.plot_id.in_([plot for plot, _ in current])))
+    replaced = [plot for plot, _ in current]
+    for start in range(0, len(replaced), CHUNK):  # a statement holds a limited number of values
+        for table in (PlotCrop, PilotPlot):
+            session.execute(delete(table).where(table.plot_id.in_(replaced[start:start + CHUNK])))
     crops, members = [], []
     for plot, r in current:
         share = 0.0 if r.intercrop is None else float(r.intercrop_share)
@@ -513,20 +550,18 @@ def _write_settings(session: Session, changes: pd.DataFrame, batch: ImportBatch)
 
 
 def _check_changes(session: Session, tables: dict, prepared: dict, state: _State, problems: ProblemList) -> None:
-    """What the import would change, against the locks and record identities
-    (`mrv.models._locks`); the plots' and settings' changes are kept for writing."""
+    """What the import would change, against the locks (`mrv.models._locks`); the plots'
+    and settings' changes are kept for writing, and the plot versions with the file's for
+    checking the records (`record_changes`, slice by slice)."""
     def table(name: str) -> RawTable:
         return RawTable(tables[name], name, problems)
 
-    versions = state.versions
     if prepared.get("plots") is not None:
-        changes = plot_changes(prepared["plots"].rename(columns={"plot_area_ha": "area"}), state.versions,
-                               state.locked, table("plots"))
+        changes = plot_changes(prepared["plots"].rename(columns={"plot_area_ha": "area"}),
+                               state.versions_of(prepared["plots"]["plot_id"]), state.locked, table("plots"))
         prepared["plot_changes"] = changes
-        pending = changes[changes["status"] != "unchanged"][["plot_id", "version", "valid_from", *PLOT_FIELDS]]
-        versions = pd.concat([versions, pending], ignore_index=True) if len(pending) else versions
-    if prepared.get("records") is not None:
-        record_changes(session, prepared["records"], versions, state.locked, table("records"))
+        prepared["pending_versions"] = changes[changes["status"] != "unchanged"][
+            ["plot_id", "version", "valid_from", *PLOT_FIELDS]]
     if "commune_settings" in prepared:
         prepared["commune_settings"] = setting_changes(prepared["commune_settings"], state.settings, state.locked,
                                                        table("commune_settings"))
@@ -548,9 +583,10 @@ def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, s
     keys = columns["record_key"]
     current: dict[str, tuple] = {}
     for start in range(0, len(keys), CHUNK):
-        current.update({r[0]: r[1:] for r in session.execute(
-            select(ActivityRecord.record_key, ActivityRecord.content_hash, ActivityRecord.version, ActivityRecord.id)
-            .where(ActivityRecord.record_key.in_(keys[start:start + CHUNK]), ActivityRecord.is_current.is_(True))).all()})
+        current.update({r[0]: tuple(r[1:4]) for r in session.execute(  # by key alone: see `record_changes`
+            select(ActivityRecord.record_key, ActivityRecord.content_hash, ActivityRecord.version, ActivityRecord.id,
+                   ActivityRecord.is_current)
+            .where(ActivityRecord.record_key.in_(keys[start:start + CHUNK]))).all() if r[4]})
     stored, versions, retired, audit = [], [], [], []
     for position, (key, digest) in enumerate(zip(keys, columns["content_hash"])):
         known = current.get(key)
@@ -580,8 +616,8 @@ def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, s
     })
     bulk_insert(session.connection(), ActivityRecord, rows, CHUNK, on_progress)
     _audit(session, columns, audit, current, summary, batch)
-    summary.probable_corrections = _probable_corrections(session, columns, [i for i in stored if keys[i] not in current],
-                                                         summary.file)
+    summary.probable_corrections += _probable_corrections(session, columns,
+                                                          [i for i in stored if keys[i] not in current], summary.file)
 
 
 def _probable_corrections(session: Session, columns: dict[str, list], new: list[int], file: str) -> list[str]:
@@ -616,7 +652,7 @@ def _probable_corrections(session: Session, columns: dict[str, list], new: list[
 
 def _audit(session: Session, columns: dict[str, list], changed: list[int], current: dict, summary: ImportSummary,
            batch: ImportBatch) -> None:
-    """Audit entries: one per changed record (before and after), one for the import's new records."""
+    """Audit entries: one per changed record (before and after)."""
     fields = ("quantity_text", "unit_text", "n_content_text", "dry_matter_text", "record_date", "season", "use",
               "product_id", "evidence", "days_text", "water_regime", "pre_season", "previous_practice", "diameter_cm",
               "height_m", "wood_density")
@@ -632,14 +668,41 @@ def _audit(session: Session, columns: dict[str, list], changed: list[int], curre
                 "before": previous.get(columns["record_key"][i]),
                 "after": {f: columns[f][i] for f in fields}, "evidence": columns["evidence"][i], "reason": summary.file}
                for i in changed]
-    if summary.records_added:
-        years = sorted({columns["year"][i] for i in range(len(columns["year"]))})
-        entries += [{"id": uuid.uuid4(), "at": batch.imported_at, "actor": batch.imported_by, "action": "records added",
-                     "commune_code": None, "year": year, "record_key": None, "before": None,
-                     "after": {"import": str(batch.id), "file": summary.file, "added": summary.records_added},
-                     "evidence": None, "reason": None} for year in years]
     if entries:
         bulk_insert(session.connection(), AuditEntry, {name: [e[name] for e in entries] for name in entries[0]})
+
+
+def _import_records(session: Session, frame: pd.DataFrame, prepared: dict, state: _State, problems: ProblemList,
+                    plot_ids: dict | None, summary: ImportSummary, batch: ImportBatch, sao, locale,
+                    on_progress: Callable[[int], None] | None) -> None:
+    """Check the records slice by slice, against the locks and record identities too, and
+    write each slice while no problem has been found in the file; after the first problem
+    the rest is still checked, so that every bad row is listed, and nothing is written."""
+    pending = prepared.get("pending_versions")
+    seen: dict = {}
+    years: set[int] = set()
+    for chunk in _chunks(frame, problems):
+        codes = RawTable(chunk, "records", problems).text("plot_id").dropna().unique().astype(str)
+        stored = state.plots_of(codes)
+        checked = _records(chunk, _engine_plots(prepared.get("plots"), stored), problems, sao, locale)
+        if checked is None:
+            continue
+        columns = _record_columns(*checked, sao, seen)
+        versions = state.versions_of(codes)
+        if pending is not None and len(pending):
+            versions = pd.concat([versions, pending[pending["plot_id"].isin(set(codes))]], ignore_index=True)
+        record_changes(session, columns, versions, state.locked, RawTable(chunk, "records", problems))
+        if plot_ids is None or problems.problems:
+            continue
+        _write_records(session, columns, {**dict(zip(stored["plot_id"], stored["uuid"])), **plot_ids}, summary, batch,
+                       on_progress)
+        years.update(columns["year"])
+    if summary.records_added and not problems.problems:
+        bulk_insert(session.connection(), AuditEntry, {
+            "id": [uuid.uuid4() for _ in years], "at": [batch.imported_at] * len(years),
+            "actor": [batch.imported_by] * len(years), "action": ["records added"] * len(years),
+            "year": sorted(years),
+            "after": [{"import": str(batch.id), "file": summary.file, "added": summary.records_added}] * len(years)})
 
 
 def _write_lock(session: Session) -> None:
@@ -681,9 +744,6 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
             prepared["pilot_models"] = _pilot_models(tables["pilot_models"], state, problems, locale)
         if "plots" in tables:
             prepared["plots"] = _plots(tables["plots"], state, problems, tables, sao, locale)
-        if "records" in tables:
-            checked = _records(tables["records"], prepared.get("plots"), state, problems, sao, locale)
-            prepared["records"] = None if checked is None else _record_columns(*checked, sao)
         if "commune_crops" in tables:
             prepared["commune_crops"] = _commune_crops(tables["commune_crops"], state, problems, locale)
         if "practice_profiles" in tables:
@@ -695,12 +755,15 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
             prepared["commune_settings"] = _commune_settings(tables["commune_settings"], state, problems, locale)
         if "plan_indicators" in tables:
             prepared["plan_indicators"] = _plan_indicators(tables["plan_indicators"], problems, locale)
-        problems.raise_if_any()
-        _check_changes(session, tables, prepared, state, problems)
-        problems.raise_if_any()
-        if on_total:
-            on_total(len((prepared.get("records") or {}).get("record_key", [])))
-        _write(session, prepared, state, summary, batch, on_progress)
+        if not problems.problems:
+            _check_changes(session, tables, prepared, state, problems)
+        plot_ids = None if problems.problems else _write(session, prepared, state, summary, batch)
+        if "records" in tables:
+            if on_total:
+                on_total(len(tables["records"]))
+            _import_records(session, tables["records"], prepared, state, problems, plot_ids, summary, batch, sao,
+                            locale, on_progress)
+        problems.raise_if_any()  # nothing is committed: the transaction is rolled back
         batch.rows = sum(summary.rows.values())
         batch.added, batch.changed, batch.unchanged = (summary.records_added, summary.records_changed,
                                                        summary.records_unchanged)

@@ -130,10 +130,12 @@ def record_changes(session: Session, columns: dict[str, list], versions: pd.Data
     keys = columns["record_key"]
     current: dict[str, tuple] = {}
     for start in range(0, len(keys), CHUNK):
-        current.update({r[0]: tuple(r[1:]) for r in session.execute(
-            select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.content_hash)
+        # by record_key alone: with `is_current` in the condition SQLite scans every current record
+        current.update({r[0]: tuple(r[1:4]) for r in session.execute(
+            select(ActivityRecord.record_key, Plot.code, ActivityRecord.year, ActivityRecord.content_hash,
+                   ActivityRecord.is_current)
             .join(Plot, Plot.id == ActivityRecord.plot_id)
-            .where(ActivityRecord.record_key.in_(keys[start:start + CHUNK]), ActivityRecord.is_current.is_(True)))})
+            .where(ActivityRecord.record_key.in_(keys[start:start + CHUNK]))) if r[4]})
     plots, years = np.asarray(columns["plot_code"], dtype=object), np.asarray(columns["year"], dtype="int64")
     new_place = versions["commune_code"].to_numpy(dtype=object)[valid_in(versions, "plot_id", plots, years)] if len(
         versions) else np.full(len(keys), None, dtype=object)

@@ -56,12 +56,23 @@ def in_year(versions: pd.DataFrame, key: str, year: int) -> pd.DataFrame:
     return versions.iloc[valid_in(versions, key, codes, np.full(len(codes), year))].reset_index(drop=True)
 
 
+#: Values in one SQL statement's IN list (SQLite allows a limited number of variables).
+IN_CHUNK = 5000
+
+
+def chunked(values) -> list[list]:
+    """`values` (distinct) in lists of `IN_CHUNK`, for IN lists."""
+    values = list(dict.fromkeys(values))
+    return [values[start:start + IN_CHUNK] for start in range(0, len(values), IN_CHUNK)]
+
+
 def _frame(session: Session, query, columns) -> pd.DataFrame:
     return pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=list(columns))
 
 
-def plot_versions(session: Session, as_of: datetime | None = None) -> pd.DataFrame:
-    """Every version of every plot (recorded by `as_of`), with codes instead of ids."""
+def plot_versions(session: Session, as_of: datetime | None = None, codes=None) -> pd.DataFrame:
+    """Every version of every plot, or of the plots of `codes`, recorded by `as_of`; with
+    codes instead of ids."""
     query = (select(Plot.code, PlotVersion.version, PlotVersion.valid_from, Commune.code, Farm.code,
                     PlotVersion.crop_id, PlotVersion.area_ha, PlotVersion.area_text, PlotVersion.planting_year,
                     PlotVersion.irrigation, PlotVersion.climate, PlotVersion.sao_variant, PlotVersion.soil,
@@ -72,7 +83,11 @@ def plot_versions(session: Session, as_of: datetime | None = None) -> pd.DataFra
              .join(PilotModel, PilotModel.id == PlotVersion.pilot_model_id, isouter=True))
     if as_of is not None:
         query = query.where(PlotVersion.recorded_at <= as_of)
-    return _frame(session, query, ("plot_id", "version", "valid_from", *PLOT_FIELDS))
+    columns = ("plot_id", "version", "valid_from", *PLOT_FIELDS)
+    if codes is None:
+        return _frame(session, query, columns)
+    return pd.concat([_frame(session, query.where(Plot.code.in_(part)), columns) for part in chunked(codes)]
+                     or [pd.DataFrame(columns=columns)], ignore_index=True)
 
 
 def commune_settings(session: Session, as_of: datetime | None = None) -> pd.DataFrame:

@@ -119,3 +119,24 @@ def test_a_number_beyond_its_bounds_stores_nothing(plots, tmp_path):
     problems = refused(plots, path)
     assert [(p.row, p.column, p.expected) for p in problems] == [
         (2, "quantity", "a number of at most 15 digits"), (3, "n_content", "an N content in % between 0 and 100")]
+
+
+def test_records_checked_in_slices_behave_as_one_file(plots, tmp_path, monkeypatch):
+    monkeypatch.setattr(models._import, "RECORD_CHUNK", 3)
+    header = "record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
+    rows = [f"K{i},CP-01,2025,fertiliser,urea,{10 + i},kg," for i in range(7)]
+    twice = ",CP-02,2025,fertiliser,urea,5,kg,"  # the same record without an id twice, in two slices
+    good = tmp_path / "good.csv"
+    good.write_text(header + "\n".join([*rows, twice, twice]) + "\n", encoding="utf-8")
+    summary = models.import_file(plots, good)
+    assert (summary.records_added, summary.records_unchanged) == (9, 0)
+    assert models.import_file(plots, good).records_unchanged == 9  # the same keys again, slice by slice
+    before = snapshot(plots)
+    bad = tmp_path / "bad.csv"
+    rows[1] = rows[1].replace("K1,", "K5,")  # K5 again, two slices later (rows 3 and 7)
+    rows[6] = rows[6].replace(",kg,", ",furlong,")  # row 8, the last slice
+    bad.write_text(header + "\n".join([f"N{i}{r[2:]}" if i in (0, 2) else r for i, r in enumerate(rows)]) + "\n",
+                   encoding="utf-8")
+    problems = refused(plots, bad)  # the first slice alone was good: nothing is stored all the same
+    assert [(p.row, p.column) for p in problems] == [(7, "record_id"), (8, "unit")]
+    assert snapshot(plots) == before
