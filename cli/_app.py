@@ -486,12 +486,8 @@ user_app = typer.Typer(help="Registered users: every --by names one of them.", n
 app.add_typer(user_app, name="user")
 
 
-class Role(str, Enum):
-    recorder = "recorder"
-    verifier = "verifier"
-    province_officer = "province_officer"
-    inventory = "inventory"
-    admin = "admin"
+#: The roles of `mrv.models.ROLES`, as the choices of --role.
+Role = Enum("Role", {role: role for role in models.ROLES}, type=str)
 
 
 @user_app.command("add")
