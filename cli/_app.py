@@ -70,7 +70,7 @@ def _fault(error: BaseException) -> tuple[str, str]:
     if isinstance(error, sqlalchemy.exc.DBAPIError):
         text = str(error.orig).lower()
         for words, kind in (("readonly", "read_only"), ("read-only", "read_only"), ("locked", "locked"),
-                            ("disk is full", "disk_full"), ("full", "disk_full"), ("malformed", "damaged"),
+                            ("disk is full", "disk_full"), ("no space left", "disk_full"), ("malformed", "damaged"),
                             ("not a database", "damaged"), ("unable to open", "cannot_open")):
             if words in text:
                 return kind, str(error.orig).splitlines()[0]

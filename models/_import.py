@@ -24,7 +24,7 @@ import mrv
 from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, text_key
 from mrv import MAX_TYPED
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
-from mrv.models._db import bulk_insert
+from mrv.models._db import bulk_insert, check_integrity
 from mrv.models._files import read_import_file
 from mrv.models._locks import (
     LATEST, locked_years, pilot_model_changes, plot_changes, profile_changes, record_changes, setting_changes,
@@ -731,6 +731,7 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
     with Session(engine) as session:
         if imported_by is not None:
             imported_by = find_user(session, imported_by).name
+        check_integrity(engine)
         _write_lock(session)
         batch = ImportBatch(file_name=str(path), file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
                             imported_by=imported_by)
