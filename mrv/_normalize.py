@@ -474,10 +474,12 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     dry_matter = table.numbers("dry_matter", locale, 0, 100, "a dry matter content in %", required=False)
     fertiliser = catalogues.codes_of("activities", "fertiliser")[0]
     n_percent = np.where(np.isnan(n_content), catalogues.take("products", "n_percent", product).astype("float64"), n_content)
-    table.report((activity == fertiliser) & (product >= 0) & np.isnan(n_percent) & ~none & table.blank("n_content"),
-                 "n_content",
-                 "the N content (%) of this product: it varies, so the record gives it",
-                 "write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)")
+    unknown_n = (activity == fertiliser) & (product >= 0) & np.isnan(n_percent) & ~none & table.blank("n_content")
+    for code in np.unique(product[unknown_n]):  # the message names the product (a few distinct ones at most)
+        name = catalogues.take("products", "name_vi", np.array([code]))[0]
+        table.report(unknown_n & (product == code), "n_content",
+                     f"the N content (%) of {name}: it varies, so the record gives it",
+                     "write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)")
 
     residue = catalogues.codes_of("activities", "residue")[0]
     table.report((activity == residue) & np.isnan(n_content) & ~none, "n_content",

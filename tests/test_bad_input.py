@@ -51,7 +51,7 @@ def tree_inventory(**overrides) -> dict:
         ({"plot_id": "P1", "activity": "lime", "product": "dolomite", "quantity": "5", "unit": "bao"}, "unit", "bao",
          "bag mass"),
         (fertiliser(plot_id="P9"), "plot_id", "P9", "plots file"),
-        (fertiliser(product="compost"), "n_content", "", "N content"),
+        (fertiliser(product="compost"), "n_content", "", "N content (%) of phân compost"),
         (fertiliser(n_content="120"), "n_content", "120", "between 0 and 100"),
         ({"plot_id": "P1", "activity": "diesel", "quantity": "5", "unit": "L"}, "use", "", "pump or machinery"),
         (fertiliser(activity="cày"), "activity", "cày", "activity"),
