@@ -471,8 +471,7 @@ def _write_plots(session: Session, plots: pd.DataFrame, changes: pd.DataFrame, s
     farm_rows = [{"code": r.farm_id, "kind": r.farm_kind, "commune_id": communes[r.commune_code],
                   "cooperative_id": state.cooperatives.get(r.cooperative_id)} for r in farms.itertuples()]
     state.farms.update({k[0]: v for k, v in _upsert(session, Farm, ("code",), farm_rows).items()})
-    stored = changes["status"].to_numpy() != "unchanged"
-    changes = changes[stored].reset_index(drop=True)
+    changes = changes[changes["status"].to_numpy() != "unchanged"].reset_index(drop=True)
     changes = changes.astype(object).where(changes.notna(), None)
     summary.plots_added = int((changes["status"] == "new").sum()) if len(changes) else 0
     summary.plots_updated = len(changes) - summary.plots_added

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 import mrv
-from mrv.models._tables import AdoptionShare, Commune, CommuneCropArea, PilotModel, PracticeProfile
+from mrv.models._tables import AdoptionShare, Commune, CommuneCropArea, PilotModel, Plot, PlotVersion, PracticeProfile
 from mrv.models._versions import in_year, plot_versions
 
 #: The frames of `estimate_inputs`, in order.
@@ -25,7 +25,9 @@ def _frame(session: Session, query, columns: list[str]) -> pd.DataFrame:
 def pilot_plots(session: Session, year: int) -> pd.DataFrame:
     """Every plot of a pilot model in `year` (its plot version of that year): model code,
     plot code, role, area, start year, crop, level, commune."""
-    plots = in_year(plot_versions(session), "plot_id", year).dropna(subset=["pilot_model_id"])
+    members = session.execute(select(Plot.code).join(PlotVersion, PlotVersion.plot_id == Plot.id)
+                              .where(PlotVersion.pilot_model_id.is_not(None)).distinct()).scalars().all()
+    plots = in_year(plot_versions(session, codes=members), "plot_id", year).dropna(subset=["pilot_model_id"])
     models = _frame(session, select(PilotModel.code, PilotModel.start_year, PilotModel.crop_id, PilotModel.level,
                                     Commune.code).join(Commune, Commune.id == PilotModel.commune_id),
                     ["pilot_model_id", "start_year", "crop", "level", "commune_code"])

@@ -68,25 +68,28 @@ def plot_changes(plots: pd.DataFrame, versions: pd.DataFrame, locked: dict[str, 
     unchanged, the `changed` fields (before, after), and the version it would become.
     A change that would alter a locked commune-year (of the plot's old or new commune,
     in a year its new version holds) is reported."""
-    latest = in_year(versions, "plot_id", LATEST).set_index("plot_id") if len(versions) else None
+    latest = in_year(versions, "plot_id", LATEST).set_index("plot_id").to_dict("index") if len(versions) else {}
     last = versions.groupby("plot_id")["version"].max() if len(versions) else pd.Series(dtype="int64")
+    positions = versions.groupby("plot_id").indices if len(versions) else {}  # each plot's versions, found once
     rows = []
     for position, row in enumerate(plots.to_dict("records")):
         after = {field: plain(row[field]) for field in PLOT_FIELDS}
         after["intercrop_share"] = None if after["intercrop"] is None else after["intercrop_share"]
         start = ALWAYS if row["valid_from"] != row["valid_from"] else int(row["valid_from"])
         code = row["plot_id"]
-        if latest is None or code not in latest.index:
+        if code not in latest:
             status, changed, version = "new", {}, 1
             held = _held(locked, [after["commune_code"]], start) if after["pilot_model_id"] else []
         else:
-            before = {field: plain(latest.at[code, field]) for field in PLOT_FIELDS}
+            before = {field: plain(latest[code][field]) for field in PLOT_FIELDS}
             changed = {f: (before[f], after[f]) for f in PLOT_FIELDS if f != "area_text" and before[f] != after[f]}
             status, version = ("changed" if changed else "unchanged"), int(last[code]) + 1
-            own = versions[versions["plot_id"] == code]
-            old = own["commune_code"] if start == ALWAYS else own["commune_code"].iloc[
-                valid_in(own, "plot_id", [code], [start])]
-            held = _held(locked, [after["commune_code"], *old], start) if changed else []
+            held = []
+            if changed:  # the commune(s) the plot leaves: of the version valid at the start, or of every version
+                own = versions.iloc[positions[code]]
+                old = own["commune_code"] if start == ALWAYS else own["commune_code"].iloc[
+                    valid_in(own, "plot_id", [code], [start])]
+                held = _held(locked, [after["commune_code"], *old], start)
         if held:
             column = next(iter(changed), "pilot_model_id")
             _refuse(table, position, "valid_from" if column not in table.frame.columns else column,
