@@ -7,6 +7,7 @@ import contextlib
 import errno
 import functools
 import os
+import sys
 import tempfile
 import traceback
 from enum import Enum
@@ -153,7 +154,11 @@ LABELS = {
            "encoding": "đọc theo bảng mã",
            "correction": "có thể là bản sửa của bản ghi đã lưu",
            "ignored": "cột không thuộc bảng nào, không được nhập (đổi tên theo mẫu nếu cần)", "user_added": "Đã thêm người dùng",
-           "users": "Người dùng", "name": "Tên", "role": "Vai trò", "commune": "Xã/phường"},
+           "users": "Người dùng", "name": "Tên", "role": "Vai trò", "commune": "Xã/phường",
+           "no_password": "Không có mật khẩu ở đầu vào chuẩn. Sửa: gõ mật khẩu rồi Enter, hoặc dùng "
+                          "printf '%s\\n' \"$MAT_KHAU\" | mrv user …",
+           "password_set": "Đã đặt mật khẩu", "revoked": "Đã kết thúc mọi phiên đăng nhập của",
+           "password": "mật khẩu", "serving": "Máy chủ MRV đang chạy tại"},
     "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
            "boundary": "Boundary", "total": "Total", "title": "Emissions by source and gas",
            "memo": "memo item, not added to inventory totals", "rows": "result rows", "written": "Written",
@@ -165,7 +170,11 @@ LABELS = {
            "encoding": "read as",
            "correction": "probably a correction of a stored record",
            "ignored": "columns of no table, not imported (rename them as in the template if they matter)", "user_added": "User added",
-           "users": "Users", "name": "Name", "role": "Role", "commune": "Commune"},
+           "users": "Users", "name": "Name", "role": "Role", "commune": "Commune",
+           "no_password": "No password on standard input. Fix: type it and press Enter, or use "
+                          "printf '%s\\n' \"$PASSWORD\" | mrv user …",
+           "password_set": "Password set", "revoked": "Ended every session and token of",
+           "password": "password", "serving": "The MRV server is running at"},
 }
 
 
@@ -219,7 +228,7 @@ def _fail_on_bad_input(action):
     except FactorFileError as error:
         err.print(f"Factor file error: {error}. Fix: correct the factor file, then run again.")
         raise typer.Exit(3) from None
-    except models.UserError as error:
+    except (models.UserError, models.ScopeError) as error:
         err.print(f"{error}", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
@@ -356,7 +365,12 @@ def demo(
     out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_dir / f'results-{year}.csv'}")
     for path in mrv.write_report(models.build_report(engine, year, lang.value), out_dir / "report"):
         out.print(f"{labels['written']}: {path}")
-    out.print(f"{labels['demo_users']}: " + ", ".join(f"{name} ({role})" for name, role, _ in users))
+    accounts = pd.DataFrame(users, columns=["name", "role", "commune", "password"])
+    _write_atomically(accounts, out_dir / "demo-accounts.csv")
+    out.print(f"{labels['demo_users']} ({out_dir / 'demo-accounts.csv'}):")
+    for name, role, commune, password in users:
+        out.print(f"  {name} ({role}{', ' + commune if commune else ''}): {labels['password']} {password}",
+                  markup=False, highlight=False)
 
 
 @app.command()
@@ -414,7 +428,7 @@ def review_(
     models.seed(engine)
     try:
         status = models.review(engine, commune, year, step.value, by, reason)
-    except models.ReviewError as error:
+    except (models.ReviewError, models.ScopeError) as error:
         err.print(f"{error}.")
         raise typer.Exit(2) from None
     out.print(f"{commune} {year}: {status}")
@@ -436,7 +450,7 @@ def check(
     """QA/QC checks of a year's data; exits 1 when an error (which blocks the year) is found."""
     engine = models.connect(db)
     models.seed(engine)
-    findings = models.check_year(engine, year, commune)
+    findings = models.check_year(engine, year, commune, scope=models.LOCAL)
     table = _folding_table(f"QA/QC {year}", commune, ("severity", "rule", "commune", "plot", "row", "value", "message"))
     for row in findings.itertuples(index=False):
         table.add_row(row.severity, row.rule, str(row.commune_code or ""), str(row.plot_id or ""),
@@ -490,19 +504,58 @@ app.add_typer(user_app, name="user")
 Role = Enum("Role", {role: role for role in models.ROLES}, type=str)
 
 
+def _password(lang: str) -> str:
+    """A password read from standard input (its first line), never from the command line
+    (where other users of the machine and the shell history would see it)."""
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        err.print(LABELS[lang]["no_password"])
+        raise typer.Exit(2)
+    return line
+
+
 @user_app.command("add")
 def user_add(
     name: str = typer.Argument(..., help="The person's full name, as they will type it in --by."),
     role: Role = typer.Option(..., "--role", help="recorder (cán bộ xã), verifier, province_officer, inventory or admin."),
-    commune: str = typer.Option(None, "--commune", help="The commune of a recorder (official code)."),
+    commune: list[str] = typer.Option(None, "--commune", help="A recorder's commune; a verifier's assigned communes (repeat it), official codes."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read a password for the server from standard input."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
     db: str = DB_OPTION,
 ) -> None:
-    """Register a person with a role (a commune officer with their commune)."""
+    """Register a person with a role (a commune officer with their commune, a verifier with
+    the communes they verify); with --password-stdin they can log in to `mrv serve`."""
+    password = _password(lang.value) if password_stdin else None
     engine = models.connect(db)
     models.seed(engine)
-    user = _fail_on_bad_input(lambda: models.add_user(engine, name, role.value, commune))
+    user = _fail_on_bad_input(lambda: models.add_user(engine, name, role.value, commune or None, password, by=models.LOCAL))
     out.print(f"{LABELS[lang.value]['user_added']}: {user.name} ({models.ROLES[user.role]})")
+
+
+@user_app.command("password")
+def user_password(
+    name: str = typer.Argument(..., help="A registered user."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    db: str = DB_OPTION,
+) -> None:
+    """Set a user's password for the server, read from standard input; every session and
+    token they had ends."""
+    password = _password(lang.value)
+    engine = models.connect(db)
+    _fail_on_bad_input(lambda: models.set_password(engine, name, password, by=models.LOCAL))
+    out.print(f"{LABELS[lang.value]['password_set']}: {name}")
+
+
+@user_app.command("revoke")
+def user_revoke(
+    name: str = typer.Argument(..., help="A registered user."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    db: str = DB_OPTION,
+) -> None:
+    """End every session and bearer token of a user (a lost phone, a person who left)."""
+    engine = models.connect(db)
+    ended = _fail_on_bad_input(lambda: models.revoke_user(engine, name, by=models.LOCAL))
+    out.print(f"{LABELS[lang.value]['revoked']}: {name} ({ended})")
 
 
 @user_app.command("list")
@@ -513,7 +566,7 @@ def user_list(
     """List the registered users with their role and commune."""
     labels = LABELS[lang.value]
     table = _folding_table(labels["users"], None, (labels["name"], labels["role"], labels["commune"]))
-    for name, role, commune in models.list_users(models.connect(db)):
+    for name, role, commune in models.list_users(models.connect(db), scope=models.LOCAL):
         table.add_row(name, models.ROLES.get(role, role), commune or "")
     out.print(table)
 
@@ -583,10 +636,30 @@ def audit(
     engine = models.connect(db)
     table = _folding_table(f"Audit {year}", commune, ("at", "actor", "action", "commune", "record", "before", "after",
                                                       "reason"))
-    for entry in models.audit_trail(engine, year, commune):
+    for entry in models.audit_trail(engine, year, commune, scope=models.LOCAL):
         table.add_row(entry.at.isoformat(timespec="seconds"), entry.actor or "", entry.action, entry.commune_code or "",
                       entry.record_key or "", str(entry.before or ""), str(entry.after or ""), entry.reason or "")
     out.print(table)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only; behind a reverse proxy keep it so)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    db: str = DB_OPTION,
+) -> None:
+    """Run the commune–province server (API v1 at /api/v1, OpenAPI at /openapi.json) on the
+    database: SQLite for one office, PostgreSQL for the province."""
+    import uvicorn
+
+    from mrv import web
+
+    engine = models.connect(db)
+    models.seed(engine)
+    out.print(f"{LABELS[lang.value]['serving']} http://{host}:{port}/api/v1 ({engine.url.render_as_string()})",
+              markup=False, highlight=False)
+    uvicorn.run(web.create_app(engine), host=host, port=port, log_level="info", proxy_headers=True)
 
 
 @app.command("factors")

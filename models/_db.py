@@ -77,7 +77,7 @@ def connect(url: str | None = None) -> Engine:
     try:
         parsed = make_url(url)
         sqlite = parsed.get_backend_name() == "sqlite"
-        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS} if sqlite else {})
+        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS, "check_same_thread": False} if sqlite else {})
     except (ArgumentError, NoSuchModuleError, ValueError):
         raise DatabaseError(url, "unknown_url", url, "not a database URL this program knows",
                             "use sqlite:///path/mrv.sqlite or postgresql://user@host:5432/mrv") from None

@@ -9,6 +9,7 @@ The numbers are plausible, not real: it is for trying the system, not for report
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +17,14 @@ import pandas as pd
 
 from sqlalchemy import Engine
 
+from mrv.models._accounts import set_password
+from mrv.models._scope import LOCAL
 from mrv.models._seed import official_communes
 from mrv.models._users import add_user, list_users
 
 #: One user per role, to try the system with: for the demo only, never a real database.
 DEMO_USERS = (("demo-tinh", "province_officer", None), ("demo-xa", "recorder", "24133"),
-              ("demo-thamdinh", "verifier", None), ("demo-kiemke", "inventory", None), ("demo-quantri", "admin", None))
+              ("demo-thamdinh", "verifier", "24133"), ("demo-kiemke", "inventory", None), ("demo-quantri", "admin", None))
 #: The demo user who imports the demo's files and makes its official run.
 DEMO_IMPORTER = DEMO_USERS[0][0]
 
@@ -213,10 +216,17 @@ def write_demo(folder: str | Path, *, seed: int = 2025, year: int = 2025) -> lis
     return paths
 
 
-def demo_users(engine: Engine) -> list[tuple[str, str, str | None]]:
-    """Register the demo's users (one per role) that are not registered yet; return them all."""
-    known = {name for name, _, _ in list_users(engine)}
+def demo_users(engine: Engine) -> list[tuple[str, str, str | None, str]]:
+    """Register the demo's users (one per role) that are not registered yet, give each a new
+    random password for the server, and return them all: (name, role, commune, password).
+    The passwords are for trying the demo only; nothing of them is kept but their hashes."""
+    known = {name for name, _, _ in list_users(engine, scope=LOCAL)}
+    accounts = []
     for name, role, commune in DEMO_USERS:
-        if name not in known:
-            add_user(engine, name, role, commune)
-    return list(DEMO_USERS)
+        password = secrets.token_urlsafe(12)
+        if name in known:
+            set_password(engine, name, password, by=LOCAL)
+        else:
+            add_user(engine, name, role, commune, password, by=LOCAL)
+        accounts.append((name, role, commune, password))
+    return accounts

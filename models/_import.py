@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from mrv.models._tables import (
     ActivityRecord, AdoptionShare, AuditEntry, Commune, CommuneCropArea, CommuneSetting, Cooperative, Farm,
     ImportBatch, PilotModel, PilotPlot, PlanIndicator, Plot, PlotCrop, PlotVersion, PracticeProfile,
 )
+from mrv.models._scope import LOCAL, OutOfScope, Scope, scope_of
 from mrv.models._users import find_user
 from mrv.models._versions import PLOT_FIELDS, SETTING_FIELDS, chunked, commune_settings, in_year, plot_versions
 
@@ -577,8 +579,9 @@ def _check_changes(session: Session, tables: dict, prepared: dict, state: _State
 
 
 def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, summary: ImportSummary,
-                   batch: ImportBatch, on_progress: Callable[[int], None] | None) -> None:
-    """Store the records that are new or changed (as a new version, retiring the old one)."""
+                   batch: ImportBatch, on_progress: Callable[[int], None] | None) -> list[int]:
+    """Store the records that are new or changed (as a new version, retiring the old one);
+    return the positions of the new ones."""
     keys = columns["record_key"]
     current: dict[str, tuple] = {}
     for start in range(0, len(keys), CHUNK):
@@ -615,8 +618,9 @@ def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, s
     })
     bulk_insert(session.connection(), ActivityRecord, rows, CHUNK, on_progress)
     _audit(session, columns, audit, current, summary, batch)
-    summary.probable_corrections += _probable_corrections(session, columns,
-                                                          [i for i in stored if keys[i] not in current], summary.file)
+    added = [i for i in stored if keys[i] not in current]
+    summary.probable_corrections += _probable_corrections(session, columns, added, summary.file)
+    return added
 
 
 def _probable_corrections(session: Session, columns: dict[str, list], new: list[int], file: str) -> list[str]:
@@ -679,7 +683,7 @@ def _import_records(session: Session, frame: pd.DataFrame, prepared: dict, state
     the rest is still checked, so that every bad row is listed, and nothing is written."""
     pending = prepared.get("pending_versions")
     seen: dict = {}
-    years: set[int] = set()
+    places: Counter = Counter()  # (commune, year) → records added
     for chunk in _chunks(frame, problems):
         codes = RawTable(chunk, "records", problems).text("plot_id").dropna().unique().astype(str)
         stored = state.plots_of(codes)
@@ -693,15 +697,17 @@ def _import_records(session: Session, frame: pd.DataFrame, prepared: dict, state
         record_changes(session, columns, versions, state.locked, RawTable(chunk, "records", problems))
         if plot_ids is None or problems.problems:
             continue
-        _write_records(session, columns, {**dict(zip(stored["plot_id"], stored["uuid"])), **plot_ids}, summary, batch,
-                       on_progress)
-        years.update(columns["year"])
-    if summary.records_added and not problems.problems:
+        added = _write_records(session, columns, {**dict(zip(stored["plot_id"], stored["uuid"])), **plot_ids}, summary,
+                               batch, on_progress)
+        places.update((columns["commune_code"][i], columns["year"][i]) for i in added)
+    if places and not problems.problems:
+        count = len(places)
         bulk_insert(session.connection(), AuditEntry, {
-            "id": [uuid.uuid4() for _ in years], "at": [batch.imported_at] * len(years),
-            "actor": [batch.imported_by] * len(years), "action": ["records added"] * len(years),
-            "year": sorted(years),
-            "after": [{"import": str(batch.id), "file": summary.file, "added": summary.records_added}] * len(years)})
+            "id": [uuid.uuid4() for _ in range(count)], "at": [batch.imported_at] * count,
+            "actor": [batch.imported_by] * count, "action": ["records added"] * count,
+            "commune_code": [commune for commune, _ in places], "year": [year for _, year in places],
+            "after": [{"import": str(batch.id), "file": summary.file, "added": added}
+                      for added in places.values()]})
 
 
 def _write_lock(session: Session) -> None:
@@ -712,28 +718,95 @@ def _write_lock(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
 
 
+def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope) -> None:
+    """Refuse (`OutOfScope`, listing every row) a file that writes outside the importer's
+    communes: a row naming another commune, a plot stored in another commune, a record of
+    a plot of another commune or that moves a record away from one, and the province-wide
+    tables (practice profiles, plan indicators) for anyone with communes of their own."""
+    scope.require_role("write")
+    if scope.communes is None:
+        return
+    problems = ProblemList()
+    mine = f"a commune of {scope.user} ({', '.join(sorted(scope.communes))})"
+    fix = "leave the row out, or ask the province officer to import it"
+
+    def refuse(frame: pd.DataFrame, column: str, found: pd.Series, expected: str) -> None:
+        outside = found.notna() & ~found.isin(scope.communes)
+        first = int(frame.attrs.get("first_row", 2))
+        problems.add_rows(frame.attrs.get("source", ""), np.flatnonzero(outside.to_numpy()) + first, column,
+                          frame[column][outside.to_numpy()], expected, fix)
+
+    def stored_commune(codes: pd.Series) -> pd.Series:
+        query = select(Plot.code, Commune.code).join(Commune, Commune.id == Plot.commune_id)
+        found = dict(row for part in chunked(codes.dropna().unique().tolist())
+                     for row in session.execute(query.where(Plot.code.in_(part))))
+        return codes.map(found)
+
+    for name in ("practice_profiles", "plan_indicators"):
+        if name in tables:
+            frame = tables[name]
+            problems.add(frame.attrs.get("source", name), None, "", name, "a table of the province officer", fix)
+    for name, frame in tables.items():
+        if "commune_code" in frame.columns:
+            refuse(frame, "commune_code", frame["commune_code"].astype(str).str.strip(), mine)
+    if "plots" in tables:
+        frame = tables["plots"]
+        refuse(frame, "plot_id", stored_commune(frame["plot_id"].astype(str).str.strip()), f"a plot of {mine}")
+    if "records" in tables:
+        frame = tables["records"]
+        codes = frame["plot_id"].astype(str).str.strip()
+        communes = stored_commune(codes)
+        if "plots" in tables:
+            given = tables["plots"]
+            communes = codes.map(dict(zip(given["plot_id"].astype(str).str.strip(),
+                                          given["commune_code"].astype(str).str.strip()))).fillna(communes)
+        refuse(frame, "plot_id", communes, f"a plot of {mine}")
+        if "record_id" in frame.columns:
+            ids = frame["record_id"].astype(str).str.strip()
+            query = (select(ActivityRecord.record_key, Commune.code).join(Plot, Plot.id == ActivityRecord.plot_id)
+                     .join(Commune, Commune.id == Plot.commune_id).where(ActivityRecord.is_current.is_(True)))
+            held = dict(row for part in chunked(ids[ids != ""].unique().tolist())
+                        for row in session.execute(query.where(ActivityRecord.record_key.in_(part))))
+            refuse(frame, "record_id", ids.map(held), f"a record of {mine}")
+    if problems.problems:
+        raise OutOfScope(problems.problems)
+
+
 def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, locale: str | None = None,
                 imported_by: str | None = None, on_progress: Callable[[int], None] | None = None,
                 on_total: Callable[[int], None] | None = None) -> ImportSummary:
     """Validate every table of the file, then store it in one transaction. Raises
     `InputError` listing every bad row (and stores nothing); `UserError` when
-    `imported_by` is not a registered user."""
+    `imported_by` is not a registered user; `ScopeError` or `OutOfScope` when the file
+    writes outside what `imported_by` may change (`mrv.models._scope`)."""
     path = Path(path)
     read = read_import_file(path)
-    tables = read.tables
+    return import_tables(engine, read.tables, str(path), hashlib.sha256(path.read_bytes()).hexdigest(), sao=sao,
+                         locale=locale, imported_by=imported_by, on_progress=on_progress, on_total=on_total,
+                         ignored=read.ignored, encoding=read.encoding)
+
+
+def import_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, content_hash: str, *,
+                  sao: str | None = None, locale: str | None = None, imported_by: str | None = None,
+                  on_progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
+                  ignored: tuple | list = (), encoding: str = "") -> ImportSummary:
+    """`import_file` on tables already read (text cells, `attrs['source']` naming where
+    they came from): the server's JSON requests come this way."""
     if not tables:
-        raise InputError([Problem(str(path), None, "", "", "a table with at least one row under its headers",
+        raise InputError([Problem(name, None, "", "", "a table with at least one row under its headers",
                                   "fill in the rows, or start from `mrv template`")])
-    summary = ImportSummary(str(path), rows={name: len(frame) for name, frame in tables.items()},
-                            ignored_columns=read.ignored, encoding=read.encoding)
+    summary = ImportSummary(name, rows={table: len(frame) for table, frame in tables.items()},
+                            ignored_columns=list(ignored), encoding=encoding)
     problems = ProblemList()
     with Session(engine) as session:
+        scope = LOCAL
         if imported_by is not None:
-            imported_by = find_user(session, imported_by).name
+            user = find_user(session, imported_by)
+            imported_by, scope = user.name, scope_of(session, user)
+        _check_scope(session, tables, scope)
         check_integrity(engine)
         _write_lock(session)
-        batch = ImportBatch(file_name=str(path), file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
-                            imported_by=imported_by)
+        batch = ImportBatch(file_name=name, file_hash=content_hash, imported_by=imported_by)
         session.add(batch)
         session.flush()
         state = _State(session)

@@ -19,7 +19,8 @@ from mrv.models._runs import official_run, records_frames
 from mrv.models._tables import (
     ActivityRecord, AdoptionShare, AuditEntry, Commune, CommuneCropArea, ImportBatch, Plot, ReviewStatus,
 )
-from mrv.models._users import UserError, commune_of, find_user, meaningful, same_person
+from mrv.models._scope import Scope, scope_of
+from mrv.models._users import UserError, find_user, meaningful, same_person
 
 #: action → (statuses it may start from, status it leads to)
 STEPS = {
@@ -46,15 +47,6 @@ def locked(session: Session, year: int) -> set[str]:
                                .where(ReviewStatus.year == year, ReviewStatus.status == "locked")).scalars())
 
 
-#: step → the roles that may take it
-STEP_ROLES = {
-    "submit": ("recorder", "province_officer"),
-    "verify": ("verifier",),
-    "lock": ("province_officer",),
-    "reopen": ("province_officer",),
-}
-
-
 def _recorders(session: Session, commune: str, year: int) -> set[str]:
     query = (select(ActivityRecord.recorded_by, ImportBatch.imported_by)
              .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)
@@ -74,9 +66,10 @@ def _years_with_data(session: Session) -> set[int]:
 def review(engine: Engine, commune: str, year: int, action: str, by: str, reason: str | None = None) -> str:
     """Move a commune-year one step; return its new status. Raises `ReviewError`.
 
-    `by` must be a registered user whose role may take the step (`STEP_ROLES`; a commune
-    officer submits their own commune only); the verifier must be someone who neither
-    recorded nor imported the year's records; a reopen needs a readable reason."""
+    `by` must be a registered user whose scope allows the step (`mrv.models._scope`: a
+    commune officer submits their own commune only, a verifier verifies their assigned
+    communes; `ScopeError` otherwise); the verifier must be someone who neither recorded nor
+    imported the year's records; a reopen needs a readable reason."""
     if action not in STEPS:
         raise ReviewError(f"unknown step {action!r}: use one of {', '.join(STEPS)}")
     with Session(engine) as session:
@@ -87,10 +80,7 @@ def review(engine: Engine, commune: str, year: int, action: str, by: str, reason
         commune_row = session.execute(select(Commune).where(Commune.code == commune)).scalars().first()
         if commune_row is None:
             raise ReviewError(f"{commune!r} is not a commune code of the province")
-        if user.role not in STEP_ROLES[action]:
-            raise ReviewError(f"{user.name} is {user.role}: '{action}' is taken by {' or '.join(STEP_ROLES[action])}")
-        if user.role == "recorder" and commune_of(session, user) != commune:
-            raise ReviewError(f"{user.name} records for commune {commune_of(session, user)}, not {commune}")
+        scope_of(session, user).require(action, commune)
         years = _years_with_data(session)
         if year not in years:
             raise ReviewError(f"the database holds no data of {year} (years with data: "
@@ -115,10 +105,16 @@ def review(engine: Engine, commune: str, year: int, action: str, by: str, reason
         return new
 
 
-def audit_trail(engine: Engine, year: int, commune: str | None = None) -> list[AuditEntry]:
-    """The year's audit entries, oldest first."""
+def audit_trail(engine: Engine, year: int, commune: str | None = None, *, scope: Scope) -> list[AuditEntry]:
+    """The year's audit entries, oldest first: those of the scope's communes (and, for the
+    province's roles, the province-wide ones)."""
+    scope.require_role("read")
+    if commune is not None:
+        scope.require("read", commune)
     with Session(engine) as session:
         query = select(AuditEntry).where(AuditEntry.year == year).order_by(AuditEntry.at)
+        if scope.communes is not None:
+            query = query.where(scope.where(AuditEntry.commune_code))
         if commune is not None:
             query = query.where(AuditEntry.commune_code == commune)
         entries = session.execute(query).scalars().all()
@@ -127,8 +123,10 @@ def audit_trail(engine: Engine, year: int, commune: str | None = None) -> list[A
         return entries
 
 
-def check_year(engine: Engine, year: int, commune: str | None = None) -> pd.DataFrame:
-    """The QA/QC findings of a year's current records (and pilot plots), errors first."""
+def check_year(engine: Engine, year: int, commune: str | None = None, *, scope: Scope) -> pd.DataFrame:
+    """The QA/QC findings of a year's current records (and pilot plots), errors first: of
+    one commune, or of the province for the scopes that read every commune."""
+    scope.require("read", commune)
     run = official_run(engine, year)
     profile = run.factor_profile if run is not None else "ipcc2019"
     with Session(engine) as session:

@@ -19,6 +19,7 @@ from mrv import text_key
 from mrv.models._db import bulk_insert
 from mrv.models._inputs import estimate_inputs, freeze
 from mrv.models._tables import ActivityRecord, AuditEntry, CalculationRun, FactorProvenance, Plot, Result, _now
+from mrv.models._scope import scope_of
 from mrv.models._users import find_user
 from mrv.models._versions import commune_settings, in_year, plot_versions
 
@@ -112,7 +113,9 @@ def calculate_year(engine: Engine, year: int, *, commune: str | None = None, off
     started = _now()
     with Session(engine) as session:
         if by is not None:
-            by = find_user(session, by).name
+            user = find_user(session, by)
+            scope_of(session, user).require("calculate")
+            by = user.name
         plots, records = records_frames(session, year, commune, as_of=started)
         results = mrv.calculate(plots, records, factors, gwp)
         results = results[results["year"].to_numpy() == year].reset_index(drop=True)

@@ -118,6 +118,44 @@ class User(SQLModel, table=True):
     role: str  # recorder, verifier, province_officer, inventory, admin
     commune_id: uuid.UUID | None = Field(default=None, foreign_key="commune.id")
     created_at: datetime = Field(default_factory=_now)
+    password_hash: str | None = None  # Argon2id (`mrv.models._accounts`); no password, no login
+
+
+class Assignment(SQLModel, table=True):
+    """A commune a verifier verifies (a verifier reads and verifies only these)."""
+
+    __table_args__ = (UniqueConstraint("user_id", "commune_id"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+
+
+class AccessToken(SQLModel, table=True):
+    """A bearer token or a browser session of a user: only its SHA-256 is stored; it ends
+    at `expires_at` or when revoked."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    token_hash: str = Field(index=True, unique=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    kind: str  # bearer or session
+    csrf_token: str | None = None  # a session's token for its state-changing requests
+    created_at: datetime = Field(default_factory=_now)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """A state-changing request sent with an `Idempotency-Key`: the same key again from the
+    same user is answered with the stored response instead of being applied twice."""
+
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id")
+    key: str
+    request_hash: str
+    status_code: int | None = None  # None while the request is being applied
+    body: dict | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=_now)
 
 
 class ReviewStatus(SQLModel, table=True):

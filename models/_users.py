@@ -8,13 +8,18 @@ diacritics, so "Ha" cannot verify what "Hà" recorded."""
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
+from collections.abc import Sequence
+
+from argon2 import PasswordHasher
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from mrv import text_key
-from mrv.models._tables import Commune, User
+from mrv.models._scope import Scope
+from mrv.models._tables import Assignment, AuditEntry, Commune, User
 
 #: role → what it may do (Vietnamese first).
 ROLES = {
@@ -26,8 +31,25 @@ ROLES = {
 }
 
 
+#: Argon2id with the library's defaults (RFC 9106's second recommended option: 64 MiB, 3 passes).
+PASSWORDS = PasswordHasher()
+#: A hash to check a password against when the name is unknown, so that an unknown name
+#: takes as long to refuse as a wrong password.
+ABSENT_HASH = PASSWORDS.hash(secrets.token_urlsafe(16))
+MIN_PASSWORD = 10
+
+
 class UserError(ValueError):
     """A person or role that cannot be used; the message says why and what to do."""
+
+
+def hash_password(password: str, name: str) -> str:
+    """The Argon2id hash of a new password of `name`; `UserError` if it is too weak."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+    if text_key(meaningful(name)) == text_key(password):
+        raise UserError("a password may not be the user's name")
+    return PASSWORDS.hash(password)
 
 
 def meaningful(text: str | None) -> str:
@@ -63,39 +85,66 @@ def find_user(session: Session, name: str | None) -> User:
                     f"to add it (mrv user add NAME --role …)")
 
 
-def add_user(engine: Engine, name: str, role: str, commune: str | None = None) -> User:
-    """Register a person with a role (and, for a commune officer, their commune)."""
+def _communes(session: Session, role: str, communes: Sequence[str]) -> list:
+    """The ids of the communes a recorder (exactly one) or a verifier (one or more) works on."""
+    if role == "recorder" and len(communes) != 1:
+        raise UserError("a commune officer (recorder) belongs to one commune: add --commune CODE")
+    if role == "verifier" and not communes:
+        raise UserError("a verifier verifies the communes assigned to them: add --commune CODE (once per commune)")
+    if role not in ("recorder", "verifier") and communes:
+        raise UserError(f"a {role} works on every commune of the province: leave out --commune")
+    ids = []
+    for code in communes:
+        found = session.execute(select(Commune.id).where(Commune.code == code)).scalars().first()
+        if found is None:
+            raise UserError(f"{code!r} is not a commune code of the province: use the official code, e.g. 24133")
+        ids.append(found)
+    return ids
+
+
+def add_user(engine: Engine, name: str, role: str, commune: str | Sequence[str] | None = None,
+             password: str | None = None, *, by: Scope) -> User:
+    """Register a person with a role: a commune officer with their commune, a verifier with
+    the communes assigned to them; with a password, they can log in to the server. Only an
+    admin (or the command line) adds users: `by` is their scope."""
+    by.require_role("users")
     shown = meaningful(name)
     if not shown:
         raise UserError("a user needs a name with letters: write the person's full name")
     if role not in ROLES:
         raise UserError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
-    if role == "recorder" and commune is None:
-        raise UserError("a commune officer (recorder) belongs to a commune: add --commune CODE")
+    communes = [commune] if isinstance(commune, str) else list(commune or ())
+    hashed = None if password is None else hash_password(password, shown)
     with Session(engine) as session:
-        commune_id = None
-        if commune is not None:
-            commune_id = session.execute(select(Commune.id).where(Commune.code == commune)).scalars().first()
-            if commune_id is None:
-                raise UserError(f"{commune!r} is not a commune code of the province: use the official code, e.g. 24133")
+        ids = _communes(session, role, communes)
         taken = session.execute(select(User.name).where(User.name_key == person_key(shown))).scalars().first()
         if taken is not None:
             raise UserError(f"{shown!r} is already registered as {taken!r}: one name, one person")
-        user = User(name=shown, name_key=person_key(shown), role=role, commune_id=commune_id)
+        user = User(name=shown, name_key=person_key(shown), role=role, commune_id=ids[0] if role == "recorder" else None,
+                    password_hash=hashed)
         session.add(user)
+        session.flush()
+        if role == "verifier":
+            session.add_all(Assignment(user_id=user.id, commune_id=commune_id) for commune_id in ids)
+        session.add(AuditEntry(actor=by.user, action="user added", after={"user": shown, "role": role,
+                                                                      "communes": communes}))
         session.commit()
         session.refresh(user)
         session.expunge(user)
         return user
 
 
-def list_users(engine: Engine) -> list[tuple[str, str, str | None]]:
-    """(name, role, commune code) of every registered user, by name."""
+def list_users(engine: Engine, *, scope: Scope) -> list[tuple[str, str, str | None]]:
+    """(name, role, communes) of every registered user, by name: a recorder's commune, a
+    verifier's assigned communes joined by commas, nothing for the province's roles."""
+    scope.require_role("users")
     with Session(engine) as session:
-        return [tuple(row) for row in session.execute(
-            select(User.name, User.role, Commune.code).join(Commune, Commune.id == User.commune_id, isouter=True)
-            .order_by(User.name))]
-
-
-def commune_of(session: Session, user: User) -> str | None:
-    return None if user.commune_id is None else session.get(Commune, user.commune_id).code
+        assigned: dict = {}
+        for user_id, code in session.execute(select(Assignment.user_id, Commune.code)
+                                             .join(Commune, Commune.id == Assignment.commune_id)
+                                             .order_by(Commune.code)):
+            assigned.setdefault(user_id, []).append(code)
+        return [(name, role, code or (",".join(assigned[user_id]) if user_id in assigned else None))
+                for user_id, name, role, code in session.execute(
+                    select(User.id, User.name, User.role, Commune.code)
+                    .join(Commune, Commune.id == User.commune_id, isouter=True).order_by(User.name))]

@@ -15,12 +15,11 @@ from mrv.cli import app
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("MRV_TEST_POSTGRES_URL") else [])
 
 
-@pytest.fixture(params=BACKENDS)
-def database(request, tmp_path) -> str:
-    """A URL to an empty database of each backend: SQLite, and PostgreSQL where
-    MRV_TEST_POSTGRES_URL is set (CI)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'mrv.sqlite'}"
+def empty_database(backend: str, folder) -> str:
+    """A URL to an empty database: a new SQLite file in `folder`, or the PostgreSQL test
+    database of MRV_TEST_POSTGRES_URL with every table dropped."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'mrv.sqlite'}"
     url = os.environ["MRV_TEST_POSTGRES_URL"]
     engine = models.connect(url)
     SQLModel.metadata.drop_all(engine)
@@ -28,6 +27,13 @@ def database(request, tmp_path) -> str:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
     return url
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request, tmp_path) -> str:
+    """A URL to an empty database of each backend: SQLite, and PostgreSQL where
+    MRV_TEST_POSTGRES_URL is set (CI)."""
+    return empty_database(request.param, tmp_path)
 
 
 @pytest.fixture

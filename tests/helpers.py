@@ -70,17 +70,29 @@ def snapshot(engine) -> dict[str, int]:
         CommuneCropArea, AdoptionShare, PracticeProfile, ImportBatch, AuditEntry, User)}
 
 
-#: The people of the review tests: a commune officer of 24133, a verifier, a province officer.
-PEOPLE = (("an", "recorder", "24133"), ("binh", "verifier", None), ("chi", "province_officer", None))
+#: The people of the review tests: a commune officer of 24133, a verifier of 24133 and
+#: 24175, a province officer.
+PEOPLE = (("an", "recorder", "24133"), ("binh", "verifier", ("24133", "24175")), ("chi", "province_officer", None))
 
 
 def register(engine) -> None:
     """Register `PEOPLE` (those not registered yet)."""
     from mrv import models
-    known = {name for name, _, _ in models.list_users(engine)}
+    known = {name for name, _, _ in models.list_users(engine, scope=models.LOCAL)}
     for name, role, commune in PEOPLE:
         if name not in known:
-            models.add_user(engine, name, role, commune)
+            models.add_user(engine, name, role, commune, by=models.LOCAL)
+
+
+def commune_records(folder: Path, commune: str = "24133") -> Path:
+    """The example records of one commune's plots (what its officer may import), in
+    examples/records.csv's order: for 24133, R1 is still row 2."""
+    plots = pd.read_csv(EXAMPLES / "plots.csv", dtype=str)
+    codes = set(plots.loc[plots["commune_code"] == commune, "plot_id"])
+    header, *rows = (EXAMPLES / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path = folder / f"records-{commune}.csv"
+    path.write_text(header + "".join(row for row in rows if row.split(",")[1] in codes), encoding="utf-8")
+    return path
 
 
 def lock_year(engine, commune: str, year: int) -> None:

@@ -20,7 +20,7 @@ from mrv import models
 from mrv.models._tables import (
     ActivityRecord, AuditEntry, CalculationRun, Commune, CommuneSetting, PilotPlot, Plot, PlotCrop,
 )
-from tests.helpers import count, register, snapshot, two_years_of_examples
+from tests.helpers import commune_records, count, register, snapshot, two_years_of_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -183,17 +183,18 @@ def test_a_unit_written_after_the_number_is_kept_for_recalculation(engine, tmp_p
 def test_review_steps_locking_reopening_and_the_audit_trail(engine, tmp_path):
     register(engine)
     models.import_file(engine, EXAMPLES / "plots.csv")
-    models.import_file(engine, EXAMPLES / "records.csv", imported_by="an")
+    own = commune_records(tmp_path)
+    models.import_file(engine, own, imported_by="an")
     with pytest.raises(models.ReviewError, match="needs it to be submitted"):
         models.review(engine, "24133", 2025, "verify", by="binh")
     assert models.review(engine, "24133", 2025, "submit", by="an") == "submitted"
-    with pytest.raises(models.ReviewError, match="'verify' is taken by verifier"):
+    with pytest.raises(models.ScopeError, match="that is for verifier"):
         models.review(engine, "24133", 2025, "verify", by="an")
     models.review(engine, "24133", 2025, "verify", by="binh")
     assert models.review(engine, "24133", 2025, "lock", by="chi") == "locked"
     before = snapshot(engine)
     changed = tmp_path / "records.csv"
-    changed.write_text((EXAMPLES / "records.csv").read_text(encoding="utf-8").replace(",urea,500,", ",urea,450,"),
+    changed.write_text(own.read_text(encoding="utf-8").replace(",urea,500,", ",urea,450,"),
                        encoding="utf-8")
     with pytest.raises(mrv.InputError) as caught:
         models.import_file(engine, changed, imported_by="an")
@@ -207,7 +208,7 @@ def test_review_steps_locking_reopening_and_the_audit_trail(engine, tmp_path):
     models.review(engine, "24133", 2025, "reopen", by="chi", reason="hoá đơn R1 ghi sai số lượng")
     summary = models.import_file(engine, changed, imported_by="an")
     assert summary.changed_keys == ["R1"]
-    trail = models.audit_trail(engine, 2025)
+    trail = models.audit_trail(engine, 2025, scope=models.LOCAL)
     actions = [(e.action, e.actor) for e in trail]
     assert ("records added", "an") in actions
     assert [a for a, _ in actions if a in ("submit", "verify", "lock", "reopen")] == ["submit", "verify", "lock", "reopen"]

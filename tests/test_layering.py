@@ -14,14 +14,15 @@ LAYERS = {
     "factors": ("mrv.factors", set()),
     "mrv": ("mrv", {"mrv.factors"}),
     "models": ("mrv.models", {"mrv", "mrv.factors"}),
-    "cli": ("mrv.cli", {"mrv", "mrv.factors", "mrv.models"}),
+    "cli": ("mrv.cli", {"mrv", "mrv.factors", "mrv.models", "mrv.web"}),
+    "web": ("mrv.web", {"mrv", "mrv.factors", "mrv.models"}),
 }
-FOLDER_NAMES = {"factors", "models", "cli"}
+FOLDER_NAMES = {"factors", "models", "cli", "web"}
 
 
 def _package_of(module: str) -> str:
     """The layer package a module name belongs to (mrv.sources.x → mrv)."""
-    for package in ("mrv.factors", "mrv.models", "mrv.cli"):
+    for package in ("mrv.factors", "mrv.models", "mrv.cli", "mrv.web"):
         if module == package or module.startswith(package + "."):
             return package
     return "mrv" if module == "mrv" or module.startswith("mrv.") else ""

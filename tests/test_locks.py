@@ -33,7 +33,7 @@ def refused(engine, path: Path) -> list[tuple]:
     register(engine)
     before = snapshot(engine)
     with pytest.raises(mrv.InputError) as caught:
-        models.import_file(engine, path, imported_by="an")
+        models.import_file(engine, path, imported_by="chi")
     assert snapshot(engine) == before
     assert all(p.fix for p in caught.value.problems)
     return caught.value.problems
@@ -44,7 +44,7 @@ def locked(engine):
     """The examples imported, commune 24133's 2025 locked (CP-01, CP-02, LUA-01 are there)."""
     register(engine)
     models.import_file(engine, EXAMPLES / "plots.csv")
-    models.import_file(engine, EXAMPLES / "records.csv", imported_by="an")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
     lock_year(engine, "24133", 2025)
     return engine
 
@@ -136,7 +136,7 @@ def test_an_official_run_of_a_locked_year_reads_the_locked_data_and_is_audited(l
     first = models.calculate_year(locked, 2025, official=True, by="chi")
     again = models.calculate_year(locked, 2025, official=True, factors="vn2022", by="chi")
     assert again.input_hash == first.input_hash and again.records == first.records == 26
-    runs = [e for e in models.audit_trail(locked, 2025) if e.action == "official run"]
+    runs = [e for e in models.audit_trail(locked, 2025, scope=models.LOCAL) if e.action == "official run"]
     assert [(e.actor, e.after["run"], e.after["factors"]) for e in runs] == [
         ("chi", str(first.id), "ipcc2019"), ("chi", str(again.id), "vn2022")]
 
@@ -167,12 +167,12 @@ def test_a_record_without_id_that_looks_like_a_correction_is_reported(engine, tm
     [warning] = summary.probable_corrections
     stored = warning.split("(record ")[1].split(")")[0]
     assert stored.startswith("auto:") and "urea bao" in warning and f"record_id {stored} and quantity 0" in warning
-    findings = models.check_year(engine, 2025)
+    findings = models.check_year(engine, 2025, scope=models.LOCAL)
     assert list(findings.loc[findings["rule"] == "probable_correction", "plot_id"]) == ["HT-01"]
     # the fix the warning gives: the stored urea record cancelled by a version of quantity 0
     cancel = write(tmp_path, "c.csv", "record_id," + header + f"{stored},HT-01,2025,2025-04-02,fertiliser,urea,0,bao,\n")
     assert models.import_file(engine, cancel).changed_keys == [stored]
-    findings = models.check_year(engine, 2025)
+    findings = models.check_year(engine, 2025, scope=models.LOCAL)
     assert "probable_correction" not in set(findings["rule"])
     urea = models.run_results(engine, models.calculate_year(engine, 2025).id).query(
         "source == 'urea_co2' and plot_id == 'HT-01'")

@@ -13,24 +13,28 @@ from typer.testing import CliRunner
 from mrv import models
 from mrv.cli import app
 from mrv.models._tables import User
-from tests.helpers import count, register, snapshot
+from tests.helpers import commune_records, count, register, snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def test_a_name_is_one_person_whatever_its_case_or_unicode_form(engine):
-    models.add_user(engine, "Đỗ Thị Hà", "verifier")
+    models.add_user(engine, "Đỗ Thị Hà", "verifier", "24133", by=models.LOCAL)
     decomposed = unicodedata.normalize("NFD", "đỗ thị  hà")
     with pytest.raises(models.UserError, match="already registered as 'Đỗ Thị Hà'"):
-        models.add_user(engine, decomposed, "admin")
+        models.add_user(engine, decomposed, "admin", by=models.LOCAL)
     with pytest.raises(models.UserError, match="a name with letters"):
-        models.add_user(engine, "\u200b \u200d", "admin")
+        models.add_user(engine, "\u200b \u200d", "admin", by=models.LOCAL)
     with pytest.raises(models.UserError, match="--commune"):
-        models.add_user(engine, "Y Bhin Niê", "recorder")
+        models.add_user(engine, "Y Bhin Niê", "recorder", by=models.LOCAL)
+    with pytest.raises(models.UserError, match="assigned to them: add --commune"):
+        models.add_user(engine, "Y Bhin Niê", "verifier", by=models.LOCAL)
+    with pytest.raises(models.UserError, match="every commune of the province: leave out --commune"):
+        models.add_user(engine, "Y Bhin Niê", "inventory", "24133", by=models.LOCAL)
     with pytest.raises(models.UserError, match="unknown role 'officer'"):
-        models.add_user(engine, "Y Bhin Niê", "officer")
+        models.add_user(engine, "Y Bhin Niê", "officer", by=models.LOCAL)
     assert count(engine, User) == 1
-    assert models.list_users(engine) == [("Đỗ Thị Hà", "verifier", None)]
+    assert models.list_users(engine, scope=models.LOCAL) == [("Đỗ Thị Hà", "verifier", "24133")]
 
 
 def test_by_must_name_a_registered_user(engine, tmp_path):
@@ -42,24 +46,24 @@ def test_by_must_name_a_registered_user(engine, tmp_path):
     with pytest.raises(models.ReviewError, match="'Ha' is not a registered user"):
         models.review(engine, "24133", 2025, "submit", by="Ha")
     assert snapshot(engine) == before
-    models.add_user(engine, "Hà", "province_officer")
+    models.add_user(engine, "Hà", "province_officer", by=models.LOCAL)
     with pytest.raises(models.ReviewError, match=r"did you mean Hà\?"):
         models.review(engine, "24133", 2025, "submit", by="Ha")
     # "AN" is the registered "an": the import is kept under the registered name
-    models.import_file(engine, EXAMPLES / "records.csv", imported_by="AN")
-    assert [e.actor for e in models.audit_trail(engine, 2025) if e.action == "records added"] == ["an"]
+    models.import_file(engine, commune_records(tmp_path), imported_by="AN")
+    assert {e.actor for e in models.audit_trail(engine, 2025, scope=models.LOCAL) if e.action == "records added"} == {"an"}
 
 
 def test_each_step_needs_its_role_and_the_verifier_did_not_record(engine, tmp_path):
     register(engine)
-    models.add_user(engine, "Đỗ Thị Hà", "verifier")
+    models.add_user(engine, "Đỗ Thị Hà", "verifier", "24133", by=models.LOCAL)
     models.import_file(engine, EXAMPLES / "plots.csv")
     records = tmp_path / "records.csv"  # recorded by Hà, typed without accents
     records.write_text("plot_id,year,activity,product,quantity,unit,n_content,recorded_by\n"
                        "CP-01,2025,fertiliser,urea,500,kg,,do thi ha\n", encoding="utf-8")
     models.import_file(engine, records, imported_by="an")
-    models.add_user(engine, "Y Bhin Niê", "recorder", "24175")
-    with pytest.raises(models.ReviewError, match="records for commune 24175, not 24133"):
+    models.add_user(engine, "Y Bhin Niê", "recorder", "24175", by=models.LOCAL)
+    with pytest.raises(models.ScopeError, match=r"works on commune\(s\) 24175, not commune 24133"):
         models.review(engine, "24133", 2025, "submit", by="Y Bhin Niê")
     with pytest.raises(models.ReviewError, match="no data of 2205"):
         models.review(engine, "24133", 2205, "submit", by="an")
@@ -67,16 +71,16 @@ def test_each_step_needs_its_role_and_the_verifier_did_not_record(engine, tmp_pa
     with pytest.raises(models.ReviewError, match="Đỗ Thị Hà recorded or imported data of 24133 2025"):
         models.review(engine, "24133", 2025, "verify", by="ĐỖ THỊ HÀ")
     models.review(engine, "24133", 2025, "verify", by="binh")
-    with pytest.raises(models.ReviewError, match="'lock' is taken by province_officer"):
+    with pytest.raises(models.ScopeError, match=r"may not: khoá năm \(lock\); that is for province_officer"):
         models.review(engine, "24133", 2025, "lock", by="binh")
     models.review(engine, "24133", 2025, "lock", by="chi")
     for reason in (None, "   ", "\u200b\u200c", "\ufeff."):
         with pytest.raises(models.ReviewError, match="reason"):
             models.review(engine, "24133", 2025, "reopen", by="chi", reason=reason)
-    with pytest.raises(models.ReviewError, match="'reopen' is taken by province_officer"):
+    with pytest.raises(models.ScopeError, match="that is for province_officer"):
         models.review(engine, "24133", 2025, "reopen", by="an", reason="sai số lượng")
     assert models.review(engine, "24133", 2025, "reopen", by="chi", reason="\u200bsai số lượng ") == "open"
-    assert [e.reason for e in models.audit_trail(engine, 2025, "24133") if e.action == "reopen"] == ["sai số lượng"]
+    assert [e.reason for e in models.audit_trail(engine, 2025, "24133", scope=models.LOCAL) if e.action == "reopen"] == ["sai số lượng"]
 
 
 def test_user_add_and_list_from_the_command_line(tmp_path):

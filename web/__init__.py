@@ -1,0 +1,11 @@
+"""The commune–province server (DESIGN.md §9b): a JSON API over the same functions the
+command line calls. It computes nothing itself; who may do what is decided by the scope of
+`mrv.models` that every query takes.
+
+    >>> from mrv import models, web
+    >>> app = web.create_app(models.connect("sqlite:///mrv.sqlite"))
+"""
+
+from mrv.web._app import create_app
+
+__all__ = ["create_app"]

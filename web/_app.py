@@ -1,0 +1,95 @@
+"""The server's application: the API routes, problem details for every error, and the
+headers every answer carries. `mrv serve` runs it on Uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import Engine
+
+import mrv
+from mrv import models
+from mrv.factors import FactorFileError
+from mrv.web import _api, _auth
+from mrv.web._problems import problem
+
+log = logging.getLogger("mrv.web")
+TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "Not found", 405: "Method not allowed",
+          409: "Conflict", 413: "Too large", 422: "Bad input", 429: "Too many failed logins"}
+
+
+def problem_of(error: Exception):
+    """The problem-details answer of an error raised while handling a request."""
+    if isinstance(error, HTTPException):
+        return problem(error.status_code, "http", TITLES.get(error.status_code, "Error"), str(error.detail),
+                       headers=error.headers)
+    if isinstance(error, models.OutOfScope):
+        return problem(403, "out-of-scope", "Not allowed", f"{len(error.problems)} row(s) write outside your communes; "
+                       "nothing was stored", error.problems)
+    if isinstance(error, mrv.InputError):
+        return problem(422, "bad-input", "Bad input", f"{len(error.problems)} problem(s); nothing was stored",
+                       error.problems)
+    if isinstance(error, models.ScopeError):
+        return problem(403, "not-allowed", "Not allowed", str(error))
+    if isinstance(error, models.ReviewError):
+        return problem(409, "review-step", "Step not allowed", str(error))
+    if isinstance(error, models.IdempotencyConflict):
+        status = {"in_progress": 409, "reused": 422}.get(error.kind, 400)
+        return problem(status, f"idempotency-{error.kind}", TITLES[status], str(error))
+    if isinstance(error, models.UserError):
+        return problem(422, "bad-input", "Bad input", str(error))
+    if isinstance(error, LookupError):
+        return problem(404, "not-found", "Not found", str(error))
+    if isinstance(error, _auth.ThrottledError):
+        return problem(429, "throttled", TITLES[429], str(error), headers={"Retry-After": str(error.retry_after)})
+    if isinstance(error, models.DatabaseError):
+        log.error("database: %s", error)
+        return problem(503, "database", "Database unavailable", "the database cannot be used now: tell the "
+                       "province's system administrator")
+    if isinstance(error, FactorFileError):
+        log.error("factor file: %s", error)
+        return problem(500, "factor-file", "Factor file error", "a factor file of the server is broken: tell the "
+                       "province's system administrator")
+    log.exception("unexpected error", exc_info=error)
+    return problem(500, "internal", "Internal error", "the server failed on this request; it is logged: tell the "
+                   "province's system administrator the time it happened")
+
+
+def create_app(engine: Engine, *, throttle: _auth.LoginThrottle | None = None) -> FastAPI:
+    """The server on `engine`: API v1 under /api/v1, OpenAPI at /openapi.json. No page or
+    script is loaded from another site (no CDN documentation pages)."""
+    app = FastAPI(title="MRV Đắk Lắk", version="1", openapi_url="/openapi.json", docs_url=None, redoc_url=None,
+                  description="Phát thải và giảm phát thải khí nhà kính của sản xuất cây trồng phát thải thấp, "
+                              "tỉnh Đắk Lắk (Emissions MRV of low-emission crop production, Đắk Lắk)")
+    app.state.engine = engine
+    app.state.throttle = throttle or _auth.LoginThrottle()
+    app.state.problem_of = problem_of
+    app.include_router(_auth.router)
+    app.include_router(_api.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError):
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:20])
+        return problem(422, "invalid-request", "Bad input", where or "the request does not match the API")
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, error: Exception):
+        return problem_of(error)
+
+    for kind in (HTTPException, mrv.InputError, models.ScopeError, models.ReviewError, models.IdempotencyConflict,
+                 models.UserError, LookupError, _auth.ThrottledError, models.DatabaseError):
+        app.add_exception_handler(kind, failed)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
