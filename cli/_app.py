@@ -363,7 +363,7 @@ def demo(
     out.print(f"{labels['official']} {run.id}: {run.records} {labels['records']}, {run.result_rows} {labels['rows']}")
     _report(results, run.factor_profile, lang.value)
     out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_dir / f'results-{year}.csv'}")
-    for path in mrv.write_report(models.build_report(engine, year, lang.value), out_dir / "report"):
+    for path in mrv.write_report(models.build_report(engine, year, lang.value, scope=models.LOCAL), out_dir / "report"):
         out.print(f"{labels['written']}: {path}")
     accounts = pd.DataFrame(users, columns=["name", "role", "commune", "password"])
     _write_atomically(accounts, out_dir / "demo-accounts.csv")
@@ -399,7 +399,7 @@ def report(
         raise typer.Exit(2)
     engine = models.connect(db)
     try:
-        content = models.build_report(engine, year, lang.value)
+        content = models.build_report(engine, year, lang.value, scope=models.LOCAL)
     except LookupError as error:
         err.print(f"{error}.")
         raise typer.Exit(2) from None
@@ -593,7 +593,7 @@ def export_inventory(
     and UNFCCC codes, per gas, with activity data, implied factors and notation keys."""
     engine = models.connect(db)
     try:
-        table, metadata = models.inventory_export(engine, year, gwp.value)
+        table, metadata = models.inventory_export(engine, year, gwp.value, scope=models.LOCAL)
     except LookupError as error:
         err.print(f"{error}.")
         raise typer.Exit(2) from None
@@ -646,6 +646,7 @@ def audit(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only; behind a reverse proxy keep it so)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes (about one per core)."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
     db: str = DB_OPTION,
 ) -> None:
@@ -653,13 +654,15 @@ def serve(
     database: SQLite for one office, PostgreSQL for the province."""
     import uvicorn
 
-    from mrv import web
-
-    engine = models.connect(db)
+    url = models.database_url(db)
+    engine = models.connect(url)
     models.seed(engine)
+    engine.dispose()
+    os.environ["MRV_DATABASE_URL"] = url  # each worker process connects to it
     out.print(f"{LABELS[lang.value]['serving']} http://{host}:{port}/api/v1 ({engine.url.render_as_string()})",
               markup=False, highlight=False)
-    uvicorn.run(web.create_app(engine), host=host, port=port, log_level="info", proxy_headers=True)
+    uvicorn.run("mrv.web:from_environment", factory=True, host=host, port=port, workers=workers, log_level="info",
+                proxy_headers=True)
 
 
 @app.command("factors")

@@ -25,6 +25,9 @@ DEFAULT_URL = "sqlite:///mrv.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Seconds a command waits for another one writing to the same SQLite file.
 BUSY_SECONDS = 60
+#: Connections kept open, and opened beyond them at busy times: the server answers up to
+#: 40 requests at once (its thread pool), each with a connection.
+POOL_SIZE, POOL_OVERFLOW = 10, 40
 
 
 class DatabaseError(RuntimeError):
@@ -77,7 +80,8 @@ def connect(url: str | None = None) -> Engine:
     try:
         parsed = make_url(url)
         sqlite = parsed.get_backend_name() == "sqlite"
-        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS, "check_same_thread": False} if sqlite else {})
+        engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS, "check_same_thread": False} if sqlite else {},
+                               pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     except (ArgumentError, NoSuchModuleError, ValueError):
         raise DatabaseError(url, "unknown_url", url, "not a database URL this program knows",
                             "use sqlite:///path/mrv.sqlite or postgresql://user@host:5432/mrv") from None

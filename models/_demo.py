@@ -10,6 +10,7 @@ The numbers are plausible, not real: it is for trying the system, not for report
 from __future__ import annotations
 
 import secrets
+import string
 from pathlib import Path
 
 import numpy as np
@@ -223,7 +224,7 @@ def demo_users(engine: Engine) -> list[tuple[str, str, str | None, str]]:
     known = {name for name, _, _ in list_users(engine, scope=LOCAL)}
     accounts = []
     for name, role, commune in DEMO_USERS:
-        password = secrets.token_urlsafe(12)
+        password = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(16))
         if name in known:
             set_password(engine, name, password, by=LOCAL)
         else:

@@ -12,14 +12,17 @@ from sqlmodel import Session
 
 import mrv
 from mrv.models._province import province_year
+from mrv.models._scope import Scope
 from mrv.models._tables import Province
 
 
-def inventory_export(engine: Engine, year: int, gwp: str = "AR5") -> tuple[pd.DataFrame, dict[str, str]]:
+def inventory_export(engine: Engine, year: int, gwp: str = "AR5", *, scope: Scope) -> tuple[pd.DataFrame, dict[str, str]]:
     """The inventory table of `year` and its metadata (province, year, factor profile and
     version, GWP set, official run, generation time, software version). The figures are
     the provincial estimate (commune areas × practice profiles), not the pilots' sum.
-    Raises LookupError when the year has no official run."""
+    Raises LookupError when the year has no official run; `ScopeError` for a scope that
+    may not export."""
+    scope.require_role("export")
     run, province = province_year(engine, year)
     reductions = province.reductions()
     rows = province.estimate_rows(province.estimate(reductions))

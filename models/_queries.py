@@ -27,19 +27,19 @@ def read_communes(engine: Engine, scope: Scope, year: int, code: str | None = No
     scope.require_role("read")
     if code is not None:
         scope.require("read", code)
+    chosen = scope.where(Commune.code) if code is None else Commune.code == code
     with Session(engine) as session:
         plots = dict(session.execute(select(Commune.code, func.count(Plot.id)).join(Plot, Plot.commune_id == Commune.id)
-                                     .group_by(Commune.code)).all())
+                                     .where(chosen).group_by(Commune.code)).all())
         records = dict(session.execute(
             select(Commune.code, func.count(ActivityRecord.id)).join(Plot, Plot.commune_id == Commune.id)
             .join(ActivityRecord, ActivityRecord.plot_id == Plot.id)
-            .where(ActivityRecord.is_current.is_(True), ActivityRecord.year == year).group_by(Commune.code)).all())
+            .where(chosen, ActivityRecord.is_current.is_(True), ActivityRecord.year == year)
+            .group_by(Commune.code)).all())
         status = dict(session.execute(select(Commune.code, ReviewStatus.status)
                                       .join(ReviewStatus, ReviewStatus.commune_id == Commune.id)
-                                      .where(ReviewStatus.year == year)).all())
-        query = select(Commune.code, Commune.name, Commune.kind).where(scope.where(Commune.code)).order_by(Commune.code)
-        if code is not None:
-            query = query.where(Commune.code == code)
+                                      .where(chosen, ReviewStatus.year == year)).all())
+        query = select(Commune.code, Commune.name, Commune.kind).where(chosen).order_by(Commune.code)
         return [{"code": c, "name": name, "kind": kind, "year": year, "status": status.get(c, "open"),
                  "plots": plots.get(c, 0), "records": records.get(c, 0)} for c, name, kind in session.execute(query)]
 

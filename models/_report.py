@@ -13,6 +13,7 @@ import mrv
 from mrv import Report, catalogue
 from mrv import report_label as label
 from mrv.models._province import province_year
+from mrv.models._scope import Scope
 from mrv.models._uncertainty import item_labels
 from mrv.models._tables import (
     ActivityRecord, CalculationRun, Commune, CommuneCropArea, Cooperative, Farm, PlanIndicator, Plot, Result,
@@ -62,8 +63,10 @@ def _trend(engine: Engine, lang: str) -> pd.DataFrame:
     return trend[["year", "total_t", "change_pct", "factor_version"]] if len(trend) else trend
 
 
-def build_report(engine: Engine, year: int, lang: str = "vi") -> Report:
-    """The sections of the annual report for `year` (from its official run)."""
+def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope) -> Report:
+    """The sections of the annual report for `year` (from its official run), for a scope
+    that may read official results."""
+    scope.require_role("results")
     run, province = province_year(engine, year)
     results, activity, pilots = province.results, province.activity, province.pilots
     with Session(engine) as session:

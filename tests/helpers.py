@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -101,3 +104,22 @@ def lock_year(engine, commune: str, year: int) -> None:
     register(engine)
     for step, person in (("submit", "chi" if commune != "24133" else "an"), ("verify", "binh"), ("lock", "chi")):
         models.review(engine, commune, year, step, by=person)
+
+
+@contextlib.contextmanager
+def serving(app):
+    """`app` served by Uvicorn on 127.0.0.1 (a free port) in a thread; yields its base URL."""
+    import uvicorn
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

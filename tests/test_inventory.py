@@ -142,7 +142,7 @@ def test_a_run_keeps_its_figures_when_the_data_change_after_it(demo, tmp_path):
     with sqlite3.connect(db.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
         source.backup(target)
     engine = models.connect(f"sqlite:///{copy}")
-    before, _ = models.inventory_export(engine, 2025)
+    before, _ = models.inventory_export(engine, 2025, scope=models.LOCAL)
     run, province = models.province_year(engine, 2025)
     # after the run: a profile doubles its inputs and a new record arrives for the year
     with Session(engine) as session:
@@ -156,12 +156,12 @@ def test_a_run_keeps_its_figures_when_the_data_change_after_it(demo, tmp_path):
     extra.write_text(f"plot_id,year,activity,product,quantity,unit,n_content\n{plot},2025,fertiliser,urea,100,kg,\n",
                      encoding="utf-8")
     assert models.import_file(engine, extra).records_added == 1
-    after, _ = models.inventory_export(engine, 2025)
+    after, _ = models.inventory_export(engine, 2025, scope=models.LOCAL)
     _, again = models.province_year(engine, 2025)
     pd.testing.assert_series_equal(before["co2e_t"], after["co2e_t"])
     assert len(again.activity) == run.records == len(province.activity)
     # a new official run takes both changes
     models.calculate_year(engine, 2025, official=True)
-    newer, _ = models.inventory_export(engine, 2025)
+    newer, _ = models.inventory_export(engine, 2025, scope=models.LOCAL)
     assert newer["co2e_t"].sum() > before["co2e_t"].sum()
     engine.dispose()

@@ -59,9 +59,9 @@ def test_tests_use_package_names_too():
     assert not faults
 
 
-@pytest.mark.parametrize("folder", ["models", "cli"])
+@pytest.mark.parametrize("folder", ["models", "cli", "web"])
 def test_outer_layers_use_the_engines_public_api(folder):
-    """Storage and the command use what `mrv` exports, never its private modules."""
+    """Storage, the command and the server use what `mrv` exports, never its private modules."""
     faults = []
     for path in sorted((ROOT / folder).rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -73,4 +73,13 @@ def test_outer_layers_use_the_engines_public_api(folder):
                 names = [node.module] + ([f"{node.module}.{a.name}" for a in node.names] if node.module == "mrv" else [])
             faults += [f"{path.relative_to(ROOT)}:{node.lineno} {name}" for name in names
                        if name.startswith("mrv._")]
+    assert not faults, "\n".join(faults)
+
+
+@pytest.mark.parametrize("folder", ["cli", "web"])
+def test_interfaces_use_the_storage_layers_public_api(folder):
+    """The command and the server use what `mrv.models` exports (its scoped functions),
+    never its private modules: a route cannot reach a table around the scope."""
+    faults = [f"{path.relative_to(ROOT)}:{line} {module}" for path in sorted((ROOT / folder).rglob("*.py"))
+              for line, module in _imports(path) if module.startswith("mrv.models._")]
     assert not faults, "\n".join(faults)

@@ -78,7 +78,7 @@ def test_the_trend_shows_every_official_year_against_the_first(tmp_path):
     two_years_of_examples(engine, tmp_path)
     models.calculate_year(engine, 2024, official=True)
     models.calculate_year(engine, 2025, official=True)
-    report = models.build_report(engine, 2025, "en")
+    report = models.build_report(engine, 2025, "en", scope=models.LOCAL)
     trend = report.sections["trend"]
     assert list(trend["year"]) == [2024, 2025]
     first, second = trend["total_t"]

@@ -138,7 +138,7 @@ def _login(request: Request, username: str, password: str):
 
 
 @router.post("/token", response_model=TokenOut, responses=documented(401, 422, 429))
-def token(request: Request, username: str = Form(...), password: str = Form(...)) -> TokenOut:
+def token(request: Request, username: str = Form(..., min_length=1), password: str = Form(..., min_length=1)) -> TokenOut:
     """A bearer token for an API client (OAuth2 password form fields)."""
     user = _login(request, username, password)
     access, _, lifetime = models.issue_token(_engine(request), user, "bearer")
@@ -153,7 +153,7 @@ def revoke(request: Request, found: Caller = Depends(caller)) -> Response:
 
 
 @router.post("/session", response_model=SessionOut, responses=documented(401, 422, 429))
-def session(request: Request, response: Response, username: str = Form(...), password: str = Form(...)) -> SessionOut:
+def session(request: Request, response: Response, username: str = Form(..., min_length=1), password: str = Form(..., min_length=1)) -> SessionOut:
     """Log a browser in: a new session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS);
     a session cookie sent with the login ends, so a planted session id is never logged in."""
     user = _login(request, username, password)
