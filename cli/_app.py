@@ -477,7 +477,8 @@ def uncertainty(
     engine = models.connect(db)
     try:
         with _progress(f"Monte Carlo {year}"):
-            run, spread = models.year_uncertainty(engine, year, draws=draws, seed=seed, lang=lang.value)
+            run, spread = models.year_uncertainty(engine, year, draws=draws, seed=seed, lang=lang.value,
+                                                     scope=models.LOCAL)
     except LookupError as error:
         err.print(f"{error}.")
         raise typer.Exit(2) from None

@@ -1,7 +1,9 @@
 """Storage layer (DESIGN.md §3): SQLModel tables and the functions that read and write
 them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 
-from mrv.models._accounts import authenticate, issue_token, revoke_token, revoke_user, set_password, token_scope
+from mrv.models._accounts import (
+    authenticate, change_own_password, issue_token, revoke_token, revoke_user, set_password, token_scope,
+)
 from mrv.models._db import DatabaseError, connect, database_url
 from mrv.models._demo import demo_users, write_demo
 from mrv.models._export import inventory_export
@@ -31,6 +33,7 @@ __all__ = [
     "TABLE_SPECS",
     "add_user",
     "audit_trail",
+    "change_own_password",
     "claim",
     "authenticate",
     "build_report",

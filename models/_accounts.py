@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from mrv.models._scope import Scope, scope_of
 from mrv.models._tables import AccessToken, AuditEntry, User, _now
-from mrv.models._users import ABSENT_HASH, PASSWORDS, find_user, hash_password, person_key
+from mrv.models._users import ABSENT_HASH, PASSWORDS, UserError, find_user, hash_password, person_key
 
 #: How long a token lives: a bearer token for an API client, a browser session.
 LIFETIMES = {"bearer": timedelta(hours=8), "session": timedelta(hours=12)}
@@ -29,6 +29,18 @@ def set_password(engine: Engine, name: str, password: str, *, by: Scope) -> None
         user.password_hash = hash_password(password, user.name)
         _revoke(session, user.id)
         session.add(AuditEntry(actor=by.user, action="password set", after={"user": user.name}))
+        session.commit()
+
+
+def change_own_password(engine: Engine, scope: Scope, current: str, new: str) -> None:
+    """A logged-in user's new password, given their current one; their sessions and tokens end."""
+    if scope.user is None or authenticate(engine, scope.user, current) is None:
+        raise UserError("the current password is wrong")
+    with Session(engine) as session:
+        user = find_user(session, scope.user)
+        user.password_hash = hash_password(new, user.name)
+        _revoke(session, user.id)
+        session.add(AuditEntry(actor=user.name, action="password changed", after={"user": user.name}))
         session.commit()
 
 

@@ -191,8 +191,11 @@ def run_results(engine: Engine, run_id) -> pd.DataFrame:
 def recalculate_series(engine: Engine, factors: str = "ipcc2019", gwp: str = "AR5",
                        by: str | None = None) -> list[CalculationRun]:
     """A new official run for every year that has current records, with one factor set and
-    code version, so that a trend never mixes methods; the old runs stay readable."""
+    code version, so that a trend never mixes methods; the old runs stay readable. `by`
+    must be a user who may calculate."""
     with Session(engine) as session:
+        if by is not None:
+            scope_of(session, find_user(session, by)).require("calculate")
         years = sorted(session.execute(select(ActivityRecord.year).where(ActivityRecord.is_current.is_(True))
                                        .distinct()).scalars())
     return [calculate_year(engine, year, official=True, factors=factors, gwp=gwp, by=by) for year in years]

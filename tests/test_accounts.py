@@ -164,6 +164,20 @@ def test_logout_revocation_and_a_new_password_end_sessions_and_tokens(people):
     assert login(client, AN).status_code == 401
 
 
+def test_a_user_changes_their_own_password_knowing_the_current_one(people):
+    client = TestClient(web.create_app(people))
+    token = {"Authorization": f"Bearer {login(client, AN).json()['access_token']}"}
+    wrong = client.put("/api/v1/me/password", json={"current": "đoán thử mật khẩu", "new": "mật khẩu mới 2027"},
+                       headers=token)
+    assert wrong.status_code == 422 and wrong.json()["detail"] == "the current password is wrong"
+    short = client.put("/api/v1/me/password", json={"current": AN[1], "new": "ngắn"}, headers=token)
+    assert short.status_code == 422 and "at least 10 characters" in short.json()["detail"]
+    assert client.put("/api/v1/me/password", json={"current": AN[1], "new": "mật khẩu mới 2027"},
+                      headers=token).status_code == 204
+    assert client.get("/api/v1/me", headers=token).status_code == 401  # every session of An ended
+    assert login(client, AN).status_code == 401 and login(client, (AN[0], "mật khẩu mới 2027")).status_code == 200
+
+
 def test_an_expired_token_is_refused(people):
     client = TestClient(web.create_app(people))
     token = login(client, AN).json()["access_token"]

@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, create_model
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -469,6 +469,19 @@ def runs(request: Request, year: int | None = Query(None, ge=1990, le=2100),
     return [_run_out(run) for run in models.read_runs(_engine(request), caller_scope, year)]
 
 
+class SeriesIn(BaseModel):
+    factors: Profile = Profile("ipcc2019")
+    gwp: Gwp = Gwp("AR5")
+
+
+@router.post("/runs/series", response_model=list[RunOut], status_code=201, tags=["runs"],
+             responses=documented(401, 403, 422))
+def recalculate(request: Request, series: SeriesIn, found: Caller = Depends(caller)) -> list[RunOut]:
+    """A new official run of every year with records, with one factor set (`mrv recalc --series`)."""
+    return [_run_out(run) for run in models.recalculate_series(_engine(request), series.factors.value,
+                                                               series.gwp.value, by=found.scope.user)]
+
+
 @router.get("/runs/{run_id}", response_model=RunOut, tags=["runs"], responses=documented(401, 403, 404))
 def run(request: Request, run_id: uuid.UUID, caller_scope: models.Scope = Depends(scope)) -> RunOut:
     """One run: its status, factors, input hash and size."""
@@ -504,6 +517,47 @@ def report(request: Request, year: int, format: ReportFormat = Query(ReportForma
     return _download(written[0], folder)
 
 
+class UncertaintyItem(BaseModel):
+    item: str
+    central_t: float
+    mean_t: float
+    median_t: float
+    lower_t: float
+    upper_t: float
+    lower_pct: float | None
+    upper_pct: float | None
+    approach1_pct: float | None
+
+
+class UncertaintyOut(BaseModel):
+    run: uuid.UUID
+    draws: int
+    seed: int
+    held: list[str] = Field(description="factors held at their value (no distribution)")
+    evidence: dict[str, int] = Field(description="records by kind of evidence")
+    items: list[UncertaintyItem]
+
+
+@router.get("/uncertainty/{year}", response_model=UncertaintyOut, tags=["reports"], responses=documented(401, 403, 404))
+def uncertainty(request: Request, year: int, draws: int = Query(10_000, ge=100, le=100_000), seed: int = Query(1, ge=0),
+                lang: Lang = Lang("vi"), caller_scope: models.Scope = Depends(scope)) -> UncertaintyOut:
+    """Monte Carlo (IPCC Approach 2) and Approach 1 uncertainty of a year (`mrv uncertainty`)."""
+    run, spread = models.year_uncertainty(_engine(request), year, draws=draws, seed=seed, lang=lang.value,
+                                          scope=caller_scope)
+    table = spread.table.astype(object).where(spread.table.notna(), None)
+    return UncertaintyOut(run=run.id, draws=spread.draws, seed=spread.seed, held=list(spread.held),
+                          evidence={str(k): int(v) for k, v in spread.evidence.items()},
+                          items=table[list(UncertaintyItem.model_fields)].to_dict("records"))
+
+
+@router.get("/template", tags=["imports"], response_class=FileResponse,
+            responses={**FILE_RESPONSES, **documented(401)})
+def template(lang: Lang = Lang("vi"), caller_scope: models.Scope = Depends(scope)) -> FileResponse:
+    """The XLSX import template, with drop-down lists (`mrv template`; every role)."""
+    folder = Path(tempfile.mkdtemp(prefix="mrv-template-"))
+    return _download(models.write_template(folder / f"mau-nhap-lieu-{lang.value}.xlsx", lang.value), folder)
+
+
 @router.get("/inventory/{year}", tags=["reports"], response_class=FileResponse,
             responses={**FILE_RESPONSES, **documented(401, 403, 404)})
 def inventory(request: Request, year: int, format: InventoryFormat = Query(InventoryFormat("xlsx")),
@@ -528,6 +582,29 @@ def factors(profile: Profile, caller_scope: models.Scope = Depends(scope)) -> li
     rows = mrv.factor_profile(profile.value).rows
     rows = rows[list(FactorOut.model_fields)].astype(object)
     return rows.where(rows.notna(), None).to_dict("records")
+
+
+class PasswordChange(BaseModel):
+    current: str = Field(min_length=1)
+    new: str = Field(min_length=1, description="at least 10 characters")
+
+
+@router.put("/me/password", status_code=204, tags=["accounts"], responses=documented(401, 403, 422))
+def change_password(request: Request, change: PasswordChange, found: Caller = Depends(caller)) -> Response:
+    """Change one's own password; every session and token of the user ends, this one too."""
+    models.change_own_password(_engine(request), found.scope, change.current, change.new)
+    return Response(status_code=204)
+
+
+class PasswordIn(BaseModel):
+    password: str = Field(min_length=1, description="at least 10 characters")
+
+
+@router.put("/users/{name}/password", status_code=204, tags=["accounts"], responses=documented(401, 403, 422))
+def set_password(request: Request, name: str, new: PasswordIn, found: Caller = Depends(caller)) -> Response:
+    """Give a user a new password (admin); their sessions and tokens end."""
+    models.set_password(_engine(request), name, new.password, by=found.scope)
+    return Response(status_code=204)
 
 
 @router.get("/users", response_model=list[UserOut], tags=["accounts"], responses=documented(401, 403))
