@@ -187,3 +187,11 @@ def test_an_expired_token_is_refused(people):
         session.commit()
     answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 401 and 'error="invalid_token"' in answer.headers["www-authenticate"]
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(people):
+    client = TestClient(web.create_app(people))
+    token = {"Authorization": f"Bearer {login(client, AN).json()['access_token']}"}
+    huge = client.post("/api/v1/records", content=b" " * (21 * 1024 * 1024),
+                       headers={**token, "Content-Type": "application/json"})
+    assert huge.status_code == 413 and huge.json()["type"] == "urn:mrv:problem:too-large"

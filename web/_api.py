@@ -300,7 +300,7 @@ def _write(request: Request, found: Caller, tables: dict[str, pd.DataFrame], nam
 IDEMPOTENCY = Header(None, alias="Idempotency-Key", max_length=models.MAX_IDEMPOTENCY_KEY,
                      description="the same key sent again (after a lost connection) is answered without "
                                  "applying the request twice")
-WRITES = documented(401, 403, 409, 422)
+WRITES = documented(401, 403, 409, 413, 422)
 
 
 @router.get("/me", response_model=MeOut, tags=["accounts"], responses=documented(401))

@@ -16,6 +16,8 @@ from mrv.web import _api, _auth
 from mrv.web._problems import problem
 
 log = logging.getLogger("mrv.web")
+#: The largest request body but an import file's (5 000 records are about 1.5 MB of JSON).
+MAX_BODY = 20 * 1024 * 1024
 TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "Not found", 405: "Method not allowed",
           409: "Conflict", 413: "Too large", 422: "Bad input", 429: "Too many failed logins"}
 
@@ -84,6 +86,11 @@ def create_app(engine: Engine, *, throttle: _auth.LoginThrottle | None = None) -
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
+        limit = _api.MAX_UPLOAD + (1 << 20) if request.url.path == "/api/v1/imports" else MAX_BODY
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            return problem(413, "too-large", TITLES[413], f"a request body of at most {limit >> 20} MB: send the "
+                           "records in smaller batches, or as a file to /api/v1/imports")
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
