@@ -7,28 +7,19 @@ from __future__ import annotations
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+import mrv
+
 MEDIA_TYPE = "application/problem+json"
 
 
-class InputProblem(BaseModel):
-    """One rejected value (`mrv.Problem`)."""
-
-    file: str
-    row: int | None
-    column: str
-    value: str
-    expected: str
-    fix: str
-
-
-class Problem(BaseModel):
-    """An error (RFC 9457)."""
+class ProblemDetails(BaseModel):
+    """An error (RFC 9457); for bad input, every rejected value (`mrv.Problem`)."""
 
     type: str
     title: str
     status: int
     detail: str
-    problems: list[InputProblem] | None = None
+    problems: list[mrv.Problem] | None = None
 
 
 #: status → what it means here, for the OpenAPI document.
@@ -46,14 +37,13 @@ MEANINGS = {
 
 def documented(*statuses: int) -> dict:
     """The `responses` of a route that can answer with these problem statuses."""
-    return {status: {"description": MEANINGS[status], "model": Problem,
-                     "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return {status: {"description": MEANINGS[status], "model": ProblemDetails,
+                     "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}}
             for status in statuses}
 
 
 def problem(status: int, kind: str, title: str, detail: str, problems: list | None = None,
             headers: dict | None = None) -> JSONResponse:
-    body = Problem(type=f"urn:mrv:problem:{kind}", title=title, status=status, detail=detail,
-                   problems=None if problems is None else [InputProblem(**vars(p)) for p in problems])
+    body = ProblemDetails(type=f"urn:mrv:problem:{kind}", title=title, status=status, detail=detail, problems=problems)
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE,
                         headers=headers)
