@@ -720,9 +720,10 @@ def _write_lock(session: Session) -> None:
 
 def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope) -> None:
     """Refuse (`OutOfScope`, listing every row) a file that writes outside the importer's
-    communes: a row naming another commune, a plot stored in another commune, a record of
-    a plot of another commune or that moves a record away from one, and the province-wide
-    tables (practice profiles, plan indicators) for anyone with communes of their own."""
+    communes: a row naming another commune, a plot stored in another commune or joining
+    its pilot model, a record of a plot of another commune or that moves a record away
+    from one, and the province-wide tables (practice profiles, plan indicators) for anyone
+    with communes of their own."""
     scope.require_role("write")
     if scope.communes is None:
         return
@@ -752,6 +753,15 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
     if "plots" in tables:
         frame = tables["plots"]
         refuse(frame, "plot_id", stored_commune(frame["plot_id"].astype(str).str.strip()), f"a plot of {mine}")
+        if "pilot_model_id" in frame.columns:  # a plot joins a pilot model: its commune's reductions change
+            held = dict(session.execute(select(PilotModel.code, Commune.code)
+                                        .join(Commune, Commune.id == PilotModel.commune_id)).all())
+            if "pilot_models" in tables:
+                given = tables["pilot_models"]
+                held |= dict(zip(given["pilot_model_id"].astype(str).str.strip(),
+                                 given["commune_code"].astype(str).str.strip()))
+            refuse(frame, "pilot_model_id", frame["pilot_model_id"].astype(str).str.strip().map(held),
+                   f"a pilot model of {mine}")
     if "records" in tables:
         frame = tables["records"]
         codes = frame["plot_id"].astype(str).str.strip()

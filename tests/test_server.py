@@ -208,3 +208,18 @@ def test_moving_a_record_of_another_commune_to_ones_own_is_refused(world):
                                headers=world.headers["recorder"])
     assert answer.status_code == 403
     assert [(p["column"], p["value"]) for p in answer.json()["problems"]] == [("record_id", "belongs-to-other")]
+
+
+def test_a_plot_cannot_join_another_communes_pilot_model(world):
+    """A pilot model's pilot and control plots make its commune's reductions."""
+    other_model = {"pilot_models": [{"pilot_model_id": "MH-OTHER", "name": "Mô hình hồ tiêu", "level": "xã",
+                                     "crop": "hồ tiêu", "commune_code": OTHER, "start_year": 2025}]}
+    csv = ("pilot_model_id,name,level,crop,commune_code,start_year\n"
+           + ",".join(str(v) for v in other_model["pilot_models"][0].values()) + "\n")
+    stored = world.client.post("/api/v1/imports", files={"file": ("mo-hinh.csv", csv.encode(), "text/csv")},
+                               headers=world.headers["province_officer"])
+    assert stored.status_code == 200, stored.text
+    plot = {**PLOT_ROWS[OWN], "plot_id": "JOINS-OTHER", "pilot_model_id": "MH-OTHER", "role": "pilot"}
+    answer = world.client.post("/api/v1/plots", json={"plots": [plot]}, headers=world.headers["recorder"])
+    assert answer.status_code == 403
+    assert [(p["column"], p["value"]) for p in answer.json()["problems"]] == [("pilot_model_id", "MH-OTHER")]
