@@ -23,6 +23,7 @@ test: setup
 bench: setup
 	$(BIN)/python tests/benchmarks/bench_engine.py
 	$(BIN)/python tests/benchmarks/bench_uncertainty.py
+	$(BIN)/python tests/benchmarks/load_server.py --workers 2
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis mrv.sqlite mrv.sqlite-wal mrv.sqlite-shm
