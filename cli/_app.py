@@ -657,6 +657,7 @@ def serve(
 
     url = models.database_url(db)
     engine = models.connect(url)
+    models.check_integrity(engine)
     models.seed(engine)
     engine.dispose()
     os.environ["MRV_DATABASE_URL"] = url  # each worker process connects to it

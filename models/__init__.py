@@ -4,7 +4,7 @@ them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 from mrv.models._accounts import (
     authenticate, change_own_password, issue_token, revoke_token, revoke_user, set_password, token_scope,
 )
-from mrv.models._db import DatabaseError, connect, database_url
+from mrv.models._db import DatabaseError, check_integrity, connect, database_url
 from mrv.models._demo import demo_users, write_demo
 from mrv.models._export import inventory_export
 from mrv.models._files import SPECS as TABLE_SPECS
@@ -34,6 +34,7 @@ __all__ = [
     "add_user",
     "audit_trail",
     "change_own_password",
+    "check_integrity",
     "claim",
     "authenticate",
     "build_report",

@@ -791,6 +791,7 @@ def import_file(engine: Engine, path: str | Path, *, sao: str | None = None, loc
     writes outside what `imported_by` may change (`mrv.models._scope`)."""
     path = Path(path)
     read = read_import_file(path)
+    check_integrity(engine)
     return import_tables(engine, read.tables, str(path), hashlib.sha256(path.read_bytes()).hexdigest(), sao=sao,
                          locale=locale, imported_by=imported_by, on_progress=on_progress, on_total=on_total,
                          ignored=read.ignored, encoding=read.encoding)
@@ -801,7 +802,8 @@ def import_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, co
                   on_progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
                   ignored: tuple | list = (), encoding: str = "") -> ImportSummary:
     """`import_file` on tables already read (text cells, `attrs['source']` naming where
-    they came from): the server's JSON requests come this way."""
+    they came from): the server's JSON requests come this way. SQLite's integrity check
+    (a read of the whole file) is left to `import_file` and to the server's start."""
     if not tables:
         raise InputError([Problem(name, None, "", "", "a table with at least one row under its headers",
                                   "fill in the rows, or start from `mrv template`")])
@@ -814,7 +816,6 @@ def import_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, co
             user = find_user(session, imported_by)
             imported_by, scope = user.name, scope_of(session, user)
         _check_scope(session, tables, scope)
-        check_integrity(engine)
         _write_lock(session)
         batch = ImportBatch(file_name=name, file_hash=content_hash, imported_by=imported_by)
         session.add(batch)
