@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,24 @@ def test_an_oversized_request_is_refused_before_it_is_read(people):
     huge = client.post("/api/v1/records", content=b" " * (21 * 1024 * 1024),
                        headers={**token, "Content-Type": "application/json"})
     assert huge.status_code == 413 and huge.json()["type"] == "urn:mrv:problem:too-large"
+
+
+def test_every_operation_but_logging_in_needs_a_login(engine):
+    """No route can forget authentication: without a token or session, each answers 401."""
+    app_ = web.create_app(engine)
+    client = TestClient(app_)
+    document = app_.openapi()
+    assert document["components"]["securitySchemes"]["bearer"] == {
+        "type": "http", "scheme": "bearer", "description": "POST /api/v1/token"}
+    open_ = []
+    for path, operations in document["paths"].items():
+        url = (path.replace("{code}", "24133").replace("{year}", "2025").replace("{run_id}", str(uuid.uuid4()))
+               .replace("{profile}", "ipcc2019").replace("{plot_id}", "CP-01").replace("{record_id}", "R1")
+               .replace("{name}", "An"))
+        for method, operation in operations.items():
+            if not operation["security"]:
+                open_.append(f"{method.upper()} {path}")
+                continue
+            answer = client.request(method.upper(), url)
+            assert answer.status_code == 401, f"{method.upper()} {path}: {answer.status_code}"
+    assert open_ == ["POST /api/v1/token", "POST /api/v1/session"]

@@ -7,6 +7,7 @@ import logging
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 import mrv
@@ -70,6 +71,25 @@ def create_app(engine: Engine, *, throttle: _auth.LoginThrottle | None = None) -
     app.state.problem_of = problem_of
     app.include_router(_auth.router)
     app.include_router(_api.router)
+
+    def openapi() -> dict:
+        """The OpenAPI document, saying how each operation is authenticated: a bearer token
+        or the session cookie, except for logging in."""
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, description=app.description,
+                                   routes=app.routes)
+            document.setdefault("components", {})["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "POST /api/v1/token"},
+                "session": {"type": "apiKey", "in": "cookie", "name": _auth.SESSION_COOKIE,
+                            "description": "POST /api/v1/session; state-changing requests also send X-CSRF-Token"}}
+            for path, operations in document["paths"].items():
+                for method, operation in operations.items():
+                    login = method == "post" and path in ("/api/v1/token", "/api/v1/session")
+                    operation["security"] = [] if login else [{"bearer": []}, {"session": []}]
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):
