@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -223,3 +224,17 @@ def test_a_plot_cannot_join_another_communes_pilot_model(world):
     answer = world.client.post("/api/v1/plots", json={"plots": [plot]}, headers=world.headers["recorder"])
     assert answer.status_code == 403
     assert [(p["column"], p["value"]) for p in answer.json()["problems"]] == [("pilot_model_id", "MH-OTHER")]
+
+
+def test_the_readmes_matrix_is_the_tested_one():
+    """The authorisation table of the README says what `MATRIX` (tested above) says."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    header = "| action (endpoints) | recorder | verifier | province officer | inventory | admin |"
+    lines = readme[readme.index(header):].splitlines()[2:]
+    grants = {"own commune": "own", "assigned communes": "own", "all": "all", "—": None}
+    documented = {}
+    for line in lines[:lines.index("")]:
+        action, *cells = [cell.strip() for cell in line.strip("|").split("|")]
+        for name in ("lock", "reopen") if action == "lock, reopen" else (action.split(":")[0].split(",")[0],):
+            documented[name] = {role: grants[cell] for role, cell in zip(ROLES, cells) if grants[cell]}
+    assert documented == MATRIX
