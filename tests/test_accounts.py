@@ -141,6 +141,11 @@ def test_a_session_changes_data_only_with_its_csrf_token(people):
     assert models.read_records(people, models.LOCAL) == []
     stored = client.post("/api/v1/records", json=RECORD, headers={"X-CSRF-Token": csrf})
     assert stored.status_code == 200 and stored.json()["records_added"] == 1
+    upload = {"file": ("ghi-chep.csv", b"record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
+                                      b"csrf-2,CP-01,2025,fertiliser,urea,1,kg,\n", "text/csv")}
+    assert client.post("/api/v1/imports", files=upload).status_code == 403
+    form = client.post("/api/v1/imports", files=upload, data={"csrf_token": csrf})  # a page's form field
+    assert form.status_code == 200 and form.json()["records_added"] == 1
     bearer = TestClient(web.create_app(people))  # a bearer token is sent by the client, never by a browser
     token = login(bearer, AN).json()["access_token"]
     again = bearer.post("/api/v1/records", json=RECORD, headers={"Authorization": f"Bearer {token}"})

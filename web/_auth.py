@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from mrv import models
 from mrv.web._problems import documented
@@ -21,6 +22,7 @@ SESSION_COOKIE = "mrv_session"
 #: The header (or form field) that carries a session's CSRF token.
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class ThrottledError(Exception):
@@ -78,26 +80,29 @@ def _engine(request: Request):
     return request.app.state.engine
 
 
-def caller(request: Request) -> Caller:
+async def caller(request: Request) -> Caller:
     """The authenticated caller: 401 without a live token or session, 403 when a session's
-    state-changing request lacks its CSRF token."""
+    state-changing request lacks its CSRF token (the `X-CSRF-Token` header, or a form's
+    `csrf_token` field)."""
     engine = _engine(request)
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
         token = header[7:].strip()
-        found = models.token_scope(engine, token, "bearer")
+        found = await run_in_threadpool(models.token_scope, engine, token, "bearer")
         if found is None:
             raise HTTPException(401, "the bearer token is unknown, expired or revoked: ask for a new one "
                                      "(POST /api/v1/token)", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return Caller(found[0], "bearer", token)
     token = request.cookies.get(SESSION_COOKIE, "")
-    found = models.token_scope(engine, token, "session") if token else None
+    found = await run_in_threadpool(models.token_scope, engine, token, "session") if token else None
     if found is None:
         raise HTTPException(401, "log in first: POST /api/v1/token for a bearer token, or POST /api/v1/session "
                                  "for a browser session", headers={"WWW-Authenticate": "Bearer"})
     scope, csrf = found
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
+        if not sent and request.headers.get("content-type", "").startswith(FORMS):
+            sent = str((await request.form()).get("csrf_token", ""))
         if not (csrf and sent and hmac.compare_digest(sent, csrf)):
             raise HTTPException(403, f"a state-changing request of a browser session needs its {CSRF_HEADER} "
                                      "header (the csrf_token given at login)")
