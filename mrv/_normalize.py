@@ -253,6 +253,16 @@ def _planting_years(table: RawTable, locale: str | None) -> np.ndarray:
     return np.where(fractional, np.nan, years)
 
 
+def _date_years(texts: pd.Series) -> np.ndarray:
+    """The year of each date text, then NaN for a blank cell: ISO (2025-03-15) or day first
+    as written in Việt Nam (15/03/2025, 15-03-2025, 15.03.2025); NaN for anything else,
+    a two-digit year or a day that does not exist (31/02/2025)."""
+    iso = pd.to_datetime(texts, format="ISO8601", errors="coerce")
+    day_first = pd.to_datetime(texts.str.replace(r"[.\-]", "/", regex=True), format="%d/%m/%Y", errors="coerce")
+    years = iso.fillna(day_first).dt.year.to_numpy(dtype="float64", na_value=np.nan)
+    return np.append(years, np.nan)
+
+
 def _years(table: RawTable, locale: str | None) -> np.ndarray:
     years = table.numbers("year", locale, *_YEARS, "a year", required=False)
     fractional = ~np.isnan(years) & (years != np.floor(years))
@@ -262,11 +272,10 @@ def _years(table: RawTable, locale: str | None) -> np.ndarray:
     date_years = np.full(len(years), np.nan)
     if not no_date.all():
         cells = dates_text.array
-        parsed = pd.to_datetime(pd.Series(cells.categories, dtype=object), format="ISO8601", errors="coerce")
-        years_of_category = np.append(parsed.dt.year.to_numpy(dtype="float64", na_value=np.nan), np.nan)
-        date_years = years_of_category[cells.codes]
-        table.report(~no_date & np.isnan(date_years), "date", "an ISO date such as 2025-03-14",
-                     "write the date as YYYY-MM-DD")
+        date_years = _date_years(pd.Series(cells.categories, dtype=object))[cells.codes]
+        table.report(~no_date & np.isnan(date_years), "date",
+                     "a date such as 15/03/2025 (ngày/tháng/năm) or 2025-03-15",
+                     "write the day, the month and the four-digit year of a real date")
     clash = ~np.isnan(years) & ~np.isnan(date_years) & (years != date_years)
     table.report(clash, "year", "the year of the record's date", "correct the year or the date")
     neither = table.blank("year") & no_date

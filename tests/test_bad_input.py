@@ -55,7 +55,9 @@ def tree_inventory(**overrides) -> dict:
         (fertiliser(n_content="120"), "n_content", "120", "between 0 and 100"),
         ({"plot_id": "P1", "activity": "diesel", "quantity": "5", "unit": "L"}, "use", "", "pump or machinery"),
         (fertiliser(activity="cày"), "activity", "cày", "activity"),
-        (fertiliser(year="", date="2025-13-40"), "date", "2025-13-40", "YYYY-MM-DD"),
+        (fertiliser(year="", date="2025-13-40"), "date", "2025-13-40", "15/03/2025 (ngày/tháng/năm)"),
+        (fertiliser(year="", date="31/02/2025"), "date", "31/02/2025", "a real date"),
+        (fertiliser(year="", date="15/03/25"), "date", "15/03/25", "four-digit year"),
         (fertiliser(year="2024", date="2025-03-01"), "year", "2024", "date"),
         (fertiliser(year=""), "year", "", "year"),
         (fertiliser(product="kcl", activity="lime"), "product", "kcl", "lime"),
@@ -197,3 +199,10 @@ def test_a_plot_soil_outside_the_catalogue_is_refused():
 def test_coffee_bushes_need_no_wood_density():
     bushes = tree_inventory(product="cây cà phê", wood_density="", diameter_cm="6", height_m="2", quantity="1100")
     assert mrv.calculate(plots_frame({}), records_frame(bushes)).empty  # one inventory: no change to report yet
+
+
+@pytest.mark.parametrize("typed", ["15/03/2026", "15-03-2026", "15.03.2026", "5/3/2026", "2026-03-15"])
+def test_a_date_as_written_in_viet_nam_gives_the_records_year(typed):
+    """Day first, as officers write it; the date is kept as typed, its year counts."""
+    activity = mrv.normalize(plots_frame({}), records_frame(fertiliser(year="", date=typed)))
+    assert activity["year"].tolist() == [2026]

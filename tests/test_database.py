@@ -336,3 +336,34 @@ def test_a_database_from_before_versions_upgrades_with_every_plot_and_setting_as
     assert sorted(versions["plot_id"]) == ["CP-01", "CP-02", "HT-01", "LUA-01", "MIA-01", "ST-01"]
     assert set(versions["version"]) == {1} and versions.set_index("plot_id").at["CP-02", "area"] == pytest.approx(0.5)
     assert len(settings) == 102 and set(settings["rice_region"]) == {"centre"}
+
+
+def test_only_a_verified_year_can_be_locked(engine, tmp_path):
+    register(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, commune_records(tmp_path), imported_by="an")
+    with pytest.raises(models.ReviewError, match="24133 2025 is open: 'lock' needs it to be verified"):
+        models.review(engine, "24133", 2025, "lock", by="chi")
+    models.review(engine, "24133", 2025, "submit", by="an")
+    with pytest.raises(models.ReviewError, match="24133 2025 is submitted: 'lock' needs it to be verified"):
+        models.review(engine, "24133", 2025, "lock", by="chi")
+    models.review(engine, "24133", 2025, "verify", by="binh")
+    assert models.review(engine, "24133", 2025, "lock", by="chi") == "locked"
+
+
+def test_two_identical_rows_without_an_id_are_two_records(engine, tmp_path):
+    """Two bags of urea on one day, typed as two equal rows: two records, and the same
+    file again changes nothing."""
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    path = tmp_path / "records.csv"
+    path.write_text("plot_id,year,date,activity,product,quantity,unit,n_content\n"
+                    + "CP-01,2025,15/03/2025,fertiliser,urea,1,bao,\n" * 2, encoding="utf-8")
+    first = models.import_file(engine, path)
+    assert (first.records_added, first.records_unchanged) == (2, 0)
+    again = models.import_file(engine, path)
+    assert (again.records_added, again.records_unchanged) == (0, 2)
+    assert count(engine, ActivityRecord, ActivityRecord.is_current.is_(True)) == 2
+    # 2 bags × 50 kg of urea in the run
+    with Session(engine) as session:
+        plots, records = models.records_frames(session, 2025)
+    assert len(records) == 2 and mrv.normalize(plots, records)["urea_kg"].sum() == pytest.approx(100)

@@ -117,3 +117,31 @@ def test_the_crops_conventional_practice_when_there_is_neither_control_nor_own_b
     assert row["baseline_method"] == "conventional practice"
     assert row["reduction_t"] == pytest.approx(0.6 * E - 0.06 * E, rel=1e-9)
     assert np.isnan(row["reduction_t_per_t"])  # no harvest recorded: no intensity, not a zero one
+
+
+def test_a_removal_on_a_pilot_or_control_plot_is_not_netted_into_its_emissions():
+    """Trees growing on a plot remove CO2 (a negative row); a reduction compares emissions,
+    so the removal is reported apart and never lowers the plot's emissions."""
+    results, activity = calculate({"C": 2, "P": 1}, [urea("C", 200), urea("P", 50)])
+    removal = results.iloc[[0, 0]].copy()
+    removal["plot_id"] = pd.Categorical(["P", "C"], categories=results["plot_id"].cat.categories)
+    removal[["mass_kg", "co2e_kg"]] = -10_000.0  # 10 t CO2 taken up on each plot
+    with_removals = pd.concat([results, removal], ignore_index=True)
+    row = mrv.pilot_reductions(with_removals, activity, pilots([("M", "C", "control", 2, 2025),
+                                                                ("M", "P", "pilot", 1, 2025)])).iloc[0]
+    # as without the removals: baseline 1 ha × 100 E kg, project 50 E kg
+    assert row["baseline_t"] == pytest.approx(100 * E / 1000, rel=1e-9)
+    assert row["project_t"] == pytest.approx(50 * E / 1000, rel=1e-9)
+
+
+def test_production_is_the_crops_intensity_product_only():
+    """Coffee's intensity is per tonne of green bean (cà phê nhân): 10 t of fresh cherry
+    harvested beside 2 t of green bean leave production at 2 t."""
+    cherry = {**harvest("P", 10), "product": "cà phê tươi"}
+    results, activity = calculate({"C": 2, "P": 1}, [urea("C", 200), harvest("C", 6), urea("P", 50), harvest("P", 2),
+                                                     cherry])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "C", "control", 2, 2025),
+                                                          ("M", "P", "pilot", 1, 2025)])).iloc[0]
+    assert row["production_t"] == pytest.approx(2, rel=1e-12)
+    # control 200 E kg / 6 t; pilot 50 E kg / 2 t = 25 E kg per t
+    assert row["reduction_t_per_t"] == pytest.approx((200 * E / 6 - 25 * E) / 1000, rel=1e-9)
