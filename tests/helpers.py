@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 import time
 from pathlib import Path
@@ -61,16 +62,17 @@ def count(engine, table, *where) -> int:
         return session.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
-def snapshot(engine) -> dict[str, int]:
-    """Row counts of every table an import or a run writes: equal before and after a
-    refused import means nothing was stored."""
-    from mrv.models._tables import (
-        ActivityRecord, AdoptionShare, AuditEntry, CalculationRun, CommuneCropArea, CommuneSetting, ImportBatch,
-        PilotModel, PilotPlot, Plot, PlotCrop, PlotVersion, PracticeProfile, Result, User,
-    )
-    return {t.__tablename__: count(engine, t) for t in (
-        ActivityRecord, Plot, PlotVersion, PlotCrop, PilotPlot, PilotModel, CalculationRun, Result, CommuneSetting,
-        CommuneCropArea, AdoptionShare, PracticeProfile, ImportBatch, AuditEntry, User)}
+def snapshot(engine) -> dict[str, tuple[int, str]]:
+    """Every table of the database, as its row count and a digest of its rows' content:
+    equal before and after a refused import means nothing was stored, changed or flagged
+    (a record's `is_current` included), import batches and the audit trail too."""
+    from sqlmodel import SQLModel
+    found = {}
+    with engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = sorted(repr(tuple(row)) for row in connection.execute(table.select()))
+            found[table.name] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+    return found
 
 
 #: The people of the review tests: a commune officer of 24133, a verifier of 24133 and
