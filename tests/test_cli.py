@@ -137,3 +137,46 @@ def test_demo_builds_a_province_year(tmp_path):
         assert one("SELECT count(*) FROM calculationrun WHERE official") == 1
         assert one("SELECT count(DISTINCT commune_id) FROM communecroparea") == 102
     assert (tmp_path / "demo" / "results-2025.csv").exists()
+
+
+def test_review_check_recalc_and_audit_from_the_command_line(tmp_path):
+    from tests.helpers import commune_records
+
+    db = ["--db", f"sqlite:///{tmp_path / 'mrv.sqlite'}"]
+
+    def run(*args: str):
+        result = runner.invoke(app, [*args, *db], env={"COLUMNS": "250"})
+        return result.exit_code, result.output
+
+    for name, role, *commune in (("an", "recorder", "--commune", "24133"), ("binh", "verifier", "--commune", "24133"),
+                                 ("chi", "province_officer")):
+        assert run("user", "add", name, "--role", role, *commune)[0] == 0
+    assert run("import", str(EXAMPLES / "plots.csv"))[0] == 0
+    assert run("import", str(commune_records(tmp_path)), "--by", "an")[0] == 0
+    review = ("review", "submit", "--commune", "24133", "--year", "2025")
+    assert run(*review, "--by", "an") == (0, "24133 2025: submitted\n")
+    code, output = run("review", "verify", "--commune", "24133", "--year", "2025", "--by", "an")
+    assert code == 2 and "that is for verifier" in output
+    code, output = run("review", "approve", "--commune", "24133", "--year", "2025", "--by", "binh")
+    assert code == 2 and "submit" in output and "reopen" in output  # the steps there are
+    code, output = run("review", "verify", "--commune", "99999", "--year", "2025", "--by", "binh")
+    assert code == 2 and "'99999' is not a commune code" in output
+    code, output = run("review", "verify", "--commune", "24133", "--year", "2025", "--by", "Không Có Ai")
+    assert code == 2 and "'Không Có Ai' is not a registered user" in output
+    assert run("review", "verify", "--commune", "24133", "--year", "2025", "--by", "binh")[0] == 0
+    assert run("review", "lock", "--commune", "24133", "--year", "2025", "--by", "chi")[0] == 0
+    code, output = run("audit", "--year", "2025", "--commune", "24133")
+    steps = [line.split("│")[2:4] for line in output.splitlines() if line.count("│") > 4]
+    assert [(actor.strip(), action.strip()) for actor, action in steps if action.strip() in
+            ("submit", "verify", "lock")] == [("an", "submit"), ("binh", "verify"), ("chi", "lock")]
+    assert run("check", "--year", "2025", "--commune", "24133")[0] == 0
+    heavy = tmp_path / "heavy.csv"  # 5 t of urea on 1 ha: 2 300 kg N/ha, above the 1 500 of qa_limits.csv
+    heavy.write_text("plot_id,year,activity,product,quantity,unit,n_content\nCP-01,2024,fertiliser,urea,5,tấn,\n",
+                     encoding="utf-8")
+    assert run("import", str(heavy), "--by", "an")[0] == 0
+    code, output = run("check", "--year", "2024", "--commune", "24133")
+    assert code == 1 and "n_rate_high" in output and "1 error(s)" in output
+    code, output = run("recalc", "--series", "--by", "an")
+    assert code == 2 and "may not" in output
+    code, output = run("recalc", "--series", "--by", "chi")
+    assert code == 0 and [line.split(":")[0] for line in output.splitlines()] == ["2024", "2025"]
