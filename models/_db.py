@@ -112,19 +112,41 @@ def check_integrity(engine: Engine) -> None:
                             "restore it from its last backup")
 
 
+def _alembic() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def run_migrations(engine: Engine, step, revision: str) -> None:
+    """Run an Alembic `step` (upgrade or downgrade) to `revision`. On SQLite, foreign keys
+    are not enforced meanwhile: a migration that rebuilds a table (Alembic's batch mode,
+    the only way to drop a column there) drops it while other tables refer to it."""
+    config = _alembic()
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                step(config, revision)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
 def migrate(engine: Engine, url: str = "") -> None:
     """Apply every Alembic migration not yet applied; refuse a database whose schema is
     newer than this program's."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        run_migrations(engine, command.upgrade, "head")
     except CommandError as error:
         if "Can't locate revision" not in str(error):
             raise
-        head = ScriptDirectory.from_config(config).get_current_head()
+        head = ScriptDirectory.from_config(_alembic()).get_current_head()
         raise DatabaseError(url or str(engine.url), "newer_schema", f"{error}; this version knows schema {head}",
                             f"the database was made by a newer version of mrv ({error}; this version knows schema "
                             f"{head})", "install the newer version of mrv") from None

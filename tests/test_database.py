@@ -367,3 +367,41 @@ def test_two_identical_rows_without_an_id_are_two_records(engine, tmp_path):
     with Session(engine) as session:
         plots, records = models.records_frames(session, 2025)
     assert len(records) == 2 and mrv.normalize(plots, records)["urea_kg"].sum() == pytest.approx(100)
+
+
+def test_a_database_of_the_first_schema_upgrades_to_the_latest_keeping_every_row(engine, tmp_path):
+    """Data of every table the first schema (0001) has is stored, the database is taken
+    back to 0001, then upgraded to the latest schema: every row of those tables is there,
+    with the same values in the first schema's columns."""
+    from alembic import command
+    from sqlalchemy import MetaData
+    from mrv.models._db import run_migrations
+    two_years_of_examples(engine, tmp_path)
+    register(engine)
+    models.review(engine, "24133", 2025, "submit", by="an")
+    models.calculate_year(engine, 2025, official=True)
+
+    def to(revision: str, step) -> None:
+        run_migrations(engine, step, revision)
+
+    def rows(metadata: MetaData, names: dict[str, list[str]]) -> dict[str, list]:
+        """Each table's rows (its `names` columns), sorted, as text."""
+        with engine.connect() as connection:
+            return {name: sorted(repr(tuple(row)) for row in connection.execute(
+                metadata.tables[name].select().with_only_columns(*(metadata.tables[name].c[c] for c in columns))))
+                for name, columns in names.items()}
+
+    to("0001", command.downgrade)
+    first = MetaData()
+    first.reflect(engine)
+    columns = {table.name: [c.name for c in table.columns] for table in first.sorted_tables
+               if table.name != "alembic_version"}
+    before = rows(first, columns)
+    assert len(before["activityrecord"]) == 27 and len(before["result"]) > 40 and len(before["commune"]) == 102
+    assert len(before["user"]) == 3 and len(before["reviewstatus"]) == 1
+    to("head", command.upgrade)
+    latest = MetaData()
+    latest.reflect(engine)
+    after = rows(latest, columns)
+    assert {name: len(values) for name, values in after.items()} == {name: len(values) for name, values in before.items()}
+    assert all(after[name] == before[name] for name in after)
