@@ -252,3 +252,145 @@ def test_tree_inventories_are_linear_in_trees_and_a_plot_keeps_one_tier(count, m
     (d0, h0), (d1, h1) = (tuple(float(f"{x:.2f}") for x in m) for m in (measures[0], measures[-1]))
     if kind != "cây cà phê" and d1 ** 2 * h1 != d0 ** 2 * h0:  # Chave et al.: AGB grows with ρ D² H
         assert (base["mass_kg"].sum() < 0) == (d1 ** 2 * h1 > d0 ** 2 * h0)
+
+
+SEASONS = ["Đông Xuân", "Hè Thu"]
+WATER = ["ngập liên tục", "ướt khô xen kẽ"]
+#: Sources whose rows may be removals (a negative mass): growing trees, soil carbon gained.
+REMOVALS = {"biomass_carbon", "soil_carbon"}
+#: Whole farms take a tenth of a second or more to calculate: fewer examples of them.
+WHOLE = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def whole_farms(draw, min_plots=1, max_plots=4):
+    """Random plots of every kind the engine knows, each with an area in ha: fields with
+    inputs; rice with one or two seasons (days, water regime, straw, urea per season);
+    perennials with a planting year, a clearing, a soil practice change and a pair of tree
+    inventories (2023 and 2025), each of those drawn or not. Quantities are whole numbers."""
+    n = draw(st.integers(min_plots, max_plots))
+    plots, records = [], []
+    for i in range(n):
+        plot_id, area = f"P{i + 1}", draw(st.integers(1, 5))
+        kind = draw(st.sampled_from(["field", "rice", "perennial"]))
+        plot = {"area": area, "climate": draw(st.sampled_from(["wet", "dry"])),
+                "irrigation": draw(st.sampled_from(["none", "drip", "basin", "sprinkler"]))}
+
+        seasons = draw(st.lists(st.sampled_from(SEASONS), min_size=1, max_size=2, unique=True))
+
+        def add(**record):
+            records.append({"plot_id": plot_id, "n_content": "", **record})
+
+        for activity, product, unit, n_content in draw(st.lists(st.sampled_from(RECORD_KINDS), max_size=3)):
+            use = draw(st.sampled_from(["pump", "machinery"])) if activity == "diesel" else ""
+            add(activity=activity, product=product, quantity=draw(amounts), unit=unit, n_content=n_content, use=use,
+                season=seasons[0] if kind == "rice" else "")  # a rice plot's inputs belong to a season
+        if kind == "rice":
+            plot["crop"] = "lúa"
+            for season in seasons:
+                add(activity="vụ lúa", quantity=draw(st.integers(1, 10 * area)), unit="sào nam", season=season,
+                    days=draw(st.integers(80, 130)), water_regime=draw(st.sampled_from(WATER)))
+                if draw(st.booleans()):
+                    add(activity="vùi rơm rạ", product="rơm rạ vùi sớm", quantity=draw(st.integers(1, 5)),
+                        unit="tấn", season=season)
+                if draw(st.booleans()):
+                    add(activity="fertiliser", product="urea", quantity=draw(st.integers(0, 6)), unit="bao",
+                        season=season)
+        elif kind == "perennial":
+            plot["crop"] = draw(st.sampled_from(["coffee", "durian", "pepper"]))
+            plot["planting_year"] = draw(st.integers(2000, 2024))
+            if draw(st.booleans()):
+                add(activity="clearing", quantity=draw(st.integers(1, area)), unit="ha")
+            if draw(st.booleans()):
+                add(activity="thay đổi canh tác đất", product="bón compost thường xuyên",
+                    quantity=draw(st.integers(1, 10 * area)), unit="sào nam", previous_practice="đầu vào trung bình")
+            if draw(st.booleans()):
+                trees, first = draw(st.integers(10, 300)), draw(st.integers(5, 20))
+                for year, diameter, height in ((2023, first, 4), (2025, first + draw(st.integers(0, 10)), 6)):
+                    add(year=year, activity="kiểm kê cây", product="cây sầu riêng", quantity=trees, unit="cây",
+                        diameter_cm=diameter, height_m=height, wood_density="0,55")
+        else:
+            plot["crop"] = draw(st.sampled_from(CROPS))
+            if plot["crop"] == "sugarcane" and draw(st.booleans()):
+                add(activity="residue_burning", quantity=draw(st.integers(1, area)), unit="ha")
+        plots.append(plot)
+    if not records:
+        records.append({"plot_id": "P1", "activity": "fertiliser", "product": "urea", "quantity": 1, "unit": "kg",
+                        "n_content": ""})
+    return plots, records
+
+
+def _frames(plots: list[dict], records: list[dict]):
+    frame = plots_frame(*plots)
+    return frame, records_frame(*records)
+
+
+def summed(results: pd.DataFrame) -> pd.Series:
+    """Mass per plot, year, source, gas, input and season."""
+    key = ["plot_id", "year", "source", "gas", "input_type", "season"]
+    return results.astype({k: str for k in key}).groupby(key)["mass_kg"].sum().sort_index()
+
+
+@WHOLE
+@given(whole_farms(), st.integers(min_value=2, max_value=6))
+def test_every_source_is_linear_in_the_farms_size(farm, k):
+    """Areas, quantities, cleared and changed hectares and tree counts all × k: every row
+    × k, rice seasons, straw, soil practice changes, tree growth and clearings included
+    (rates per hectare, days, diameters and N contents stay as they are)."""
+    plots, records = farm
+    base = mrv.calculate(*_frames(plots, records))
+    bigger = mrv.calculate(*_frames([{**p, "area": p["area"] * k} for p in plots],
+                                    [{**r, "quantity": int(r["quantity"]) * k} for r in records]))
+    pd.testing.assert_series_equal(summed(bigger), summed(base) * k, rtol=1e-9, check_names=False)
+
+
+@WHOLE
+@given(whole_farms(min_plots=2, max_plots=5), st.data())
+def test_every_source_adds_up_across_plots(farm, data):
+    plots, records = farm
+    together = summed(mrv.calculate(*_frames(plots, records)))
+    split = data.draw(st.integers(1, len(plots) - 1))
+    parts = []
+    for chosen in (range(split), range(split, len(plots))):
+        ids = {f"P{i + 1}" for i in chosen}
+        frame = plots_frame(*plots)
+        part = [r for r in records if r["plot_id"] in ids]
+        if part:
+            parts.append(summed(mrv.calculate(frame[frame["plot_id"].isin(ids)], records_frame(*part))))
+    pd.testing.assert_series_equal(together, pd.concat(parts).sort_index(), rtol=1e-12, check_names=False)
+
+
+@WHOLE
+@given(whole_farms(), st.sampled_from(["AR4", "AR5", "AR6"]), st.sampled_from(["ipcc2019", "ipcc2006", "vn2022"]))
+def test_co2e_is_mass_times_gwp_for_every_source_and_only_carbon_stocks_remove(farm, gwp, profile):
+    plots, records = farm
+    results = mrv.calculate(*_frames(plots, records), factors=profile, gwp=gwp)
+    values = {"AR4": {"CO2": 1, "CH4": 25, "N2O": 298}, "AR5": {"CO2": 1, "CH4": 28, "N2O": 265},
+              "AR6": {"CO2": 1, "CH4": 27.9, "N2O": 273}}[gwp]
+    np.testing.assert_allclose(results["co2e_kg"], results["mass_kg"] * results["gas"].astype(str).map(values),
+                               rtol=1e-15)
+    negative = results[results["mass_kg"] < 0]
+    assert set(negative["source"].astype(str)) <= REMOVALS and (negative["gas"].astype(str) == "CO2").all()
+
+
+@WHOLE
+@given(whole_farms(), st.sampled_from(RECORD_KINDS), st.integers(min_value=1, max_value=5000), st.data())
+def test_one_more_input_never_lowers_an_emission(farm, kind, quantity, data):
+    """A fertiliser, lime, fuel or electricity record added to a plot raises or keeps every
+    emission of every plot, source and gas, and raises the farm's total; quicklime (CaO,
+    no carbonate left to release CO2: IPCC Vol. 4 Eq. 11.12 counts limestone and dolomite)
+    keeps it."""
+    plots, records = farm
+    activity, product, unit, n_content = kind
+    plot = f"P{data.draw(st.integers(1, len(plots)))}"
+    season = next((r["season"] for r in records if r["plot_id"] == plot and r["activity"] == "vụ lúa"), "")
+    extra = {"plot_id": plot, "activity": activity, "product": product, "quantity": quantity, "unit": unit,
+             "n_content": n_content, "use": "pump" if activity in ("diesel", "electricity") else "", "season": season}
+    before = summed(mrv.calculate(*_frames(plots, records)))
+    after = summed(mrv.calculate(*_frames(plots, [*records, extra])))
+    emissions = before[before > 0]
+    assert (after.reindex(emissions.index) >= emissions * (1 - 1e-12)).all()
+    if product == "quicklime":
+        assert after.sum() == pytest.approx(before.sum(), rel=1e-12)
+    else:
+        assert after.sum() > before.sum()
