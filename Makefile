@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench mutate clean
 
 $(BIN)/mrv: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,19 @@ bench: setup
 	$(BIN)/python tests/benchmarks/bench_engine.py
 	$(BIN)/python tests/benchmarks/bench_uncertainty.py
 	$(BIN)/python tests/benchmarks/load_server.py --workers 2
+
+#: The mutation checks of tests/mutation/ to run (each mutates files in place, one at a
+#: time, and restores them: run it on a clean checkout, not while editing).
+MUTATE ?= reductions sources guards
+
+mutate: setup
+	$(BIN)/pip install --quiet "cosmic-ray>=8.3"
+	mkdir -p $(OUT)/mutation
+	for check in $(MUTATE); do \
+		$(BIN)/cosmic-ray init tests/mutation/$$check.toml $(OUT)/mutation/$$check.sqlite && \
+		PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/cosmic-ray exec tests/mutation/$$check.toml $(OUT)/mutation/$$check.sqlite && \
+		$(BIN)/cr-report $(OUT)/mutation/$$check.sqlite | tail -3 || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis mrv.sqlite mrv.sqlite-wal mrv.sqlite-shm
