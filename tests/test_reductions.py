@@ -145,3 +145,22 @@ def test_production_is_the_crops_intensity_product_only():
     assert row["production_t"] == pytest.approx(2, rel=1e-12)
     # control 200 E kg / 6 t; pilot 50 E kg / 2 t = 25 E kg per t
     assert row["reduction_t_per_t"] == pytest.approx((200 * E / 6 - 25 * E) / 1000, rel=1e-9)
+
+
+def test_the_control_comes_before_the_crops_conventional_practice():
+    results, activity = calculate({"C": 2, "P": 1}, [urea("C", 200), urea("P", 50)])
+    table = pilots([("M", "C", "control", 2, 2025), ("M", "P", "pilot", 1, 2025)]).assign(crop="coffee")
+    row = mrv.pilot_reductions(results, activity, table, conventional_per_ha=pd.Series({"coffee": 0.3 * E})).iloc[0]
+    # control: 100 E kg/ha, not the conventional 300 E kg/ha
+    assert row["baseline_method"] == "control"
+    assert row["baseline_t"] == pytest.approx(100 * E / 1000, rel=1e-9)
+
+
+def test_every_year_from_the_models_start_is_a_pilot_year():
+    """A model started in 2024: its 2024 and 2025 are pilot years, 2023 a baseline year."""
+    records = [urea("P", 90, 2023), urea("P", 70, 2024), urea("P", 60, 2025)]
+    results, activity = calculate({"P": 1}, records)
+    table = mrv.pilot_reductions(results, activity, pilots([("M", "P", "pilot", 1, 2024)]))
+    assert list(table["year"]) == [2024, 2025]
+    # baseline: 2023's 90 E kg/ha; reductions 20 E and 30 E kg
+    assert list(table["reduction_t"]) == pytest.approx([20 * E / 1000, 30 * E / 1000], rel=1e-9)
