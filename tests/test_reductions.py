@@ -107,6 +107,10 @@ def test_rollup_totals_equal_the_sum_of_their_parts(farm):
         assert by_commune.loc[by_commune["boundary"] == boundary, "co2e_kg"].sum() == pytest.approx(total, rel=1e-9)
         assert by_crop_source.loc[by_crop_source["boundary"] == boundary, "co2e_kg"].sum() == pytest.approx(total, rel=1e-9)
     assert province["co2e_kg"].sum() == pytest.approx(results["co2e_kg"].sum(), rel=1e-9)
+    # a row for every combination that occurs, and none for one that does not (no zero rows)
+    occurring = results.astype({c: str for c in ("crop", "source", "gas", "boundary")}).groupby(
+        ["crop", "source", "gas", "boundary"]).ngroups
+    assert len(by_crop_source) == occurring
 
 
 def test_the_crops_conventional_practice_when_there_is_neither_control_nor_own_baseline():
