@@ -529,7 +529,8 @@ def user_add(
     password = _password(lang.value) if password_stdin else None
     engine = models.connect(db)
     models.seed(engine)
-    user = _fail_on_bad_input(lambda: models.add_user(engine, name, role.value, commune or None, password, by=models.LOCAL))
+    user = _fail_on_bad_input(lambda: models.add_user(engine, name, role.value, commune or None, password,
+                                                      by=models.LOCAL))
     out.print(f"{LABELS[lang.value]['user_added']}: {user.name} ({models.ROLES[user.role]})")
 
 
