@@ -168,3 +168,29 @@ def test_every_year_from_the_models_start_is_a_pilot_year():
     assert list(table["year"]) == [2024, 2025]
     # baseline: 2023's 90 E kg/ha; reductions 20 E and 30 E kg
     assert list(table["reduction_t"]) == pytest.approx([20 * E / 1000, 30 * E / 1000], rel=1e-9)
+
+
+def test_own_baseline_years_are_per_hectare():
+    """2 ha: 180 kg urea in 2024 is 90 kg/ha; in 2025, 120 kg on the 2 ha."""
+    results, activity = calculate({"P": 2}, [urea("P", 180, 2024), urea("P", 120, 2025)])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "P", "pilot", 2, 2025)])).iloc[0]
+    # baseline 90 E kg/ha × 2 ha = 180 E kg; project 120 E kg
+    assert row["baseline_t"] == pytest.approx(180 * E / 1000, rel=1e-9)
+    assert row["reduction_t_per_ha"] == pytest.approx(30 * E / 1000, rel=1e-9)
+
+
+def test_the_same_emissions_per_tonne_is_no_reduction_per_tonne():
+    # control 200 E kg / 4 t = 50 E per t; pilot 50 E kg / 1 t = 50 E per t
+    results, activity = calculate({"C": 2, "P": 1}, [urea("C", 200), harvest("C", 4), urea("P", 50), harvest("P", 1)])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "C", "control", 2, 2025),
+                                                          ("M", "P", "pilot", 1, 2025)])).iloc[0]
+    assert row["reduction_t_per_t"] == pytest.approx(0, abs=1e-12) and row["per_tonne_holds"] is False
+
+
+def test_a_harvest_of_nothing_has_no_intensity():
+    """0 t harvested: emissions per tonne are undefined (NaN), never infinite."""
+    results, activity = calculate({"C": 2, "P": 1}, [urea("C", 200), harvest("C", 0), urea("P", 50), harvest("P", 0)])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "C", "control", 2, 2025),
+                                                          ("M", "P", "pilot", 1, 2025)])).iloc[0]
+    assert np.isnan(row["baseline_t_per_t"]) and np.isnan(row["project_t_per_t"])
+    assert row["per_tonne_holds"] is None
