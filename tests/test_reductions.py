@@ -194,3 +194,12 @@ def test_a_harvest_of_nothing_has_no_intensity():
                                                           ("M", "P", "pilot", 1, 2025)])).iloc[0]
     assert np.isnan(row["baseline_t_per_t"]) and np.isnan(row["project_t_per_t"])
     assert row["per_tonne_holds"] is None
+
+
+def test_own_baseline_years_give_the_intensity_too():
+    # 2024: 90 E kg / 3 t = 30 E kg per t; 2025: 60 E kg / 2,5 t = 24 E kg per t
+    results, activity = calculate({"P": 1}, [urea("P", 90, 2024), harvest("P", 3, 2024), urea("P", 60, 2025),
+                                             harvest("P", 2.5, 2025)])
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "P", "pilot", 1, 2025)])).iloc[0]
+    assert row["baseline_t_per_t"] == pytest.approx(30 * E / 1000, rel=1e-9)
+    assert row["reduction_t_per_t"] == pytest.approx(6 * E / 1000, rel=1e-9) and row["per_tonne_holds"]
