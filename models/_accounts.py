@@ -24,23 +24,23 @@ def set_password(engine: Engine, name: str, password: str, *, by: Scope) -> None
     """Give a registered user a new password (`by` an admin, or the command line); every
     token and session they had ends."""
     by.require_role("users")
-    with Session(engine) as session:
-        user = find_user(session, name)
-        user.password_hash = hash_password(password, user.name)
-        _revoke(session, user.id)
-        session.add(AuditEntry(actor=by.user, action="password set", after={"user": user.name}))
-        session.commit()
+    _new_password(engine, name, password, by.user, "password set")
 
 
 def change_own_password(engine: Engine, scope: Scope, current: str, new: str) -> None:
     """A logged-in user's new password, given their current one; their sessions and tokens end."""
     if scope.user is None or authenticate(engine, scope.user, current) is None:
         raise UserError("the current password is wrong")
+    _new_password(engine, scope.user, new, scope.user, "password changed")
+
+
+def _new_password(engine: Engine, name: str, password: str, actor: str | None, action: str) -> None:
+    """Store a user's new password hash, end their tokens and sessions, and audit it."""
     with Session(engine) as session:
-        user = find_user(session, scope.user)
-        user.password_hash = hash_password(new, user.name)
+        user = find_user(session, name)
+        user.password_hash = hash_password(password, user.name)
         _revoke(session, user.id)
-        session.add(AuditEntry(actor=user.name, action="password changed", after={"user": user.name}))
+        session.add(AuditEntry(actor=actor, action=action, after={"user": user.name}))
         session.commit()
 
 

@@ -731,6 +731,13 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
     mine = f"a commune of {scope.user} ({', '.join(sorted(scope.communes))})"
     fix = "leave the row out, or ask the province officer to import it"
 
+    def cells(frame: pd.DataFrame, column: str) -> pd.Series:
+        return frame[column].astype(str).str.strip()
+
+    def by_code(frame: pd.DataFrame, key: str) -> dict[str, str]:
+        """A file table's commune of each of its `key` codes."""
+        return dict(zip(cells(frame, key), cells(frame, "commune_code")))
+
     def refuse(frame: pd.DataFrame, column: str, found: pd.Series, expected: str) -> None:
         outside = found.notna() & ~found.isin(scope.communes)
         first = int(frame.attrs.get("first_row", 2))
@@ -749,30 +756,25 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
             problems.add(frame.attrs.get("source", name), None, "", name, "a table of the province officer", fix)
     for name, frame in tables.items():
         if "commune_code" in frame.columns:
-            refuse(frame, "commune_code", frame["commune_code"].astype(str).str.strip(), mine)
+            refuse(frame, "commune_code", cells(frame, "commune_code"), mine)
     if "plots" in tables:
         frame = tables["plots"]
-        refuse(frame, "plot_id", stored_commune(frame["plot_id"].astype(str).str.strip()), f"a plot of {mine}")
+        refuse(frame, "plot_id", stored_commune(cells(frame, "plot_id")), f"a plot of {mine}")
         if "pilot_model_id" in frame.columns:  # a plot joins a pilot model: its commune's reductions change
             held = dict(session.execute(select(PilotModel.code, Commune.code)
                                         .join(Commune, Commune.id == PilotModel.commune_id)).all())
             if "pilot_models" in tables:
-                given = tables["pilot_models"]
-                held |= dict(zip(given["pilot_model_id"].astype(str).str.strip(),
-                                 given["commune_code"].astype(str).str.strip()))
-            refuse(frame, "pilot_model_id", frame["pilot_model_id"].astype(str).str.strip().map(held),
-                   f"a pilot model of {mine}")
+                held |= by_code(tables["pilot_models"], "pilot_model_id")
+            refuse(frame, "pilot_model_id", cells(frame, "pilot_model_id").map(held), f"a pilot model of {mine}")
     if "records" in tables:
         frame = tables["records"]
-        codes = frame["plot_id"].astype(str).str.strip()
+        codes = cells(frame, "plot_id")
         communes = stored_commune(codes)
         if "plots" in tables:
-            given = tables["plots"]
-            communes = codes.map(dict(zip(given["plot_id"].astype(str).str.strip(),
-                                          given["commune_code"].astype(str).str.strip()))).fillna(communes)
+            communes = codes.map(by_code(tables["plots"], "plot_id")).fillna(communes)
         refuse(frame, "plot_id", communes, f"a plot of {mine}")
         if "record_id" in frame.columns:
-            ids = frame["record_id"].astype(str).str.strip()
+            ids = cells(frame, "record_id")
             query = (select(ActivityRecord.record_key, Commune.code).join(Plot, Plot.id == ActivityRecord.plot_id)
                      .join(Commune, Commune.id == Plot.commune_id).where(ActivityRecord.is_current.is_(True)))
             held = dict(row for part in chunked(ids[ids != ""].unique().tolist())

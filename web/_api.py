@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 import mrv
 from mrv import models
 from mrv.factors import load_profiles
-from mrv.web._auth import Caller, caller, scope
+from mrv.web._auth import Caller, caller, engine_of, scope
 from mrv.web._problems import documented
 
 router = APIRouter(prefix="/api/v1")
@@ -239,10 +239,6 @@ class UserOut(BaseModel):
     communes: str | None
 
 
-def _engine(request: Request):
-    return request.app.state.engine
-
-
 def _text(value) -> str:
     return "" if value is None else str(value)
 
@@ -265,15 +261,15 @@ def _summary(summary: models.ImportSummary) -> dict:
     return ImportOut(**{name: getattr(summary, name) for name in ImportOut.model_fields}).model_dump()
 
 
-def _apply(request: Request, found: Caller, key: str | None, body: bytes, apply) -> JSONResponse:
-    """Apply a write once per `Idempotency-Key`: the same key and body again get the stored
-    answer (header Idempotent-Replayed: true); a problem answer is stored too, so a resent
-    bad batch gets the same list."""
-    engine = _engine(request)
+def _apply(request: Request, found: Caller, key: str | None, digest: str, apply) -> JSONResponse:
+    """Apply a write once per `Idempotency-Key`: the same key and body (its SHA-256
+    `digest`) again get the stored answer (header Idempotent-Replayed: true); a problem
+    answer is stored too, so a resent bad batch gets the same list."""
+    engine = engine_of(request)
     user_id = found.scope.user_id
     if key is None:
         return JSONResponse(apply())
-    stored = models.claim(engine, user_id, key, hashlib.sha256(request.url.path.encode() + b"\0" + body).hexdigest())
+    stored = models.claim(engine, user_id, key, hashlib.sha256(f"{request.url.path}\0{digest}".encode()).hexdigest())
     if stored is not None:
         status, content = stored
         return JSONResponse(content, status_code=status, headers={"Idempotent-Replayed": "true"},
@@ -291,10 +287,14 @@ def _apply(request: Request, found: Caller, key: str | None, body: bytes, apply)
     return JSONResponse(answer)
 
 
-def _write(request: Request, found: Caller, tables: dict[str, pd.DataFrame], name: str, body: bytes) -> dict:
-    summary = models.import_tables(_engine(request), tables, name, hashlib.sha256(body).hexdigest(),
-                                   imported_by=found.scope.user)
-    return _summary(summary)
+async def _write(request: Request, found: Caller, key: str | None, table: str, rows: list[BaseModel],
+                 extra: dict | None = None) -> JSONResponse:
+    """Store the rows of a JSON request as an import table of `table`, by the caller, once
+    per `Idempotency-Key`."""
+    digest = hashlib.sha256(await request.body()).hexdigest()
+    tables = {table: _frame(rows, table, extra, recorder=found.scope.user if table == "records" else None)}
+    return await run_in_threadpool(_apply, request, found, key, digest, lambda: _summary(models.import_tables(
+        engine_of(request), tables, f"{table} (request)", digest, imported_by=found.scope.user)))
 
 
 IDEMPOTENCY = Header(None, alias="Idempotency-Key", max_length=models.MAX_IDEMPOTENCY_KEY,
@@ -315,14 +315,14 @@ def me(caller_scope: models.Scope = Depends(scope)) -> MeOut:
 def communes(request: Request, year: int = Query(..., ge=1990, le=2100),
              caller_scope: models.Scope = Depends(scope)) -> list[dict]:
     """The communes the user works on, with the year's review status, plots and records."""
-    return models.read_communes(_engine(request), caller_scope, year)
+    return models.read_communes(engine_of(request), caller_scope, year)
 
 
 @router.get("/communes/{code}", response_model=CommuneOut, tags=["communes"], responses=documented(401, 403, 404))
 def commune(request: Request, code: str, year: int = Query(..., ge=1990, le=2100),
             caller_scope: models.Scope = Depends(scope)) -> dict:
     """One commune of the user's, with the year's review status, plots and records."""
-    found = models.read_communes(_engine(request), caller_scope, year, code)
+    found = models.read_communes(engine_of(request), caller_scope, year, code)
     if not found:
         raise HTTPException(404, f"{code!r} is not a commune code of the province")
     return found[0]
@@ -332,7 +332,7 @@ def commune(request: Request, code: str, year: int = Query(..., ge=1990, le=2100
              responses=documented(401, 403, 404, 409, 422))
 def review(request: Request, code: str, year: int, step: ReviewIn, found: Caller = Depends(caller)) -> ReviewOut:
     """Move a commune-year one step: submit, verify, lock, or reopen (with a reason)."""
-    status = models.review(_engine(request), code, year, step.step.value, found.scope.user, step.reason)
+    status = models.review(engine_of(request), code, year, step.step.value, found.scope.user, step.reason)
     return ReviewOut(commune=code, year=year, status=status)
 
 
@@ -341,24 +341,20 @@ def plots(request: Request, commune: str | None = None, crop: str | None = None,
           limit: int = Query(100, ge=1, le=models.MAX_PAGE), offset: int = Query(0, ge=0),
           caller_scope: models.Scope = Depends(scope)) -> list[dict]:
     """The user's plots (their latest version), by code."""
-    return models.read_plots(_engine(request), caller_scope, commune=commune, crop=crop, limit=limit, offset=offset)
+    return models.read_plots(engine_of(request), caller_scope, commune=commune, crop=crop, limit=limit, offset=offset)
 
 
 @router.post("/plots", response_model=ImportOut, tags=["plots"], responses=WRITES)
 async def add_plots(request: Request, batch: PlotBatch, key: str | None = IDEMPOTENCY,
                     found: Caller = Depends(caller)) -> JSONResponse:
     """Add plots, or change them (a new version of each changed plot)."""
-    body = await request.body()
-    return await run_in_threadpool(_apply, request, found, key, body,
-                           lambda: _write(request, found, {"plots": _frame(batch.plots, "plots")}, "plots (request)", body))
+    return await _write(request, found, key, "plots", batch.plots)
 
 
 @router.put("/plots/{plot_id}", response_model=ImportOut, tags=["plots"], responses=WRITES)
 async def change_plot(request: Request, plot_id: str, plot: PlotUpdate, found: Caller = Depends(caller)) -> JSONResponse:
     """Change one plot: stored as its new version (`valid_from`: the first year it holds)."""
-    body = await request.body()
-    tables = {"plots": _frame([plot], "plots", {"plot_id": plot_id})}
-    return await run_in_threadpool(_apply, request, found, None, body, lambda: _write(request, found, tables, "plots (request)", body))
+    return await _write(request, found, None, "plots", [plot], {"plot_id": plot_id})
 
 
 @router.get("/records", response_model=list[RecordOut], tags=["records"], responses=documented(401, 403))
@@ -366,7 +362,7 @@ def records(request: Request, commune: str | None = None, year: int | None = Que
             plot: str | None = None, limit: int = Query(100, ge=1, le=models.MAX_PAGE), offset: int = Query(0, ge=0),
             caller_scope: models.Scope = Depends(scope)) -> list[dict]:
     """The user's current records, as typed, with their version and who recorded them."""
-    return models.read_records(_engine(request), caller_scope, commune=commune, year=year, plot=plot, limit=limit,
+    return models.read_records(engine_of(request), caller_scope, commune=commune, year=year, plot=plot, limit=limit,
                                offset=offset)
 
 
@@ -375,19 +371,14 @@ async def add_records(request: Request, batch: RecordBatch, key: str | None = ID
                       found: Caller = Depends(caller)) -> JSONResponse:
     """Add records, or change them (a known `record_id` with new content becomes its new
     version; the same content again changes nothing). Records are never deleted."""
-    body = await request.body()
-    tables = {"records": _frame(batch.records, "records", recorder=found.scope.user)}
-    return await run_in_threadpool(_apply, request, found, key, body, lambda: _write(request, found, tables, "records (request)", body))
+    return await _write(request, found, key, "records", batch.records)
 
 
 @router.put("/records/{record_id}", response_model=ImportOut, tags=["records"], responses=WRITES)
 async def change_record(request: Request, record_id: str, record: RecordUpdate,
                         found: Caller = Depends(caller)) -> JSONResponse:
     """Change one record: stored as its new version, the old one kept."""
-    body = await request.body()
-    tables = {"records": _frame([record], "records", {"record_id": record_id}, recorder=found.scope.user)}
-    return await run_in_threadpool(_apply, request, found, None, body,
-                           lambda: _write(request, found, tables, "records (request)", body))
+    return await _write(request, found, None, "records", [record], {"record_id": record_id})
 
 
 @router.post("/imports", response_model=ImportOut, tags=["imports"], responses=documented(401, 403, 409, 413, 422))
@@ -403,7 +394,7 @@ async def import_(request: Request, file: UploadFile = File(..., description="CS
     folder = Path(tempfile.mkdtemp(prefix="mrv-upload-"))
     try:
         path = folder / name
-        size = 0
+        size, digest = 0, hashlib.sha256()
         with path.open("wb") as handle:
             while chunk := await file.read(1 << 20):
                 size += len(chunk)
@@ -411,11 +402,11 @@ async def import_(request: Request, file: UploadFile = File(..., description="CS
                     raise HTTPException(413, f"{name} is over {MAX_UPLOAD >> 20} MB: split it, or import it with "
                                              "`mrv import` on the server")
                 handle.write(chunk)
-        body = path.read_bytes()
+                digest.update(chunk)
 
         def apply() -> dict:
             try:
-                summary = models.import_file(_engine(request), path, sao=sao, locale=locale,
+                summary = models.import_file(engine_of(request), path, sao=sao, locale=locale,
                                              imported_by=found.scope.user)
             except mrv.InputError as error:  # the problems name the file as sent, not where it was kept
                 raise type(error)([replace(problem, file=problem.file.replace(f"{folder}/", ""))
@@ -423,7 +414,7 @@ async def import_(request: Request, file: UploadFile = File(..., description="CS
             summary.file = name
             return _summary(summary)
 
-        return await run_in_threadpool(_apply, request, found, key, body, apply)
+        return await run_in_threadpool(_apply, request, found, key, digest.hexdigest(), apply)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -432,7 +423,7 @@ async def import_(request: Request, file: UploadFile = File(..., description="CS
 def checks(request: Request, year: int = Query(..., ge=1990, le=2100), commune: str | None = None,
            caller_scope: models.Scope = Depends(scope)) -> list[dict]:
     """QA/QC findings of a year (of one commune), errors first."""
-    findings = models.check_year(_engine(request), year, commune, scope=caller_scope)
+    findings = models.check_year(engine_of(request), year, commune, scope=caller_scope)
     findings = findings.astype(object).where(findings.notna(), None)
     return [{**row, "value": _text(row["value"]),
              "source_row": None if row["source_row"] is None else int(row["source_row"])}
@@ -445,7 +436,7 @@ def audit(request: Request, year: int = Query(..., ge=1990, le=2100), commune: s
     """The year's audit trail: who changed what, when, before and after, and why."""
     return [AuditOut(at=e.at, actor=e.actor, action=e.action, commune_code=e.commune_code, year=e.year,
                      record_id=e.record_key, before=e.before, after=e.after, evidence=e.evidence, reason=e.reason)
-            for e in models.audit_trail(_engine(request), year, commune, scope=caller_scope)]
+            for e in models.audit_trail(engine_of(request), year, commune, scope=caller_scope)]
 
 
 def _run_out(run) -> RunOut:
@@ -457,7 +448,7 @@ def start_run(request: Request, run: RunIn, found: Caller = Depends(caller)) -> 
     """Calculate a year (of a commune, or the province; official or not) and store the run."""
     if run.official and run.commune is not None:
         raise HTTPException(422, "an official run covers the whole province: leave out the commune")
-    stored = models.calculate_year(_engine(request), run.year, commune=run.commune, official=run.official,
+    stored = models.calculate_year(engine_of(request), run.year, commune=run.commune, official=run.official,
                                    factors=run.factors.value, gwp=run.gwp.value, by=found.scope.user)
     return _run_out(stored)
 
@@ -466,7 +457,7 @@ def start_run(request: Request, run: RunIn, found: Caller = Depends(caller)) -> 
 def runs(request: Request, year: int | None = Query(None, ge=1990, le=2100),
          caller_scope: models.Scope = Depends(scope)) -> list[RunOut]:
     """The calculation runs (of a year), newest first."""
-    return [_run_out(run) for run in models.read_runs(_engine(request), caller_scope, year)]
+    return [_run_out(run) for run in models.read_runs(engine_of(request), caller_scope, year)]
 
 
 class SeriesIn(BaseModel):
@@ -478,14 +469,14 @@ class SeriesIn(BaseModel):
              responses=documented(401, 403, 422))
 def recalculate(request: Request, series: SeriesIn, found: Caller = Depends(caller)) -> list[RunOut]:
     """A new official run of every year with records, with one factor set (`mrv recalc --series`)."""
-    return [_run_out(run) for run in models.recalculate_series(_engine(request), series.factors.value,
+    return [_run_out(run) for run in models.recalculate_series(engine_of(request), series.factors.value,
                                                                series.gwp.value, by=found.scope.user)]
 
 
 @router.get("/runs/{run_id}", response_model=RunOut, tags=["runs"], responses=documented(401, 403, 404))
 def run(request: Request, run_id: uuid.UUID, caller_scope: models.Scope = Depends(scope)) -> RunOut:
     """One run: its status, factors, input hash and size."""
-    return _run_out(models.read_run(_engine(request), caller_scope, run_id))
+    return _run_out(models.read_run(engine_of(request), caller_scope, run_id))
 
 
 @router.get("/runs/{run_id}/totals", response_model=list[TotalOut], tags=["runs"], responses=documented(401, 403, 404))
@@ -494,7 +485,7 @@ def totals(request: Request, run_id: uuid.UUID, by: list[Group] = Query([Group("
            commune: str | None = None, caller_scope: models.Scope = Depends(scope)) -> list[dict]:
     """A run's results summed by commune, crop, source, gas, IPCC category or boundary."""
     chosen = tuple(dict.fromkeys(group.value for group in by))
-    table = models.run_totals(_engine(request), caller_scope, run_id, chosen, commune)
+    table = models.run_totals(engine_of(request), caller_scope, run_id, chosen, commune)
     return table.astype(object).where(table.notna(), None).to_dict("records")
 
 
@@ -511,7 +502,7 @@ FILE_RESPONSES = {200: {"description": "the file", "content": {"application/octe
 def report(request: Request, year: int, format: ReportFormat = Query(ReportFormat("xlsx")), lang: Lang = Lang("vi"),
            caller_scope: models.Scope = Depends(scope)) -> FileResponse:
     """The annual report of a year's official run (XLSX, HTML or PDF)."""
-    content = models.build_report(_engine(request), year, lang.value, scope=caller_scope)
+    content = models.build_report(engine_of(request), year, lang.value, scope=caller_scope)
     folder = Path(tempfile.mkdtemp(prefix="mrv-report-"))
     written = mrv.write_report(content, folder, (format.value,))
     return _download(written[0], folder)
@@ -542,7 +533,7 @@ class UncertaintyOut(BaseModel):
 def uncertainty(request: Request, year: int, draws: int = Query(10_000, ge=100, le=100_000), seed: int = Query(1, ge=0),
                 lang: Lang = Lang("vi"), caller_scope: models.Scope = Depends(scope)) -> UncertaintyOut:
     """Monte Carlo (IPCC Approach 2) and Approach 1 uncertainty of a year (`mrv uncertainty`)."""
-    run, spread = models.year_uncertainty(_engine(request), year, draws=draws, seed=seed, lang=lang.value,
+    run, spread = models.year_uncertainty(engine_of(request), year, draws=draws, seed=seed, lang=lang.value,
                                           scope=caller_scope)
     table = spread.table.astype(object).where(spread.table.notna(), None)
     return UncertaintyOut(run=run.id, draws=spread.draws, seed=spread.seed, held=list(spread.held),
@@ -563,7 +554,7 @@ def template(lang: Lang = Lang("vi"), caller_scope: models.Scope = Depends(scope
 def inventory(request: Request, year: int, format: InventoryFormat = Query(InventoryFormat("xlsx")),
               gwp: Gwp = Gwp("AR5"), caller_scope: models.Scope = Depends(scope)) -> FileResponse:
     """The year's provincial estimate in the national inventory's categories."""
-    table, metadata = models.inventory_export(_engine(request), year, gwp.value, scope=caller_scope)
+    table, metadata = models.inventory_export(engine_of(request), year, gwp.value, scope=caller_scope)
     folder = Path(tempfile.mkdtemp(prefix="mrv-inventory-"))
     written = mrv.write_inventory(table, metadata, folder / f"inventory-{year}.{format.value}", format.value)
     return _download(written, folder)
@@ -592,7 +583,7 @@ class PasswordChange(BaseModel):
 @router.put("/me/password", status_code=204, tags=["accounts"], responses=documented(401, 403, 422))
 def change_password(request: Request, change: PasswordChange, found: Caller = Depends(caller)) -> Response:
     """Change one's own password; every session and token of the user ends, this one too."""
-    models.change_own_password(_engine(request), found.scope, change.current, change.new)
+    models.change_own_password(engine_of(request), found.scope, change.current, change.new)
     return Response(status_code=204)
 
 
@@ -603,7 +594,7 @@ class PasswordIn(BaseModel):
 @router.put("/users/{name}/password", status_code=204, tags=["accounts"], responses=documented(401, 403, 422))
 def set_password(request: Request, name: str, new: PasswordIn, found: Caller = Depends(caller)) -> Response:
     """Give a user a new password (admin); their sessions and tokens end."""
-    models.set_password(_engine(request), name, new.password, by=found.scope)
+    models.set_password(engine_of(request), name, new.password, by=found.scope)
     return Response(status_code=204)
 
 
@@ -611,17 +602,17 @@ def set_password(request: Request, name: str, new: PasswordIn, found: Caller = D
 def users(request: Request, caller_scope: models.Scope = Depends(scope)) -> list[UserOut]:
     """The registered users (admin)."""
     return [UserOut(name=name, role=role, communes=communes)
-            for name, role, communes in models.list_users(_engine(request), scope=caller_scope)]
+            for name, role, communes in models.list_users(engine_of(request), scope=caller_scope)]
 
 
 @router.post("/users", response_model=UserOut, status_code=201, tags=["accounts"], responses=documented(401, 403, 422))
 def add_user(request: Request, user: UserIn, found: Caller = Depends(caller)) -> UserOut:
     """Register a person (admin): a recorder with their commune, a verifier with theirs."""
-    added = models.add_user(_engine(request), user.name, user.role.value, user.communes, user.password, by=found.scope)
+    added = models.add_user(engine_of(request), user.name, user.role.value, user.communes, user.password, by=found.scope)
     return UserOut(name=added.name, role=added.role, communes=",".join(user.communes) or None)
 
 
 @router.post("/users/{name}/revoke", response_model=dict[str, int], tags=["accounts"], responses=documented(401, 403, 422))
 def revoke_user(request: Request, name: str, found: Caller = Depends(caller)) -> dict[str, int]:
     """End every session and token of a user (admin)."""
-    return {"ended": models.revoke_user(_engine(request), name, by=found.scope)}
+    return {"ended": models.revoke_user(engine_of(request), name, by=found.scope)}

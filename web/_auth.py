@@ -76,7 +76,8 @@ class Caller:
     token: str
 
 
-def _engine(request: Request):
+def engine_of(request: Request):
+    """The database engine the server was created on."""
     return request.app.state.engine
 
 
@@ -84,7 +85,7 @@ async def caller(request: Request) -> Caller:
     """The authenticated caller: 401 without a live token or session, 403 when a session's
     state-changing request lacks its CSRF token (the `X-CSRF-Token` header, or a form's
     `csrf_token` field)."""
-    engine = _engine(request)
+    engine = engine_of(request)
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
         token = header[7:].strip()
@@ -134,7 +135,7 @@ def _login(request: Request, username: str, password: str):
     throttle: LoginThrottle = request.app.state.throttle
     address = request.client.host if request.client else "unknown"
     throttle.check(username, address)
-    user = models.authenticate(_engine(request), username, password)
+    user = models.authenticate(engine_of(request), username, password)
     if user is None:
         throttle.failed(username, address)
         raise HTTPException(401, "the name or the password is wrong", headers={"WWW-Authenticate": "Bearer"})
@@ -146,14 +147,14 @@ def _login(request: Request, username: str, password: str):
 def token(request: Request, username: str = Form(..., min_length=1), password: str = Form(..., min_length=1)) -> TokenOut:
     """A bearer token for an API client (OAuth2 password form fields)."""
     user = _login(request, username, password)
-    access, _, lifetime = models.issue_token(_engine(request), user, "bearer")
+    access, _, lifetime = models.issue_token(engine_of(request), user, "bearer")
     return TokenOut(access_token=access, expires_in=lifetime)
 
 
 @router.delete("/token", status_code=204, responses=documented(401))
 def revoke(request: Request, found: Caller = Depends(caller)) -> Response:
     """End the token (or session) this request came with."""
-    models.revoke_token(_engine(request), found.token)
+    models.revoke_token(engine_of(request), found.token)
     return Response(status_code=204)
 
 
@@ -162,7 +163,7 @@ def session(request: Request, response: Response, username: str = Form(..., min_
     """Log a browser in: a new session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS);
     a session cookie sent with the login ends, so a planted session id is never logged in."""
     user = _login(request, username, password)
-    engine = _engine(request)
+    engine = engine_of(request)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         models.revoke_token(engine, old)
@@ -175,7 +176,7 @@ def session(request: Request, response: Response, username: str = Form(..., min_
 @router.delete("/session", status_code=204, responses=documented(401, 403))
 def logout(request: Request, found: Caller = Depends(caller)) -> Response:
     """Log out: the session ends and its cookie is cleared."""
-    models.revoke_token(_engine(request), found.token)
+    models.revoke_token(engine_of(request), found.token)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
