@@ -28,12 +28,15 @@ bench: setup
 #: The mutation checks of tests/mutation/ to run (each mutates files in place, one at a
 #: time, and restores them: run it on a clean checkout, not while editing).
 MUTATE ?= reductions sources guards
+#: Mutants drawn at random from each check (`make mutate SAMPLE=120`); empty runs them all.
+SAMPLE ?=
 
 mutate: setup
 	$(BIN)/pip install --quiet "cosmic-ray>=8.3"
 	mkdir -p $(OUT)/mutation
 	for check in $(MUTATE); do \
 		$(BIN)/cosmic-ray init tests/mutation/$$check.toml $(OUT)/mutation/$$check.sqlite && \
+		{ [ -z "$(SAMPLE)" ] || $(BIN)/python tests/mutation/sample.py $(OUT)/mutation/$$check.sqlite $(SAMPLE); } && \
 		PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/cosmic-ray exec tests/mutation/$$check.toml $(OUT)/mutation/$$check.sqlite && \
 		$(BIN)/cr-report $(OUT)/mutation/$$check.sqlite | tail -3 || exit 1; \
 	done

@@ -203,3 +203,23 @@ def test_own_baseline_years_give_the_intensity_too():
     row = mrv.pilot_reductions(results, activity, pilots([("M", "P", "pilot", 1, 2025)])).iloc[0]
     assert row["baseline_t_per_t"] == pytest.approx(30 * E / 1000, rel=1e-9)
     assert row["reduction_t_per_t"] == pytest.approx(6 * E / 1000, rel=1e-9) and row["per_tonne_holds"]
+
+
+def test_a_removal_of_under_a_kilogram_is_not_netted_either():
+    """Emissions are the rows of zero or more kg: a removal of 0.4 kg CO2 is as much a
+    removal as one of 10 t. 2 kg of urea on plot P give 2 E kg CO2e."""
+    results, _ = calculate({"P": 1}, [urea("P", 2)])
+    removal = results.iloc[[0]].copy()
+    removal[["mass_kg", "co2e_kg"]] = -0.4
+    table = mrv.emissions_by_plot(pd.concat([results, removal], ignore_index=True))
+    assert table["emissions_t"].tolist() == pytest.approx([2 * E / 1000], rel=1e-9)
+
+
+def test_production_keeps_no_other_form_of_the_crop_whatever_its_name():
+    """Only the intensity product counts, compared by identity: a form of coffee the
+    catalogue may gain, such as parchment (cà phê thóc, whose id sorts after green bean),
+    is not production. 1.5 t of green bean and 3 t of parchment on P: 1.5 t."""
+    activity = pd.DataFrame({"plot_id": ["P", "P"], "year": [2025, 2025], "activity": ["harvest", "harvest"],
+                             "crop": ["coffee", "coffee"], "product": ["coffee-green-bean", "coffee-parchment"],
+                             "harvest_kg": [1500.0, 3000.0]})
+    assert mrv.production_by_plot(activity)["production_t"].tolist() == [1.5]
