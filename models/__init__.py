@@ -12,13 +12,14 @@ from mrv.models._idempotency import MAX_KEY as MAX_IDEMPOTENCY_KEY
 from mrv.models._idempotency import IdempotencyConflict, claim, release, remember
 from mrv.models._import import ImportSummary, import_file, import_tables
 from mrv.models._province import province_year
-from mrv.models._queries import GROUPS, MAX_PAGE, read_communes, read_plots, read_records, read_run, read_runs, run_totals
+from mrv.models._queries import GROUPS, MAX_PAGE, read_communes, read_occurrence, read_plots, read_records, read_run, read_runs, record_years, run_totals
 from mrv.models._report import build_report
-from mrv.models._review import ReviewError, audit_trail, check_year, review
+from mrv.models._review import CommuneYear, ReviewError, audit_trail, check_year, commune_year, review
 from mrv.models._runs import calculate_year, official_run, recalculate_series, records_frames, run_results
 from mrv.models._scope import ACTION_NAMES, LOCAL, PERMISSIONS, OutOfScope, Scope, ScopeError, scope_of
 from mrv.models._seed import official_communes, seed
-from mrv.models._template import write_template
+from mrv.models._files import vietnamese_headers as column_labels
+from mrv.models._template import input_lists, write_template
 from mrv.models._uncertainty import year_uncertainty
 from mrv.models._users import ROLES, UserError, add_user, list_users, person_key
 
@@ -36,15 +37,19 @@ __all__ = [
     "change_own_password",
     "check_integrity",
     "claim",
+    "column_labels",
     "authenticate",
     "build_report",
     "calculate_year",
     "check_year",
+    "commune_year",
+    "CommuneYear",
     "connect",
     "database_url",
     "DatabaseError",
     "demo_users",
     "IdempotencyConflict",
+    "input_lists",
     "import_file",
     "import_tables",
     "ImportSummary",
@@ -57,11 +62,13 @@ __all__ = [
     "OutOfScope",
     "province_year",
     "read_communes",
+    "read_occurrence",
     "read_plots",
     "read_records",
     "read_run",
     "read_runs",
     "recalculate_series",
+    "record_years",
     "records_frames",
     "remember",
     "release",

@@ -66,10 +66,20 @@ def _typed(value: float) -> str:
 class _Demo:
     def __init__(self, seed: int, year: int):
         self.rng = np.random.default_rng(seed)
+        self.places = np.random.default_rng([seed, 1])  # apart, so the figures do not move with the map
+        self.centres: dict[str, tuple[float, float]] = {}
         self.year = year
         self.communes = official_communes()
         self.plots: list[dict] = []
         self.records: list[dict] = []
+
+    def place(self, commune: str) -> dict[str, str]:
+        """Synthetic coordinates: a centre per commune inside the province's extent, the
+        plots within about 3 km of it (4 decimals, comma as typed, WGS 84)."""
+        if commune not in self.centres:
+            self.centres[commune] = (float(self.places.uniform(12.3, 13.4)), float(self.places.uniform(107.8, 109.0)))
+        latitude, longitude = self.centres[commune] + self.places.uniform(-0.03, 0.03, 2)
+        return {"latitude": f"{latitude:.4f}".replace(".", ","), "longitude": f"{longitude:.4f}".replace(".", ",")}
 
     def crop_of(self, index: int) -> str:
         return CROPS[0] if index % 3 else CROPS[1 + index % 9 // 3]
@@ -82,7 +92,7 @@ class _Demo:
             "plot_id": plot_id, "commune_code": commune, "crop": crop,
             "area": _typed(area * 10) if in_sao else _typed(area), "area_unit": "sào nam" if in_sao else "ha",
             "climate": "wet", "irrigation": "drip" if low else str(rng.choice(["basin", "sprinkler", "none"])),
-            "planting_year": str(int(rng.integers(2005, self.year - 2))), **extra,
+            "planting_year": str(int(rng.integers(2005, self.year - 2))), **self.place(commune), **extra,
         })
         for number, (activity, product, rate, unit, n_content, use) in enumerate(PRACTICES[(crop, low)]):
             if activity == "residue_burning" and rng.random() < 0.4:
@@ -128,7 +138,7 @@ class _Demo:
         rng = self.rng
         area = round(float(rng.uniform(0.2, 1.5)), 1)
         self.plots.append({"plot_id": plot_id, "commune_code": commune, "crop": "lúa", "area": _typed(area * 10),
-                           "area_unit": "sào nam", "climate": "wet", "irrigation": "flood", **extra})
+                           "area_unit": "sào nam", "climate": "wet", "irrigation": "flood", **self.place(commune), **extra})
         for season, days, conventional, drained in RICE_SEASONS:
             key = f"{plot_id}-{self.year}-{season.split()[0].lower()}"
             common = {"plot_id": plot_id, "year": str(self.year), "season": season, "evidence": "sổ ghi chép"}

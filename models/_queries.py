@@ -11,6 +11,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
+import mrv
+
 from mrv.models._runs import run_results
 from mrv.models._scope import Scope
 from mrv.models._tables import ActivityRecord, CalculationRun, Commune, Plot, PlotVersion, ReviewStatus
@@ -44,13 +46,39 @@ def read_communes(engine: Engine, scope: Scope, year: int, code: str | None = No
                  "plots": plots.get(c, 0), "records": records.get(c, 0)} for c, name, kind in session.execute(query)]
 
 
+def record_years(engine: Engine, scope: Scope) -> list[int]:
+    """The years with current records in the scope's communes, newest first."""
+    scope.require_role("read")
+    query = (select(ActivityRecord.year).join(Plot, Plot.id == ActivityRecord.plot_id)
+             .join(Commune, Commune.id == Plot.commune_id)
+             .where(ActivityRecord.is_current.is_(True), scope.where(Commune.code)).distinct()
+             .order_by(ActivityRecord.year.desc()))
+    with Session(engine) as session:
+        return list(session.execute(query).scalars())
+
+
+def read_occurrence(engine: Engine, scope: Scope, year: int) -> dict[str, pd.Series]:
+    """Each commune of the scope with records in `year` → the occurrence of every source
+    activity (`mrv.occurrence`: recorded above 0, only as 0 (NO), or not at all (NE)),
+    from each activity's largest quantity as typed."""
+    scope.require_role("read")
+    r = ActivityRecord
+    query = (select(Commune.code, r.activity, func.max(r.quantity)).join(Plot, Plot.id == r.plot_id)
+             .join(Commune, Commune.id == Plot.commune_id)
+             .where(r.is_current.is_(True), r.year == year, scope.where(Commune.code)).group_by(Commune.code, r.activity))
+    with Session(engine) as session:
+        rows = pd.DataFrame(list(map(tuple, session.execute(query).all())),
+                            columns=["commune_code", "activity", "quantity_value"])
+    return {code: mrv.occurrence(group) for code, group in rows.groupby("commune_code")}
+
+
 def _page(limit: int, offset: int) -> tuple[int, int]:
     return max(1, min(limit, MAX_PAGE)), max(0, offset)
 
 
 def read_plots(engine: Engine, scope: Scope, *, commune: str | None = None, crop: str | None = None,
-          limit: int = 100, offset: int = 0) -> list[dict]:
-    """The scope's plots (latest version), by code; filtered by commune and crop."""
+               plot: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+    """The scope's plots (latest version), by code; filtered by commune, crop and plot code."""
     scope.require_role("read")
     if commune is not None:
         scope.require("read", commune)
@@ -65,6 +93,8 @@ def read_plots(engine: Engine, scope: Scope, *, commune: str | None = None, crop
         query = query.where(Commune.code == commune)
     if crop is not None:
         query = query.where(Plot.crop_id == crop)
+    if plot is not None:
+        query = query.where(Plot.code == plot)
     names = ("plot_id", "commune_code", "crop", "area_ha", "area", "planting_year", "irrigation", "climate", "soil",
              "latitude", "longitude", "version")
     with Session(engine) as session:
@@ -72,9 +102,9 @@ def read_plots(engine: Engine, scope: Scope, *, commune: str | None = None, crop
 
 
 def read_records(engine: Engine, scope: Scope, *, commune: str | None = None, year: int | None = None,
-            plot: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+                 plot: str | None = None, record: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
     """The scope's current records (as typed, with their version and who recorded them),
-    by plot and record id; filtered by commune, year and plot."""
+    by plot and record id; filtered by commune, year, plot and record id."""
     scope.require_role("read")
     if commune is not None:
         scope.require("read", commune)
@@ -86,7 +116,7 @@ def read_records(engine: Engine, scope: Scope, *, commune: str | None = None, ye
              .join(Plot, Plot.id == r.plot_id).join(Commune, Commune.id == Plot.commune_id)
              .where(r.is_current.is_(True), scope.where(Commune.code))
              .order_by(Plot.code, r.record_key).limit(limit).offset(offset))
-    for column, value in ((Commune.code, commune), (r.year, year), (Plot.code, plot)):
+    for column, value in ((Commune.code, commune), (r.year, year), (Plot.code, plot), (r.record_key, record)):
         if value is not None:
             query = query.where(column == value)
     names = ("record_id", "version", "plot_id", "commune_code", "year", "date", "season", "activity", "product", "use",

@@ -8,8 +8,11 @@ with a reason. Every step is written to the audit trail."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 import mrv
@@ -123,17 +126,84 @@ def audit_trail(engine: Engine, year: int, commune: str | None = None, *, scope:
         return entries
 
 
-def check_year(engine: Engine, year: int, commune: str | None = None, *, scope: Scope) -> pd.DataFrame:
-    """The QA/QC findings of a year's current records (and pilot plots), errors first: of
-    one commune, or of the province for the scopes that read every commune."""
-    scope.require("read", commune)
+@dataclass(frozen=True)
+class CommuneYear:
+    """A commune-year as its current records stand (the commune page): the records
+    checked and converted (`activity`), their emissions calculated now with the factor
+    profile of the year's official run (a preview: the official figures are those of the
+    run), the QA/QC findings, each source activity's occurrence (`mrv.occurrence`:
+    recorded, recorded as 0, or missing) and the pilot plots' reductions against their
+    controls."""
+
+    code: str
+    year: int
+    status: str
+    profile: str
+    activity: pd.DataFrame
+    results: pd.DataFrame
+    findings: pd.DataFrame
+    occurrence: pd.Series
+    reductions: pd.DataFrame
+
+
+def _current_year(engine: Engine, year: int, commune: str | None):
+    """The year's current records (of a commune) through the engine: the factor profile,
+    activity, results and pilot plots."""
     run = official_run(engine, year)
     profile = run.factor_profile if run is not None else "ipcc2019"
     with Session(engine) as session:
         plots, records = records_frames(session, year, commune)
         pilots = pilot_plots(session, year)
+        status = status_of(session, commune, year) if commune is not None else None
     if commune is not None:
         pilots = pilots[pilots["commune_code"] == commune]
     activity = mrv.normalize(plots, records)
-    results = mrv.calculate_activity(activity, profile)
+    return profile, status, activity, mrv.calculate_activity(activity, profile), pilots
+
+
+def check_year(engine: Engine, year: int, commune: str | None = None, *, scope: Scope) -> pd.DataFrame:
+    """The QA/QC findings of a year's current records (and pilot plots), errors first: of
+    one commune, or of the province for the scopes that read every commune."""
+    scope.require("read", commune)
+    profile, _, activity, results, pilots = _current_year(engine, year, commune)
     return mrv.run_checks(activity, results, pilots, year, profile)
+
+
+#: The commune-years calculated last (a commune page is read far more often than its data
+#: change), keyed by engine, commune, year and `_stamp`: the newest first, at most this many.
+CACHED_YEARS = 64
+_cache: dict[tuple, CommuneYear] = {}
+_cache_lock = threading.Lock()
+
+
+def _stamp(engine: Engine, year: int, commune: str) -> tuple:
+    """What a commune-year's figures depend on and changes with any write: every stored
+    change comes through an import batch, a review step or an official run."""
+    with Session(engine) as session:
+        batches = session.execute(select(func.count(ImportBatch.id), func.max(ImportBatch.imported_at))).one()
+        run = official_run(engine, year)
+        return (*batches, status_of(session, commune, year), run.id if run is not None else None)
+
+
+def commune_year(engine: Engine, year: int, commune: str, *, scope: Scope) -> CommuneYear:
+    """One commune-year of the scope, as its current records stand (`CommuneYear`);
+    calculated again only after something was written."""
+    scope.require("read", commune)
+    key = (id(engine), commune, year, _stamp(engine, year, commune))
+    found = _cache.get(key)
+    if found is None:
+        found = _calculate_commune_year(engine, year, commune)
+        with _cache_lock:
+            _cache[key] = found
+            while len(_cache) > CACHED_YEARS:
+                _cache.pop(next(iter(_cache)))
+    return found
+
+
+def _calculate_commune_year(engine: Engine, year: int, commune: str) -> CommuneYear:
+    profile, status, activity, results, pilots = _current_year(engine, year, commune)
+    year_results = results[results["year"].to_numpy() == year]
+    year_activity = activity[activity["year"].to_numpy() == year]
+    return CommuneYear(commune, year, status, profile, year_activity, year_results,
+                       mrv.run_checks(activity, results, pilots, year, profile), mrv.occurrence(year_activity),
+                       mrv.pilot_reductions(year_results, year_activity, pilots))

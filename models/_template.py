@@ -26,8 +26,10 @@ DROP_DOWNS = {"crop": "crop", "intercrop": "crop", "product": "product", "unit":
               "use": "use", "role": "role", "level": "level"}
 
 
-def _lists(lang: str) -> dict[str, list[str]]:
+def input_lists(lang: str = "vi") -> dict[str, list[str]]:
     name = "name_vi" if lang == "vi" else "id"
+    """The values each drop-down list offers (the template's lists, the pages' choices):
+    names in Vietnamese, or ids in English."""
     return {
         "crop": list(load_catalogue("crops")[name]),
         "product": list(load_catalogue("products")[name]),
@@ -51,7 +53,7 @@ def write_template(path: str | Path, lang: str = "vi") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     book.remove(book.active)
-    lists = _lists(lang)
+    lists = input_lists(lang)
     hidden = book.create_sheet(LISTS)
     ranges = {}
     for column, (name, values) in enumerate(lists.items(), start=1):
