@@ -381,40 +381,50 @@ async def change_record(request: Request, record_id: str, record: RecordUpdate,
     return await _write(request, found, None, "records", [record], {"record_id": record_id})
 
 
+async def receive(file: UploadFile, folder: Path) -> tuple[Path, str]:
+    """An uploaded import file written into `folder` as it arrives (never whole in memory):
+    its path (the name as sent, without folders) and SHA-256. 422 for a file that is not
+    CSV or XLSX, 413 past `MAX_UPLOAD`."""
+    name = PurePath(file.filename or "upload.csv").name
+    if not name.lower().endswith(UPLOAD_SUFFIXES):
+        raise HTTPException(422, f"{name}: cần tệp .xlsx hoặc .csv — lưu bảng tính dạng Excel Workbook hoặc CSV UTF-8 "
+                                 "(expected a .csv or .xlsx file: save the sheet as Excel Workbook or CSV UTF-8)")
+    path, size, digest = folder / name, 0, hashlib.sha256()
+    with path.open("wb") as handle:
+        while chunk := await file.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_UPLOAD:
+                raise HTTPException(413, f"{name}: quá {MAX_UPLOAD >> 20} MB — chia nhỏ tệp, hoặc dùng `mrv import` trên "
+                                         f"máy chủ (over {MAX_UPLOAD >> 20} MB: split it, or use `mrv import`)")
+            handle.write(chunk)
+            digest.update(chunk)
+    return path, digest.hexdigest()
+
+
+def import_upload(engine, path: Path, user: str, **options) -> models.ImportSummary:
+    """`models.import_file` on a received file; its problems and summary name the file as
+    sent, not the folder it was kept in."""
+    try:
+        summary = models.import_file(engine, path, imported_by=user, **options)
+    except mrv.InputError as error:
+        raise type(error)([replace(problem, file=problem.file.replace(f"{path.parent}/", ""))
+                           for problem in error.problems]) from None
+    summary.file = path.name
+    return summary
+
+
 @router.post("/imports", response_model=ImportOut, tags=["imports"], responses=documented(401, 403, 409, 413, 422))
 async def import_(request: Request, file: UploadFile = File(..., description="CSV or XLSX, as for `mrv import`"),
                   sao: str | None = Form(None), locale: str | None = Form(None), key: str | None = IDEMPOTENCY,
                   found: Caller = Depends(caller)) -> JSONResponse:
     """Import a CSV or XLSX file through the same all-or-nothing importer as `mrv import`."""
-    name = PurePath(file.filename or "upload.csv").name
-    if not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise HTTPException(422, f"{name}: expected a .csv or .xlsx file (save the sheet as Excel Workbook or CSV UTF-8)")
     if locale is not None and locale not in ("vi", "en"):
         raise HTTPException(422, f"locale {locale!r}: expected vi (1.200,5) or en (1,200.5)")
     folder = Path(tempfile.mkdtemp(prefix="mrv-upload-"))
     try:
-        path = folder / name
-        size, digest = 0, hashlib.sha256()
-        with path.open("wb") as handle:
-            while chunk := await file.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_UPLOAD:
-                    raise HTTPException(413, f"{name} is over {MAX_UPLOAD >> 20} MB: split it, or import it with "
-                                             "`mrv import` on the server")
-                handle.write(chunk)
-                digest.update(chunk)
-
-        def apply() -> dict:
-            try:
-                summary = models.import_file(engine_of(request), path, sao=sao, locale=locale,
-                                             imported_by=found.scope.user)
-            except mrv.InputError as error:  # the problems name the file as sent, not where it was kept
-                raise type(error)([replace(problem, file=problem.file.replace(f"{folder}/", ""))
-                                   for problem in error.problems]) from None
-            summary.file = name
-            return _summary(summary)
-
-        return await run_in_threadpool(_apply, request, found, key, digest.hexdigest(), apply)
+        path, digest = await receive(file, folder)
+        return await run_in_threadpool(_apply, request, found, key, digest, lambda: _summary(import_upload(
+            engine_of(request), path, found.scope.user, sao=sao, locale=locale)))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -3,7 +3,9 @@ headers every answer carries. `mrv serve` runs it on Uvicorn."""
 
 from __future__ import annotations
 
+import json
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +15,10 @@ from sqlalchemy import Engine
 import mrv
 from mrv import models
 from mrv.factors import FactorFileError
-from mrv.web import _api, _auth
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from mrv.web import _api, _auth, _pages
 from mrv.web._problems import problem
 
 log = logging.getLogger("mrv.web")
@@ -71,6 +76,8 @@ def create_app(engine: Engine, *, throttle: _auth.LoginThrottle | None = None) -
     app.state.problem_of = problem_of
     app.include_router(_auth.router)
     app.include_router(_api.router)
+    app.include_router(_pages.router)
+    app.mount("/static", StaticFiles(directory=_pages.HERE / "static"), name="static")
 
     def openapi() -> dict:
         """The OpenAPI document, saying how each operation is authenticated: a bearer token
@@ -91,14 +98,26 @@ def create_app(engine: Engine, *, throttle: _auth.LoginThrottle | None = None) -
 
     app.openapi = openapi
 
+    def page(request: Request) -> bool:
+        return not request.url.path.startswith(("/api/", "/openapi.json"))
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):
         where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:20])
+        if page(request):
+            return _pages.error_page(request, 422, where)
         return problem(422, "invalid-request", "Bad input", where or "the request does not match the API")
+
+    @app.exception_handler(_pages.LoginRequired)
+    async def log_in_first(request: Request, error: _pages.LoginRequired):
+        return RedirectResponse(f"/login?next={quote(error.next_path)}", 303)
 
     @app.exception_handler(Exception)
     async def failed(request: Request, error: Exception):
-        return problem_of(error)
+        answer = problem_of(error)
+        if page(request):
+            return _pages.error_page(request, answer.status_code, json.loads(answer.body)["detail"])
+        return answer
 
     for kind in (HTTPException, mrv.InputError, models.ScopeError, models.ReviewError, models.IdempotencyConflict,
                  models.UserError, LookupError, _auth.ThrottledError, models.DatabaseError):

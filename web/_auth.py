@@ -74,6 +74,7 @@ class Caller:
     scope: models.Scope
     via: str
     token: str
+    csrf: str = ""
 
 
 def engine_of(request: Request):
@@ -107,7 +108,7 @@ async def caller(request: Request) -> Caller:
         if not (csrf and sent and hmac.compare_digest(sent, csrf)):
             raise HTTPException(403, f"a state-changing request of a browser session needs its {CSRF_HEADER} "
                                      "header (the csrf_token given at login)")
-    return Caller(scope, "session", token)
+    return Caller(scope, "session", token, csrf)
 
 
 def scope(found: Caller = Depends(caller)) -> models.Scope:
@@ -131,7 +132,7 @@ class SessionOut(BaseModel):
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 
-def _login(request: Request, username: str, password: str):
+def login(request: Request, username: str, password: str):
     throttle: LoginThrottle = request.app.state.throttle
     address = request.client.host if request.client else "unknown"
     throttle.check(username, address)
@@ -146,7 +147,7 @@ def _login(request: Request, username: str, password: str):
 @router.post("/token", response_model=TokenOut, responses=documented(401, 422, 429))
 def token(request: Request, username: str = Form(..., min_length=1), password: str = Form(..., min_length=1)) -> TokenOut:
     """A bearer token for an API client (OAuth2 password form fields)."""
-    user = _login(request, username, password)
+    user = login(request, username, password)
     access, _, lifetime = models.issue_token(engine_of(request), user, "bearer")
     return TokenOut(access_token=access, expires_in=lifetime)
 
@@ -162,7 +163,14 @@ def revoke(request: Request, found: Caller = Depends(caller)) -> Response:
 def session(request: Request, response: Response, username: str = Form(..., min_length=1), password: str = Form(..., min_length=1)) -> SessionOut:
     """Log a browser in: a new session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS);
     a session cookie sent with the login ends, so a planted session id is never logged in."""
-    user = _login(request, username, password)
+    user = login(request, username, password)
+    csrf, lifetime = start_session(request, response, user)
+    return SessionOut(user=user.name, role=user.role, csrf_token=csrf, expires_in=lifetime)
+
+
+def start_session(request: Request, response: Response, user) -> tuple[str, int]:
+    """A new browser session for `user` in the response's cookie; the session the request
+    came with (if any) ends. Returns its CSRF token and lifetime in seconds."""
     engine = engine_of(request)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
@@ -170,7 +178,7 @@ def session(request: Request, response: Response, username: str = Form(..., min_
     value, csrf, lifetime = models.issue_token(engine, user, "session")
     response.set_cookie(SESSION_COOKIE, value, max_age=lifetime, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https", path="/")
-    return SessionOut(user=user.name, role=user.role, csrf_token=csrf, expires_in=lifetime)
+    return csrf, lifetime
 
 
 @router.delete("/session", status_code=204, responses=documented(401, 403))
