@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: setup demo test bench mutate clean
+.PHONY: setup demo serve screenshots test bench mutate clean
 
 $(BIN)/mrv: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,15 @@ setup: $(BIN)/mrv
 demo: setup
 	$(BIN)/mrv demo --out $(OUT)/demo
 
+#: The pages and the API on the demo database: http://127.0.0.1:8000 (log in with an
+#: account of out/demo/demo-accounts.csv).
+serve: setup
+	$(BIN)/mrv serve
+
+#: docs/screenshots/*.png of the main pages, on the demo database (`make demo` first).
+screenshots: setup
+	PYTHONPATH=. $(BIN)/python docs/screenshots.py
+
 test: setup
 	$(BIN)/pytest -q
 
@@ -24,6 +33,7 @@ bench: setup
 	$(BIN)/python tests/benchmarks/bench_engine.py
 	$(BIN)/python tests/benchmarks/bench_uncertainty.py
 	$(BIN)/python tests/benchmarks/load_server.py --workers 2
+	$(BIN)/python tests/benchmarks/pages.py
 
 #: The mutation checks of tests/mutation/ to run (each mutates files in place, one at a
 #: time, and restores them: run it on a clean checkout, not while editing).

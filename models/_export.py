@@ -12,8 +12,29 @@ from sqlmodel import Session
 
 import mrv
 from mrv.models._province import province_year
+from mrv.models._runs import official_run
 from mrv.models._scope import Scope
 from mrv.models._tables import Province
+
+
+#: Inventory tables made last, by engine, official run and GWP set: a run's figures never
+#: change (its records are read as they were when it was made, its estimate inputs frozen).
+_tables: dict[tuple, tuple] = {}
+CACHED_TABLES = 16
+
+
+def _table(engine: Engine, year: int, gwp: str):
+    """The year's official run and its inventory table (made once per run and GWP set)."""
+    run = official_run(engine, year)
+    key = (id(engine), run.id if run is not None else None, gwp)
+    if key not in _tables or run is None:
+        run, province = province_year(engine, year)
+        rows = province.estimate_rows(province.estimate(province.reductions()))
+        _tables[key] = (run, mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp))
+        while len(_tables) > CACHED_TABLES:
+            _tables.pop(next(iter(_tables)))
+    run, table = _tables[key]
+    return run, table.copy()
 
 
 def inventory_export(engine: Engine, year: int, gwp: str = "AR5", *, scope: Scope) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -23,10 +44,7 @@ def inventory_export(engine: Engine, year: int, gwp: str = "AR5", *, scope: Scop
     Raises LookupError when the year has no official run; `ScopeError` for a scope that
     may not export."""
     scope.require_role("export")
-    run, province = province_year(engine, year)
-    reductions = province.reductions()
-    rows = province.estimate_rows(province.estimate(reductions))
-    table = mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp)
+    run, table = _table(engine, year, gwp)
     with Session(engine) as session:
         name = session.execute(select(Province.name)).scalars().first() or ""
     metadata = {

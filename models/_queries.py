@@ -13,9 +13,8 @@ from sqlmodel import Session
 
 import mrv
 
-from mrv.models._runs import run_results
 from mrv.models._scope import Scope
-from mrv.models._tables import ActivityRecord, CalculationRun, Commune, Plot, PlotVersion, ReviewStatus
+from mrv.models._tables import ActivityRecord, CalculationRun, Commune, Plot, PlotVersion, Result, ReviewStatus
 
 #: The most rows one page of a list gives.
 MAX_PAGE = 1000
@@ -150,18 +149,23 @@ def read_run(engine: Engine, scope: Scope, run_id: uuid.UUID) -> CalculationRun:
 
 
 def run_totals(engine: Engine, scope: Scope, run_id: uuid.UUID, by: tuple[str, ...] = ("commune_code", "source", "gas"),
-               commune: str | None = None) -> pd.DataFrame:
-    """A run's results summed by `by` (columns of `GROUPS`): CO2e (kg), and the mass (kg of
-    the gas) when grouped by gas (masses of different gases are never added)."""
+               commune: str | None = None, *, removals: bool = True) -> pd.DataFrame:
+    """A run's results summed by `by` (columns of `GROUPS`) in the database: CO2e (kg), and
+    the mass (kg of the gas) when grouped by gas (masses of different gases are never added).
+    `removals=False` sums the emissions alone (rows of a negative mass left out)."""
     found = read_run(engine, scope, run_id)
     unknown = [column for column in by if column not in GROUPS]
     if unknown:
         raise ValueError(f"cannot group by {', '.join(unknown)}: use {', '.join(GROUPS)}")
-    results = run_results(engine, found.id)
-    if commune is not None:
-        results = results[results["commune_code"] == commune]
+    groups = [getattr(Result, column) for column in by]
     sums = ["mass_kg", "co2e_kg"] if "gas" in by else ["co2e_kg"]
-    if not by:
-        return pd.DataFrame({"co2e_kg": [float(results["co2e_kg"].sum())]})
-    return results.groupby(list(by), observed=True, sort=True)[sums].sum().reset_index()
-
+    query = (select(*groups, *(func.sum(getattr(Result, column)) for column in sums))
+             .where(Result.run_id == found.id).group_by(*groups).order_by(*groups))
+    if commune is not None:
+        query = query.where(Result.commune_code == commune)
+    if not removals:
+        query = query.where(Result.mass_kg >= 0)
+    with Session(engine) as session:
+        rows = session.execute(query).all()
+    table = pd.DataFrame(list(map(tuple, rows)), columns=[*by, *sums])
+    return table.fillna({column: 0.0 for column in sums}) if by else table.fillna(0.0)

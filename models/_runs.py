@@ -18,7 +18,9 @@ import mrv.schema
 from mrv import text_key
 from mrv.models._db import bulk_insert
 from mrv.models._inputs import estimate_inputs, freeze
-from mrv.models._tables import ActivityRecord, AuditEntry, CalculationRun, FactorProvenance, Plot, Result, _now
+from mrv.models._tables import (
+    ActivityRecord, AuditEntry, CalculationRun, Commune, FactorProvenance, Plot, PlotVersion, Result, _now,
+)
 from mrv.models._scope import scope_of
 from mrv.models._users import find_user
 from mrv.models._versions import commune_settings, in_year, plot_versions
@@ -60,11 +62,14 @@ def records_frames(session: Session, year: int, commune: str | None = None,
                     ActivityRecord.previous_practice, ActivityRecord.diameter_cm, ActivityRecord.height_m,
                     ActivityRecord.wood_density, ActivityRecord.sao_variant)
              .join(Plot, Plot.id == ActivityRecord.plot_id).where(chosen))
+    if commune is not None:  # the plots that were ever in the commune; those of the year are chosen below
+        query = query.where(ActivityRecord.plot_id.in_(
+            select(PlotVersion.plot_id).join(Commune, Commune.id == PlotVersion.commune_id).where(Commune.code == commune)))
     records = pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=[
         "record_id", "plot_id", "year", "date", "season", "activity", "product", "quantity", "unit", "n_content",
         "dry_matter", "use", "evidence", "days", "water_regime", "pre_season", "previous_practice",
         "diameter_cm", "height_m", "wood_density", "sao_variant"])
-    versions = plot_versions(session, as_of)
+    versions = plot_versions(session, as_of, codes=None if commune is None else sorted(set(records["plot_id"])))
     versions = versions[versions["plot_id"].isin(set(records["plot_id"]))].reset_index(drop=True)
     plots = in_year(versions, "plot_id", year)
     cleared = set(records.loc[(records["activity"] == "clearing") & (records["year"] == year), "plot_id"])

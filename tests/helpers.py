@@ -56,6 +56,18 @@ def two_years_of_examples(engine, folder: Path) -> None:
     models.import_file(engine, earlier)
 
 
+def examples_with_people(url: str, folder: Path, people: dict[str, tuple[str, str | None]], secret: str):
+    """A database at `url` with the example plots and records of 2024–2025 and one person
+    of each role of `people` (role → name, commune), each with the password `secret`."""
+    from mrv import models
+    engine = models.connect(url)
+    models.seed(engine)
+    two_years_of_examples(engine, folder)
+    for role, (name, commune) in people.items():
+        models.add_user(engine, name, role, commune, secret, by=models.LOCAL)
+    return engine
+
+
 def count(engine, table, *where) -> int:
     """Rows of a table (that meet `where`)."""
     with Session(engine) as session:

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from mrv import models, web
 from tests.conftest import empty_database
-from tests.helpers import serving, two_years_of_examples
+from tests.helpers import examples_with_people, serving
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -39,11 +39,7 @@ def site(tmp_path_factory):
     """The example plots and records of 2024–2025 on a fresh database, one person of each
     role, served on 127.0.0.1."""
     folder = tmp_path_factory.mktemp("browser")
-    engine = models.connect(empty_database("sqlite", folder))
-    models.seed(engine)
-    two_years_of_examples(engine, folder)
-    for role, (name, commune) in PEOPLE.items():
-        models.add_user(engine, name, role, commune, SECRET, by=models.LOCAL)
+    engine = examples_with_people(empty_database("sqlite", folder), folder, PEOPLE, SECRET)
     with serving(web.create_app(engine)) as url:
         yield url, engine
     engine.dispose()

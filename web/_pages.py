@@ -269,6 +269,13 @@ def _store(request: Request, found: Caller, table: str, row: dict[str, str]) -> 
     models.import_tables(engine_of(request), {table: frame}, f"{table} (form)", digest, imported_by=found.scope.user)
 
 
+def _refresh(request: Request, found: Caller, code: str, year: int | None) -> None:
+    """Recalculate the commune-year a write changed, with the write: the next view of the
+    commune page then answers from `models.commune_year`'s cache."""
+    if year is not None:
+        models.commune_year(engine_of(request), year, code, scope=found.scope)
+
+
 async def _form_row(request: Request, fields: tuple[str, ...]) -> dict[str, str]:
     form = await request.form()
     return {name: str(form.get(name, "")).strip() for name in fields if str(form.get(name, "")).strip()}
@@ -290,6 +297,7 @@ async def _save(request: Request, found: Caller, code: str, table: str, fields: 
             "open_form": form_name, "editing": extra})
     saved = row.get("plot_id") if table == "plots" else row.get("record_id") or row.get("plot_id")
     year = int(row["year"]) if table == "records" and str(row.get("year", "")).isdigit() else year
+    await run_in_threadpool(_refresh, request, found, code, year)
     return RedirectResponse(f"/communes/{code}?year={year or ''}&saved={saved}#{table}", 303)
 
 
@@ -360,7 +368,7 @@ def province(request: Request, year: int | None = None, done: str | None = None,
     run = _official(request, found, year)
     emissions = {}
     if run is not None:
-        totals = models.run_totals(engine, found.scope, run.id, ("commune_code", "boundary"))
+        totals = models.run_totals(engine, found.scope, run.id, ("commune_code", "boundary"), removals=False)
         totals = totals[totals["boundary"].isin(("afolu", "energy"))]
         emissions = (totals.groupby("commune_code")["co2e_kg"].sum() / 1000).to_dict()
     plots = [plot for plot in models.read_plots(engine, found.scope, limit=models.MAX_PAGE * 10)
