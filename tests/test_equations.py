@@ -230,6 +230,19 @@ def test_perennial_biomass_tier_1_growth_maturity_and_clearing():
     assert rows.loc[("P7", "growth"), "mass_kg"] == pytest.approx(-1800 * 44 / 12, rel=REL)
     # mature (planted 2010), an annual crop, a plot without a planting year: no row
     assert {"P4", "P5", "P6"}.isdisjoint(rows.index.get_level_values("plot_id"))
+    # the P3 clearing's stock (7 × 2.6 = 18.2 < 21) comes from the growth rate alone
+    assert rows.loc[("P3", "clearing"), "factor_ids"] == "ipcc2006.biomass_growth.wet"
+
+
+def test_clearing_a_mature_plantation_releases_the_maturity_stock_and_names_it():
+    """Coffee planted in 2010, 1 ha cleared in 2025: 15 × 2.6 = 39 t C/ha would be grown, but
+    the stock stops at maturity, 21 t C/ha: +21 × 44/12 = 77 t CO2, traced to the maturity
+    stock only (the growth rate did not set it)."""
+    plots = plots_frame({"planting_year": "2010"})
+    records = records_frame({"plot_id": "P1", "activity": "phá bỏ vườn cây", "quantity": "1", "unit": "ha"})
+    row = mrv.calculate(plots, records).query("source == 'biomass_carbon'").set_index("input_type").loc["clearing"]
+    assert row["mass_kg"] == pytest.approx(21_000 * 44 / 12, rel=REL)
+    assert row["factor_ids"] == "ipcc2006.maturity_stock.wet"
 
 
 def _awd_hectare(**straw) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -274,6 +287,29 @@ def test_rice_ch4_a_hectare_of_awd_rice_under_ipcc2019_and_vn2022():
     assert national.loc["rice_ch4", "tier"] == 2
     # QĐ 2626 rice N2O, Centre, summer–autumn: 0.17 % of N → 46 × 0.0017 × 44/28 = 0.12289 kg
     assert national.loc["n2o_direct", "mass_kg"] == pytest.approx(46 * 0.0017 * 44 / 28, rel=REL)
+
+
+def test_rice_ch4_scales_with_the_pre_season_water_regime():
+    """Table 5.13: a field dry for more than 180 days before the season emits SF_p = 0.89 of
+    one dry for less (1.00); flooded more than 30 days before, 2.41 times."""
+    plots, records = _awd_hectare(dry_matter="80")
+    short = total(mrv.calculate(plots, records), "rice_ch4")
+    for typed, sf_p in (("không ngập trên 180 ngày", 0.89), ("ngập trên 30 ngày", 2.41)):
+        season = records.assign(pre_season=np.where(records["activity"] == "vụ lúa", typed, ""))
+        # EF = EF_c × SF_w × SF_p × SF_o: only SF_p differs from the short pre-season (1.00)
+        assert total(mrv.calculate(plots, season), "rice_ch4") == pytest.approx(short * sf_p / 1.00, rel=REL)
+
+
+def test_direct_n2o_of_flooded_rice_counts_each_field_once_across_rice_regions():
+    """Two AWD hectares of the same season, one in the Centre and one in the North, 2 bags
+    of urea each: 2 × 46 kg N × EF1FR 0.005 × 44/28 = 0.72286 kg N2O, each field in its own
+    region's row."""
+    plots, records = _awd_hectare()
+    plots = pd.concat([plots, plots.assign(plot_id="P2", rice_region="north")], ignore_index=True)
+    records = pd.concat([records, records.assign(plot_id="P2")], ignore_index=True)
+    rows = mrv.calculate(plots, records).query("source == 'n2o_direct'")
+    assert rows["mass_kg"].sum() == pytest.approx(2 * 46 * 0.005 * 44 / 28, rel=REL)
+    assert sorted(rows["plot_id"].astype(str)) == ["P1", "P2"]
 
 
 def test_rice_straw_without_dry_matter_takes_the_default_fraction_and_upland_rice_has_no_ch4():

@@ -135,7 +135,7 @@ def _tier_1(inputs: Inputs) -> list[Block]:
     capped = (age + 1) * rate > most
     blocks = []
     for input_type, per_ha, hectares, uses_rate, uses_most in (
-        ("growth", -gained, area - cleared, ~capped | (age * rate < most), capped),
+        ("growth", -gained, area - cleared, np.ones_like(capped), capped),  # a year's growth: the rate, capped
         ("clearing", stock, cleared, age * rate <= most, age * rate >= most),
     ):
         active = (per_ha != 0) & (hectares > 0)
