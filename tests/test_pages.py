@@ -176,3 +176,18 @@ def test_the_vendored_scripts_are_the_npm_files_and_nothing_loads_from_another_s
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
     for path in [*(WEB / "templates").glob("*.html"), WEB / "static" / "app.js", WEB / "static" / "app.css"]:
         assert not re.search(r"(src|href)=\"(https?:)?//|url\((https?:)?//", path.read_text(encoding="utf-8")), path
+
+
+def test_an_uploaded_file_with_bad_rows_lists_each_problem_and_stores_nothing(engine):
+    client, csrf = client_of(engine, "recorder")
+    rows = ("record_id,plot_id,year,activity,product,quantity,unit,n_content\n"
+            "UP-1,CP-01,2025,fertiliser,urea,3,bao,\n"
+            "UP-2,CP-01,2025,fertiliser,urea,ba,bao,\n"
+            "UP-3,CP-01,2025,fertiliser,urea,2,thùng,\n")
+    answer = client.post(f"/communes/{OWN}/upload?year=2025", data={"csrf_token": csrf},
+                         files={"file": ("nhat-ky.csv", rows.encode("utf-8"), "text/csv")})
+    assert answer.status_code == 422
+    table = answer.text[answer.text.index('<table class="problems">'):]
+    cells = re.findall(r"<tr><td>nhat-ky.csv</td><td class=\"num\">(\d+)</td><td>(\w+)</td><td>([^<]*)</td>", table)
+    assert cells == [("3", "quantity", "ba"), ("4", "unit", "thùng")]  # file rows: the header is row 1
+    assert not models.read_records(engine, models.LOCAL, record="UP-1")
