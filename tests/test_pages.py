@@ -191,3 +191,12 @@ def test_an_uploaded_file_with_bad_rows_lists_each_problem_and_stores_nothing(en
     cells = re.findall(r"<tr><td>nhat-ky.csv</td><td class=\"num\">(\d+)</td><td>(\w+)</td><td>([^<]*)</td>", table)
     assert cells == [("3", "quantity", "ba"), ("4", "unit", "thùng")]  # file rows: the header is row 1
     assert not models.read_records(engine, models.LOCAL, record="UP-1")
+
+
+def test_a_commune_without_data_has_a_page_that_says_so(engine):
+    """A first-year database: most communes have no plot and no record yet."""
+    client, _ = client_of(engine, "province_officer")
+    answer = client.get("/communes/22015?year=2025")
+    assert answer.status_code == 200
+    assert "Chưa có nhật ký nào trong năm này." in answer.text and "Chưa có lô đất nào." in answer.text
+    assert answer.text.count("Chưa ghi") == 6  # every source activity missing
