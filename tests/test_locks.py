@@ -195,3 +195,37 @@ def test_the_template_gives_every_record_row_its_id(engine, tmp_path):
     assert summary.rows == {"records": 1}
     with Session(engine) as session:
         assert session.execute(select(ActivityRecord.record_key)).scalars().all() == [ids[0]]
+
+
+MODELS = "pilot_model_id,name,level,crop,commune_code,start_year\n"
+
+
+def test_a_pilot_model_of_a_locked_year_does_not_change_or_move(engine, tmp_path):
+    """A pilot model whose commune (where it was, or where it goes) has a locked year from
+    the model's start on stays as it is; one that starts after the locked year may change."""
+    register(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
+    models.import_file(engine, write(tmp_path, "m.csv", MODELS + "MH-A,Cà phê giảm phân,xã,cà phê,24133,2025\n"
+                                                             "MH-B,Hồ tiêu tưới nhỏ giọt,xã,hồ tiêu,24169,2025\n"
+                                                             "MH-C,Cà phê tái canh,xã,cà phê,24133,2026\n"))
+    lock_year(engine, "24133", 2025)
+    earlier = refused(engine, write(tmp_path, "m1.csv", MODELS + "MH-A,Cà phê giảm phân,xã,cà phê,24133,2024\n"))
+    assert [(p.row, p.column, p.value) for p in earlier] == [(2, "pilot_model_id", "MH-A")]
+    assert "24133 2025" in earlier[0].expected
+    moved_out = refused(engine, write(tmp_path, "m2.csv", MODELS + "MH-A,Cà phê giảm phân,xã,cà phê,24169,2025\n"))
+    assert [(p.row, p.value) for p in moved_out] == [(2, "MH-A")]
+    moved_in = refused(engine, write(tmp_path, "m3.csv", MODELS + "MH-B,Hồ tiêu tưới nhỏ giọt,xã,hồ tiêu,24133,2025\n"))
+    assert [(p.row, p.value) for p in moved_in] == [(2, "MH-B")]
+    models.import_file(engine, write(tmp_path, "m4.csv", MODELS + "MH-C,Cà phê tái canh 2026,xã,cà phê,24133,2026\n"
+                                                              "MH-B,Hồ tiêu tưới tiết kiệm,xã,hồ tiêu,24169,2025\n"))
+
+
+def test_the_audit_trail_of_a_year_holds_that_year_only(engine, tmp_path):
+    register(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
+    models.import_file(engine, write(tmp_path, "r24.csv", RECORDS + "A24,CP-01,2024,fertiliser,urea,100,kg,\n"),
+                       imported_by="chi")
+    years = {year: {entry.year for entry in models.audit_trail(engine, year, scope=models.LOCAL)} for year in (2024, 2025)}
+    assert years == {2024: {2024}, 2025: {2025}}

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from mrv import models
 from mrv.cli import app
 from mrv.models._tables import User
+from sqlalchemy import select
+from sqlmodel import Session
 from tests.helpers import commune_records, count, register, snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -94,3 +96,13 @@ def test_user_add_and_list_from_the_command_line(tmp_path):
     assert listed.exit_code == 0 and "Nguyễn Văn An" in listed.output and "24133" in listed.output
     refused = runner.invoke(app, ["import", str(EXAMPLES / "plots.csv"), "--by", "Văn An", "--db", db])
     assert refused.exit_code == 2 and "'Văn An' is not a registered user" in refused.output
+
+
+def test_each_verifier_works_on_their_own_assigned_communes(engine):
+    """Two verifiers, two assignments: each scope holds its own communes only."""
+    models.add_user(engine, "Đỗ Thị Hà", "verifier", ["24133", "24175"], by=models.LOCAL)
+    models.add_user(engine, "Y Bhin Niê", "verifier", "24169", by=models.LOCAL)
+    with Session(engine) as session:
+        scopes = {user.name: models.scope_of(session, user) for user in session.execute(select(User)).scalars()}
+    assert scopes["Đỗ Thị Hà"].communes == {"24133", "24175"}
+    assert scopes["Y Bhin Niê"].communes == {"24169"}
