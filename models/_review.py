@@ -44,12 +44,6 @@ def status_of(session: Session, commune: str, year: int) -> str:
     return row or "open"
 
 
-def locked(session: Session, year: int) -> set[str]:
-    """The communes whose `year` is locked."""
-    return set(session.execute(select(Commune.code).join(ReviewStatus, ReviewStatus.commune_id == Commune.id)
-                               .where(ReviewStatus.year == year, ReviewStatus.status == "locked")).scalars())
-
-
 def _recorders(session: Session, commune: str, year: int) -> set[str]:
     query = (select(ActivityRecord.recorded_by, ImportBatch.imported_by)
              .join(Plot, Plot.id == ActivityRecord.plot_id).join(Commune, Commune.id == Plot.commune_id)

@@ -229,3 +229,18 @@ def test_the_audit_trail_of_a_year_holds_that_year_only(engine, tmp_path):
                        imported_by="chi")
     years = {year: {entry.year for entry in models.audit_trail(engine, year, scope=models.LOCAL)} for year in (2024, 2025)}
     assert years == {2024: {2024}, 2025: {2025}}
+
+
+def test_a_change_for_every_year_is_refused_where_any_version_was_locked(engine, tmp_path):
+    """PX was in 24133 from 2024, in 24175 from 2026 (whose 2026 is locked), in 24169 from
+    2027. A change without valid_from holds for every year, so it would alter 24175's 2026,
+    where PX was then: refused, though neither its first nor its latest commune is locked."""
+    register(engine)
+    models.import_file(engine, write(tmp_path, "p.csv", PLOTS + "PX,24133,cà phê,1,ha,basin,2019,2024\n"))
+    models.import_file(engine, write(tmp_path, "p2.csv", PLOTS + "PX,24175,cà phê,1,ha,basin,2019,2026\n"))
+    models.import_file(engine, write(tmp_path, "r.csv", RECORDS + "X1,PX,2026,fertiliser,urea,100,kg,\n"),
+                       imported_by="chi")
+    lock_year(engine, "24175", 2026)
+    models.import_file(engine, write(tmp_path, "p3.csv", PLOTS + "PX,24169,cà phê,1,ha,basin,2019,2027\n"))
+    out = refused(engine, write(tmp_path, "p4.csv", PLOTS + "PX,24169,cà phê,2,ha,basin,2019,\n"))
+    assert [(p.row, p.column) for p in out] == [(2, "area")] and "24175 2026" in out[0].expected
