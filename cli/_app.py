@@ -652,8 +652,8 @@ def serve(
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
     db: str = DB_OPTION,
 ) -> None:
-    """Run the commune–province server (API v1 at /api/v1, OpenAPI at /openapi.json) on the
-    database: SQLite for one office, PostgreSQL for the province."""
+    """Run the commune–province server (the pages at /, API v1 at /api/v1, OpenAPI at
+    /openapi.json) on the database: SQLite for one office, PostgreSQL for the province."""
     import uvicorn
 
     url = models.database_url(db)
