@@ -136,6 +136,7 @@ def test_the_provinces_journey(site, browser, tmp_path):
 
     officer = log_in(browser, url, "province_officer")
     officer.wait_for_url("**/province")
+    officer.locator("#map.leaflet-container").wait_for()  # the vendored Leaflet ran, under the page's policy
     officer.get_by_role("button", name=re.compile("^Khoá")).first.click()
     officer.locator(f"#c-{OWN} .status").filter(has_text="Đã khoá").wait_for()
     assert models.read_communes(engine, models.LOCAL, 2025, OWN)[0]["status"] == "locked"

@@ -200,3 +200,9 @@ def test_a_commune_without_data_has_a_page_that_says_so(engine):
     assert answer.status_code == 200
     assert "Chưa có nhật ký nào trong năm này." in answer.text and "Chưa có lô đất nào." in answer.text
     assert answer.text.count("Chưa ghi") == 6  # every source activity missing
+
+
+def test_pages_may_load_only_their_own_scripts(engine):
+    client, _ = client_of(engine)
+    policy = client.get("/login").headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy

@@ -24,6 +24,10 @@ from mrv.web._problems import problem
 log = logging.getLogger("mrv.web")
 #: The largest request body but an import file's (5 000 records are about 1.5 MB of JSON).
 MAX_BODY = 20 * 1024 * 1024
+#: What a page may load: its own scripts and styles (Leaflet sets inline styles), images
+#: from itself or, for map tiles, over HTTPS; no frames, forms only to itself.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "Not found", 405: "Method not allowed",
           409: "Conflict", 413: "Too large", 422: "Bad input", 429: "Too many failed logins"}
 
@@ -136,6 +140,8 @@ def create_app(engine: Engine, *, throttle: _auth.LoginThrottle | None = None) -
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.url.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
+        elif response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
         return response
 
     return app

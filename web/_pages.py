@@ -220,6 +220,7 @@ def _commune_page(request: Request, found: Caller, code: str, year: int | None, 
     return render(request, "commune.html", found, status=status, commune=commune[0], year=year, years=years,
                   state=state, emissions=_emissions(state.results, lang),
                   activity_names=catalogue("activities")[f"name_{lang}"],
+                  product_names=catalogue("products")[f"name_{lang}"], crop_names=catalogue("crops")[f"name_{lang}"],
                   plots=models.read_plots(engine, found.scope, commune=code, limit=models.MAX_PAGE),
                   records=models.read_records(engine, found.scope, commune=code, year=year, limit=models.MAX_PAGE),
                   lists=models.input_lists("vi"), **context)
