@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 from sqlmodel import Session
@@ -244,3 +245,52 @@ def test_a_change_for_every_year_is_refused_where_any_version_was_locked(engine,
     models.import_file(engine, write(tmp_path, "p3.csv", PLOTS + "PX,24169,cà phê,1,ha,basin,2019,2027\n"))
     out = refused(engine, write(tmp_path, "p4.csv", PLOTS + "PX,24169,cà phê,2,ha,basin,2019,\n"))
     assert [(p.row, p.column) for p in out] == [(2, "area")] and "24175 2026" in out[0].expected
+
+
+def test_every_record_of_many_plots_changes_in_place(engine, tmp_path):
+    """Each changed record is recognised by its id on its own plot, among many plots: all
+    the example records, each quantity one more, are changed, none taken for a move."""
+    register(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
+    records = pd.read_csv(EXAMPLES / "records.csv", dtype=str)
+    records["quantity"] = (records["quantity"].str.replace(",", ".").astype(float) + 1).map(lambda q: f"{q:g}")
+    path = tmp_path / "records.csv"
+    records.to_csv(path, index=False)
+    summary = models.import_file(engine, path, imported_by="chi")
+    assert (summary.records_changed, summary.records_added) == (len(records), 0)
+
+
+def test_a_practice_profile_used_by_a_locked_year_does_not_change(engine, tmp_path):
+    register(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
+    header = "profile_id,name,crop,low_emission,activity,product,quantity,unit,n_content,use\n"
+    profile = write(tmp_path, "p.csv", header + "cf-low,cà phê giảm phân,coffee,có,fertiliser,urea,200,kg,,\n")
+    models.import_file(engine, profile)
+    models.import_file(engine, write(tmp_path, "a.csv", "commune_code,year,profile_id,share\n24133,2025,cf-low,30\n"))
+    lock_year(engine, "24133", 2025)
+    models.import_file(engine, profile)  # the same profile again changes nothing
+    changed = write(tmp_path, "p2.csv", header + "cf-low,cà phê giảm phân,coffee,có,fertiliser,urea,150,kg,,\n")
+    out = refused(engine, changed)
+    assert [(p.row, p.column, p.value) for p in out] == [(2, "profile_id", "cf-low")]
+    assert "24133 2025" in out[0].expected
+
+
+def test_a_communes_checks_hold_its_own_pilot_models_only(engine, tmp_path):
+    """Model MH-A of 24133 has a pilot plot without a harvest: an error of 24133's checks,
+    none of 24169's."""
+    register(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
+    models.import_file(engine, write(tmp_path, "m.csv", MODELS + "MH-A,Cà phê giảm phân,xã,cà phê,24133,2025\n"))
+    models.import_file(engine, write(tmp_path, "p.csv", "plot_id,commune_code,crop,area,area_unit,pilot_model_id,role\n"
+                                                        "PM-1,24133,cà phê,1,ha,MH-A,thí điểm\n"))
+    models.import_file(engine, write(tmp_path, "r.csv", RECORDS + "PM-R1,PM-1,2025,fertiliser,urea,100,kg,\n"),
+                       imported_by="chi")
+
+    def missing(commune):
+        found = models.check_year(engine, 2025, commune, scope=models.LOCAL)
+        return list(found.loc[found["rule"] == "harvest_missing", "plot_id"])
+    assert missing("24133") == ["PM-1"]
+    assert missing("24169") == []
