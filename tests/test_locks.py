@@ -294,3 +294,13 @@ def test_a_communes_checks_hold_its_own_pilot_models_only(engine, tmp_path):
         return list(found.loc[found["rule"] == "harvest_missing", "plot_id"])
     assert missing("24133") == ["PM-1"]
     assert missing("24169") == []
+
+
+def test_a_communes_review_status_is_its_own(engine, tmp_path):
+    """24175's 2025 locked leaves 24133's 2025 open: it can be submitted."""
+    register(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
+    models.import_file(engine, write(tmp_path, "c.csv", "commune_code,year,crop,area,area_unit\n24175,2025,cà phê,120,ha\n"))
+    lock_year(engine, "24175", 2025)
+    assert models.review(engine, "24133", 2025, "submit", by="an") == "submitted"
