@@ -304,3 +304,30 @@ def test_a_communes_review_status_is_its_own(engine, tmp_path):
     models.import_file(engine, write(tmp_path, "c.csv", "commune_code,year,crop,area,area_unit\n24175,2025,cà phê,120,ha\n"))
     lock_year(engine, "24175", 2025)
     assert models.review(engine, "24133", 2025, "submit", by="an") == "submitted"
+
+
+def test_who_recorded_another_commune_may_verify_this_one(engine, tmp_path):
+    """Separation of duties is per commune-year: binh wrote a record of 24175, not of 24133."""
+    register(engine)
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
+    models.import_file(engine, write(tmp_path, "p.csv", PLOTS + "PB-1,24175,cà phê,1,ha,basin,2019,\n"))
+    models.import_file(engine, write(tmp_path, "r.csv", "record_id,plot_id,year,activity,product,quantity,unit,"
+                                                        "n_content,recorded_by\nB1,PB-1,2025,fertiliser,urea,50,kg,,binh\n"),
+                       imported_by="chi")
+    models.review(engine, "24133", 2025, "submit", by="an")
+    assert models.review(engine, "24133", 2025, "verify", by="binh") == "verified"
+    models.review(engine, "24175", 2025, "submit", by="chi")
+    with pytest.raises(models.ReviewError):
+        models.review(engine, "24175", 2025, "verify", by="binh")
+
+
+def test_a_plot_version_sent_again_changes_nothing(engine, tmp_path):
+    """A plot's latest version is the one compared: PV's second version (from 2026) sent
+    again adds no third."""
+    register(engine)
+    models.import_file(engine, write(tmp_path, "p.csv", PLOTS + "PV,24133,cà phê,1,ha,basin,2019,\n"))
+    second = write(tmp_path, "p2.csv", PLOTS + "PV,24133,cà phê,2,ha,basin,2019,2026\n")
+    assert models.import_file(engine, second).plots_updated == 1
+    assert models.import_file(engine, second).plots_updated == 0
+    assert [p["version"] for p in models.read_plots(engine, models.LOCAL, plot="PV")] == [2]
