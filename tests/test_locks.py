@@ -331,3 +331,5 @@ def test_a_plot_version_sent_again_changes_nothing(engine, tmp_path):
     assert models.import_file(engine, second).plots_updated == 1
     assert models.import_file(engine, second).plots_updated == 0
     assert [p["version"] for p in models.read_plots(engine, models.LOCAL, plot="PV")] == [2]
+    models.import_file(engine, write(tmp_path, "p3.csv", PLOTS + "PV,24133,cà phê,3,ha,basin,2019,2027\n"))
+    assert [p["version"] for p in models.read_plots(engine, models.LOCAL, plot="PV")] == [3]  # versions count 1, 2, 3
