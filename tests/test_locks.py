@@ -65,6 +65,7 @@ def test_a_record_id_names_one_record_of_one_plot(engine, tmp_path):
     models.import_file(engine, EXAMPLES / "records.csv")
     out = refused(engine, write(tmp_path, "r.csv", RECORDS + "R1,MIA-01,2025,fertiliser,urea,500,kg,\n"))
     assert [(p.row, p.column, p.value) for p in out] == [(2, "record_id", "R1")] and "CP-01" in out[0].fix
+    assert out[0].expected == "a record id of its own (it names a record of plot CP-01)"
 
 
 def test_a_plot_of_a_locked_year_changes_only_from_a_later_year(locked, tmp_path):
@@ -306,20 +307,24 @@ def test_a_communes_review_status_is_its_own(engine, tmp_path):
     assert models.review(engine, "24133", 2025, "submit", by="an") == "submitted"
 
 
-def test_who_recorded_another_commune_may_verify_this_one(engine, tmp_path):
-    """Separation of duties is per commune-year: binh wrote a record of 24175, not of 24133."""
+def test_who_recorded_another_commune_or_year_may_verify_this_one(engine, tmp_path):
+    """Separation of duties is per commune-year: binh wrote a 2025 record of 24133 and a
+    2024 record of 24175, so binh may verify 24175's 2025 but not 24133's."""
     register(engine)
     models.import_file(engine, EXAMPLES / "plots.csv")
     models.import_file(engine, EXAMPLES / "records.csv", imported_by="chi")
     models.import_file(engine, write(tmp_path, "p.csv", PLOTS + "PB-1,24175,cà phê,1,ha,basin,2019,\n"))
     models.import_file(engine, write(tmp_path, "r.csv", "record_id,plot_id,year,activity,product,quantity,unit,"
-                                                        "n_content,recorded_by\nB1,PB-1,2025,fertiliser,urea,50,kg,,binh\n"),
+                                                        "n_content,recorded_by\n"
+                                                        "B1,CP-01,2025,fertiliser,urea,50,kg,,binh\n"
+                                                        "B2,PB-1,2024,fertiliser,urea,50,kg,,binh\n"
+                                                        "C1,PB-1,2025,fertiliser,urea,50,kg,,chi\n"),
                        imported_by="chi")
-    models.review(engine, "24133", 2025, "submit", by="an")
-    assert models.review(engine, "24133", 2025, "verify", by="binh") == "verified"
     models.review(engine, "24175", 2025, "submit", by="chi")
+    assert models.review(engine, "24175", 2025, "verify", by="binh") == "verified"
+    models.review(engine, "24133", 2025, "submit", by="an")
     with pytest.raises(models.ReviewError):
-        models.review(engine, "24175", 2025, "verify", by="binh")
+        models.review(engine, "24133", 2025, "verify", by="binh")
 
 
 def test_a_plot_version_sent_again_changes_nothing(engine, tmp_path):
