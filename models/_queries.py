@@ -76,8 +76,9 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def read_plots(engine: Engine, scope: Scope, *, commune: str | None = None, crop: str | None = None,
-               plot: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
-    """The scope's plots (latest version), by code; filtered by commune, crop and plot code."""
+               plot: str | None = None, located: bool = False, limit: int = 100, offset: int = 0) -> list[dict]:
+    """The scope's plots (latest version), by code; filtered by commune, crop and plot code,
+    and to those with coordinates (`located`)."""
     scope.require_role("read")
     if commune is not None:
         scope.require("read", commune)
@@ -94,6 +95,8 @@ def read_plots(engine: Engine, scope: Scope, *, commune: str | None = None, crop
         query = query.where(Plot.crop_id == crop)
     if plot is not None:
         query = query.where(Plot.code == plot)
+    if located:
+        query = query.where(Plot.latitude.is_not(None), Plot.longitude.is_not(None))
     names = ("plot_id", "commune_code", "crop", "area_ha", "area", "planting_year", "irrigation", "climate", "soil",
              "latitude", "longitude", "version")
     with Session(engine) as session:

@@ -5,6 +5,8 @@ layer (the browser journeys are in test_browser.py)."""
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import re
 from pathlib import Path
 
@@ -206,3 +208,15 @@ def test_pages_may_load_only_their_own_scripts(engine):
     client, _ = client_of(engine)
     policy = client.get("/login").headers["content-security-policy"]
     assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_map_holds_every_plot_with_coordinates_past_one_page(engine, tmp_path):
+    """1 001 located plots, more than one page of the data layer (1 000): all on the map."""
+    path = tmp_path / "located.csv"
+    path.write_text("plot_id,commune_code,crop,area,area_unit,latitude,longitude\n" + "".join(
+        f"MAP-{i:04d},24133,cà phê,1,ha,12.{6000 + i},108.{i:04d}\n" for i in range(1001)), encoding="utf-8")
+    models.import_file(engine, path, locale="en")
+    client, _ = client_of(engine, "province_officer")
+    page = client.get("/province?year=2025").text
+    points = json.loads(html.unescape(re.search(r'data-points="([^"]*)"', page).group(1)))
+    assert len(points) == 1001 and {p[3] for p in points} == {f"MAP-{i:04d}" for i in range(1001)}

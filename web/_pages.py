@@ -372,9 +372,9 @@ def province(request: Request, year: int | None = None, done: str | None = None,
         totals = models.run_totals(engine, found.scope, run.id, ("commune_code", "boundary"), removals=False)
         totals = totals[totals["boundary"].isin(("afolu", "energy"))]
         emissions = (totals.groupby("commune_code")["co2e_kg"].sum() / 1000).to_dict()
-    plots = [plot for plot in models.read_plots(engine, found.scope, limit=models.MAX_PAGE * 10)
-             if plot["latitude"] is not None and plot["longitude"] is not None]
-    points = [[p["latitude"], p["longitude"], str(p["crop"]), p["plot_id"], p["commune_code"]] for p in plots]
+    points: list[list] = []
+    while page := models.read_plots(engine, found.scope, located=True, limit=models.MAX_PAGE, offset=len(points)):
+        points += [[p["latitude"], p["longitude"], str(p["crop"]), p["plot_id"], p["commune_code"]] for p in page]
     return render(request, "province.html", found, year=year, years=years, communes=communes, occurrence=occurrence,
                   run=run, emissions=emissions, points=points, colours=CROP_COLOURS, done=done,
                   crop_names=catalogue("crops")[f"name_{lang_of(request)}"].to_dict(),
