@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 import mrv
 from mrv.models._province import province_year
+from mrv.models._recent import Recent
 from mrv.models._runs import official_run
 from mrv.models._scope import Scope
 from mrv.models._tables import Province
@@ -19,21 +20,21 @@ from mrv.models._tables import Province
 
 #: Inventory tables made last, by engine, official run and GWP set: a run's figures never
 #: change (its records are read as they were when it was made, its estimate inputs frozen).
-_tables: dict[tuple, tuple] = {}
-CACHED_TABLES = 16
+_tables: Recent[tuple] = Recent(16)
 
 
 def _table(engine: Engine, year: int, gwp: str):
-    """The year's official run and its inventory table (made once per run and GWP set)."""
-    run = official_run(engine, year)
-    key = (id(engine), run.id if run is not None else None, gwp)
-    if key not in _tables or run is None:
+    """The year's official run and its inventory table (made once per run and GWP set).
+    Raises LookupError when the year has no official run."""
+    def make():
         run, province = province_year(engine, year)
         rows = province.estimate_rows(province.estimate(province.reductions()))
-        _tables[key] = (run, mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp))
-        while len(_tables) > CACHED_TABLES:
-            _tables.pop(next(iter(_tables)))
-    run, table = _tables[key]
+        return run, mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp)
+
+    run = official_run(engine, year)
+    if run is None:
+        return make()
+    run, table = _tables.get((id(engine), run.id, gwp), make)
     return run, table.copy()
 
 

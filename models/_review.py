@@ -8,7 +8,6 @@ with a reason. Every step is written to the audit trail."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,6 +16,7 @@ from sqlmodel import Session
 
 import mrv
 from mrv.models._inputs import pilot_plots
+from mrv.models._recent import Recent
 from mrv.models._runs import official_run, records_frames
 
 from mrv.models._tables import (
@@ -164,10 +164,8 @@ def check_year(engine: Engine, year: int, commune: str | None = None, *, scope: 
 
 
 #: The commune-years calculated last (a commune page is read far more often than its data
-#: change), keyed by engine, commune, year and `_stamp`: the newest first, at most this many.
-CACHED_YEARS = 64
-_cache: dict[tuple, CommuneYear] = {}
-_cache_lock = threading.Lock()
+#: change), keyed by engine, commune, year and `_stamp`.
+_calculated: Recent[CommuneYear] = Recent(64)
 
 
 def _stamp(engine: Engine, year: int, commune: str) -> tuple:
@@ -184,14 +182,7 @@ def commune_year(engine: Engine, year: int, commune: str, *, scope: Scope) -> Co
     calculated again only after something was written."""
     scope.require("read", commune)
     key = (id(engine), commune, year, _stamp(engine, year, commune))
-    found = _cache.get(key)
-    if found is None:
-        found = _calculate_commune_year(engine, year, commune)
-        with _cache_lock:
-            _cache[key] = found
-            while len(_cache) > CACHED_YEARS:
-                _cache.pop(next(iter(_cache)))
-    return found
+    return _calculated.get(key, lambda: _calculate_commune_year(engine, year, commune))
 
 
 def _calculate_commune_year(engine: Engine, year: int, commune: str) -> CommuneYear:

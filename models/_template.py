@@ -27,9 +27,9 @@ DROP_DOWNS = {"crop": "crop", "intercrop": "crop", "product": "product", "unit":
 
 
 def input_lists(lang: str = "vi") -> dict[str, list[str]]:
-    name = "name_vi" if lang == "vi" else "id"
     """The values each drop-down list offers (the template's lists, the pages' choices):
     names in Vietnamese, or ids in English."""
+    name = "name_vi" if lang == "vi" else "id"
     return {
         "crop": list(load_catalogue("crops")[name]),
         "product": list(load_catalogue("products")[name]),
