@@ -243,17 +243,18 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _frame(rows: list[BaseModel], table: str, extra: dict | None = None, recorder: str | None = None) -> pd.DataFrame:
-    """Rows of a request as an import table of text cells; a column none of them fills is
-    left out, as in a file without it. Row n is the n-th row of the request (from 1). A
-    record that names no `recorded_by` is recorded by the caller."""
-    dumped = [{**row.model_dump(), **(extra or {})} for row in rows]
+def import_frame(rows: list[dict], table: str, source: str, recorder: str | None = None) -> pd.DataFrame:
+    """Rows of a request or a form as an import table of `table` in text cells, as a file
+    would give them: its required columns always (blank where a row leaves them out), an
+    optional column only when some row fills it. Row n is the n-th row (from 1). A record
+    that names no `recorded_by` is recorded by `recorder`."""
     if recorder is not None:
-        for row in dumped:
-            row["recorded_by"] = row.get("recorded_by") or recorder
-    columns = [c for c in dumped[0] if any(d.get(c) is not None for d in dumped)]
-    frame = pd.DataFrame([[_text(d.get(c)) for c in columns] for d in dumped], columns=columns, dtype=str)
-    frame.attrs.update({"source": f"{table} (request)", "first_row": 1})
+        rows = [{**row, "recorded_by": row.get("recorded_by") or recorder} for row in rows]
+    required = models.TABLE_SPECS[table].required
+    columns = [*required, *(c for c in dict.fromkeys(c for row in rows for c in row)
+                            if c not in required and any(row.get(c) is not None for row in rows))]
+    frame = pd.DataFrame([[_text(row.get(c)) for c in columns] for row in rows], columns=columns, dtype=str)
+    frame.attrs.update({"source": source, "first_row": 1})
     return frame
 
 
@@ -292,7 +293,8 @@ async def _write(request: Request, found: Caller, key: str | None, table: str, r
     """Store the rows of a JSON request as an import table of `table`, by the caller, once
     per `Idempotency-Key`."""
     digest = hashlib.sha256(await request.body()).hexdigest()
-    tables = {table: _frame(rows, table, extra, recorder=found.scope.user if table == "records" else None)}
+    tables = {table: import_frame([{**row.model_dump(), **(extra or {})} for row in rows], table, f"{table} (request)",
+                                  recorder=found.scope.user if table == "records" else None)}
     return await run_in_threadpool(_apply, request, found, key, digest, lambda: _summary(models.import_tables(
         engine_of(request), tables, f"{table} (request)", digest, imported_by=found.scope.user)))
 

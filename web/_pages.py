@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 import mrv
 from mrv import catalogue, models
-from mrv.web._api import import_upload, receive
+from mrv.web._api import import_frame, import_upload, receive
 from mrv.web._auth import SESSION_COOKIE, Caller, ThrottledError, caller, engine_of, login, start_session
 
 HERE = Path(__file__).parent
@@ -132,10 +132,7 @@ async def home(request: Request) -> Response:
         found = await caller(request)
     except HTTPException:
         return RedirectResponse("/login", 303)
-    where = HOME.get(found.scope.role, "account")
-    if where == "commune":
-        return RedirectResponse(f"/communes/{sorted(found.scope.communes)[0]}", 303)
-    return RedirectResponse(f"/{where}", 303)
+    return RedirectResponse(f"/{HOME.get(found.scope.role, 'account')}", 303)
 
 
 @router.get("/login")
@@ -194,8 +191,7 @@ def change_password(request: Request, current: str = Form(""), new: str = Form("
 
 def _emissions(results: pd.DataFrame, lang: str) -> pd.DataFrame:
     """t CO2e and kg of gas by source and gas, largest first (removals left out)."""
-    emitted = results[results["mass_kg"] >= 0]
-    table = emitted.groupby(["source", "gas"], observed=True)[["mass_kg", "co2e_kg"]].sum().reset_index()
+    table = mrv.rollup(results[results["mass_kg"] >= 0], by=("source", "gas"))
     table["co2e_t"] = table["co2e_kg"] / 1000
     table["source"] = table["source"].astype(str).map(catalogue("sources")[f"name_{lang}"])
     return table.sort_values("co2e_t", ascending=False, ignore_index=True)
@@ -262,10 +258,7 @@ def _as_typed(stored: dict, fields: tuple[str, ...]) -> dict[str, str]:
 
 def _store(request: Request, found: Caller, table: str, row: dict[str, str]) -> None:
     """One form as a one-row import table, stored by the importer (all checks, all or nothing)."""
-    frame = pd.DataFrame([{**dict.fromkeys(models.TABLE_SPECS[table].required, ""), **row}], dtype=str)
-    frame.attrs.update({"source": "form", "first_row": 1})
-    if table == "records":
-        frame["recorded_by"] = found.scope.user
+    frame = import_frame([row], table, "form", recorder=found.scope.user if table == "records" else None)
     digest = hashlib.sha256(frame.to_json().encode()).hexdigest()
     models.import_tables(engine_of(request), {table: frame}, f"{table} (form)", digest, imported_by=found.scope.user)
 
