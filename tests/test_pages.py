@@ -220,3 +220,5 @@ def test_the_map_holds_every_plot_with_coordinates_past_one_page(engine, tmp_pat
     page = client.get("/province?year=2025").text
     points = json.loads(html.unescape(re.search(r'data-points="([^"]*)"', page).group(1)))
     assert len(points) == 1001 and {p[3] for p in points} == {f"MAP-{i:04d}" for i in range(1001)}
+    listed = client.get(f"/communes/{OWN}?year=2025").text  # the commune page lists every plot too
+    assert "<td>MAP-1000</td>" in listed and "<td>CP-01</td>" in listed

@@ -189,6 +189,14 @@ def change_password(request: Request, current: str = Form(""), new: str = Form("
     return response
 
 
+def _every(read, engine, scope: models.Scope, **filters) -> list[dict]:
+    """Every row of a paged read of `mrv.models` (`read_plots`, `read_records`), page by page."""
+    rows: list[dict] = []
+    while page := read(engine, scope, **filters, limit=models.MAX_PAGE, offset=len(rows)):
+        rows += page
+    return rows
+
+
 def _emissions(results: pd.DataFrame, lang: str) -> pd.DataFrame:
     """t CO2e and kg of gas by source and gas, largest first (removals left out)."""
     table = mrv.rollup(results[results["mass_kg"] >= 0], by=("source", "gas"))
@@ -217,8 +225,8 @@ def _commune_page(request: Request, found: Caller, code: str, year: int | None, 
                   state=state, emissions=_emissions(state.results, lang),
                   activity_names=catalogue("activities")[f"name_{lang}"],
                   product_names=catalogue("products")[f"name_{lang}"], crop_names=catalogue("crops")[f"name_{lang}"],
-                  plots=models.read_plots(engine, found.scope, commune=code, limit=models.MAX_PAGE),
-                  records=models.read_records(engine, found.scope, commune=code, year=year, limit=models.MAX_PAGE),
+                  plots=_every(models.read_plots, engine, found.scope, commune=code),
+                  records=_every(models.read_records, engine, found.scope, commune=code, year=year),
                   lists=models.input_lists("vi"), **context)
 
 
@@ -365,9 +373,8 @@ def province(request: Request, year: int | None = None, done: str | None = None,
         totals = models.run_totals(engine, found.scope, run.id, ("commune_code", "boundary"), removals=False)
         totals = totals[totals["boundary"].isin(("afolu", "energy"))]
         emissions = (totals.groupby("commune_code")["co2e_kg"].sum() / 1000).to_dict()
-    points: list[list] = []
-    while page := models.read_plots(engine, found.scope, located=True, limit=models.MAX_PAGE, offset=len(points)):
-        points += [[p["latitude"], p["longitude"], str(p["crop"]), p["plot_id"], p["commune_code"]] for p in page]
+    points = [[p["latitude"], p["longitude"], str(p["crop"]), p["plot_id"], p["commune_code"]]
+              for p in _every(models.read_plots, engine, found.scope, located=True)]
     return render(request, "province.html", found, year=year, years=years, communes=communes, occurrence=occurrence,
                   run=run, emissions=emissions, points=points, colours=CROP_COLOURS, done=done,
                   crop_names=catalogue("crops")[f"name_{lang_of(request)}"].to_dict(),
