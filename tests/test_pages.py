@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 from mrv import models, web
 from tests.conftest import empty_database
 from tests.helpers import examples_with_people
+from tests.test_server import _allowed
 
 OWN, OTHER = "24133", "24169"
 PEOPLE = {"recorder": ("Nguyễn Văn An", OWN), "verifier": ("Trần Thị Bình", OWN),
@@ -73,16 +75,6 @@ def test_each_role_lands_on_its_page(engine, role, home):
         target = client.get(target, follow_redirects=False).headers["location"]
     assert target == home
     assert client.get(home).status_code == 200
-
-
-@pytest.mark.parametrize("role, path, status", [
-    ("recorder", f"/communes/{OTHER}?year=2025", 403), ("verifier", f"/communes/{OTHER}?year=2025", 403),
-    ("province_officer", f"/communes/{OTHER}?year=2025", 200), ("recorder", "/inventory", 403),
-    ("verifier", "/inventory", 403), ("inventory", "/inventory?year=2025", 200), ("inventory", "/province", 403),
-])
-def test_the_pages_follow_the_matrix(engine, role, path, status):
-    client, _ = client_of(engine, role)
-    assert client.get(path).status_code == status
 
 
 def test_a_form_without_its_csrf_token_stores_nothing(engine):
@@ -222,3 +214,48 @@ def test_the_map_holds_every_plot_with_coordinates_past_one_page(engine, tmp_pat
     assert len(points) == 1001 and {p[3] for p in points} == {f"MAP-{i:04d}" for i in range(1001)}
     listed = client.get(f"/communes/{OWN}?year=2025").text  # the commune page lists every plot too
     assert "<td>MAP-1000</td>" in listed and "<td>CP-01</td>" in listed
+
+
+PLOT_OF = {OWN: "CP-01", OTHER: "HT-01"}
+#: page request → (its form or file for commune c, the action it takes, what an allowed call answers)
+PAGE_CASES = {
+    "GET commune page": (lambda c: ("GET", f"/communes/{c}?year=2025", {}), "read", {200}),
+    "POST plot form": (lambda c: ("POST", f"/communes/{c}/plots?year=2023", {"data": {
+        "plot_id": f"PM-{c}-{uuid.uuid4().hex[:6]}", "crop": "cà phê", "area": "1", "area_unit": "ha"}}),
+        "write", {303}),
+    "POST record form": (lambda c: ("POST", f"/communes/{c}/records?year=2023", {"data": {
+        "plot_id": PLOT_OF[c], "year": "2023", "activity": "bón phân", "product": "urê", "quantity": "1",
+        "unit": "bao"}}), "write", {303}),
+    "POST upload": (lambda c: ("POST", f"/communes/{c}/upload?year=2023", {"files": {"file": (
+        "nhat-ky.csv", f"plot_id,year,activity,product,quantity,unit,n_content\n{PLOT_OF[c]},2023,fertiliser,urea,2,kg,\n"
+        .encode(), "text/csv")}}), "write", {200}),
+    **{f"POST review {step}": ((lambda step: lambda c: ("POST", f"/communes/{c}/review", {"data": {
+        "step": step, "year": "2023", "reason": "số liệu sai"}}))(step), step, {303, 409})
+       for step in ("submit", "verify", "lock", "reopen")},
+}
+
+
+@pytest.mark.parametrize("whose", ["own", "other"])
+@pytest.mark.parametrize("case", list(PAGE_CASES))
+@pytest.mark.parametrize("role", list(PEOPLE))
+def test_page_requests_follow_the_matrix(engine, role, case, whose):
+    """Each page and form of a commune, by each role, on its own commune and another:
+    the README's matrix (tests/test_server.py's MATRIX), as the API follows it."""
+    build, action, success = PAGE_CASES[case]
+    client, csrf = client_of(engine, role)
+    method, url, options = build(OWN if whose == "own" else OTHER)
+    if method == "POST":
+        options = {**options, "data": {**options.get("data", {}), "csrf_token": csrf}}
+    answer = client.request(method, url, follow_redirects=False, **options)
+    expected = success if _allowed(action, role, whose) else {403}
+    assert answer.status_code in expected, (answer.status_code, answer.text[-500:])
+
+
+@pytest.mark.parametrize("role", list(PEOPLE))
+def test_province_pages_follow_the_matrix(engine, role):
+    client, csrf = client_of(engine, role)
+    assert client.get("/province?year=2025").status_code == (200 if _allowed("read", role, "own") else 403)
+    assert client.get("/audit?year=2025").status_code == (200 if _allowed("read", role, "own") else 403)
+    assert client.get("/inventory?year=2025").status_code == (200 if role in models.PERMISSIONS["export"] else 403)
+    answer = client.post("/runs", data={"year": "2023", "csrf_token": csrf})
+    assert answer.status_code == (200 if _allowed("calculate", role, "own") else 403)
