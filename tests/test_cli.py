@@ -100,7 +100,9 @@ def test_import_calc_year_and_template_on_a_database(tmp_path):
     rice = stored[stored["source"] == "rice_ch4"].set_index("season")
     assert set(rice.index) == {"winter_spring", "summer_autumn"}
     assert rice.loc["summer_autumn", "input_type"] == "multiple_drainage"
-    assert rice.loc["summer_autumn", "activity_amount"] == pytest.approx(0.8 * 95)
+    summer = rice.loc["summer_autumn"]  # 0.8 ha harvested; its 95 days are CH4 / (area × daily factor)
+    assert summer["activity_amount"] == pytest.approx(0.8)
+    assert summer["mass_kg"] / (summer["activity_amount"] * summer["factor_value"]) == pytest.approx(95)
     refused = runner.invoke(app, ["calc", "--year", "2025", "--official", "--commune", "24133", "--db", db])
     assert refused.exit_code == 2
     template = tmp_path / "mau.xlsx"

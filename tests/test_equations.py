@@ -269,7 +269,9 @@ def test_rice_ch4_a_hectare_of_awd_rice_under_ipcc2019_and_vn2022():
     assert rice["mass_kg"] == pytest.approx(ef * 95, rel=REL) and rice["factor_value"] == pytest.approx(ef, rel=REL)
     assert (rice["gas"], rice["input_type"], rice["season"], rice["ipcc_category"]) == (
         "CH4", "multiple_drainage", "summer_autumn", "3.C.7")
-    assert rice["activity_amount"] == 95 and rice["activity_unit"] == "ha × days"
+    # activity: 1 ha harvested; the 95 days are CH4 / (A × EF)
+    assert rice["activity_amount"] == 1 and rice["activity_unit"] == "ha harvested"
+    assert rice["mass_kg"] / (rice["activity_amount"] * rice["factor_value"]) == pytest.approx(95, rel=REL)
     assert rice["factor_ids"] == ("ipcc2019.EF_c|ipcc2019.SF_w.multiple_drainage|ipcc2019.SF_p.non_flooded_short|"
                                   "ipcc2019.CFOA.straw_long")
     # direct N2O on flooded rice: 100 kg urea × 46 % = 46 kg N × EF1FR 0.005 (drainage) × 44/28 = 0.36143 kg

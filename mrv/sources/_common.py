@@ -15,9 +15,9 @@ from mrv._frames import factorize_rows
 class Block:
     """Result rows of one source and gas: one per plot-year (and sub-input) with activity.
 
-    `mass_kg = activity_amount × factor_value × (element-to-gas ratio)`; `factor` is the
-    emission factor that gives the row its tier and origin; `factor_ids` lists every
-    factor used on the row.
+    `mass_kg = activity_amount × factor_value × (element-to-gas ratio, or a rice season's
+    days)`; `factor` is the emission factor that gives the row its tier and origin;
+    `factor_ids` lists every factor used on the row.
     """
 
     plot_year: np.ndarray

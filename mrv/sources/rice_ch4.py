@@ -11,6 +11,10 @@ the straw_dry_matter factor), compost, manure and green manure as applied (fresh
 Upland rice (SF_w = 0) gets no row. The factor ids of a row name every factor that went
 into its EF; SF_o is not linear in CFOA, so an uncertainty draw that scales the row by
 each factor's ratio approximates it.
+
+A row's activity is the season's harvested area A (the CRT's activity for rice) and its
+factor the daily EF: its CH4 is A × EF × t, so t = CH4 / (A × EF) is kept without a
+column of its own.
 """
 
 from __future__ import annotations
@@ -91,7 +95,7 @@ def emissions(inputs: Inputs) -> list[Block]:
         blocks.append(Block(
             plot_year[rows], SOURCE, "CH4", regime,
             mass_kg=ch4_kg[rows],
-            activity_amount=hectares[rows] * days[rows], activity_unit="ha × days",
+            activity_amount=hectares[rows], activity_unit="ha harvested",
             factor_value=magnitude(daily, "kg/ha/day")[rows], factor_unit="kg CH4/ha/day",
             factor=ef_c.take(rows), factor_ids=ids[rows], season=season,
         ))
