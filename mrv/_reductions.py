@@ -75,8 +75,8 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
     by_profile = ~by_control & ~by_own & ~np.isnan(conventional)
     per_ha = np.where(by_profile, conventional, per_ha)
     baseline = per_ha * pilot["area_ha"].to_numpy()
-    project = pilot["emissions_t"].to_numpy()
-    project_intensity = project / pilot["production_t"].replace(0, np.nan).to_numpy()
+    project = pilot["emissions_t"].to_numpy(dtype="float64")  # float even for a year without pilot plots
+    project_intensity = project / pilot["production_t"].replace(0, np.nan).to_numpy(dtype="float64")
     reduction = baseline - project
     per_tonne = intensity - project_intensity
     return pd.DataFrame({
