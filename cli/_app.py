@@ -577,36 +577,71 @@ export_app = typer.Typer(help="Exports of a year's official figures.", no_args_i
 app.add_typer(export_app, name="export")
 
 
-class ExportFormat(str, Enum):
-    xlsx = "xlsx"
-    csv = "csv"
-    json = "json"
+ExportFormat = Enum("ExportFormat", {name: name for name in mrv.INVENTORY_FORMATS}, type=str)
+
+
+def _years(year: int | None, years: str | None) -> list[int]:
+    """The years of --year or --years (exactly one of them)."""
+    if (year is None) == (years is None):
+        err.print("Give --year 2025 or --years 2026-2030 (one of them).")
+        raise typer.Exit(2)
+    try:
+        return [year] if year is not None else mrv.parse_years(years)
+    except ValueError as error:
+        err.print(f"--years: {error}.")
+        raise typer.Exit(2) from None
 
 
 @export_app.command("inventory")
 def export_inventory(
-    year: int = typer.Option(..., "--year", help="Year (its official run is read)."),
-    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="File to write."),
-    fmt: ExportFormat = typer.Option(ExportFormat.xlsx, "--format", help="xlsx, csv or json."),
+    year: int = typer.Option(None, "--year", help="Year (its official run is read)."),
+    years: str = typer.Option(None, "--years", help="Several years: 2026-2030, or 2025,2027."),
+    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="File to write (side files go beside it)."),
+    fmt: ExportFormat = typer.Option("xlsx", "--format",
+                                     help="xlsx, csv or json (the table); primap2 (interchange CSV + YAML); etf (CRT "
+                                          "data exchange JSON); worksheets (IPCC Inventory Software 3.C.1–3.C.7)."),
     gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e (the national inventory uses AR5)."),
     db: str = DB_OPTION,
 ) -> None:
-    """The year's provincial estimate in the national GHG inventory's categories: IPCC 2006
-    and UNFCCC codes, per gas, with activity data, implied factors and notation keys."""
+    """The provincial estimate in the national GHG inventory's categories: CRT rows with the
+    IPCC 2006 category beside them, per gas, with activity data and implied factors as the
+    CRT tables define them, notation keys with their reasons, and each line's uncertainty."""
     engine = models.connect(db)
     try:
-        table, metadata = models.inventory_export(engine, year, gwp.value, scope=models.LOCAL)
+        export = models.inventory_export(engine, _years(year, years), gwp.value, scope=models.LOCAL)
     except LookupError as error:
         err.print(f"{error}.")
         raise typer.Exit(2) from None
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=f".{out_path.name}.") as folder:
-        written = mrv.write_inventory(table, metadata, Path(folder) / out_path.name, fmt.value)
-        os.replace(written, out_path)
+        written = mrv.write_inventory(export, Path(folder) / out_path.name, fmt.value)
+        for path in written:
+            os.replace(path, out_path.parent / path.name)
+    table = export.table
     lines = table[table["line"] != "total"]
-    out.print(f"{len(lines)} lines ({int(lines['notation'].isna().sum())} with values, "
+    out.print(f"{len(lines)} lines over {len(export.years)} year(s) ({int(lines['notation'].isna().sum())} with values, "
               + ", ".join(f"{key} {count}" for key, count in lines["notation"].value_counts().items())
-              + f"); {metadata['official_run']}: {out_path}")
+              + "): " + ", ".join(str(out_path.parent / path.name) for path in written))
+
+
+@export_app.command("contribution")
+def export_contribution(
+    year: int = typer.Option(..., "--year", help="Year (its official run is read)."),
+    out_dir: Path = typer.Option(Path("out"), "--out", file_okay=False, help="Folder to write the report to."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="vi (Vietnamese) or en."),
+    db: str = DB_OPTION,
+) -> None:
+    """The province's contribution to the national inventory as a sector report (Decree
+    06/2022/NĐ-CP): results by CRT row, methods, activity data, factors, uncertainty, QA/QC,
+    coverage and notation keys; XLSX, HTML and PDF."""
+    engine = models.connect(db)
+    try:
+        report = models.contribution_report(engine, year, lang.value, scope=models.LOCAL)
+    except LookupError as error:
+        err.print(f"{error}.")
+        raise typer.Exit(2) from None
+    for path in mrv.write_report(report, out_dir):
+        out.print(f"{LABELS[lang.value]['written']}: {path}")
 
 
 @app.command()

@@ -16,6 +16,9 @@ SETS_DIR = DATA_DIR / "sets"
 
 STATUSES = ("confirmed", "to check")
 GASES = ("CO2", "CH4", "N2O")
+#: How an inventory line's activity data are defined (as the CRT tables define them).
+CRT_ACTIVITIES = ("n_input", "n_volatilised", "n_leached", "amount_applied", "dry_matter_burnt", "harvested_area",
+                  "cropland_area", "fuel_energy", "electricity")
 N_INPUTS = ("F_SN", "F_ON", "F_CR", "F_SOM")
 N_FORMS = ("urea", "ammonium", "nitrate", "organic")
 LIME_MATERIALS = ("limestone", "dolomite", "none")
@@ -82,9 +85,10 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
         **_NAMED, "half_width_pct": Column("float", True), "source": _REQ, "status": Column(STATUSES, True), "note": _OPT,
     },
     "inventory_lines": {
-        "id": _REQ, "block": Column(("afolu", "energy", "memo"), True), "ipcc2006": _REQ, "crf": _REQ,
-        "gas": Column(GASES, True), "source": _OPT, "input_type": _OPT, "name_vi": _REQ, "activity_vi": _REQ,
-        "notation": Column(("NA", "NE", "NO", "IE")), "note": _OPT,
+        "id": _REQ, "block": Column(("agriculture", "lulucf", "energy", "memo"), True), "ipcc2006": _REQ,
+        "crt": _REQ, "crt_name": _REQ, "gas": Column(GASES, True), "source": _OPT, "input_type": _OPT, "crop": _OPT,
+        "name_vi": _REQ, "activity": Column(CRT_ACTIVITIES, True), "notation": Column(("NA", "NE", "NO", "IE")),
+        "notation_reason": _REQ, "note": _OPT,
     },
     "rice_seasons": {**_NAMED, "note": _OPT},
     "allometries": {
@@ -319,6 +323,8 @@ def load_catalogue(name: str) -> pd.DataFrame:
         _check_products(table, load_catalogue("crops"))
     if name == "inventory_lines":
         _check_member(table, "source", load_catalogue("sources")["source"], "a source of sources.csv")
+        crops = table.assign(crop=table["crop"].str.split("|")).explode("crop")
+        _check_member(crops, "crop", load_catalogue("crops")["id"], "crop ids of crops.csv, joined by '|'")
     if name == "sources":
         _check_member(table, "activity", load_catalogue("activities")["id"], "an activity id of activities.csv")
     if name in ("rice_regions", "soils") and table["default"].sum() != 1:

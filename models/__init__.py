@@ -6,7 +6,7 @@ from mrv.models._accounts import (
 )
 from mrv.models._db import DatabaseError, check_integrity, connect, database_url
 from mrv.models._demo import demo_users, write_demo
-from mrv.models._export import inventory_export
+from mrv.models._export import contribution_report, inventory_export
 from mrv.models._files import SPECS as TABLE_SPECS
 from mrv.models._idempotency import MAX_KEY as MAX_IDEMPOTENCY_KEY
 from mrv.models._idempotency import IdempotencyConflict, claim, release, remember
@@ -53,6 +53,7 @@ __all__ = [
     "import_file",
     "import_tables",
     "ImportSummary",
+    "contribution_report",
     "inventory_export",
     "issue_token",
     "list_users",

@@ -1,5 +1,8 @@
-"""The inventory export of a year: the official run's provincial estimate in the national
-inventory's categories (`mrv.inventory_table`), with its metadata block."""
+"""The inventory export of one or several years: each year's official run's provincial
+estimate in the national inventory's categories (`mrv.inventory_table`), its IPCC
+worksheets (`mrv.ipcc_worksheets`), and the metadata a compiler needs: province and code,
+methods, factor profiles and versions, official runs, GWP set, the estimate's coverage
+(crops and areas estimated and not), notation keys, units and the uncertainty method."""
 
 from __future__ import annotations
 
@@ -17,44 +20,136 @@ from mrv.models._runs import official_run
 from mrv.models._scope import Scope
 from mrv.models._tables import Province
 
-
 #: Inventory tables made last, by engine, official run and GWP set: a run's figures never
 #: change (its records are read as they were when it was made, its estimate inputs frozen).
-_tables: Recent[tuple] = Recent(16)
+_years: Recent[tuple] = Recent(16)
+#: The issuing institution named in the metadata.
+INSTITUTION = "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk"
 
 
-def _table(engine: Engine, year: int, gwp: str):
-    """The year's official run and its inventory table (made once per run and GWP set).
-    Raises LookupError when the year has no official run."""
+def _coverage(estimate: pd.DataFrame) -> tuple[str, str]:
+    """The crops and hectares the estimate covers, and those it leaves out (crops with area
+    but no practice data or shares that do not add up; communes without data), as text."""
+    def listed(frame: pd.DataFrame) -> str:
+        areas = frame.groupby("crop")["area_ha"].sum()
+        return "; ".join(f"{crop} {area:.2f} ha" for crop, area in areas.items() if area > 0) or "none"
+
+    with_area = estimate[estimate["area_ha"].fillna(0) > 0]
+    missing = int((estimate["status"] == "missing").sum())
+    return listed(with_area[with_area["status"] == "estimated"]), (
+        f"{listed(with_area[with_area['status'] != 'estimated'])}; communes without activity data: {missing}")
+
+
+def _year(engine: Engine, year: int, gwp: str) -> tuple:
+    """The year's official run, its inventory table, worksheets and coverage (made once per
+    run and GWP set). Raises LookupError when the year has no official run."""
     def make():
         run, province = province_year(engine, year)
-        rows = province.estimate_rows(province.estimate(province.reductions()))
-        return run, mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp)
+        estimate = province.estimate(province.reductions())
+        rows = province.estimate_rows(estimate)
+        table = mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp, profile=run.factor_profile)
+        return run, table, mrv.ipcc_worksheets(rows, run.factor_profile), _coverage(estimate)
 
     run = official_run(engine, year)
     if run is None:
         return make()
-    run, table = _tables.get((id(engine), run.id, gwp), make)
-    return run, table.copy()
+    return _years.get((id(engine), run.id, gwp), make)
 
 
-def inventory_export(engine: Engine, year: int, gwp: str = "AR5", *, scope: Scope) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The inventory table of `year` and its metadata (province, year, factor profile and
-    version, GWP set, official run, generation time, software version). The figures are
-    the provincial estimate (commune areas × practice profiles), not the pilots' sum.
-    Raises LookupError when the year has no official run; `ScopeError` for a scope that
-    may not export."""
+def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *, scope: Scope) -> mrv.InventoryExport:
+    """The inventory export of `years` (a year or a list): the table of every year with the
+    province code and year on each row, each year's IPCC worksheets, and the metadata. The
+    figures are the provincial estimate (commune areas × practice profiles), not the
+    pilots' sum. Raises LookupError naming the years without an official run;
+    `ScopeError` for a scope that may not export."""
     scope.require_role("export")
-    run, table = _table(engine, year, gwp)
+    years = [years] if isinstance(years, int) else list(years)
+    made, lacking = {}, []
+    for year in years:
+        try:
+            made[year] = _year(engine, year, gwp)
+        except LookupError:
+            lacking.append(year)
+    if lacking:
+        raise LookupError(f"no official run for {', '.join(map(str, lacking))}: run `mrv calc --year YEAR --official` "
+                          "for each first")
     with Session(engine) as session:
-        name = session.execute(select(Province.name)).scalars().first() or ""
+        province = session.execute(select(Province)).scalars().first()
+    code, name = (province.code, province.name) if province else ("", "")
+    table = pd.concat([made[y][1].assign(province_code=code, year=y) for y in years], ignore_index=True)
+    table = table[["province_code", "year", *mrv.INVENTORY_COLUMNS]]
+    each = {y: made[y] for y in years}
     metadata = {
-        "province": name, "year": str(year),
+        "province": name, "province_code": code, "institution": INSTITUTION, "years": ", ".join(map(str, years)),
         "figures": "provincial estimate: commune crop areas × practice profiles (not the pilot plots' sum)",
-        "factor_profile": run.factor_profile, "factor_set_version": run.factor_set_version,
-        "gwp": gwp, "official_run": str(run.id), "official_run_at": run.created_at.isoformat() if run.created_at else "",
+        "categories": "CRT rows (decision 5/CMA.3) with the IPCC 2006 category beside each; LULUCF (4.B.1) and "
+                      "energy (1.A.4.c) apart from the agriculture total (3); grid electricity a memo item",
+        "units": "emissions and CO2e in kt a year (removals negative); activity and implied factors in the units "
+                 "of each row",
+        "factor_profile": ", ".join(f"{y}: {r.factor_profile}" for y, (r, *_) in each.items()),
+        "factor_set_version": ", ".join(f"{y}: {r.factor_set_version}" for y, (r, *_) in each.items()),
+        "gwp": gwp,
+        "official_run": ", ".join(f"{y}: {r.id}" for y, (r, *_) in each.items()),
+        "official_run_at": ", ".join(f"{y}: {r.created_at.isoformat() if r.created_at else ''}"
+                                     for y, (r, *_) in each.items()),
+        "coverage": " | ".join(f"{y}: {c[0]}" for y, (*_, c) in each.items()),
+        "not_covered": " | ".join(f"{y}: {c[1]}" for y, (*_, c) in each.items()),
+        "uncertainty": "factor uncertainty of each line: Approach 1 (error propagation) and the 95 % interval of a "
+                       "Monte Carlo of 10 000 draws (one draw per factor shared by every line), in % of the value; "
+                       "commune areas and adoption shares taken as given",
+        "notation_keys": "NO not occurring (records of 0), NE not estimated, NA not applicable, IE included "
+                         "elsewhere; each row gives its reason",
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "software": f"mrv {version('mrv')}",
-        "notation_keys": "NO not occurring (records of 0), NE not estimated, NA not applicable, IE included elsewhere",
     }
-    return table, metadata
+    return mrv.InventoryExport(table, metadata, {y: made[y][2] for y in years})
+
+
+def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope) -> mrv.Report:
+    """The province's contribution to the national inventory for `year`, with the content
+    of a sector report under Decree 06/2022/NĐ-CP (amended by Decree 119/2025/NĐ-CP):
+    results by CRT row, methods (tier, equation, factor origin), activity data, the
+    factors used, uncertainty, QA/QC, coverage and notation keys with their reasons."""
+    scope.require_role("export")
+    run, table, _, (covered, left_out) = _year(engine, year, "AR5")
+    _, province = province_year(engine, year)
+    lines = table[table["line"] != "total"]
+    valued = lines[lines["notation"].isna()]
+    name = "name_vi" if lang == "vi" else "crt_name"
+    label = mrv.report_label
+    results = table[table["emissions"].notna()].assign(
+        category_name=lambda f: f[name], emissions_kt=table["emissions"], co2e_kt=table["co2e"])[
+        ["crt", "category_name", "gas", "emissions_kt", "co2e_kt"]]
+    sources = mrv.catalogue("sources")
+    lines_file = mrv.catalogue("inventory_lines").set_index("id")
+    methods = valued.assign(category_name=valued[name],
+                            equation=valued["line"].map(lines_file["source"]).map(sources["equation"]))[
+        ["crt", "category_name", "gas", "tier", "equation", "factor_origin"]]
+    activity = valued.drop_duplicates(["crt", "activity", "activity_amount"]).assign(
+        category_name=lambda f: f[name], amount=lambda f: f["activity_amount"], unit=lambda f: f["activity_unit"])[
+        ["crt", "category_name", "activity", "amount", "unit"]]
+    implied = valued.assign(category_name=valued[name])[["crt", "category_name", "gas", "ief", "ief_unit"]]
+    rows = province.estimate_rows(province.estimate(province.reductions()))
+    profile = mrv.factor_profile(run.factor_profile)
+    used = mrv.used_factor_ids(rows["factor_ids"].astype(str).unique())
+    factor_rows = profile.rows.set_index("id").loc[used]
+    factors = pd.DataFrame({"factor_id": used, "factor_value": factor_rows["value"].to_numpy(),
+                            "unit": factor_rows["canonical_unit"].to_numpy(), "tier": factor_rows["tier"].to_numpy(),
+                            "factor_status": factor_rows["status"].to_numpy(),
+                            "factor_source": factor_rows["source"].to_numpy()})
+    spread = table[table["approach1_pct"].notna()].assign(category_name=lambda f: f[name])[
+        ["crt", "category_name", "gas", "approach1_pct", "mc_lower_pct", "mc_upper_pct"]]
+    findings = mrv.run_checks(province.activity, province.results, province.pilots, year, run.factor_profile)
+    qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
+    qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
+    keys = lines[lines["notation"].notna()].assign(category_name=lambda f: f[name], reason=lambda f: f["notation_reason"])[
+        ["crt", "category_name", "gas", "notation", "reason"]]
+    coverage = pd.DataFrame([{"item": label("estimated", lang), "value": covered, "unit": "ha"},
+                             {"item": label("missing", lang), "value": left_out, "unit": "ha"}])
+    meta = {label("run", lang): str(run.id), label("factors", lang): f"{run.factor_profile} ({run.factor_set_version})",
+            label("gwp", lang): run.gwp, label("institution", lang): INSTITUTION}
+    return mrv.Report(year, lang, meta, {
+        "contribution_results": results, "contribution_methods": methods, "contribution_activity": activity,
+        "contribution_ief": implied, "factor_table": factors, "uncertainty": spread, "qa": qa,
+        "contribution_coverage": coverage, "contribution_notation": keys,
+    }, title="contribution_title", stem="bao-cao-kiem-ke")

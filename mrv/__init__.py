@@ -21,25 +21,30 @@ from mrv._estimate import (
 )
 from mrv._files import check_file
 from mrv._factors import FactorProfile, factor_profile, used_factor_ids
-from mrv._inventory import INVENTORY_COLUMNS, assign_lines, category_name, inventory_table, write_inventory
+from mrv._exchange import FORMATS as INVENTORY_FORMATS
+from mrv._exchange import InventoryExport, parse_years, write_inventory
+from mrv._exchange import suffix as inventory_suffix
+from mrv._inventory import INVENTORY_COLUMNS, assign_lines, category_name, inventory_table, ipcc_worksheets
 from mrv._numbers import MAX_TYPED
 from mrv._normalize import RawTable, normalize, normalize_plots, read_table
 from mrv._report import FORMATS as REPORT_FORMATS
 from mrv._report import Report, write_report
 from mrv._report import label as report_label
 from mrv._text import text_key
-from mrv._uncertainty import UNCERTAINTY_COLUMNS, FactorDraws, Uncertainty, draw_factors, uncertainty
+from mrv._uncertainty import UNCERTAINTY_COLUMNS, FactorDraws, Uncertainty, draw_factors, line_uncertainty, uncertainty
 from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
 
 __all__ = [
     "FINDING_COLUMNS",
     "INVENTORY_COLUMNS",
+    "INVENTORY_FORMATS",
     "MAX_TYPED",
     "REPORT_FORMATS",
     "UNCERTAINTY_COLUMNS",
     "FactorDraws",
     "FactorProfile",
     "InputError",
+    "InventoryExport",
     "Problem",
     "ProblemList",
     "ProvinceYear",
@@ -59,11 +64,15 @@ __all__ = [
     "emissions_by_plot",
     "factor_profile",
     "implied_factors",
+    "inventory_suffix",
     "inventory_table",
+    "ipcc_worksheets",
+    "line_uncertainty",
     "missing_communes",
     "normalize",
     "normalize_plots",
     "occurrence",
+    "parse_years",
     "per_hectare",
     "pilot_reduction_per_ha",
     "pilot_reductions",

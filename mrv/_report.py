@@ -44,6 +44,8 @@ class Report:
     meta: dict[str, str]
     sections: dict[str, pd.DataFrame]
     charts: dict[str, pd.Series] = field(default_factory=dict)
+    title: str = "title"  # the label key of its title
+    stem: str = "bao-cao"  # its files are named <stem>-<year>-<lang>
 
 
 def _number(value, lang: str) -> str:
@@ -101,12 +103,12 @@ def to_html(report: Report, font_path: str | None = None) -> str:
     lang = report.lang
     font = (f'@font-face {{ font-family: ReportFont; src: url("{font_path}"); }}' if font_path else "")
     parts = [f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
-<title>{html.escape(label('title', lang))} {report.year}</title>
+<title>{html.escape(label(report.title, lang))} {report.year}</title>
 <style>{font} body {{ font-family: ReportFont, "DejaVu Sans", Arial, sans-serif; font-size: 10pt; margin: 1.5em; }}
 h1 {{ font-size: 16pt; color: #1d4d2b; }} h2 {{ font-size: 12pt; color: #1d4d2b; margin-top: 1.2em; }}
 table {{ border-collapse: collapse; margin: 0.4em 0; }} th, td {{ border: 1px solid #bbb; padding: 2px 5px; font-size: 8pt; }}
 th {{ background: #e8f0e8; }} td.n {{ text-align: right; }} .meta {{ color: #444; }}</style></head><body>
-<h1>{html.escape(label('title', lang))} — {label('year', lang)} {report.year}</h1>"""]
+<h1>{html.escape(label(report.title, lang))} — {label('year', lang)} {report.year}</h1>"""]
     parts.append('<p class="meta">' + "<br>".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in report.meta.items())
                  + "</p>")
     for key, frame in report.sections.items():
@@ -150,7 +152,7 @@ def write_report(report: Report, folder: str | Path, formats: tuple[str, ...] = 
     """Write the report in the given formats to `folder`; return the files written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"bao-cao-{report.year}-{report.lang}"
+    stem = f"{report.stem}-{report.year}-{report.lang}"
     written = []
     for kind in formats:
         path = folder / f"{stem}.{kind}"

@@ -318,3 +318,30 @@ def uncertainty(province: ProvinceYear, *, draws: int = 10_000, seed: int = 1, s
     sd = results["co2e_kg"].to_numpy() * half / Z95 / KG_PER_T
     rows = _emission_rows(results, sd, factors, rng, name) + _reduction_rows(province, sd, factors, independent, rng, name)
     return Uncertainty(pd.DataFrame(rows, columns=UNCERTAINTY_COLUMNS), factors.held, evidence, draws, seed)
+
+
+#: Columns of `line_uncertainty`: Approach 1 and the Monte Carlo 95 % interval, in % of the central value.
+LINE_UNCERTAINTY_COLUMNS = ["central_kg", "approach1_pct", "mc_lower_pct", "mc_upper_pct"]
+
+
+def line_uncertainty(rows: pd.DataFrame, groups: dict[str, np.ndarray], profile: str, *, draws: int = 10_000,
+                     seed: int = 1) -> pd.DataFrame:
+    """The factor uncertainty of each group of result rows (an inventory line or total; a
+    boolean mask over `rows`), by Approach 1 and by Monte Carlo with one draw per factor
+    shared by every group, as for the province-year's totals (`uncertainty`). The rows'
+    activity (the estimate's commune areas and adoption shares) is taken as given. One row
+    per group with a mass (`LINE_UNCERTAINTY_COLUMNS`, indexed by the group's name)."""
+    joined = rows["factor_ids"].astype(str).to_numpy()
+    factors = draw_factors(profile, used_factor_ids(set(joined)), draws, np.random.default_rng(seed))
+    out = {}
+    for name, mask in groups.items():
+        cells = pd.Series(rows["mass_kg"].to_numpy(dtype="float64")[mask]).groupby(joined[mask]).sum()
+        central = float(cells.sum())
+        if not len(cells) or central == 0:
+            continue
+        samples = (factors.ratio(cells.index) * cells.to_numpy()[:, None]).sum(axis=0)
+        lower, upper = np.quantile(samples, (0.025, 0.975))
+        scale = 100 / abs(central)
+        out[name] = {"central_kg": central, "approach1_pct": _approach1(cells, factors) * scale,
+                     "mc_lower_pct": (lower - central) * scale, "mc_upper_pct": (upper - central) * scale}
+    return pd.DataFrame.from_dict(out, orient="index", columns=LINE_UNCERTAINTY_COLUMNS)

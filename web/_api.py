@@ -39,7 +39,9 @@ Profile = Enum("Profile", {name: name for name in load_profiles()}, type=str)
 Gwp = Enum("Gwp", {name: name for name in ("AR4", "AR5", "AR6")}, type=str)
 Lang = Enum("Lang", {"vi": "vi", "en": "en"}, type=str)
 ReportFormat = Enum("ReportFormat", {name: name for name in mrv.REPORT_FORMATS}, type=str)
-InventoryFormat = Enum("InventoryFormat", {name: name for name in ("xlsx", "csv", "json")}, type=str)
+#: The inventory formats served as one file (the interchange format is a CSV and a YAML: `mrv export inventory`).
+INVENTORY_DOWNLOADS = ("xlsx", "csv", "json", "etf", "worksheets")
+InventoryFormat = Enum("InventoryFormat", {name: name for name in INVENTORY_DOWNLOADS}, type=str)
 Step = Enum("Step", {name: name for name in ("submit", "verify", "lock", "reopen")}, type=str)
 Group = Enum("Group", {name: name for name in models.GROUPS}, type=str)
 Role = Enum("Role", {role: role for role in models.ROLES}, type=str)
@@ -565,11 +567,12 @@ def template(lang: Lang = Lang("vi"), caller_scope: models.Scope = Depends(scope
             responses={**FILE_RESPONSES, **documented(401, 403, 404)})
 def inventory(request: Request, year: int, format: InventoryFormat = Query(InventoryFormat("xlsx")),
               gwp: Gwp = Gwp("AR5"), caller_scope: models.Scope = Depends(scope)) -> FileResponse:
-    """The year's provincial estimate in the national inventory's categories."""
-    table, metadata = models.inventory_export(engine_of(request), year, gwp.value, scope=caller_scope)
+    """The year's provincial estimate in the national inventory's categories: the table
+    (xlsx, csv, json), the CRT data exchange JSON (etf) or the IPCC worksheets (worksheets)."""
+    export = models.inventory_export(engine_of(request), year, gwp.value, scope=caller_scope)
     folder = Path(tempfile.mkdtemp(prefix="mrv-inventory-"))
-    written = mrv.write_inventory(table, metadata, folder / f"inventory-{year}.{format.value}", format.value)
-    return _download(written, folder)
+    name = f"inventory-{year}-{format.value}.{mrv.inventory_suffix(format.value)}"
+    return _download(mrv.write_inventory(export, folder / name, format.value)[0], folder)
 
 
 @router.get("/factors", response_model=list[ProfileOut], tags=["factors"], responses=documented(401, 403))

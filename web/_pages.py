@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 import mrv
 from mrv import catalogue, models
-from mrv.web._api import import_frame, import_upload, receive
+from mrv.web._api import INVENTORY_DOWNLOADS, import_frame, import_upload, receive
 from mrv.web._auth import SESSION_COOKIE, Caller, ThrottledError, caller, engine_of, login, start_session
 
 HERE = Path(__file__).parent
@@ -409,5 +409,7 @@ def inventory(request: Request, year: int | None = None, found: Caller = Depends
     run = _official(request, found, year)
     table = metadata = None
     if run is not None:
-        table, metadata = models.inventory_export(engine_of(request), year, "AR5", scope=found.scope)
-    return render(request, "inventory.html", found, year=year, years=years, run=run, table=table, metadata=metadata)
+        export = models.inventory_export(engine_of(request), year, "AR5", scope=found.scope)
+        table, metadata = export.table, export.metadata
+    return render(request, "inventory.html", found, year=year, years=years, run=run, table=table, metadata=metadata,
+                  formats=INVENTORY_DOWNLOADS)
