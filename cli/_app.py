@@ -397,13 +397,20 @@ def report(
     if unknown:
         err.print(f"--format {','.join(unknown)}: expected xlsx, html or pdf. Fix: e.g. --format xlsx,pdf")
         raise typer.Exit(2)
+    _write_report(models.build_report, year, lang, db, out_dir, chosen)
+
+
+def _write_report(build, year: int, lang: Lang, db: str, out_dir: Path,
+                  formats: tuple[str, ...] = mrv.REPORT_FORMATS) -> None:
+    """Build a report of the year's official run (`build(engine, year, lang, scope=…)`)
+    and write it, naming each file written; exit 2 when the year has no official run."""
     engine = models.connect(db)
     try:
-        content = models.build_report(engine, year, lang.value, scope=models.LOCAL)
+        content = build(engine, year, lang.value, scope=models.LOCAL)
     except LookupError as error:
         err.print(f"{error}.")
         raise typer.Exit(2) from None
-    for path in mrv.write_report(content, out_dir, chosen):
+    for path in mrv.write_report(content, out_dir, formats):
         out.print(f"{LABELS[lang.value]['written']}: {path}")
 
 
@@ -634,14 +641,7 @@ def export_contribution(
     """The province's contribution to the national inventory as a sector report (Decree
     06/2022/NĐ-CP): results by CRT row, methods, activity data, factors, uncertainty, QA/QC,
     coverage and notation keys; XLSX, HTML and PDF."""
-    engine = models.connect(db)
-    try:
-        report = models.contribution_report(engine, year, lang.value, scope=models.LOCAL)
-    except LookupError as error:
-        err.print(f"{error}.")
-        raise typer.Exit(2) from None
-    for path in mrv.write_report(report, out_dir):
-        out.print(f"{LABELS[lang.value]['written']}: {path}")
+    _write_report(models.contribution_report, year, lang, db, out_dir)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from sqlmodel import Session
 import mrv
 from mrv.models._province import province_year
 from mrv.models._recent import Recent
+from mrv.models._report import factor_table, qa_table
 from mrv.models._runs import official_run
 from mrv.models._scope import Scope
 from mrv.models._tables import Province
@@ -129,19 +130,10 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
         category_name=lambda f: f[name], amount=lambda f: f["activity_amount"], unit=lambda f: f["activity_unit"])[
         ["crt", "category_name", "activity", "amount", "unit"]]
     implied = valued.assign(category_name=valued[name])[["crt", "category_name", "gas", "ief", "ief_unit"]]
-    rows = province.estimate_rows(province.estimate(province.reductions()))
-    profile = mrv.factor_profile(run.factor_profile)
-    used = mrv.used_factor_ids(rows["factor_ids"].astype(str).unique())
-    factor_rows = profile.rows.set_index("id").loc[used]
-    factors = pd.DataFrame({"factor_id": used, "factor_value": factor_rows["value"].to_numpy(),
-                            "unit": factor_rows["canonical_unit"].to_numpy(), "tier": factor_rows["tier"].to_numpy(),
-                            "factor_status": factor_rows["status"].to_numpy(),
-                            "factor_source": factor_rows["source"].to_numpy()})
+    factors = factor_table(province.estimate_rows(province.estimate(province.reductions())), run.factor_profile)
     spread = table[table["approach1_pct"].notna()].assign(category_name=lambda f: f[name])[
         ["crt", "category_name", "gas", "approach1_pct", "mc_lower_pct", "mc_upper_pct"]]
-    findings = mrv.run_checks(province.activity, province.results, province.pilots, year, run.factor_profile)
-    qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
-    qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
+    qa = qa_table(province, run, lang)
     keys = lines[lines["notation"].notna()].assign(category_name=lambda f: f[name], reason=lambda f: f["notation_reason"])[
         ["crt", "category_name", "gas", "notation", "reason"]]
     coverage = pd.DataFrame([{"item": label("estimated", lang), "value": covered, "unit": "ha"},

@@ -63,6 +63,24 @@ def _trend(engine: Engine, lang: str) -> pd.DataFrame:
     return trend[["year", "total_t", "change_pct", "factor_version"]] if len(trend) else trend
 
 
+def factor_table(rows: pd.DataFrame, profile: str) -> pd.DataFrame:
+    """Every factor the result rows used: id, value in its canonical unit, tier, status, source."""
+    used = mrv.used_factor_ids(rows["factor_ids"].astype(str).unique())
+    factor_rows = mrv.factor_profile(profile).rows.set_index("id").loc[used]
+    return pd.DataFrame({"factor_id": used, "factor_value": factor_rows["value"].to_numpy(),
+                         "unit": factor_rows["canonical_unit"].to_numpy(), "tier": factor_rows["tier"].to_numpy(),
+                         "factor_status": factor_rows["status"].to_numpy(),
+                         "factor_source": factor_rows["source"].to_numpy()})
+
+
+def qa_table(province: mrv.ProvinceYear, run: CalculationRun, lang: str) -> pd.DataFrame:
+    """The year's QA/QC findings (`mrv.run_checks`) counted by severity and rule."""
+    findings = mrv.run_checks(province.activity, province.results, province.pilots, province.year, run.factor_profile)
+    qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
+    qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
+    return qa
+
+
 def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope) -> Report:
     """The sections of the annual report for `year` (from its official run), for a scope
     that may read official results."""
@@ -160,18 +178,10 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope) -
          "value": int(by_commune["plots"].notna().sum()), "unit": "/ 102"},
     ])
     intensity = _intensity(results, activity, pilots, estimate, crop_areas, lang)
-    findings = mrv.run_checks(activity, results, pilots, year, run.factor_profile)
     spread = mrv.uncertainty(province, labels=item_labels(lang))
-    qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
-    qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
+    qa = qa_table(province, run, lang)
     trend = _trend(engine, lang)
-    profile = mrv.factor_profile(run.factor_profile)
-    used = mrv.used_factor_ids(results["factor_ids"].astype(str).unique())
-    factor_rows = profile.rows.set_index("id").loc[used]
-    factors = pd.DataFrame({"factor_id": used, "factor_value": factor_rows["value"].to_numpy(),
-                            "unit": factor_rows["canonical_unit"].to_numpy(), "tier": factor_rows["tier"].to_numpy(),
-                            "factor_status": factor_rows["status"].to_numpy(),
-                            "factor_source": factor_rows["source"].to_numpy()})
+    factors = factor_table(results, run.factor_profile)
     charts = {
         "chart_source": (inventory.groupby("source", observed=True)["co2e_kg"].sum() / KG_PER_T)
         .rename(index=lambda s: source_names[s]).sort_values(ascending=False),
