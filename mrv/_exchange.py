@@ -111,6 +111,9 @@ def _etf(export: InventoryExport, path: Path) -> list[Path]:
                 given.add(activity)
                 values.append({"node": node, "sector_uid": sector, "variable_uid": None, "variable": activity,
                                "value": line.activity_amount})
+                if line.fraction == line.fraction:  # Frac_GAS or Frac_LEACH of the N applied
+                    values.append({"node": node, "sector_uid": sector, "variable_uid": None, "value": line.fraction,
+                                   "variable": f"[{line.crt}. {line.crt_name}][Frac][kg N/kg N applied]"})
                 values.append({"node": node, "sector_uid": sector, "variable_uid": None,
                                "variable": f"[{line.crt}. {line.crt_name}][Implied emission factor][{gas}][{line.ief_unit}]",
                                "value": line.ief})

@@ -12,7 +12,8 @@ activity is defined (`activity`):
 
 - `n_input`: N applied or added (kg N); IEF kg N2O-N per kg N (CRT Table 3.D);
 - `n_volatilised`, `n_leached`: N × Frac_GASF or Frac_GASM, N × Frac_LEACH, the fractions
-  the rows used (kg N); IEF kg N2O-N per kg N (EF4, EF5; CRT Table 3.D, indirect);
+  the rows used (kg N), and that fraction of the N applied (`fraction`); IEF kg N2O-N per
+  kg N (EF4, EF5; CRT Table 3.D, indirect, and its additional information);
 - `amount_applied`: urea, limestone or dolomite applied (t); IEF t CO2-C per t (CRT
   Tables 3.G–3.H);
 - `dry_matter_burnt`: area burnt × fuel burnt per ha (kt dry matter); IEF kg per t dry
@@ -50,7 +51,7 @@ KG_PER_KT = 1e6
 #: Columns of `inventory_table`.
 INVENTORY_COLUMNS = [
     "line", "block", "crt", "crt_name", "ipcc2006", "ipcc2006_name", "name_vi", "gas", "emissions", "co2e", "unit",
-    "activity", "activity_amount", "activity_unit", "ief", "ief_unit", "tier", "factor_origin", "notation",
+    "activity", "activity_amount", "activity_unit", "fraction", "ief", "ief_unit", "tier", "factor_origin", "notation",
     "notation_reason", "note", "approach1_pct", "mc_lower_pct", "mc_upper_pct",
 ]
 #: The CRT code of each block's total (the memo block has none); its names are the labels
@@ -71,6 +72,9 @@ ACTIVITIES = {
     "fuel_energy": ("fuel consumption", "TJ", "kg/TJ"),
     "electricity": ("electricity consumed", "MWh", "t/MWh"),
 }
+#: Activities that are a fraction of the N applied: the line's `fraction` is the Frac it used
+#: (N lost / N applied, Frac_GASF and Frac_GASM together for deposition).
+LOST = ("n_volatilised", "n_leached")
 #: Notation reason of a line whose activity did not occur.
 NOT_OCCURRING = "the year's records give this activity with quantity 0 only: it did not occur"
 
@@ -200,6 +204,7 @@ def inventory_table(rows: pd.DataFrame, occurrence: pd.Series, gwp: str = "AR5",
             entry.update({
                 "emissions": mass / KG_PER_KT, "co2e": taken["co2e_kg"].sum() / KG_PER_KT,
                 "activity_amount": amount, "ief": _ief(line["activity"], mass, amount),
+                "fraction": amount / taken["activity_amount"].sum() if line["activity"] in LOST else np.nan,
                 "tier": ", ".join(map(str, sorted(taken["tier"].unique()))),
                 "factor_origin": ", ".join(sorted(taken["factor_origin"].astype(str).unique())),
             })

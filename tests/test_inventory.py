@@ -91,11 +91,13 @@ def test_crt_activity_data_and_implied_factors_by_hand():
     # = 34.5 + 6.3 = 40.8 kg N volatilised; N2O-N = 40.8 × EF4 0.014 (wet) = 0.5712 kg; IEF = EF4
     deposition = table.loc[("indirect_deposition", "N2O")]
     assert deposition["crt"] == "3.D.2.a" and deposition["activity_amount"] == pytest.approx(40.8, rel=1e-12)
+    assert deposition["fraction"] == pytest.approx(40.8 / 260, rel=1e-12)  # Frac of the 260 kg N applied
     assert deposition["ief"] == pytest.approx(0.014, rel=1e-12)
     assert deposition["emissions"] == pytest.approx(40.8 * 0.014 * 44 / 28 / 1e6, rel=1e-12)
     # leaching: (230 + 30) kg N × Frac_LEACH 0.24 = 62.4 kg N leached; IEF = EF5 0.011
     leaching = table.loc[("indirect_leaching", "N2O")]
     assert leaching["activity_amount"] == pytest.approx(62.4, rel=1e-12) and leaching["ief"] == pytest.approx(0.011)
+    assert leaching["fraction"] == pytest.approx(0.24, rel=1e-12) and np.isnan(table.loc[("urea", "CO2"), "fraction"])
     # direct: 230 kg synthetic N × EF1 0.016 (wet, synthetic) → IEF 0.016 kg N2O-N/kg N in 3.D.1.a
     direct = table.loc[("direct_inorganic", "N2O")]
     assert (direct["crt"], direct["activity_amount"], direct["ief"]) == ("3.D.1.a", 230, pytest.approx(0.016))
