@@ -37,8 +37,10 @@ test: setup $(PRIMAP2)
 	MRV_PRIMAP2_PYTHON=$(PRIMAP2) $(BIN)/pytest -q
 
 bench: setup
+	$(BIN)/python tests/benchmarks/startup.py
 	$(BIN)/python tests/benchmarks/bench_engine.py
 	$(BIN)/python tests/benchmarks/bench_uncertainty.py
+	$(BIN)/python tests/benchmarks/bench_database.py
 	$(BIN)/python tests/benchmarks/load_server.py --workers 2
 	$(BIN)/python tests/benchmarks/pages.py
 

@@ -13,8 +13,6 @@ import traceback
 from enum import Enum
 from pathlib import Path
 
-import pandas as pd
-import sqlalchemy.exc
 import typer
 from typer.core import TyperGroup
 from rich.console import Console
@@ -23,7 +21,6 @@ from rich.table import Table
 
 import mrv
 from mrv import models
-from mrv.factors import FactorFileError
 
 #: Exit codes: 0 done, 1 QA/QC errors found (`mrv check`), 2 bad input, 3 a factor file breaks
 #: its schema, 4 the environment (database, file system), 70 a fault of the program itself.
@@ -66,6 +63,7 @@ FAULTS = {
 
 def _fault(error: BaseException) -> tuple[str, str]:
     """The kind of an environment fault (a key of FAULTS) and its detail; ("", "") if it is none."""
+    import sqlalchemy.exc
     if isinstance(error, models.DatabaseError):
         return error.kind, error.detail
     if isinstance(error, sqlalchemy.exc.DBAPIError):
@@ -225,7 +223,7 @@ def _fail_on_bad_input(action):
     except mrv.InputError as error:
         _print_problems(error)
         raise typer.Exit(2) from None
-    except FactorFileError as error:
+    except mrv.factors.FactorFileError as error:
         err.print(f"Factor file error: {error}. Fix: correct the factor file, then run again.")
         raise typer.Exit(3) from None
     except (models.UserError, models.ScopeError) as error:
@@ -365,6 +363,7 @@ def demo(
     out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_dir / f'results-{year}.csv'}")
     for path in mrv.write_report(models.build_report(engine, year, lang.value, scope=models.LOCAL), out_dir / "report"):
         out.print(f"{labels['written']}: {path}")
+    import pandas as pd
     accounts = pd.DataFrame(users, columns=["name", "role", "commune", "password"])
     _write_atomically(accounts, out_dir / "demo-accounts.csv")
     out.print(f"{labels['demo_users']} ({out_dir / 'demo-accounts.csv'}):")
@@ -713,7 +712,8 @@ def list_factors(
     for header in ("id", "value", "unit", "applies to", "tier", "source", "status"):
         table.add_column(header, overflow="fold")
     for _, row in loaded.rows.iterrows():
-        applies = ", ".join(f"{q}={row[q]}" for q in ("climate", "crop", "input", "gas", "year") if pd.notna(row[q]))
+        applies = ", ".join(f"{q}={row[q]}" for q in ("climate", "crop", "input", "gas", "year")
+                            if isinstance(row[q], str) or row[q] == row[q])  # not NaN
         status = row["status"] if row["status"] == "confirmed" else f"[yellow]{row['status']}[/yellow]"
         table.add_row(row["id"], f"{row['value']:g}", row["canonical_unit"], applies, str(row["tier"]), row["source"], status)
     out.print(table)

@@ -1,92 +1,75 @@
 """Storage layer (DESIGN.md §3): SQLModel tables and the functions that read and write
 them. It may import `mrv` and `mrv.factors`; the engine never imports it."""
 
-from mrv.models._accounts import (
-    authenticate, change_own_password, issue_token, revoke_token, revoke_user, set_password, token_scope,
-)
-from mrv.models._db import DatabaseError, check_integrity, connect, database_url
-from mrv.models._demo import demo_users, write_demo
-from mrv.models._export import contribution_report, inventory_export
-from mrv.models._files import SPECS as TABLE_SPECS
-from mrv.models._idempotency import MAX_KEY as MAX_IDEMPOTENCY_KEY
-from mrv.models._idempotency import IdempotencyConflict, claim, release, remember
-from mrv.models._import import ImportSummary, import_file, import_tables
-from mrv.models._province import province_year
-from mrv.models._queries import GROUPS, MAX_PAGE, read_communes, read_occurrence, read_plots, read_records, read_run, read_runs, record_years, run_totals
-from mrv.models._report import build_report
-from mrv.models._review import CommuneYear, ReviewError, audit_trail, check_year, commune_year, review
-from mrv.models._runs import calculate_year, official_run, recalculate_series, records_frames, run_results
-from mrv.models._scope import ACTION_NAMES, LOCAL, PERMISSIONS, OutOfScope, Scope, ScopeError, scope_of
-from mrv.models._seed import official_communes, seed
-from mrv.models._files import vietnamese_headers as column_labels
-from mrv.models._template import input_lists, write_template
-from mrv.models._uncertainty import year_uncertainty
-from mrv.models._users import ROLES, UserError, add_user, list_users, person_key
+from mrv import lazy_exports
 
-__all__ = [
-    "ACTION_NAMES",
-    "GROUPS",
-    "LOCAL",
-    "MAX_IDEMPOTENCY_KEY",
-    "MAX_PAGE",
-    "PERMISSIONS",
-    "ROLES",
-    "TABLE_SPECS",
-    "add_user",
-    "audit_trail",
-    "change_own_password",
-    "check_integrity",
-    "claim",
-    "column_labels",
-    "authenticate",
-    "build_report",
-    "calculate_year",
-    "check_year",
-    "commune_year",
-    "CommuneYear",
-    "connect",
-    "database_url",
-    "DatabaseError",
-    "demo_users",
-    "IdempotencyConflict",
-    "input_lists",
-    "import_file",
-    "import_tables",
-    "ImportSummary",
-    "contribution_report",
-    "inventory_export",
-    "issue_token",
-    "list_users",
-    "official_communes",
-    "official_run",
-    "person_key",
-    "OutOfScope",
-    "province_year",
-    "read_communes",
-    "read_occurrence",
-    "read_plots",
-    "read_records",
-    "read_run",
-    "read_runs",
-    "recalculate_series",
-    "record_years",
-    "records_frames",
-    "remember",
-    "release",
-    "review",
-    "ReviewError",
-    "revoke_token",
-    "revoke_user",
-    "run_results",
-    "run_totals",
-    "Scope",
-    "scope_of",
-    "ScopeError",
-    "seed",
-    "set_password",
-    "token_scope",
-    "UserError",
-    "write_demo",
-    "write_template",
-    "year_uncertainty",
-]
+#: Public names and where each lives (imported on first use: `mrv._lazy`).
+EXPORTS = {
+    "authenticate": "mrv.models._accounts:authenticate",
+    "change_own_password": "mrv.models._accounts:change_own_password",
+    "issue_token": "mrv.models._accounts:issue_token",
+    "revoke_token": "mrv.models._accounts:revoke_token",
+    "revoke_user": "mrv.models._accounts:revoke_user",
+    "set_password": "mrv.models._accounts:set_password",
+    "token_scope": "mrv.models._accounts:token_scope",
+    "DatabaseError": "mrv.models._db:DatabaseError",
+    "check_integrity": "mrv.models._db:check_integrity",
+    "connect": "mrv.models._db:connect",
+    "database_url": "mrv.models._db:database_url",
+    "demo_users": "mrv.models._demo:demo_users",
+    "write_demo": "mrv.models._demo:write_demo",
+    "contribution_report": "mrv.models._export:contribution_report",
+    "inventory_export": "mrv.models._export:inventory_export",
+    "TABLE_SPECS": "mrv.models._files:SPECS",
+    "MAX_IDEMPOTENCY_KEY": "mrv.models._idempotency:MAX_KEY",
+    "IdempotencyConflict": "mrv.models._idempotency:IdempotencyConflict",
+    "claim": "mrv.models._idempotency:claim",
+    "release": "mrv.models._idempotency:release",
+    "remember": "mrv.models._idempotency:remember",
+    "ImportSummary": "mrv.models._import:ImportSummary",
+    "import_file": "mrv.models._import:import_file",
+    "import_tables": "mrv.models._import:import_tables",
+    "province_year": "mrv.models._province:province_year",
+    "GROUPS": "mrv.models._queries:GROUPS",
+    "MAX_PAGE": "mrv.models._queries:MAX_PAGE",
+    "read_communes": "mrv.models._queries:read_communes",
+    "read_occurrence": "mrv.models._queries:read_occurrence",
+    "read_plots": "mrv.models._queries:read_plots",
+    "read_records": "mrv.models._queries:read_records",
+    "read_run": "mrv.models._queries:read_run",
+    "read_runs": "mrv.models._queries:read_runs",
+    "record_years": "mrv.models._queries:record_years",
+    "run_totals": "mrv.models._queries:run_totals",
+    "build_report": "mrv.models._report:build_report",
+    "CommuneYear": "mrv.models._review:CommuneYear",
+    "ReviewError": "mrv.models._review:ReviewError",
+    "audit_trail": "mrv.models._review:audit_trail",
+    "check_year": "mrv.models._review:check_year",
+    "commune_year": "mrv.models._review:commune_year",
+    "review": "mrv.models._review:review",
+    "calculate_year": "mrv.models._runs:calculate_year",
+    "official_run": "mrv.models._runs:official_run",
+    "recalculate_series": "mrv.models._runs:recalculate_series",
+    "records_frames": "mrv.models._runs:records_frames",
+    "run_results": "mrv.models._runs:run_results",
+    "ACTION_NAMES": "mrv.models._scope:ACTION_NAMES",
+    "LOCAL": "mrv.models._scope:LOCAL",
+    "PERMISSIONS": "mrv.models._scope:PERMISSIONS",
+    "OutOfScope": "mrv.models._scope:OutOfScope",
+    "Scope": "mrv.models._scope:Scope",
+    "ScopeError": "mrv.models._scope:ScopeError",
+    "scope_of": "mrv.models._scope:scope_of",
+    "official_communes": "mrv.models._seed:official_communes",
+    "seed": "mrv.models._seed:seed",
+    "column_labels": "mrv.models._files:vietnamese_headers",
+    "input_lists": "mrv.models._template:input_lists",
+    "write_template": "mrv.models._template:write_template",
+    "year_uncertainty": "mrv.models._uncertainty:year_uncertainty",
+    "ROLES": "mrv.models._roles:ROLES",
+    "UserError": "mrv.models._users:UserError",
+    "add_user": "mrv.models._users:add_user",
+    "list_users": "mrv.models._users:list_users",
+    "person_key": "mrv.models._users:person_key",
+}
+__getattr__, __dir__ = lazy_exports(__name__, EXPORTS)
+__all__ = list(EXPORTS)

@@ -18,17 +18,10 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from mrv import text_key
+from mrv.models._roles import ROLES
 from mrv.models._scope import Scope
 from mrv.models._tables import Assignment, AuditEntry, Commune, User
 
-#: role → what it may do (Vietnamese first).
-ROLES = {
-    "recorder": "cán bộ xã: nhập liệu và gửi số liệu của xã mình (recorder)",
-    "verifier": "người thẩm định: thẩm định số liệu (verifier)",
-    "province_officer": "cán bộ tỉnh: khoá, mở lại, lượt tính chính thức, báo cáo (province officer)",
-    "inventory": "cán bộ kiểm kê: đọc lượt tính chính thức và xuất kiểm kê (inventory compiler)",
-    "admin": "quản trị: quản lý người dùng (admin)",
-}
 
 
 #: Argon2id with the library's defaults (RFC 9106's second recommended option: 64 MiB, 3 passes).

@@ -9,87 +9,68 @@ IPCC equations on unit-checked arrays, every row traced to cited factors.
     >>> results = mrv.calculate(plots, records, factors="ipcc2019", gwp="AR5")
 """
 
-from mrv._calculate import calculate, calculate_activity, with_gwp
-from mrv._cells import cell_value, safe_cells, safe_text
-from mrv._catalogues import ids as catalogue_ids
-from mrv._checks import FINDING_COLUMNS, implied_factors, occurrence, run_checks
-from mrv._catalogues import table as catalogue
-from mrv._errors import InputError, Problem, ProblemList
-from mrv._estimate import (
-    ProvinceYear, conventional_per_ha, missing_communes, per_hectare, pilot_reduction_per_ha, profile_emissions,
-    profile_results, provincial_estimate,
-)
-from mrv._files import check_file
-from mrv._factors import FactorProfile, factor_profile, used_factor_ids
-from mrv._exchange import FORMATS as INVENTORY_FORMATS
-from mrv._exchange import InventoryExport, parse_years, write_inventory
-from mrv._exchange import suffix as inventory_suffix
-from mrv._inventory import INVENTORY_COLUMNS, assign_lines, category_name, inventory_table, ipcc_worksheets
-from mrv._numbers import MAX_TYPED
-from mrv._normalize import RawTable, normalize, normalize_plots, read_table
-from mrv._report import FORMATS as REPORT_FORMATS
-from mrv._report import Report, write_report
-from mrv._report import label as report_label
-from mrv._text import text_key
-from mrv._uncertainty import UNCERTAINTY_COLUMNS, FactorDraws, Uncertainty, draw_factors, line_uncertainty, uncertainty
-from mrv._reductions import emissions_by_plot, pilot_reductions, production_by_plot, rollup
+from mrv._lazy import lazy_exports
 
-__all__ = [
-    "FINDING_COLUMNS",
-    "INVENTORY_COLUMNS",
-    "INVENTORY_FORMATS",
-    "MAX_TYPED",
-    "REPORT_FORMATS",
-    "UNCERTAINTY_COLUMNS",
-    "FactorDraws",
-    "FactorProfile",
-    "InputError",
-    "InventoryExport",
-    "Problem",
-    "ProblemList",
-    "ProvinceYear",
-    "RawTable",
-    "Report",
-    "Uncertainty",
-    "assign_lines",
-    "calculate",
-    "calculate_activity",
-    "catalogue",
-    "category_name",
-    "cell_value",
-    "catalogue_ids",
-    "check_file",
-    "conventional_per_ha",
-    "draw_factors",
-    "emissions_by_plot",
-    "factor_profile",
-    "implied_factors",
-    "inventory_suffix",
-    "inventory_table",
-    "ipcc_worksheets",
-    "line_uncertainty",
-    "missing_communes",
-    "normalize",
-    "normalize_plots",
-    "occurrence",
-    "parse_years",
-    "per_hectare",
-    "pilot_reduction_per_ha",
-    "pilot_reductions",
-    "production_by_plot",
-    "profile_emissions",
-    "profile_results",
-    "provincial_estimate",
-    "read_table",
-    "report_label",
-    "rollup",
-    "safe_cells",
-    "safe_text",
-    "run_checks",
-    "text_key",
-    "uncertainty",
-    "used_factor_ids",
-    "with_gwp",
-    "write_inventory",
-    "write_report",
-]
+#: Public names and where each lives (imported on first use: `mrv._lazy`).
+EXPORTS = {
+    "lazy_exports": "mrv._lazy:lazy_exports",
+    "calculate": "mrv._calculate:calculate",
+    "calculate_activity": "mrv._calculate:calculate_activity",
+    "with_gwp": "mrv._calculate:with_gwp",
+    "cell_value": "mrv._cells:cell_value",
+    "safe_cells": "mrv._cells:safe_cells",
+    "safe_text": "mrv._cells:safe_text",
+    "catalogue_ids": "mrv._catalogues:ids",
+    "FINDING_COLUMNS": "mrv._checks:FINDING_COLUMNS",
+    "implied_factors": "mrv._checks:implied_factors",
+    "occurrence": "mrv._checks:occurrence",
+    "run_checks": "mrv._checks:run_checks",
+    "catalogue": "mrv._catalogues:table",
+    "InputError": "mrv._errors:InputError",
+    "Problem": "mrv._errors:Problem",
+    "ProblemList": "mrv._errors:ProblemList",
+    "ProvinceYear": "mrv._estimate:ProvinceYear",
+    "conventional_per_ha": "mrv._estimate:conventional_per_ha",
+    "missing_communes": "mrv._estimate:missing_communes",
+    "per_hectare": "mrv._estimate:per_hectare",
+    "pilot_reduction_per_ha": "mrv._estimate:pilot_reduction_per_ha",
+    "profile_emissions": "mrv._estimate:profile_emissions",
+    "profile_results": "mrv._estimate:profile_results",
+    "provincial_estimate": "mrv._estimate:provincial_estimate",
+    "check_file": "mrv._files:check_file",
+    "FactorProfile": "mrv._factors:FactorProfile",
+    "factor_profile": "mrv._factors:factor_profile",
+    "used_factor_ids": "mrv._factors:used_factor_ids",
+    "INVENTORY_FORMATS": "mrv._formats:INVENTORY_FORMATS",
+    "InventoryExport": "mrv._exchange:InventoryExport",
+    "parse_years": "mrv._exchange:parse_years",
+    "write_inventory": "mrv._exchange:write_inventory",
+    "inventory_suffix": "mrv._exchange:suffix",
+    "INVENTORY_COLUMNS": "mrv._inventory:INVENTORY_COLUMNS",
+    "assign_lines": "mrv._inventory:assign_lines",
+    "category_name": "mrv._inventory:category_name",
+    "inventory_table": "mrv._inventory:inventory_table",
+    "ipcc_worksheets": "mrv._inventory:ipcc_worksheets",
+    "MAX_TYPED": "mrv._numbers:MAX_TYPED",
+    "RawTable": "mrv._normalize:RawTable",
+    "normalize": "mrv._normalize:normalize",
+    "normalize_plots": "mrv._normalize:normalize_plots",
+    "read_table": "mrv._normalize:read_table",
+    "REPORT_FORMATS": "mrv._formats:REPORT_FORMATS",
+    "Report": "mrv._report:Report",
+    "write_report": "mrv._report:write_report",
+    "report_label": "mrv._report:label",
+    "text_key": "mrv._text:text_key",
+    "UNCERTAINTY_COLUMNS": "mrv._uncertainty:UNCERTAINTY_COLUMNS",
+    "FactorDraws": "mrv._uncertainty:FactorDraws",
+    "Uncertainty": "mrv._uncertainty:Uncertainty",
+    "draw_factors": "mrv._uncertainty:draw_factors",
+    "line_uncertainty": "mrv._uncertainty:line_uncertainty",
+    "uncertainty": "mrv._uncertainty:uncertainty",
+    "emissions_by_plot": "mrv._reductions:emissions_by_plot",
+    "pilot_reductions": "mrv._reductions:pilot_reductions",
+    "production_by_plot": "mrv._reductions:production_by_plot",
+    "rollup": "mrv._reductions:rollup",
+}
+__getattr__, __dir__ = lazy_exports(__name__, EXPORTS)
+__all__ = list(EXPORTS)

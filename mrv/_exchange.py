@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from mrv._cells import safe_cells
+from mrv._formats import INVENTORY_FORMATS as FORMATS
 
-FORMATS = ("xlsx", "csv", "json", "primap2", "etf", "worksheets")
 #: Node identifiers of the ETF reporting tool's sectors (its public command-line tool,
 #: unfccc/etf-cli, `Metadata.sector_uids`).
 ETF_SECTORS = {"agriculture": "43bc1534-201c-416b-a348-e5866d69dddb",

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from mrv._cells import cell_value
+from mrv._formats import REPORT_FORMATS as FORMATS
 
 LABELS = Path(__file__).with_name("report_labels.csv")
-FORMATS = ("xlsx", "html", "pdf")
 
 
 @functools.lru_cache(maxsize=None)

@@ -83,3 +83,21 @@ def test_interfaces_use_the_storage_layers_public_api(folder):
     faults = [f"{path.relative_to(ROOT)}:{line} {module}" for path in sorted((ROOT / folder).rglob("*.py"))
               for line, module in _imports(path) if module.startswith("mrv.models._")]
     assert not faults, "\n".join(faults)
+
+
+#: Libraries a command loads only when it needs them (`mrv --help` answers without them).
+HEAVY = ("pandas", "numpy", "pint", "scipy", "sqlalchemy", "sqlmodel", "alembic", "matplotlib", "xhtml2pdf",
+         "openpyxl", "fastapi")
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    import subprocess
+    import sys
+    script = ("import sys, mrv, mrv.cli\n"
+              "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[1:]))))")
+    loaded = subprocess.run([sys.executable, "-c", script, *HEAVY], capture_output=True, text=True, check=True)
+    assert loaded.stdout.split() == []
+    # and a command that needs them still finds every public name on first use
+    script = "import mrv; from mrv import models; print(mrv.calculate.__module__, models.ROLES['admin'][:8])"
+    used = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert used.stdout.split() == ["mrv._calculate", "quản", "trị"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from mrv import models
-from tests.benchmarks.bench_engine import synthetic
+from bench_engine import synthetic  # beside this file: run it as a script
 
 
 def main() -> None:

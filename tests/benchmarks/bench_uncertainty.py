@@ -48,8 +48,9 @@ def main() -> None:
         folder = Path(folder)
         engine = models.connect(f"sqlite:///{folder / 'demo.sqlite'}")
         models.seed(engine)
+        importer = models.demo_users(engine)[0][0]
         for path in models.write_demo(folder / "files", seed=2025, year=2025):
-            models.import_file(engine, path, imported_by="benchmark")
+            models.import_file(engine, path, imported_by=importer)
         models.calculate_year(engine, 2025, official=True)
         _, province = models.province_year(engine, 2025)
         engine.dispose()
