@@ -63,12 +63,8 @@ def _primap2(export: InventoryExport, path: Path) -> list[Path]:
     gases = lines.assign(entity=lines["gas"], unit=lines["gas"].map(lambda g: f"kt {g} / year"), value=lines["emissions"])
     kyoto = lines.assign(entity=f"KYOTOGHG ({gwp}GWP100)", unit="kt CO2 / year", value=lines["co2e"])
     both = pd.concat([gases, kyoto], ignore_index=True)
-    data = both.pivot_table(index=["crt", "entity", "unit"], columns="year", values="value", aggfunc="sum",
-                            dropna=False).reindex(columns=export.years)
-    empty = both.assign(has=both["value"].notna()).pivot_table(index=["crt", "entity", "unit"], columns="year",
-                                                               values="has", aggfunc="any").reindex(columns=export.years)
-    data = data.where(empty.fillna(False).astype(bool)).reset_index().rename(columns={"crt": CATEGORY})
-    data = data.dropna(subset=export.years, how="all")
+    data = (both.groupby(["crt", "entity", "unit", "year"])["value"].sum(min_count=1).unstack("year")
+            .reindex(columns=export.years).dropna(how="all").reset_index().rename(columns={"crt": CATEGORY}))
     data.insert(0, AREA, export.metadata["province_code"])
     data.insert(0, "source", "DakLak-MRV")
     data.columns = [str(column) for column in data.columns]
