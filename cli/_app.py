@@ -12,6 +12,7 @@ import tempfile
 import traceback
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from typer.core import TyperGroup
@@ -21,6 +22,9 @@ from rich.table import Table
 
 import mrv
 from mrv import models
+
+if TYPE_CHECKING:  # imported by the commands that use it, not to answer --help
+    import pandas as pd
 
 #: Exit codes: 0 done, 1 QA/QC errors found (`mrv check`), 2 bad input, 3 a factor file breaks
 #: its schema, 4 the environment (database, file system), 70 a fault of the program itself.
