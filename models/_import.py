@@ -27,6 +27,7 @@ from mrv import MAX_TYPED
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert, check_integrity
 from mrv.models._files import read_import_file
+from mrv.models._runs import OFFICIAL_PROFILE
 from mrv.models._locks import (
     LATEST, locked_years, pilot_model_changes, plot_changes, profile_changes, record_changes, setting_changes,
     yearly_changes,
@@ -202,6 +203,9 @@ def _engine_plots(plots: pd.DataFrame | None, stored: pd.DataFrame) -> pd.DataFr
 def _records(frame: pd.DataFrame, engine_plots: pd.DataFrame, problems: ProblemList, sao, locale):
     try:
         activity = mrv.normalize(engine_plots, frame, sao=sao, locale=locale)
+        # what the official run would refuse (a record no cited factor covers, e.g. residue
+        # burning of a crop without a fuel value) is refused now, not when the province runs
+        mrv.calculate_activity(activity, OFFICIAL_PROFILE)
     except InputError as error:
         problems.problems.extend(p for p in error.problems if p.file != "plots of the database")
         return None

@@ -26,6 +26,9 @@ from mrv.models._users import find_user
 from mrv.models._versions import commune_settings, in_year, plot_versions
 
 CHUNK = 20000
+#: The factor profile of official runs unless one is chosen (`mrv calc --factors`); the
+#: import checks records against it.
+OFFICIAL_PROFILE = "ipcc2019"
 
 #: Activities whose records of other years count in a year: a soil practice change moves
 #: the soil carbon for 20 years after it (IPCC Vol. 4 Eq. 2.25), and the tree inventories
@@ -106,7 +109,7 @@ def _input_hash(plots: pd.DataFrame, records: pd.DataFrame) -> str:
 
 
 def calculate_year(engine: Engine, year: int, *, commune: str | None = None, official: bool = False,
-                   factors: str = "ipcc2019", gwp: str = "AR5", by: str | None = None,
+                   factors: str = OFFICIAL_PROFILE, gwp: str = "AR5", by: str | None = None,
                    on_progress: Callable[[int], None] | None = None) -> CalculationRun:
     """Run the engine on the year's current records and store the run with its results;
     a province-scope run also freezes its provincial estimate's inputs. An official run
@@ -193,7 +196,7 @@ def run_results(engine: Engine, run_id) -> pd.DataFrame:
         return frame
 
 
-def recalculate_series(engine: Engine, factors: str = "ipcc2019", gwp: str = "AR5",
+def recalculate_series(engine: Engine, factors: str = OFFICIAL_PROFILE, gwp: str = "AR5",
                        by: str | None = None) -> list[CalculationRun]:
     """A new official run for every year that has current records, with one factor set and
     code version, so that a trend never mixes methods; the old runs stay readable. `by`

@@ -69,6 +69,22 @@ def test_a_file_with_one_bad_row_stores_nothing_and_names_the_row(engine, tmp_pa
     assert snapshot(engine) == before
 
 
+def test_a_record_the_official_run_could_not_calculate_is_refused_at_import(engine, tmp_path):
+    # IPCC 2006 Table 2.4 gives no fuel burnt for coffee residues: a burnt coffee plot would
+    # make the province's official run fail, so its import stores nothing and says why
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    before = snapshot(engine)
+    burnt = tmp_path / "records.csv"
+    burnt.write_text("plot_id,year,activity,product,quantity,unit,n_content\n"
+                     "CP-01,2025,đốt phụ phẩm,,0.5,ha,\nCP-01,2025,bón phân,urê,100,kg,\n", encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, burnt)
+    [problem] = caught.value.problems
+    assert (problem.column, problem.value) == ("fuel_burnt", "crop=coffee") and "CP-01" in problem.fix
+    assert snapshot(engine) == before
+    models.calculate_year(engine, 2025, official=True)  # the province's run is not broken
+
+
 def test_xlsx_with_vietnamese_headers_and_pilot_models(engine, tmp_path):
     book = Workbook()
     sheet = book.active
