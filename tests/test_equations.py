@@ -300,6 +300,14 @@ def test_rice_ch4_scales_with_the_pre_season_water_regime():
         season = records.assign(pre_season=np.where(records["activity"] == "vụ lúa", typed, ""))
         # EF = EF_c × SF_w × SF_p × SF_o: only SF_p differs from the short pre-season (1.00)
         assert total(mrv.calculate(plots, season), "rice_ch4") == pytest.approx(short * sf_p / 1.00, rel=REL)
+    # fallow more than a year: IPCC 2019 has its own row (0.59); IPCC 2006 has none, and its row
+    # for more than 180 days (0.68) covers it, noted on the factor row
+    year = records.assign(pre_season=np.where(records["activity"] == "vụ lúa", "bỏ hoá trên một năm", ""))
+    assert total(mrv.calculate(plots, year), "rice_ch4") == pytest.approx(short * 0.59, rel=REL)
+    old = mrv.calculate(plots, year, factors="ipcc2006").query("source == 'rice_ch4'").iloc[0]
+    base = mrv.calculate(plots, records, factors="ipcc2006").query("source == 'rice_ch4'").iloc[0]
+    assert old["mass_kg"] == pytest.approx(base["mass_kg"] * 0.68 / 1.00, rel=REL)
+    assert "ipcc2006.SF_p.non_flooded_year" in old["factor_ids"]
 
 
 def test_direct_n2o_of_flooded_rice_counts_each_field_once_across_rice_regions():
