@@ -28,17 +28,17 @@ _years: Recent[tuple] = Recent(16)
 INSTITUTION = "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk"
 
 
-def _coverage(estimate: pd.DataFrame) -> tuple[str, str]:
-    """The crops and hectares the estimate covers, and those it leaves out (crops with area
-    but no practice data or shares that do not add up; communes without data), as text."""
-    def listed(frame: pd.DataFrame) -> str:
-        areas = frame.groupby("crop")["area_ha"].sum()
-        return "; ".join(f"{crop} {area:.2f} ha" for crop, area in areas.items() if area > 0) or "none"
-
+def _coverage(estimate: pd.DataFrame) -> pd.DataFrame:
+    """Hectares of each crop with area, estimated or not (no practice data, or shares that
+    do not add up): columns crop, area_ha, estimated."""
     with_area = estimate[estimate["area_ha"].fillna(0) > 0]
-    missing = int((estimate["status"] == "missing").sum())
-    return listed(with_area[with_area["status"] == "estimated"]), (
-        f"{listed(with_area[with_area['status'] != 'estimated'])}; communes without activity data: {missing}")
+    return (with_area.assign(estimated=with_area["status"] == "estimated")
+            .groupby(["crop", "estimated"], as_index=False)["area_ha"].sum())
+
+
+def _coverage_text(coverage: pd.DataFrame, estimated: bool) -> str:
+    chosen = coverage[coverage["estimated"] == estimated]
+    return "; ".join(f"{row.crop} {row.area_ha:.2f} ha" for row in chosen.itertuples()) or "none"
 
 
 def _year(engine: Engine, year: int, gwp: str) -> tuple:
@@ -49,7 +49,8 @@ def _year(engine: Engine, year: int, gwp: str) -> tuple:
         estimate = province.estimate(province.reductions())
         rows = province.estimate_rows(estimate)
         table = mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp, profile=run.factor_profile)
-        return run, table, mrv.ipcc_worksheets(rows, run.factor_profile), _coverage(estimate)
+        missing = int((estimate["status"] == "missing").sum())
+        return run, table, mrv.ipcc_worksheets(rows, run.factor_profile), _coverage(estimate), missing
 
     run = official_run(engine, year)
     if run is None:
@@ -93,8 +94,9 @@ def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *
         "official_run": ", ".join(f"{y}: {r.id}" for y, (r, *_) in each.items()),
         "official_run_at": ", ".join(f"{y}: {r.created_at.isoformat() if r.created_at else ''}"
                                      for y, (r, *_) in each.items()),
-        "coverage": " | ".join(f"{y}: {c[0]}" for y, (*_, c) in each.items()),
-        "not_covered": " | ".join(f"{y}: {c[1]}" for y, (*_, c) in each.items()),
+        "coverage": " | ".join(f"{y}: {_coverage_text(c, True)}" for y, (*_, c, _) in each.items()),
+        "not_covered": " | ".join(f"{y}: {_coverage_text(c, False)}; communes without activity data: {m}"
+                                  for y, (*_, c, m) in each.items()),
         "uncertainty": "factor uncertainty of each line: Approach 1 (error propagation) and the 95 % interval of a "
                        "Monte Carlo of 10 000 draws (one draw per factor shared by every line), in % of the value; "
                        "commune areas and adoption shares taken as given",
@@ -112,7 +114,7 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
     results by CRT row, methods (tier, equation, factor origin), activity data, the
     factors used, uncertainty, QA/QC, coverage and notation keys with their reasons."""
     scope.require_role("export")
-    run, table, _, (covered, left_out) = _year(engine, year, "AR5")
+    run, table, _, covered, missing = _year(engine, year, "AR5")
     _, province = province_year(engine, year)
     lines = table[table["line"] != "total"]
     valued = lines[lines["notation"].isna()]
@@ -136,8 +138,13 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
     qa = qa_table(province, run, lang)
     keys = lines[lines["notation"].notna()].assign(category_name=lambda f: f[name], reason=lambda f: f["notation_reason"])[
         ["crt", "category_name", "gas", "notation", "reason"]]
-    coverage = pd.DataFrame([{"item": label("estimated", lang), "value": covered, "unit": "ha"},
-                             {"item": label("missing", lang), "value": left_out, "unit": "ha"}])
+    crops = mrv.catalogue("crops")[f"name_{lang}"]
+    coverage = pd.DataFrame({"crop": covered["crop"].map(crops), "area_ha": covered["area_ha"],
+                             "status": covered["estimated"].map({True: label("estimated", lang),
+                                                                 False: label("no practice data", lang)})})
+    coverage = pd.concat([coverage, pd.DataFrame([{"crop": label("missing", lang), "area_ha": None,
+                                                   "status": f"{missing} / {len(province.communes)}"}])],
+                         ignore_index=True)
     meta = {label("run", lang): str(run.id), label("factors", lang): f"{run.factor_profile} ({run.factor_set_version})",
             label("gwp", lang): run.gwp, label("institution", lang): INSTITUTION}
     return mrv.Report(year, lang, meta, {
