@@ -21,6 +21,7 @@ from bench_engine import synthetic  # beside this file: run it as a script
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--db", help="URL of an empty database (default: a new SQLite file), e.g. PostgreSQL's")
     args = parser.parse_args()
     plot_years = int(args.records / 2.2)
     plots, records = synthetic(plot_years)
@@ -31,7 +32,7 @@ def main() -> None:
         folder = Path(folder)
         plots.to_csv(folder / "plots.csv", index=False)
         records.to_csv(folder / "records.csv", index=False)
-        engine = models.connect(f"sqlite:///{folder / 'bench.sqlite'}")
+        engine = models.connect(args.db or f"sqlite:///{folder / 'bench.sqlite'}")
         models.seed(engine)
         start = time.perf_counter()
         models.import_file(engine, folder / "plots.csv")
