@@ -46,6 +46,13 @@ class Report:
     charts: dict[str, pd.Series] = field(default_factory=dict)
     title: str = "title"  # the label key of its title
     stem: str = "bao-cao"  # its files are named <stem>-<year>-<lang>
+    drawn: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)  # charts as PNG, drawn once
+
+    def chart(self, key: str) -> bytes:
+        """The chart `key` as PNG (drawn at its first use, for the HTML and the PDF alike)."""
+        if key not in self.drawn:
+            self.drawn[key] = _chart_png(self.charts[key], label(key, self.lang))
+        return self.drawn[key]
 
 
 def _number(value, lang: str) -> str:
@@ -125,8 +132,8 @@ th {{ background: #e8f0e8; }} td.n {{ text-align: right; }} .meta {{ color: #444
         parts.append("</table>")
     if report.charts:
         parts.append(f"<h2>{html.escape(label('charts', lang))}</h2>")
-        for key, series in report.charts.items():
-            data = base64.b64encode(_chart_png(series, label(key, lang))).decode()
+        for key in report.charts:
+            data = base64.b64encode(report.chart(key)).decode()
             parts.append(f'<p><img alt="{html.escape(label(key, lang))}" width="560" src="data:image/png;base64,{data}"></p>')
     parts.append("</body></html>")
     return "\n".join(parts)
