@@ -6,6 +6,7 @@ methods, factor profiles and versions, official runs, GWP set, the estimate's co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import version
 
@@ -19,11 +20,11 @@ from mrv.models._recent import Recent
 from mrv.models._report import factor_table, qa_table
 from mrv.models._runs import official_run
 from mrv.models._scope import Scope
-from mrv.models._tables import Province
+from mrv.models._tables import CalculationRun, Province
 
-#: Inventory tables made last, by engine, official run and GWP set: a run's figures never
+#: The years made last (`_Year`), by engine, official run and GWP set: a run's figures never
 #: change (its records are read as they were when it was made, its estimate inputs frozen).
-_years: Recent[tuple] = Recent(16)
+_years: Recent[_Year] = Recent(16)
 #: The issuing institution named in the metadata.
 INSTITUTION = "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk"
 
@@ -41,16 +42,31 @@ def _coverage_text(coverage: pd.DataFrame, estimated: bool) -> str:
     return "; ".join(f"{row.crop} {row.area_ha:.2f} ha" for row in chosen.itertuples()) or "none"
 
 
-def _year(engine: Engine, year: int, gwp: str) -> tuple:
-    """The year's official run, its inventory table, worksheets and coverage (made once per
-    run and GWP set). Raises LookupError when the year has no official run."""
+@dataclass(frozen=True)
+class _Year:
+    """What a year's official run gives the exports: its province-year and estimate rows,
+    its inventory table and worksheets, the estimate's coverage by crop, and how many
+    communes have no data."""
+
+    run: CalculationRun
+    province: mrv.ProvinceYear
+    rows: pd.DataFrame
+    table: pd.DataFrame
+    worksheets: dict[str, pd.DataFrame]
+    coverage: pd.DataFrame
+    missing: int
+
+
+def _year(engine: Engine, year: int, gwp: str) -> _Year:
+    """The year's `_Year` (made once per official run and GWP set). Raises LookupError when
+    the year has no official run."""
     def make():
         run, province = province_year(engine, year)
         estimate = province.estimate(province.reductions())
         rows = province.estimate_rows(estimate)
         table = mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp, profile=run.factor_profile)
-        missing = int((estimate["status"] == "missing").sum())
-        return run, table, mrv.ipcc_worksheets(rows, run.factor_profile), _coverage(estimate), missing
+        return _Year(run, province, rows, table, mrv.ipcc_worksheets(rows, run.factor_profile), _coverage(estimate),
+                     int((estimate["status"] == "missing").sum()))
 
     run = official_run(engine, year)
     if run is None:
@@ -78,9 +94,8 @@ def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *
     with Session(engine) as session:
         province = session.execute(select(Province)).scalars().first()
     code, name = (province.code, province.name) if province else ("", "")
-    table = pd.concat([made[y][1].assign(province_code=code, year=y) for y in years], ignore_index=True)
+    table = pd.concat([m.table.assign(province_code=code, year=y) for y, m in made.items()], ignore_index=True)
     table = table[["province_code", "year", *mrv.INVENTORY_COLUMNS]]
-    each = {y: made[y] for y in years}
     metadata = {
         "province": name, "province_code": code, "institution": INSTITUTION, "years": ", ".join(map(str, years)),
         "figures": "provincial estimate: commune crop areas × practice profiles (not the pilot plots' sum)",
@@ -88,15 +103,15 @@ def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *
                       "energy (1.A.4.c) apart from the agriculture total (3); grid electricity a memo item",
         "units": "emissions and CO2e in kt a year (removals negative); activity and implied factors in the units "
                  "of each row",
-        "factor_profile": ", ".join(f"{y}: {r.factor_profile}" for y, (r, *_) in each.items()),
-        "factor_set_version": ", ".join(f"{y}: {r.factor_set_version}" for y, (r, *_) in each.items()),
+        "factor_profile": ", ".join(f"{y}: {m.run.factor_profile}" for y, m in made.items()),
+        "factor_set_version": ", ".join(f"{y}: {m.run.factor_set_version}" for y, m in made.items()),
         "gwp": gwp,
-        "official_run": ", ".join(f"{y}: {r.id}" for y, (r, *_) in each.items()),
-        "official_run_at": ", ".join(f"{y}: {r.created_at.isoformat() if r.created_at else ''}"
-                                     for y, (r, *_) in each.items()),
-        "coverage": " | ".join(f"{y}: {_coverage_text(c, True)}" for y, (*_, c, _) in each.items()),
-        "not_covered": " | ".join(f"{y}: {_coverage_text(c, False)}; communes without activity data: {m}"
-                                  for y, (*_, c, m) in each.items()),
+        "official_run": ", ".join(f"{y}: {m.run.id}" for y, m in made.items()),
+        "official_run_at": ", ".join(f"{y}: {m.run.created_at.isoformat() if m.run.created_at else ''}"
+                                     for y, m in made.items()),
+        "coverage": " | ".join(f"{y}: {_coverage_text(m.coverage, True)}" for y, m in made.items()),
+        "not_covered": " | ".join(f"{y}: {_coverage_text(m.coverage, False)}; communes without activity data: "
+                                  f"{m.missing}" for y, m in made.items()),
         "uncertainty": "factor uncertainty of each line: Approach 1 (error propagation) and the 95 % interval of a "
                        "Monte Carlo of 10 000 draws (one draw per factor shared by every line), in % of the value; "
                        "commune areas and adoption shares taken as given",
@@ -105,7 +120,7 @@ def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "software": f"mrv {version('mrv')}",
     }
-    return mrv.InventoryExport(table, metadata, {y: made[y][2] for y in years})
+    return mrv.InventoryExport(table, metadata, {y: m.worksheets for y, m in made.items()})
 
 
 def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope) -> mrv.Report:
@@ -114,8 +129,8 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
     results by CRT row, methods (tier, equation, factor origin), activity data, the
     factors used, uncertainty, QA/QC, coverage and notation keys with their reasons."""
     scope.require_role("export")
-    run, table, _, covered, missing = _year(engine, year, "AR5")
-    _, province = province_year(engine, year)
+    made = _year(engine, year, "AR5")
+    run, province, table, covered = made.run, made.province, made.table, made.coverage
     lines = table[table["line"] != "total"]
     valued = lines[lines["notation"].isna()]
     name = "name_vi" if lang == "vi" else "crt_name"
@@ -132,7 +147,7 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
         category_name=lambda f: f[name], amount=lambda f: f["activity_amount"], unit=lambda f: f["activity_unit"])[
         ["crt", "category_name", "activity", "amount", "unit"]]
     implied = valued.assign(category_name=valued[name])[["crt", "category_name", "gas", "ief", "ief_unit"]]
-    factors = factor_table(province.estimate_rows(province.estimate(province.reductions())), run.factor_profile)
+    factors = factor_table(made.rows, run.factor_profile)
     spread = table[table["approach1_pct"].notna()].assign(category_name=lambda f: f[name])[
         ["crt", "category_name", "gas", "approach1_pct", "mc_lower_pct", "mc_upper_pct"]]
     qa = qa_table(province, run, lang)
@@ -143,7 +158,7 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
                              "status": covered["estimated"].map({True: label("estimated", lang),
                                                                  False: label("no practice data", lang)})})
     coverage = pd.concat([coverage, pd.DataFrame([{"crop": label("missing", lang), "area_ha": None,
-                                                   "status": f"{missing} / {len(province.communes)}"}])],
+                                                   "status": f"{made.missing} / {len(province.communes)}"}])],
                          ignore_index=True)
     meta = {label("run", lang): str(run.id), label("factors", lang): f"{run.factor_profile} ({run.factor_set_version})",
             label("gwp", lang): run.gwp, label("institution", lang): INSTITUTION}
