@@ -340,8 +340,7 @@ def line_uncertainty(rows: pd.DataFrame, groups: dict[str, np.ndarray], profile:
         if not len(cells) or central == 0:
             continue
         samples = (factors.ratio(cells.index) * cells.to_numpy()[:, None]).sum(axis=0)
-        lower, upper = np.quantile(samples, (0.025, 0.975))
-        scale = 100 / abs(central)
-        out[name] = {"central_kg": central, "approach1_pct": _approach1(cells, factors) * scale,
-                     "mc_lower_pct": (lower - central) * scale, "mc_upper_pct": (upper - central) * scale}
+        row = _row(name, central, samples, _approach1(cells, factors))
+        out[name] = {"central_kg": central, "approach1_pct": row["approach1_pct"], "mc_lower_pct": row["lower_pct"],
+                     "mc_upper_pct": row["upper_pct"]}
     return pd.DataFrame.from_dict(out, orient="index", columns=LINE_UNCERTAINTY_COLUMNS)
