@@ -82,37 +82,36 @@ def _primap2(export: InventoryExport, path: Path) -> list[Path]:
     return [csv_path, yaml_path]
 
 
-def _node(crt: str, name: str) -> dict:
-    return {"name_prefix": crt + ".", "name": name}
-
-
 def _etf(export: InventoryExport, path: Path) -> list[Path]:
-    """The CRT rows and their values: emissions (kt), activity data and implied factors in
-    the CRT's units, or a notation key with its explanation."""
+    """The CRT rows and their values: emissions (kt), activity data (once per row: its gases
+    share it), the Frac of indirect N2O and each gas's implied factor, in the CRT's units,
+    or a notation key with its explanation."""
     inventories = []
     for year, lines in export.table.groupby("year", sort=True):
         values, given = [], set()
         for line in lines.itertuples(index=False):
-            node = _node(line.crt, line.crt_name)
-            sector = ETF_SECTORS.get(line.block)
+            row = f"[{line.crt}. {line.crt_name}]"
             gas = line.gas.translate(SUBSCRIPTS)
-            emission = {"node": node, "sector_uid": sector, "variable_uid": None,
-                        "variable": f"[{line.crt}. {line.crt_name}][no classification][Emissions][{gas}][no parameter][kt]"}
+
+            def value(variable: str, number, **more) -> None:
+                values.append({"node": {"name_prefix": line.crt + ".", "name": line.crt_name},
+                               "sector_uid": ETF_SECTORS.get(line.block), "variable_uid": None,
+                               "variable": row + variable, "value": number, **more})
+
+            emissions = f"[no classification][Emissions][{gas}][no parameter][kt]"
             if isinstance(line.notation, str):
-                values.append({**emission, "value": line.notation, "explanation": line.notation_reason})
+                value(emissions, line.notation, explanation=line.notation_reason)
                 continue
-            values.append({**emission, "value": line.emissions})
-            activity = f"[{line.crt}. {line.crt_name}][{line.activity}][{line.activity_unit}]"
-            if line.line != "total" and activity not in given:  # the gases of a row share its activity
-                given.add(activity)
-                values.append({"node": node, "sector_uid": sector, "variable_uid": None, "variable": activity,
-                               "value": line.activity_amount})
+            value(emissions, line.emissions)
+            if line.line == "total":
+                continue
+            activity = f"[{line.activity}][{line.activity_unit}]"
+            if row + activity not in given:
+                given.add(row + activity)
+                value(activity, line.activity_amount)
                 if line.fraction == line.fraction:  # Frac_GAS or Frac_LEACH of the N applied
-                    values.append({"node": node, "sector_uid": sector, "variable_uid": None, "value": line.fraction,
-                                   "variable": f"[{line.crt}. {line.crt_name}][Frac][kg N/kg N applied]"})
-                values.append({"node": node, "sector_uid": sector, "variable_uid": None,
-                               "variable": f"[{line.crt}. {line.crt_name}][Implied emission factor][{gas}][{line.ief_unit}]",
-                               "value": line.ief})
+                    value("[Frac][kg N/kg N applied]", line.fraction)
+            value(f"[Implied emission factor][{gas}][{line.ief_unit}]", line.ief)
         inventories.append({"inventory_year": int(year), "values": values})
     document = {"format": "CRT data exchange: values keyed by CRT node and variable name",
                 "metadata": export.metadata, "data": {"values": inventories}}

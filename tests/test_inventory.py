@@ -281,6 +281,12 @@ def test_every_format_loads_back_with_the_report_and_estimate_totals(demo, tmp_p
     assert all(value["explanation"] for value in values if isinstance(value["value"], str))
     total = next(v for v in values if v["variable"].startswith("[3. Total agriculture]") and "[CO₂]" in v["variable"])
     assert total["value"] == pytest.approx(totals[("3", "CO2")], rel=1e-9)
+    # each gas of a row has its implied factor; the row's activity is given once
+    burnt = {v["variable"]: v["value"] for v in values if v["node"]["name_prefix"] == "3.F.4."}
+    fire = table[table["crt"] == "3.F.4"].set_index("gas")
+    assert burnt["[3.F.4. Field burning: sugar cane][Implied emission factor][CH₄][kg/t dm]"] == fire.loc["CH4", "ief"]
+    assert burnt["[3.F.4. Field burning: sugar cane][Implied emission factor][N₂O][kg/t dm]"] == fire.loc["N2O", "ief"]
+    assert sum("[biomass burned]" in variable for variable in burnt) == 1
 
     # the IPCC Inventory Software worksheets: 3.C.4 direct N2O equals the CRT 3.D.1 rows
     _export(db, tmp_path, "worksheets", "sheets.xlsx", "--year", "2025")
