@@ -260,10 +260,9 @@ def ipcc_worksheets(rows: pd.DataFrame, profile: str | None = None) -> dict[str,
         return factor_component(rows, profile, parameters)
 
     sheets = {}
-    fire = rows[source == "residue_burning"]
-    burnt = fire["activity_amount"].to_numpy() * factor_component(fire, profile, ("fuel_burnt",))
-    by_crop = _sum_by(fire, ["crop", "gas"], area_ha=fire["activity_amount"].to_numpy(), dm_t=burnt,
-                      emissions_t=fire["mass_kg"].to_numpy() / 1000)
+    fire = source == "residue_burning"
+    by_crop = _sum_by(rows[fire], ["crop", "gas"], area_ha=amount[fire], dm_t=(amount * part("fuel_burnt"))[fire],
+                      emissions_t=mass[fire] / 1000)
     sheets["3.C.1"] = pd.DataFrame({
         "Land category": "Cropland", "Crop": by_crop["crop"], "Gas": by_crop["gas"], "Area burnt A (ha)": by_crop["area_ha"],
         "Mass of fuel available M_B (t dm/ha)": by_crop["dm_t"] / by_crop["area_ha"], "Combustion factor C_f": 1.0,

@@ -87,6 +87,10 @@ def test_crt_activity_data_and_implied_factors_by_hand():
     assert (fire["crt"], fire["activity_unit"]) == ("3.F.4", "kt dm")
     assert fire["activity_amount"] == pytest.approx(0.0065, rel=1e-12)
     assert fire["ief"] == pytest.approx(2.7, rel=1e-12) and fire["emissions"] == pytest.approx(17.55e-6, rel=1e-12)
+    # the worksheet 3.C.1: A 1 ha × M_B 6.5 t dm/ha × C_f 1 × G_ef 2.7 g/kg = 17.55 kg = 0.01755 t
+    sheet = mrv.ipcc_worksheets(results)["3.C.1"].set_index(["Crop", "Gas"]).loc[("sugarcane", "CH4")]
+    assert sheet.iloc[1:5].tolist() == [1, pytest.approx(6.5), 1, pytest.approx(2.7)]
+    assert sheet["Emissions (t)"] == pytest.approx(0.01755, rel=1e-12)
     # deposition: urea N 500 × 46 % = 230 kg × Frac_GASF 0.15 + compost N 2 000 × 1.5 % = 30 kg × Frac_GASM 0.21
     # = 34.5 + 6.3 = 40.8 kg N volatilised; N2O-N = 40.8 × EF4 0.014 (wet) = 0.5712 kg; IEF = EF4
     deposition = table.loc[("indirect_deposition", "N2O")]
