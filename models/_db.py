@@ -163,10 +163,8 @@ def bulk_insert(connection, table, columns: dict[str, list], chunk: int = 20000,
     if not size:
         return
     dialect = connection.dialect
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": "?", "named": "?"}[dialect.paramstyle]
     quote = dialect.identifier_preparer
-    statement = (f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)}) "
-                 f"VALUES ({', '.join([marker] * len(names))})")
+    target = f"{quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)})"
     converted = []
     for name in names:
         process = table.c[name].type._cached_bind_processor(dialect)
@@ -174,16 +172,18 @@ def bulk_insert(connection, table, columns: dict[str, list], chunk: int = 20000,
         converted.append([None if v is None else process(v) for v in values] if process else values)
     rows = list(zip(*converted))
     if dialect.name == "postgresql":
-        copy_statement = f"COPY {quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)}) FROM STDIN"
-        with connection.connection.driver_connection.cursor() as cursor:
-            for start in range(0, size, chunk):
-                with cursor.copy(copy_statement) as copy:
-                    for row in rows[start:start + chunk]:
-                        copy.write_row(row)
-                if on_progress:
-                    on_progress(min(chunk, size - start))
-        return
+        def write(part: list[tuple]) -> None:
+            with connection.connection.driver_connection.cursor() as cursor, \
+                    cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in part:
+                    copy.write_row(row)
+    else:
+        marker = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": "?", "named": "?"}[dialect.paramstyle]
+        statement = f"INSERT INTO {target} VALUES ({', '.join([marker] * len(names))})"
+
+        def write(part: list[tuple]) -> None:
+            connection.exec_driver_sql(statement, part)
     for start in range(0, size, chunk):
-        connection.exec_driver_sql(statement, rows[start:start + chunk])
+        write(rows[start:start + chunk])
         if on_progress:
             on_progress(min(chunk, size - start))
