@@ -69,7 +69,7 @@ def _primap2(export: InventoryExport, path: Path) -> list[Path]:
     data.insert(0, "source", "DakLak-MRV")
     data.columns = [str(column) for column in data.columns]
     csv_path = path.with_suffix(".csv")
-    data.to_csv(csv_path, index=False)
+    safe_cells(data).to_csv(csv_path, index=False)
     comment = "; ".join(f"{key}: {value}" for key, value in export.metadata.items())
     attrs = {"area": AREA, "cat": CATEGORY, "title": f"{export.metadata['province']} GHG inventory contribution, "
              f"crop production", "institution": export.metadata["institution"], "comment": comment,

@@ -50,6 +50,9 @@ def test_every_command_runs_on_a_first_year_database(first_year, tmp_path):
     assert sum(1 for row in rows.values() if row[3] is None and row[-1] == "thiếu dữ liệu") == 101
     for command in (("check", "--year", "2025"), ("uncertainty", "--year", "2025", "--draws", "200"),
                     ("export", "inventory", "--year", "2025", "--out", str(tmp_path / "kiem-ke.xlsx")),
+                    *(("export", "inventory", "--year", "2025", "--format", fmt, "--out", str(tmp_path / f"kk-{fmt}.x"))
+                      for fmt in ("csv", "primap2", "etf", "worksheets")),
+                    ("export", "contribution", "--year", "2025", "--out", str(tmp_path / "dong-gop")),
                     ("audit", "--year", "2025"), ("recalc", "--series", "--by", "Lê Văn Chi"),
                     ("calc", "--year", "2025", "--commune", "24175")):
         result = run(*command, *db)

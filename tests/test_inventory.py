@@ -302,6 +302,20 @@ def test_every_format_loads_back_with_the_report_and_estimate_totals(demo, tmp_p
                                "--db", db]).exit_code == 2
 
 
+@pytest.mark.parametrize("years, expected", [
+    (["--years", "2026-2024"], "the range ends before it starts"),
+    (["--years", "năm 2025"], "is not a year, a range 2026-2030 or a list 2025,2027"),
+    (["--year", "2025", "--years", "2025"], "Give --year 2025 or --years 2026-2030 (one of them)"),
+    ([], "Give --year 2025 or --years 2026-2030 (one of them)"),
+])
+def test_years_that_cannot_be_read_are_refused_and_nothing_is_written(years, expected, tmp_path):
+    out = tmp_path / "kiem-ke.csv"
+    result = runner.invoke(app, ["export", "inventory", *years, "--out", str(out), "--db",
+                                 f"sqlite:///{tmp_path / 'x.sqlite'}"])
+    assert result.exit_code == 2 and expected in result.output and not out.exists()
+    assert mrv.parse_years("2026-2028,2025") == [2025, 2026, 2027, 2028]
+
+
 def test_several_years_in_one_export(demo, tmp_path):
     import sqlite3
     _, db = demo
