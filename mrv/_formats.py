@@ -2,6 +2,6 @@
 so that the command line offers them without loading pandas)."""
 
 #: The annual report's formats (`mrv.write_report`).
-REPORT_FORMATS = ("xlsx", "html", "pdf")
+REPORT_FORMATS = ("xlsx", "html", "pdf", "docx")
 #: The inventory export's formats (`mrv.write_inventory`).
 INVENTORY_FORMATS = ("xlsx", "csv", "json", "primap2", "etf", "worksheets")
