@@ -160,7 +160,14 @@ LABELS = {
            "no_password": "Không có mật khẩu ở đầu vào chuẩn. Sửa: gõ mật khẩu rồi Enter, hoặc dùng "
                           "printf '%s\\n' \"$MAT_KHAU\" | mrv user …",
            "password_set": "Đã đặt mật khẩu", "revoked": "Đã kết thúc mọi phiên đăng nhập của",
-           "password": "mật khẩu", "serving": "Máy chủ MRV đang chạy tại"},
+           "password": "mật khẩu", "serving": "Máy chủ MRV đang chạy tại",
+           "report_format": "--format {given}: chỉ nhận xlsx, html, pdf, docx. Sửa: ví dụ --format pdf,docx",
+           "report_what": "Cần đúng một trong hai: --year NĂM (có thể kèm --commune) hoặc --period 2026-2030. "
+                          "Sửa: ví dụ mrv report --year 2025, hoặc mrv report --period 2026-2030",
+           "report_period": "--period {given}: không phải một giai đoạn. Sửa: ghi năm đầu-năm cuối, ví dụ 2026-2030",
+           "recalculating": "Đang tính lại từng năm", "communes": "Xã/phường của tỉnh", "code": "Mã",
+           "no_official_run": "Năm {year} chưa có lượt tính chính thức. Sửa: chạy mrv calc --year {year} --official "
+                              "trước"},
     "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
            "boundary": "Boundary", "total": "Total", "title": "Emissions by source and gas",
            "memo": "memo item, not added to inventory totals", "rows": "result rows", "written": "Written",
@@ -176,7 +183,13 @@ LABELS = {
            "no_password": "No password on standard input. Fix: type it and press Enter, or use "
                           "printf '%s\\n' \"$PASSWORD\" | mrv user …",
            "password_set": "Password set", "revoked": "Ended every session and token of",
-           "password": "password", "serving": "The MRV server is running at"},
+           "password": "password", "serving": "The MRV server is running at",
+           "report_format": "--format {given}: expected xlsx, html, pdf or docx. Fix: e.g. --format pdf,docx",
+           "report_what": "Give either --year YEAR (with --commune if wanted) or --period 2026-2030. "
+                          "Fix: e.g. mrv report --year 2025, or mrv report --period 2026-2030",
+           "report_period": "--period {given}: not a period. Fix: write first-last year, e.g. 2026-2030",
+           "recalculating": "Recalculating each year", "communes": "Communes of the province", "code": "Code",
+           "no_official_run": "no official run for {year}: run `mrv calc --year {year} --official` first"},
 }
 
 
@@ -244,6 +257,20 @@ def _report(results: pd.DataFrame, factors: str, lang: str) -> None:
         out.print(f"[yellow]{len(to_check)} {LABELS[lang]['to_check']}:[/yellow] {', '.join(to_check)}")
 
 
+def _commune_code(engine, text: str | None) -> str | None:
+    """The code of the commune a --commune names (its code, or its name with or without
+    diacritics and Xã/Phường); exit 2 with the choices when the name is unknown or shared."""
+    if text is None:
+        return None
+    from sqlmodel import Session
+    with Session(engine) as session:
+        try:
+            return models.resolve_commune(session, text)
+        except models.PlaceError as error:
+            err.print(f"--commune: {error}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+
+
 def _check_locale(locale: str | None) -> None:
     if locale is not None and locale not in ("vi", "en"):
         err.print(f"--locale {locale!r}: expected vi or en. Fix: use --locale vi (1.200,5) or --locale en (1,200.5).")
@@ -291,6 +318,7 @@ def calc(
             raise typer.Exit(2)
         engine = models.connect(db)
         models.seed(engine)
+        commune = _commune_code(engine, commune)
         with _progress(LABELS[lang.value]["storing"]) as (_, advance):
             run = _fail_on_bad_input(lambda: models.calculate_year(
                 engine, year, commune=commune, official=official, factors=factors.value, gwp=gwp.value, by=by,
@@ -388,33 +416,70 @@ def template(
 
 @app.command()
 def report(
-    year: int = typer.Option(..., "--year", help="Year of the report (its official run is read)."),
+    year: int = typer.Option(None, "--year", help="Year of the report (its official run is read)."),
+    period: str = typer.Option(None, "--period", help="A period, e.g. 2026-2030: each year recalculated on one "
+                               "method, against the plan's targets."),
+    commune: str = typer.Option(None, "--commune", help="A commune's own report: its code or name (Ea Kao, Xã Ea Kao)."),
     out_dir: Path = typer.Option(Path("out/report"), "--out", file_okay=False, help="Folder to write the report to."),
-    formats: str = typer.Option("xlsx,html,pdf", "--format", help="Comma-separated formats: xlsx, html, pdf."),
+    formats: str = typer.Option("xlsx,html,pdf,docx", "--format", help="Comma-separated formats: xlsx, html, pdf, docx."),
+    heading: Path = typer.Option(None, "--letterhead", dir_okay=False, help="The issuing agency's letterhead (TOML, "
+                                 "like mrv/letterhead.toml; default: MRV_LETTERHEAD, else the province's)."),
     lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the report."),
     db: str = DB_OPTION,
 ) -> None:
-    """Write the annual report on emissions and reductions of a year."""
+    """Write the report on emissions and reductions in the official form: a year's
+    (--year), a commune's (--year --commune) or a period's (--period)."""
+    text = LABELS[lang.value]
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in mrv.REPORT_FORMATS]
     if unknown:
-        err.print(f"--format {','.join(unknown)}: expected xlsx, html or pdf. Fix: e.g. --format xlsx,pdf")
+        err.print(text["report_format"].format(given=",".join(unknown)))
         raise typer.Exit(2)
-    _write_report(models.build_report, year, lang, db, out_dir, chosen)
+    if (year is None) == (period is None) or (period is not None and commune is not None):
+        err.print(text["report_what"])
+        raise typer.Exit(2)
+    if period is not None:
+        try:
+            years = mrv.parse_years(period)
+        except ValueError:
+            years = []
+        if not years or years != list(range(years[0], years[-1] + 1)):
+            err.print(text["report_period"].format(given=period))
+            raise typer.Exit(2)
+        engine = models.connect(db)
+        head = _fail_on_bad_input(lambda: mrv.letterhead(heading))
+        with _progress(text["recalculating"]) as (on_total, on_progress):
+            on_total(len(years))
+            content = models.period_report(engine, years[0], years[-1], lang.value, scope=models.LOCAL,
+                                           on_year=lambda _: on_progress(1))
+        content.heading = head if heading else content.heading
+        _write_files(content, out_dir, chosen, lang)
+        return
+    _write_report(functools.partial(models.build_report, commune=commune,
+                                    heading=heading and _fail_on_bad_input(lambda: mrv.letterhead(heading, commune))),
+                  year, lang, db, out_dir, chosen)
+
+
+def _write_files(content, out_dir: Path, formats: tuple[str, ...], lang: Lang) -> None:
+    for path in mrv.write_report(content, out_dir, formats):
+        out.print(f"{LABELS[lang.value]['written']}: {path}")
 
 
 def _write_report(build, year: int, lang: Lang, db: str, out_dir: Path,
                   formats: tuple[str, ...] = mrv.REPORT_FORMATS) -> None:
     """Build a report of the year's official run (`build(engine, year, lang, scope=…)`)
-    and write it, naming each file written; exit 2 when the year has no official run."""
+    and write it, naming each file written; exit 2 when the year has no official run or
+    the commune is unknown."""
     engine = models.connect(db)
     try:
         content = build(engine, year, lang.value, scope=models.LOCAL)
-    except LookupError as error:
-        err.print(f"{error}.")
+    except models.PlaceError as error:
+        err.print(f"--commune: {error}", markup=False, highlight=False)
         raise typer.Exit(2) from None
-    for path in mrv.write_report(content, out_dir, formats):
-        out.print(f"{LABELS[lang.value]['written']}: {path}")
+    except LookupError:
+        err.print(LABELS[lang.value]["no_official_run"].format(year=year))
+        raise typer.Exit(2) from None
+    _write_files(content, out_dir, formats, lang)
 
 
 class Step(str, Enum):
@@ -436,6 +501,7 @@ def review_(
     """Move a commune-year through open → submitted → verified → locked (or reopen it)."""
     engine = models.connect(db)
     models.seed(engine)
+    commune = _commune_code(engine, commune)
     try:
         status = models.review(engine, commune, year, step.value, by, reason)
     except (models.ReviewError, models.ScopeError) as error:
@@ -460,6 +526,7 @@ def check(
     """QA/QC checks of a year's data; exits 1 when an error (which blocks the year) is found."""
     engine = models.connect(db)
     models.seed(engine)
+    commune = _commune_code(engine, commune)
     findings = models.check_year(engine, year, commune, scope=models.LOCAL)
     table = _folding_table(f"QA/QC {year}", commune, ("severity", "rule", "commune", "plot", "row", "value", "message"))
     for row in findings.itertuples(index=False):
@@ -539,6 +606,7 @@ def user_add(
     password = _password(lang.value) if password_stdin else None
     engine = models.connect(db)
     models.seed(engine)
+    commune = [_commune_code(engine, text) for text in commune or ()]
     user = _fail_on_bad_input(lambda: models.add_user(engine, name, role.value, commune or None, password,
                                                       by=models.LOCAL))
     out.print(f"{LABELS[lang.value]['user_added']}: {user.name} ({models.ROLES[user.role]})")
@@ -674,6 +742,7 @@ def audit(
 ) -> None:
     """Show the year's audit trail: who changed what, when, before and after, and why."""
     engine = models.connect(db)
+    commune = _commune_code(engine, commune)
     table = _folding_table(f"Audit {year}", commune, ("at", "actor", "action", "commune", "record", "before", "after",
                                                       "reason"))
     for entry in models.audit_trail(engine, year, commune, scope=models.LOCAL):
@@ -704,6 +773,31 @@ def serve(
               markup=False, highlight=False)
     uvicorn.run("mrv.web:from_environment", factory=True, host=host, port=port, workers=workers, log_level="info",
                 proxy_headers=True)
+
+
+@app.command("communes")
+def list_communes(
+    search: str = typer.Argument(None, help="Only the communes this text may name (e.g. 'ea kao')."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the headers."),
+    db: str = DB_OPTION,
+) -> None:
+    """List the province's communes: the code and the name, either of which --commune and
+    the import files take."""
+    from sqlmodel import Session
+    engine = models.connect(db)
+    models.seed(engine)
+    with Session(engine) as session:
+        found = models.places(session)
+    codes = found.find(search) if search else list(found.names)
+    if search and not codes:
+        err.print(str(models.PlaceError(search, [])), markup=False, highlight=False)
+        raise typer.Exit(2)
+    table = Table(title=LABELS[lang.value]["communes"])
+    table.add_column(LABELS[lang.value]["code"])
+    table.add_column(LABELS[lang.value]["name"])
+    for code in codes:
+        table.add_row(code, found.names[code])
+    out.print(table)
 
 
 @app.command("factors")

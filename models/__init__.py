@@ -5,6 +5,13 @@ from mrv import lazy_exports
 
 #: Public names and where each lives (imported on first use: `mrv._lazy`).
 EXPORTS = {
+    "period_report": "mrv.models._period:period_report",
+    "recalculated_year": "mrv.models._province:recalculated_year",
+    "PlaceError": "mrv.models._places:PlaceError",
+    "commune_names": "mrv.models._places:commune_names",
+    "Places": "mrv.models._places:Places",
+    "places": "mrv.models._places:places",
+    "resolve_commune": "mrv.models._places:resolve_commune",
     "authenticate": "mrv.models._accounts:authenticate",
     "change_own_password": "mrv.models._accounts:change_own_password",
     "issue_token": "mrv.models._accounts:issue_token",

@@ -18,6 +18,8 @@ import pandas as pd
 
 from sqlalchemy import Engine
 
+from mrv import catalogue
+
 from mrv.models._accounts import set_password
 from mrv.models._scope import LOCAL
 from mrv.models._seed import official_communes
@@ -164,9 +166,10 @@ class _Demo:
                   {"pilot_model_id": "TINH-MIA", "name": "Mô hình mía giảm phát thải cấp tỉnh", "level": "tỉnh",
                    "crop": "sugarcane", "commune_code": communes[1]["code"], "start_year": str(year - 1),
                    "practice_package": "không đốt lá mía, vùi phụ phẩm, giảm urê"}]
+        crop_names = catalogue("crops")["name_vi"]
         for i, commune in enumerate(communes):
             crop = self.crop_of(i)
-            models.append({"pilot_model_id": f"MH-{commune['code']}", "name": f"Mô hình {crop} {commune['name']}",
+            models.append({"pilot_model_id": f"MH-{commune['code']}", "name": f"Mô hình {crop_names[crop]} {commune['name']}",
                            "level": "xã", "crop": crop, "commune_code": commune["code"], "start_year": str(year),
                            "practice_package": "quy trình phát thải thấp"})
         for model in models:
@@ -209,10 +212,13 @@ class _Demo:
                 "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records).fillna(""),
                 "commune_crops": pd.DataFrame(areas), "practice_profiles": pd.DataFrame(profiles),
                 "adoption": pd.DataFrame(adoption),
-                "plan_indicators": pd.DataFrame([{"year": str(year), "farmers_trained": "640",
-                                                  "communication_events": "12", "research_tasks": "3",
-                                                  "zones_formed": "4", "cooperatives_formed": "2",
-                                                  "note": "số liệu minh hoạ"}])}
+                "plan_indicators": pd.DataFrame([
+                    {"year": str(year), "kind": "thực hiện", "farmers_trained": "640", "communication_events": "12",
+                     "research_tasks": "3", "zones_formed": "4", "cooperatives_formed": "2", "note": "số liệu minh hoạ"},
+                    *({"year": str(target), "kind": "mục tiêu", "farmers_trained": trained, "low_emission_ha": area,
+                       "reduction_t": reduction, "note": "mục tiêu minh hoạ: nhập mục tiêu của kế hoạch tỉnh"}
+                      for target, trained, area, reduction in (("2030", "5000", "60000", "150000"),
+                                                               ("2035", "10000", "100000", "250000")))]).fillna("")}
 
 
 def write_demo(folder: str | Path, *, seed: int = 2025, year: int = 2025) -> list[Path]:

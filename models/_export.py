@@ -25,8 +25,6 @@ from mrv.models._tables import CalculationRun, Province
 #: The years made last (`_Year`), by engine, official run and GWP set: a run's figures never
 #: change (its records are read as they were when it was made, its estimate inputs frozen).
 _years: Recent[_Year] = Recent(16)
-#: The issuing institution named in the metadata.
-INSTITUTION = "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk"
 
 
 def _coverage(estimate: pd.DataFrame) -> pd.DataFrame:
@@ -97,7 +95,8 @@ def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *
     table = pd.concat([m.table.assign(province_code=code, year=y) for y, m in made.items()], ignore_index=True)
     table = table[["province_code", "year", *mrv.INVENTORY_COLUMNS]]
     metadata = {
-        "province": name, "province_code": code, "institution": INSTITUTION, "years": ", ".join(map(str, years)),
+        "province": name, "province_code": code, "institution": mrv.letterhead().institution,
+        "years": ", ".join(map(str, years)),
         "figures": "provincial estimate: commune crop areas × practice profiles (not the pilot plots' sum)",
         "categories": "CRT rows (decision 5/CMA.3) with the IPCC 2006 category beside each; LULUCF (4.B.1) and "
                       "energy (1.A.4.c) apart from the agriculture total (3); grid electricity a memo item",
@@ -147,7 +146,7 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
         category_name=lambda f: f[name], amount=lambda f: f["activity_amount"], unit=lambda f: f["activity_unit"])[
         ["crt", "category_name", "activity", "amount", "unit"]]
     implied = valued.assign(category_name=valued[name])[["crt", "category_name", "gas", "ief", "ief_unit"]]
-    factors = factor_table(made.rows, run.factor_profile)
+    factors = factor_table(made.rows, run.factor_profile, lang)
     spread = table[table["approach1_pct"].notna()].assign(category_name=lambda f: f[name])[
         ["crt", "category_name", "gas", "approach1_pct", "mc_lower_pct", "mc_upper_pct"]]
     qa = qa_table(province, run, lang)
@@ -161,9 +160,9 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
                                                    "status": f"{made.missing} / {len(province.communes)}"}])],
                          ignore_index=True)
     meta = {label("run", lang): str(run.id), label("factors", lang): f"{run.factor_profile} ({run.factor_set_version})",
-            label("gwp", lang): run.gwp, label("institution", lang): INSTITUTION}
+            label("gwp", lang): run.gwp, label("institution", lang): mrv.letterhead().institution}
     return mrv.Report(year, lang, meta, {
         "contribution_results": results, "contribution_methods": methods, "contribution_activity": activity,
         "contribution_ief": implied, "factor_table": factors, "uncertainty": spread, "qa": qa,
         "contribution_coverage": coverage, "contribution_notation": keys,
-    }, title="contribution_title", stem="bao-cao-kiem-ke")
+    }, title="contribution_title", stem="bao-cao-kiem-ke", subject=label("province_subject", lang))

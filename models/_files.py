@@ -44,8 +44,9 @@ SPECS = {spec.name: spec for spec in (
                                     "unit"), ("n_content", "use")),
     TableSpec("adoption", ("commune_code", "year", "profile_id", "share")),
     TableSpec("commune_settings", ("commune_code",), ("climate", "sao_variant", "rice_region", "valid_from")),
-    TableSpec("plan_indicators", ("year",), ("farmers_trained", "communication_events", "research_tasks",
-                                             "zones_formed", "cooperatives_formed", "note")),
+    TableSpec("plan_indicators", ("year",), ("kind", "farmers_trained", "communication_events", "research_tasks",
+                                             "zones_formed", "cooperatives_formed", "low_emission_ha", "reduction_t",
+                                             "note")),
 )}
 
 

@@ -37,6 +37,7 @@ from mrv.models._tables import (
     ImportBatch, PilotModel, PilotPlot, PlanIndicator, Plot, PlotCrop, PlotVersion, PracticeProfile,
 )
 from mrv.models._scope import LOCAL, OutOfScope, Scope, scope_of
+from mrv.models._places import places
 from mrv.models._users import find_user
 from mrv.models._versions import PLOT_FIELDS, SETTING_FIELDS, chunked, commune_settings, in_year, plot_versions
 
@@ -93,6 +94,33 @@ def _choice(table: RawTable, column: str, choices: dict[str, str], what: str, re
     return np.where(pd.isna(values), default, values)
 
 
+def _commune_codes(session: Session, tables: dict[str, pd.DataFrame], problems: ProblemList) -> dict:
+    """The tables with each commune written by name ("Ea Kao", "Xã Ea Kao", "24133 – Xã Ea
+    Kao") given its code; a name several communes share is reported with the choices (and
+    left as written, so that nothing is guessed)."""
+    if not any("commune_code" in frame for frame in tables.values()):
+        return tables
+    found = places(session)
+    named = {}
+    for name, frame in tables.items():
+        if "commune_code" not in frame:
+            named[name] = frame
+            continue
+        texts = frame["commune_code"].astype(object)
+        meaning = {given: found.find(given) for given in pd.unique(texts.dropna()) if str(given).strip()}
+        for given, codes in meaning.items():
+            if len(codes) > 1:
+                for row in np.flatnonzero((texts == given).to_numpy()):
+                    problems.add(frame.attrs.get("source", name), int(row) + int(frame.attrs.get("first_row", 2)),
+                                 "commune_code", given,
+                                 "one commune: " + "; ".join(f"{c} {found.names[c]}" for c in codes),
+                                 "write the commune's code, or its name with Xã/Phường")
+        resolved = {given: codes[0] for given, codes in meaning.items() if len(codes) == 1}
+        named[name] = frame.assign(commune_code=texts.map(resolved).where(texts.isin(list(resolved)), texts))
+        named[name].attrs = frame.attrs
+    return named
+
+
 def _known(table: RawTable, column: str, known: set[str], what: str, fix: str, required: bool) -> pd.Series:
     texts = table.text(column).astype(object)
     table.report(texts.notna().to_numpy() & ~texts.isin(known).to_numpy(), column, what, fix)
@@ -144,8 +172,8 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
     except InputError as error:
         problems.problems.extend(error.problems)
         plots = None
-    _known(table, "commune_code", set(state.communes), "a commune code of the province (102 xã/phường)",
-           "use the official code, e.g. 24133 for Phường Buôn Ma Thuột", required=True)
+    _known(table, "commune_code", set(state.communes), "a commune of the province (102 xã/phường): its code or name",
+           "use the official code or name, e.g. 24133 or Buôn Ma Thuột (mrv communes lists them)", required=True)
     file_co = set(tables["cooperatives"].get("cooperative_id", [])) if "cooperatives" in tables else set()
     _known(table, "cooperative_id", set(state.cooperatives) | {str(c) for c in file_co},
            "a cooperative of the database or of this file", "add it to the cooperatives sheet", required=False)
@@ -285,8 +313,8 @@ def _cooperatives(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
                        "fill in the id", required=True).to_numpy(),
         "name": table.strings("name"),
         "kind": _choice(table, "kind", CO_KINDS, "cooperative (HTX) or zone (vùng sản xuất)", required=True),
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
-                               "use the official code", required=True).to_numpy(),
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
+                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
     })
 
 
@@ -298,8 +326,8 @@ def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.Dat
         "name": table.strings("name"),
         "level": _choice(table, "level", LEVELS, "province or commune (tỉnh / xã)", required=True),
         "crop_id": catalogue_ids("crops", crop),
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
-                               "use the official code", required=True).to_numpy(),
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
+                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
         "start_year": table.numbers("start_year", locale, 1990, 2100, "a year", required=True),
         "practice_package": table.strings("practice_package"),
     })
@@ -319,8 +347,8 @@ def _commune_settings(frame, state: _State, problems: ProblemList, locale) -> pd
     climate = table.resolve("climate", "climates", "climate (wet or dry)", required=False)
     variant = table.sao_variants("sao_variant").astype(object)
     return pd.DataFrame({
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
-                               "use the official code", required=True).to_numpy(),
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
+                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
         "climate": catalogue_ids("climates", climate), "sao_variant": np.where(pd.isna(variant), None, variant),
         "rice_region": catalogue_ids("rice_regions", table.resolve(
             "rice_region", "rice_regions", "rice region (QĐ 2626: north, centre, south)", required=False)),
@@ -329,15 +357,25 @@ def _commune_settings(frame, state: _State, problems: ProblemList, locale) -> pd
 
 
 INDICATORS = ("farmers_trained", "communication_events", "research_tasks", "zones_formed", "cooperatives_formed")
+#: What only a target row sets: the low-emission area and the reduction to reach.
+TARGETS = {"low_emission_ha": "an area in ha", "reduction_t": "t CO2e"}
+PLAN_KINDS = {"actual": "actual", "thuc_hien": "actual", "target": "target", "muc_tieu": "target"}
 
 
 def _plan_indicators(frame, problems: ProblemList, locale) -> pd.DataFrame:
+    """Actual rows (what was done) and target rows (what the plan sets: the counts, and
+    the low-emission area and reduction, which actual rows leave to the calculation)."""
     table = RawTable(frame, "plan_indicators", problems)
     counts = {name: table.numbers(name, locale, 0, 1e7, "a count", required=False) for name in INDICATORS}
     for name, values in counts.items():
         table.report(~np.isnan(values) & (values != np.floor(values)), name, "a whole number", "write a count")
-    return pd.DataFrame({"year": table.numbers("year", locale, 1990, 2100, "a year", required=True), **counts,
-                         "note": table.strings("note")})
+    kind = _choice(table, "kind", PLAN_KINDS, "actual or target (thực hiện / mục tiêu)", False, "actual")
+    targets = {name: table.numbers(name, locale, 0, 1e9, what, required=False) for name, what in TARGETS.items()}
+    for name, values in targets.items():
+        table.report(~np.isnan(values) & (kind != "target"), name, "a blank on a row of what was done",
+                     "leave it blank (it is calculated), or write mục tiêu in the kind column")
+    return pd.DataFrame({"year": table.numbers("year", locale, 1990, 2100, "a year", required=True), "kind": kind,
+                         **counts, **targets, "note": table.strings("note")})
 
 
 def _hectares(frame: pd.DataFrame, table: RawTable, problems: ProblemList, locale) -> np.ndarray:
@@ -361,8 +399,8 @@ def _commune_crops(frame, state: _State, problems: ProblemList, locale) -> pd.Da
     to_tonnes = np.array([{"tan": 1.0, "t": 1.0, "ta": 0.1, "kg": 0.001}.get(text_key(u), np.nan) for u in unit])
     table.report(np.isnan(to_tonnes), "production_unit", "tấn, tạ or kg", "write the unit of the production")
     return pd.DataFrame({
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
-                               "use the official code", required=True).to_numpy(),
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
+                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
         "year": table.numbers("year", locale, 1990, 2100, "a year", required=True),
         "crop_id": catalogue_ids("crops", crop), "area_ha": area, "production_t": production * to_tonnes,
     })
@@ -395,8 +433,8 @@ def _adoption(frame, state: _State, problems: ProblemList, profiles: set[str], l
     table = RawTable(frame, "adoption", problems)
     share = table.numbers("share", locale, 0, 100, "a share", required=True)
     return pd.DataFrame({
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune code of the province",
-                               "use the official code", required=True).to_numpy(),
+        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
+                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
         "year": table.numbers("year", locale, 1990, 2100, "a year", required=True),
         "profile": _known(table, "profile_id", set(state.profiles) | profiles, "a practice profile of the database "
                           "or of this file", "add it to the practice_profiles sheet", required=True).to_numpy(),
@@ -456,10 +494,11 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
     if "commune_settings" in prepared:
         _write_settings(session, prepared["commune_settings"], batch)
     if "plan_indicators" in prepared:
-        rows = [{"year": int(r["year"]), "note": r["note"],
-                 **{name: None if np.isnan(r[name]) else int(r[name]) for name in INDICATORS}}
+        rows = [{"year": int(r["year"]), "kind": r["kind"], "note": r["note"],
+                 **{name: None if np.isnan(r[name]) else int(r[name]) for name in INDICATORS},
+                 **{name: None if np.isnan(r[name]) else float(r[name]) for name in TARGETS}}
                 for r in prepared["plan_indicators"].to_dict("records")]
-        _upsert(session, PlanIndicator, ("year",), rows)
+        _upsert(session, PlanIndicator, ("year", "kind"), rows)
     if "adoption" in prepared:
         rows = [{"commune_id": communes[r.commune_code], "year": int(r.year), "profile_id": state.profiles[r.profile],
                  "share": float(r.share)} for r in prepared["adoption"].itertuples()]
@@ -821,6 +860,7 @@ def import_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, co
         if imported_by is not None:
             user = find_user(session, imported_by)
             imported_by, scope = user.name, scope_of(session, user)
+        tables = _commune_codes(session, tables, problems)
         _check_scope(session, tables, scope)
         _write_lock(session)
         batch = ImportBatch(file_name=name, file_hash=content_hash, imported_by=imported_by)

@@ -26,8 +26,26 @@ def province_year(engine: Engine, year: int) -> tuple[CalculationRun, mrv.Provin
         plots, records = records_frames(session, year, as_of=run.created_at)
         inputs = (thaw(run.estimate_inputs) if run.estimate_inputs is not None
                   else estimate_inputs(session, year, run.factor_profile, run.gwp))
+    return run, _assemble(year, results, plots, records, inputs)
+
+
+def recalculated_year(engine: Engine, year: int, factors: str, gwp: str) -> mrv.ProvinceYear | None:
+    """The year's current records and estimate inputs calculated with `factors` and `gwp`
+    (nothing stored): a year of a series recalculated on one method (IPCC 2006 Vol. 1
+    Ch. 5, time-series consistency). None for a year without records."""
+    with Session(engine) as session:
+        plots, records = records_frames(session, year)
+        if records.empty:
+            return None
+        inputs = estimate_inputs(session, year, factors, gwp)
+    results = mrv.calculate(plots, records, factors, gwp)
+    results = results[results["year"].to_numpy() == year].reset_index(drop=True)
+    return _assemble(year, results, plots, records, inputs)
+
+
+def _assemble(year: int, results, plots, records, inputs: dict) -> mrv.ProvinceYear:
     profile_results = inputs["profile_results"].reindex(columns=list(mrv.schema.RESULT_COLUMNS))
     profile_results.attrs.update(results.attrs)
-    return run, mrv.ProvinceYear(year, results, mrv.normalize(plots, records), inputs["pilots"], inputs["profiles"],
-                                 profile_results, inputs["areas"], inputs["adoption"],
-                                 list(inputs["communes"]["commune_code"]))
+    return mrv.ProvinceYear(year, results, mrv.normalize(plots, records), inputs["pilots"], inputs["profiles"],
+                            profile_results, inputs["areas"], inputs["adoption"],
+                            list(inputs["communes"]["commune_code"]))

@@ -421,11 +421,17 @@ class Result(SQLModel, table=True):
 
 
 class PlanIndicator(SQLModel, table=True):
-    """The plan's yearly activity indicators that officers fill in (Appendix I): farmers
-    trained, communication events, research tasks, production zones and cooperatives formed."""
+    """The plan's indicators that officers fill in (Appendix I): farmers trained,
+    communication events, research tasks, production zones and cooperatives formed; a
+    row is what was done in a year (`kind` actual) or the plan's target for it (target),
+    and a target row may also set the low-emission area and the reduction to reach."""
 
+    __table_args__ = (UniqueConstraint("year", "kind", name="uq_planindicator_year_kind"),)
     id: uuid.UUID = Field(default_factory=_key, primary_key=True)
-    year: int = Field(index=True, unique=True)
+    year: int = Field(index=True)
+    kind: str = Field(default="actual", sa_column_kwargs={"server_default": "actual"})
+    low_emission_ha: float | None = None
+    reduction_t: float | None = None
     farmers_trained: int | None = None
     communication_events: int | None = None
     research_tasks: int | None = None

@@ -35,7 +35,7 @@ def input_lists(lang: str = "vi") -> dict[str, list[str]]:
         "product": list(load_catalogue("products")[name]),
         "unit": ["kg", "tạ", "tấn", "yến", "bao", "L", "kWh", "ha", "sào nam", "sào trung", "sào bắc", "công"],
         "area_unit": ["ha", "m²", "sào nam", "sào trung", "sào bắc", "công", "mẫu nam"],
-        "commune": [f"{c['code']}" for c in official_communes()],
+        "commune": [f"{c['code']} – {c['name']}" for c in official_communes()],  # 24133 – Xã Ea Kao
         "activity": list(load_catalogue("activities")[name]),
         "climate": list(load_catalogue("climates")[name]),
         "irrigation": list(load_catalogue("irrigation")[name]),
