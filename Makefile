@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: setup demo serve screenshots test bench mutate clean
+.PHONY: setup demo serve docs screenshots test bench mutate clean
 
 $(BIN)/mrv: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,12 @@ demo: setup
 serve: setup
 	$(BIN)/mrv serve
 
-#: docs/screenshots/*.png of the main pages, on the demo database (`make demo` first).
-screenshots: setup
+#: The README's images from the demo database (`make demo` first): the report's first page
+#: and chart, and docs/screenshots/*.png of the main pages.
+docs: setup
 	PYTHONPATH=. $(BIN)/python docs/screenshots.py
+
+screenshots: docs
 
 test: setup $(PRIMAP2)
 	MRV_PRIMAP2_PYTHON=$(PRIMAP2) $(BIN)/pytest -q

@@ -1,9 +1,11 @@
-"""Screenshots of the main pages on the demo database, for the README:
+"""The README's images, made anew from the demo database:
 
-    make demo && make screenshots      # writes docs/screenshots/*.png
+    make demo && make docs      # writes docs/report-page1.png, docs/report-chart.png, docs/screenshots/*.png
 
-Serves the pages on 127.0.0.1, logs in with the demo accounts of out/demo/demo-accounts.csv
-in Debian's Chromium (`MRV_CHROMIUM`, or `chromium` on the PATH) and saves each page."""
+The report's first page is rendered from the demo's PDF (pypdfium2) and its chart drawn as
+the report draws it; then the pages are served on 127.0.0.1, logged in with the demo
+accounts of out/demo/demo-accounts.csv in Debian's Chromium (`MRV_CHROMIUM`, or `chromium`
+on the PATH) and saved."""
 
 from __future__ import annotations
 
@@ -13,12 +15,17 @@ import shutil
 import sys
 from pathlib import Path
 
+import tempfile
+
+import pypdfium2
 from playwright.sync_api import sync_playwright
 
+import mrv
 from mrv import models, web
 from tests.helpers import serving
 
-HERE = Path(__file__).parent / "screenshots"
+DOCS = Path(__file__).parent
+HERE = DOCS / "screenshots"
 ACCOUNTS = Path("out/demo/demo-accounts.csv")
 #: file → (account, path, viewport width, the part of the page to show: None for its top)
 PAGES = {
@@ -33,9 +40,22 @@ PAGES = {
 }
 
 
+def report_images(engine, year: int = 2025) -> None:
+    """docs/report-page1.png (page 1 of the demo's PDF report) and docs/report-chart.png."""
+    report = models.build_report(engine, year, "vi", scope=models.LOCAL)
+    with tempfile.TemporaryDirectory() as folder:
+        (pdf_path,) = mrv.write_report(report, folder, ("pdf",))
+        pdf = pypdfium2.PdfDocument(pdf_path)
+        pdf[0].render(scale=1.4).to_pil().save(DOCS / "report-page1.png")
+        pdf.close()
+    (DOCS / "report-chart.png").write_bytes(report.chart("chart_source"))
+    print(DOCS / "report-page1.png", DOCS / "report-chart.png")
+
+
 def main() -> None:
     if not ACCOUNTS.exists():
         sys.exit(f"{ACCOUNTS} is missing: run `make demo` first")
+    report_images(models.connect())
     passwords = {row["name"]: row["password"] for row in csv.DictReader(ACCOUNTS.open(encoding="utf-8"))}
     browser_path = os.environ.get("MRV_CHROMIUM") or shutil.which("chromium")
     HERE.mkdir(exist_ok=True)

@@ -162,7 +162,7 @@ def test_review_check_recalc_and_audit_from_the_command_line(tmp_path):
     code, output = run("review", "approve", "--commune", "24133", "--year", "2025", "--by", "binh")
     assert code == 2 and "submit" in output and "reopen" in output  # the steps there are
     code, output = run("review", "verify", "--commune", "99999", "--year", "2025", "--by", "binh")
-    assert code == 2 and "'99999' is not a commune code" in output
+    assert code == 2 and "Không có xã/phường '99999' trong tỉnh" in output
     code, output = run("review", "verify", "--commune", "24133", "--year", "2025", "--by", "Không Có Ai")
     assert code == 2 and "'Không Có Ai' is not a registered user" in output
     assert run("review", "verify", "--commune", "24133", "--year", "2025", "--by", "binh")[0] == 0

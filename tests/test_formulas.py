@@ -81,7 +81,7 @@ def test_no_file_written_runs_a_formula(hostile_files, tmp_path):
     assert report.exit_code == 0, report.output
     values = cells(tmp_path / "report" / "bao-cao-2025-vi.xlsx")
     no_formula(values)
-    assert "'=1+1" in values and "'+MH" in values  # the cooperative's and the pilot model's names, as typed
+    assert "'=1+1" in values and "'-mô hình" in values  # the cooperative's and the pilot model's names, as typed
     for fmt in ("xlsx", "csv"):
         path = tmp_path / f"kiem-ke.{fmt}"
         assert runner.invoke(app, ["export", "inventory", "--year", "2025", "--out", str(path), "--format", fmt,

@@ -249,12 +249,12 @@ def test_every_format_loads_back_with_the_report_and_estimate_totals(demo, tmp_p
     assert metadata["province"] == "Đắk Lắk" and metadata["gwp"] == "AR5" and "coffee" in metadata["coverage"]
     totals = table[table["line"] == "total"].set_index(["crt", "gas"])["co2e"]
     for gas in ("CO2", "CH4", "N2O"):
-        assert totals[("3", gas)] * 1000 == pytest.approx(report[("afolu", gas)], rel=1e-9)
-        assert totals[("1.A.4.c", gas)] * 1000 == pytest.approx(report[("energy", gas)], rel=1e-9)
+        assert totals[("3", gas)] * 1000 == pytest.approx(report[(mrv.report_label("afolu", "vi"), gas)], rel=1e-9)
+        assert totals[("1.A.4.c", gas)] * 1000 == pytest.approx(report[(mrv.report_label("energy", "vi"), gas)], rel=1e-9)
     assert totals.xs("3", level="crt").sum() * 1000 == pytest.approx(estimate_total, rel=1e-9)
     assert totals.xs("3", level="crt").sum() == pytest.approx(stored, rel=1e-9)
     memo = table[table["block"] == "memo"]
-    assert memo["co2e"].sum() * 1000 == pytest.approx(report[("scope2", "CO2")], rel=1e-9)
+    assert memo["co2e"].sum() * 1000 == pytest.approx(report[(mrv.report_label("scope2", "vi"), "CO2")], rel=1e-9)
     lines = table[table["line"] != "total"]
     assert (lines.loc[lines["block"] == "agriculture", "emissions"].fillna(0) >= 0).all()  # no removal inside "3"
 
@@ -345,14 +345,15 @@ def test_the_contribution_report_in_vietnamese(demo, tmp_path):
     sheets = pd.read_excel(tmp_path / "bao-cao-kiem-ke-2025-vi.xlsx", sheet_name=None)
     assert list(sheets) == ["Kết quả kiểm kê theo mã CRT", "Phương pháp tính toán", "Số liệu hoạt động",
                             "Hệ số phát thải ngầm định (CRT)", "Hệ số sử dụng", "Độ không chắc chắn",
-                            "Kiểm tra dữ liệu (QA-QC)", "Phạm vi của ước tính", "Ký hiệu ghi chú và lý do"]
+                            "Kiểm tra dữ liệu (QA-QC)", "Phạm vi của ước tính", "Ký hiệu ghi chú và lý do",
+                            "Thông tin báo cáo"]
     results = sheets["Kết quả kiểm kê theo mã CRT"]
     agriculture = results[results["Mã CRT"].astype(str) == "3"]["Phát thải (kt CO2tđ)"].sum()
     table = models.inventory_export(models.connect(db), 2025, scope=models.LOCAL).table
     assert agriculture == pytest.approx(table.loc[(table["line"] == "total") & (table["crt"] == "3"), "co2e"].sum(),
                                         rel=1e-9)
     page = (tmp_path / "bao-cao-kiem-ke-2025-vi.html").read_text(encoding="utf-8")
-    assert "Báo cáo kết quả kiểm kê khí nhà kính" in page and "Phương pháp tính toán" in page
+    assert "Kết quả kiểm kê khí nhà kính lĩnh vực nông nghiệp (trồng trọt) tỉnh Đắk Lắk năm 2025" in page and "Phương pháp tính toán" in page
 
 
 def test_a_run_keeps_its_figures_when_the_data_change_after_it(demo, tmp_path):

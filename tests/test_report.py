@@ -3,6 +3,8 @@ the PDF has a first page with something on it."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pypdfium2
 import pytest
@@ -43,39 +45,70 @@ def test_report_totals_equal_their_parts_and_the_official_run(demo):
     assert removals == pytest.approx(stored.loc[removed, "co2e_kg"].sum() / 1000, rel=1e-9) and removals < 0
     header, by_crop = _sheet(book, "Theo cây trồng, nguồn và khí")
     co2e, boundary, mass = header.index("t CO2e"), header.index("Phạm vi"), header.index("Khối lượng khí (kg)")
-    assert sum(r[co2e] for r in by_crop if r[boundary] != "scope2" and r[mass] >= 0) == pytest.approx(total, rel=1e-9)
+    memo = mrv.report_label("scope2", "vi")
+    assert sum(r[co2e] for r in by_crop if r[boundary] != memo and r[mass] >= 0) == pytest.approx(total, rel=1e-9)
 
 
 def test_a_commune_without_data_is_not_a_zero(tmp_path):
-    """The examples have plots in 4 communes: the other 98 are listed, blank and 'thiếu dữ
-    liệu' (no commune area either), never 0."""
+    """The examples have plots in 4 communes: they are listed, and the other 98 (no plots,
+    no commune area either) are summarised by name under the table, never shown as 0."""
     engine = models.connect(f"sqlite:///{tmp_path / 'mrv.sqlite'}")
     models.seed(engine)
     two_years_of_examples(engine, tmp_path)
     models.calculate_year(engine, 2025, official=True)
     written = mrv.write_report(models.build_report(engine, 2025, "vi", scope=models.LOCAL), tmp_path, ("xlsx",))
-    header, communes = _sheet(load_workbook(written[0]), "Theo xã-phường")
-    plots, pilot, status = (header.index(name) for name in ("Số lô", "Phát thải các lô (t CO2e)", "Tình trạng"))
-    with_data = {row[0] for row in communes if row[plots]}
-    assert len(communes) == 102 and with_data == {"24133", "24169", "24280", "24373"}
-    without = [row for row in communes if row[0] not in with_data]
-    assert all(row[pilot] is None and row[plots] is None for row in without)
-    assert {row[status] for row in without} == {"thiếu dữ liệu"}
-    assert all(row[pilot] > 0 for row in communes if row[0] in with_data)
+    sheet = load_workbook(written[0])["Theo xã-phường"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, communes = rows[0], rows[1:5]
+    plots, pilot = header.index("Số lô"), header.index("Phát thải các lô (t CO2e)")
+    assert {row[0] for row in communes} == {"24133", "24169", "24280", "24373"}
+    assert all(row[pilot] > 0 and row[plots] > 0 for row in communes)
+    note = rows[6][0]
+    assert note.startswith("98 xã/phường chưa có số liệu thí điểm hay ước tính: ") and "Xã Ea Súp" in note
+    assert "Phường Buôn Ma Thuột" not in note  # 24133 has data
 
 
-def test_the_pdf_first_page_reads_as_the_report_and_html_is_self_contained(demo):
+def test_the_pdf_first_page_is_the_official_form_and_html_is_self_contained(demo):
+    """Page 1 carries the national heading, the agency, number, place and date, the title
+    and the summary (NĐ 30/2020 layout); page 2 is numbered at its top."""
     folder, _ = demo
-    text = pypdfium2.PdfDocument(folder / "report" / "bao-cao-2025-vi.pdf")[0].get_textpage().get_text_range()
-    words = " ".join(text.split())
-    assert "Đắk Lắk" in words and "2025" in words  # Vietnamese diacritics kept in the PDF's text
+    pdf = pypdfium2.PdfDocument(folder / "report" / "bao-cao-2025-vi.pdf")
+    words = " ".join(pdf[0].get_textpage().get_text_range().split())
+    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND TỈNH ĐẮK LẮK",
+                 "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Số: /BC-SNNMT", "BÁO CÁO",
+                 "Kết quả phát thải và giảm phát thải khí nhà kính lĩnh vực trồng trọt tỉnh Đắk Lắk năm 2025"):
+        assert text in words, text
+    assert re.search(r"Đắk Lắk, ngày \d\d tháng \d{1,2} năm 20\d\d", words)
     _, summary = _sheet(load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx"), "Tổng hợp")
     item, total, unit = summary[0]
-    # the summary table, with the total written the Vietnamese way (6.985,19)
-    printed = f"{total:,.2f}".translate(str.maketrans(",.", ".,"))
+    # the summary table, the total rounded to 0.1 t and written the Vietnamese way (6.985,2)
+    printed = f"{total:,.1f}".translate(str.maketrans(",.", ".,"))
     assert f"Tổng hợp Chỉ tiêu Giá trị Đơn vị {item} {printed} {unit}" in words
+    assert "không phải phát thải toàn tỉnh" in words  # the pilots' sum is never called the province's
+    assert pdf[1].get_textpage().get_text_range().split()[0] == "2"
+    assert pdf[0].get_textpage().get_text_range().split()[0] != "1"  # page 1 carries no number
+    last = " ".join(" ".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf)))
+    assert "Nơi nhận:" in last and "PHÓ GIÁM ĐỐC" in last and "PHỤ LỤC" in last
+    pdf.close()
     html = (folder / "report" / "bao-cao-2025-vi.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 3 and "Đắk Lắk" in html and "http" not in html
+
+
+def test_the_vietnamese_report_shows_no_english_code_before_its_annex(demo):
+    """Boundaries, factor statuses, QA rules, levels and profiles are named in Vietnamese;
+    run ids, hashes and factor ids are in the annex only."""
+    folder, db = demo
+    html = (folder / "report" / "bao-cao-2025-vi.html").read_text(encoding="utf-8")
+    body = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>|<img[^>]*>", " ", html.split('class="annex"')[0],
+                                           flags=re.S))
+    engine = models.connect(db)
+    run = models.official_run(engine, 2025)
+    codes = ["afolu", "scope2", "to check", "confirmed", "factor_to_check", "province", "commune", "control",
+             "coffee", "sugarcane", "ipcc2019", "ipcc2006.", str(run.id), run.factor_set_version]
+    found = [code for code in codes if re.search(rf"(?<![\w.]){re.escape(code)}(?![\w])", body)]
+    assert not found
+    annex = html.split('class="annex"')[1]
+    assert str(run.id) in annex and "ipcc2019.EF1" in annex
 
 
 def test_english_report_and_a_year_without_official_run(demo, tmp_path):
@@ -109,7 +142,7 @@ def test_plan_indicators_come_from_the_pilots_and_the_officers_table(demo):
     values = {row[0]: row[1] for row in rows}
     assert values["Số xã/phường có mô hình thí điểm (trên 102)"] == 102
     assert values["Số nông dân được tập huấn (mục tiêu 500–1 000/năm)"] == 640
-    assert "TINH-CAPHE (coffee)" in values["Mô hình cấp tỉnh (cà phê và mía)"]
+    assert "TINH-CAPHE (cà phê)" in values["Mô hình cấp tỉnh (cà phê và mía)"]
 
 
 def test_cooperative_rows_add_up_to_their_plots(demo):
@@ -133,7 +166,8 @@ def test_the_report_lists_the_qa_findings(demo):
     book = load_workbook(folder / "report" / "bao-cao-2025-vi.xlsx")
     header, rows = _sheet(book, "Kiểm tra dữ liệu (QA-QC)")
     counts = {row[header.index("Quy tắc")]: row[header.index("Số phát hiện")] for row in rows}
-    assert counts.get("factor_to_check", 0) > 0 and "harvest_missing" not in counts
+    assert counts.get("Hệ số chưa đối chiếu với nguồn", 0) > 0
+    assert "Lô thí điểm/đối chứng thiếu sản lượng" not in counts
 
 
 def test_the_uncertainty_section_and_command_agree_with_the_run(demo, tmp_path):
@@ -165,6 +199,8 @@ def test_the_uncertainty_section_and_command_agree_with_the_run(demo, tmp_path):
 def test_every_sheet_title_fits_excel():
     from mrv import report_label
     sections = ("summary", "estimate_by_gas", "intensity", "by_commune", "by_crop", "by_cooperative", "pilots", "indicators",
-                "completeness", "qa", "uncertainty", "factor_table", "trend")
+                "completeness", "qa", "uncertainty", "factor_table", "trend", "charts", "report_info", "period_series",
+                "period_targets", "contribution_results", "contribution_methods", "contribution_activity",
+                "contribution_ief", "contribution_coverage", "contribution_notation")
     too_long = [report_label(key, lang) for key in sections for lang in ("vi", "en") if len(report_label(key, lang)) > 31]
     assert not too_long
