@@ -447,16 +447,14 @@ def report(
             err.print(text["report_period"].format(given=period))
             raise typer.Exit(2)
         engine = models.connect(db)
-        head = _fail_on_bad_input(lambda: mrv.letterhead(heading))
         with _progress(text["recalculating"]) as (on_total, on_progress):
             on_total(len(years))
-            content = models.period_report(engine, years[0], years[-1], lang.value, scope=models.LOCAL,
-                                           on_year=lambda _: on_progress(1))
-        content.heading = head if heading else content.heading
+            content = _fail_on_bad_input(lambda: models.period_report(
+                engine, years[0], years[-1], lang.value, scope=models.LOCAL, letterhead_file=heading,
+                on_year=lambda _: on_progress(1)))
         _write_files(content, out_dir, chosen, lang)
         return
-    _write_report(functools.partial(models.build_report, commune=commune,
-                                    heading=heading and _fail_on_bad_input(lambda: mrv.letterhead(heading, commune))),
+    _write_report(functools.partial(models.build_report, commune=commune, letterhead_file=heading),
                   year, lang, db, out_dir, chosen)
 
 
@@ -472,7 +470,7 @@ def _write_report(build, year: int, lang: Lang, db: str, out_dir: Path,
     the commune is unknown."""
     engine = models.connect(db)
     try:
-        content = build(engine, year, lang.value, scope=models.LOCAL)
+        content = _fail_on_bad_input(lambda: build(engine, year, lang.value, scope=models.LOCAL))
     except models.PlaceError as error:
         err.print(f"--commune: {error}", markup=False, highlight=False)
         raise typer.Exit(2) from None

@@ -5,6 +5,8 @@ enter as target rows of plan_indicators."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -49,12 +51,14 @@ def _method(engine: Engine, first: int, last: int) -> tuple[str, str]:
 
 
 def period_report(engine: Engine, first: int, last: int, lang: str = "vi", *, scope: Scope,
-                  on_year=None) -> Report:
+                  letterhead_file: str | Path | None = None, on_year=None) -> Report:
     """The summary of the years `first`–`last` (each recalculated on one method) against the
-    plan's targets; `on_year(year)` is called as each year is done (a progress bar)."""
+    plan's targets, under the letterhead of `letterhead_file` (`mrv.letterhead`);
+    `on_year(year)` is called as each year is done (a progress bar)."""
     scope.require_role("results")
     if last < first or last - first > 20:
         raise ValueError(f"{first}-{last}: expected a period of 1 to 21 years, e.g. 2026-2030")
+    heading = letterhead(letterhead_file)  # a broken file is refused before the years are recalculated
     factors, gwp = _method(engine, first, last)
     rows = []
     for year in range(first, last + 1):
@@ -72,12 +76,10 @@ def period_report(engine: Engine, first: int, last: int, lang: str = "vi", *, sc
     targets = entered[entered["kind"] == "target"].sort_values("year")
     with_data = series.dropna(subset=["total_t"])
     latest = with_data.iloc[-1] if len(with_data) else None
-    measured = {"low_emission_ha": "low_emission_ha", "reduction_t": "reduction_t",
-                **{name: name for name in INDICATORS}}
     target_rows = []
-    for name, column in measured.items():
-        done = (series[column].sum(min_count=1) if name in INDICATORS else
-                (latest[column] if latest is not None else None))
+    for name in (*TARGETS, *INDICATORS):  # the series has a column of each
+        done = (series[name].sum(min_count=1) if name in INDICATORS else
+                (latest[name] if latest is not None else None))
         row = {"item": label(f"target_{name}" if name in TARGETS else name, lang), "actual": done}
         for target in targets.itertuples():
             goal = getattr(target, name)
@@ -99,7 +101,7 @@ def period_report(engine: Engine, first: int, last: int, lang: str = "vi", *, sc
     return Report(last, lang, meta, {"period_series": series, "period_targets": goals},
                   {key: s.rename(index=str) for key, s in charts.items() if len(s)}, title="period_title",
                   stem="bao-cao-giai-doan", lead=lead, period=span, subject=label("province_subject", lang),
-                  heading=letterhead())
+                  heading=heading)
 
 
 def _n(value, lang: str) -> str:

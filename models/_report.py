@@ -6,13 +6,14 @@ removals (negative masses) apart from emissions: no total nets them in."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 import mrv
-from mrv import Letterhead, Report, catalogue, letterhead
+from mrv import Report, catalogue, letterhead
 from mrv import report_label as label
 from mrv.models._places import resolve_commune
 from mrv.models._province import province_year
@@ -159,10 +160,11 @@ def _lead(year: int, inventory: pd.DataFrame, by_boundary: pd.Series, removals: 
 
 
 def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, commune: str | None = None,
-                 heading: Letterhead | None = None) -> Report:
+                 letterhead_file: str | Path | None = None) -> Report:
     """The sections of the annual report for `year` (from its official run), for a scope
     that may read official results: the province's, or with `commune` (a code or a name)
-    that commune's own, under its people's committee's letterhead."""
+    that commune's own, under its people's committee's letterhead (`letterhead_file`, else
+    MRV_LETTERHEAD's file, else the province's default: `mrv.letterhead`)."""
     scope.require_role("results")
     run, province = province_year(engine, year)
     with Session(engine) as session:
@@ -293,4 +295,4 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
                              label("whole_province" if commune is None else "whole_commune", lang), lang), notes=notes,
                   annex={"factor_table": factor_table(results, run.factor_profile, lang)},
                   subject=name or label("province_subject", lang), stem="bao-cao" if commune is None else f"bao-cao-xa-{commune}",
-                  heading=heading or letterhead(commune=name or None))
+                  heading=letterhead(letterhead_file, commune=name or None))

@@ -144,9 +144,10 @@ def _sheet_title(key: str, lang: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", label(key, lang))[:31]
 
 
-def _write_table(sheet, frame: pd.DataFrame, lang: str, top: int = 1) -> None:
-    """`frame` on `sheet` from row `top`: a bold, shaded, frozen header with a filter, the
-    numbers as numbers in their column's format, and columns as wide as their content."""
+def _write_table(sheet, frame: pd.DataFrame, lang: str, top: int = 1, freeze: bool = True) -> None:
+    """`frame` on `sheet` from row `top`: a bold, shaded header (frozen unless `freeze` is
+    false) with a filter, the numbers as numbers in their column's format, and columns as
+    wide as their content."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     headers = [_header(c, lang) for c in frame.columns]
@@ -165,7 +166,8 @@ def _write_table(sheet, frame: pd.DataFrame, lang: str, top: int = 1) -> None:
             cells[0].number_format = style
         longest = max([len(number(v, lang, key)) for v in frame.iloc[:, column - 1]] + [min(len(headers[column - 1]), 24)])
         sheet.column_dimensions[letter].width = min(50, max(9, longest + 2))
-    sheet.freeze_panes = sheet.cell(top + 1, 1)
+    if freeze:
+        sheet.freeze_panes = sheet.cell(top + 1, 1)
     if len(frame):
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(frame.columns))}{top + len(frame)}"
 
@@ -211,8 +213,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.font = Font(bold=row in (2, 4, 5))
     sheet.column_dimensions["A"].width = 110
-    _write_table(sheet, report.details(), lang, top=len(lines) + 1)
-    sheet.freeze_panes = None
+    _write_table(sheet, report.details(), lang, top=len(lines) + 1, freeze=False)
     book.save(path)
     return path
 

@@ -103,6 +103,19 @@ def test_a_communes_report_is_its_share_of_the_provinces(demo, tmp_path):
         kept["co2e_kg"].sum() / 1000, rel=1e-12)
     heading = docx.Document(tmp_path / "bao-cao-xa-24169-2025-vi.docx").tables[0].rows[0].cells[0].text
     assert "ỦY BAN NHÂN DÂN PHƯỜNG EA KAO" in heading and "/BC-UBND" in heading
+    # an office's own letterhead file names the commune as stored, whatever spelling --commune took
+    own = tmp_path / "own.toml"
+    own.write_text(mrv._letterhead.DEFAULT.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(app, ["report", "--year", "2025", "--commune", "phuong ea kao", "--format", "docx",
+                                 "--letterhead", str(own), "--out", str(tmp_path / "own"), "--db", db])
+    assert result.exit_code == 0, result.output
+    heading = docx.Document(tmp_path / "own" / "bao-cao-xa-24169-2025-vi.docx").tables[0].rows[0].cells[0].text
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG EA KAO" in heading
+    own.write_text("agency = 1\n", encoding="utf-8")
+    for command in (["--year", "2025"], ["--period", "2025-2026"]):
+        broken = runner.invoke(app, ["report", *command, "--letterhead", str(own), "--out", str(tmp_path / "no"),
+                                     "--db", db])
+        assert broken.exit_code == 2 and "symbol" in broken.output and not (tmp_path / "no").exists()
     unknown = runner.invoke(app, ["report", "--year", "2025", "--commune", "Kao", "--db", db])
     assert unknown.exit_code == 2 and "Không có xã/phường 'Kao'" in unknown.output
 
