@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: setup demo serve docs screenshots test bench mutate clean
+.PHONY: setup demo serve docs screenshots messages test bench mutate clean
 
 $(BIN)/mrv: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ docs: setup
 	PYTHONPATH=. $(BIN)/python docs/screenshots.py
 
 screenshots: docs
+
+#: The message catalogues (mrv/locale): every msg("…") of the code added to the Vietnamese
+#: catalogue (new ones untranslated, for a translator to fill in), then compiled to mrv.mo.
+messages: setup
+	mkdir -p $(OUT)
+	$(BIN)/pybabel extract --no-default-keywords -k msg --no-location --sort-output -o $(OUT)/mrv.pot mrv models cli web
+	$(BIN)/pybabel update -i $(OUT)/mrv.pot -d mrv/locale -D mrv -l vi --width 100 --no-fuzzy-matching
+	$(BIN)/pybabel compile -d mrv/locale -D mrv --statistics
 
 test: setup $(PRIMAP2)
 	MRV_PRIMAP2_PYTHON=$(PRIMAP2) $(BIN)/pytest -q

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import mrv
-from mrv import models
+from mrv import models, msg
 
 if TYPE_CHECKING:  # imported by the commands that use it, not to answer --help
     import pandas as pd
@@ -30,38 +30,24 @@ if TYPE_CHECKING:  # imported by the commands that use it, not to answer --help
 #: its schema, 4 the environment (database, file system), 70 a fault of the program itself.
 ENVIRONMENT, BUG = 4, 70
 
-#: Environment faults, each (Vietnamese, English): the cause, then the fix.
+#: Environment faults: the cause, then the fix ({detail} and {log} filled in).
 FAULTS = {
-    "unknown_url": ("{detail}: không phải địa chỉ cơ sở dữ liệu hợp lệ. Sửa: dùng sqlite:///đường/dẫn/mrv.sqlite "
-                    "hoặc postgresql://user@host:5432/mrv",
-                    "{detail}: not a database URL this program knows. Fix: use sqlite:///path/mrv.sqlite or "
-                    "postgresql://user@host:5432/mrv"),
-    "folder": ("{detail} là một thư mục, không phải tệp cơ sở dữ liệu. Sửa: đặt tên một tệp trong thư mục đó, "
-               "ví dụ {detail}/mrv.sqlite",
-               "{detail} is a folder, not a database file. Fix: name a file in it, e.g. {detail}/mrv.sqlite"),
-    "missing_folder": ("Thư mục {detail} không tồn tại. Sửa: tạo thư mục hoặc sửa đường dẫn --db",
-                       "The folder {detail} does not exist. Fix: create it, or correct the --db path"),
-    "not_database": ("{detail} không phải tệp cơ sở dữ liệu. Sửa: đặt tên một tệp mới, hoặc đúng tệp mrv.sqlite",
-                     "{detail} is not a database file. Fix: name a new file, or the right mrv.sqlite"),
-    "damaged": ("Tệp cơ sở dữ liệu bị hỏng ({detail}); không ghi gì vào đó. Sửa: khôi phục từ bản sao lưu gần nhất",
-                "The database file is damaged ({detail}); nothing was written to it. Fix: restore the last backup"),
-    "newer_schema": ("Cơ sở dữ liệu do phiên bản mrv mới hơn tạo ({detail}). Sửa: cài phiên bản mrv mới hơn",
-                     "The database was made by a newer version of mrv ({detail}). Fix: install the newer mrv"),
-    "read_only": ("Cơ sở dữ liệu chỉ cho phép đọc; không ghi được gì. Sửa: cấp quyền ghi cho tệp và thư mục của nó",
-                  "The database is read-only; nothing was written. Fix: make the file and its folder writable"),
-    "locked": ("Một lệnh mrv khác đang ghi vào cơ sở dữ liệu (đã chờ 60 giây). Sửa: chạy lại khi lệnh kia xong",
-               "Another mrv command is writing to the database (waited 60 s). Fix: run again when it is done"),
-    "disk_full": ("Ổ đĩa đã đầy; không lưu gì. Sửa: giải phóng dung lượng rồi chạy lại",
-                  "The disk is full; nothing was stored. Fix: free some space and run again"),
-    "cannot_open": ("Không mở được cơ sở dữ liệu ({detail}). Sửa: kiểm tra đường dẫn --db và quyền truy cập",
-                    "The database cannot be opened ({detail}). Fix: check the --db path and its permissions"),
-    "cannot_connect": ("Không kết nối được máy chủ cơ sở dữ liệu ({detail}). Sửa: kiểm tra địa chỉ, mật khẩu và "
-                       "máy chủ PostgreSQL", "The database server cannot be reached ({detail}). Fix: check the "
-                       "address, the password and that PostgreSQL runs"),
-    "cannot_write": ("Không ghi được {detail}. Sửa: chọn thư mục có quyền ghi, hoặc đóng tệp đang mở trong Excel",
-                     "{detail} cannot be written. Fix: choose a writable folder, or close the file in Excel"),
-    "bug": ("Lỗi trong chương trình mrv ({detail}); chi tiết ghi ở {log}. Sửa: báo lỗi kèm lệnh đã chạy và tệp đó",
-            "A fault in mrv itself ({detail}); details in {log}. Fix: report it with the command and that file"),
+    "unknown_url": msg("{detail}: not a database URL this program knows. Fix: use sqlite:///path/mrv.sqlite or "
+                       "postgresql://user@host:5432/mrv"),
+    "folder": msg("{detail} is a folder, not a database file. Fix: name a file in it, e.g. {detail}/mrv.sqlite"),
+    "missing_folder": msg("The folder {detail} does not exist. Fix: create it, or correct the --db path"),
+    "not_database": msg("{detail} is not a database file. Fix: name a new file, or the right mrv.sqlite"),
+    "damaged": msg("The database file is damaged ({detail}); nothing was written to it. Fix: restore the last "
+                   "backup"),
+    "newer_schema": msg("The database was made by a newer version of mrv ({detail}). Fix: install the newer mrv"),
+    "read_only": msg("The database is read-only; nothing was written. Fix: make the file and its folder writable"),
+    "locked": msg("Another mrv command is writing to the database (waited 60 s). Fix: run again when it is done"),
+    "disk_full": msg("The disk is full; nothing was stored. Fix: free some space and run again"),
+    "cannot_open": msg("The database cannot be opened ({detail}). Fix: check the --db path and its permissions"),
+    "cannot_connect": msg("The database server cannot be reached ({detail}). Fix: check the address, the "
+                          "password and that PostgreSQL runs"),
+    "cannot_write": msg("{detail} cannot be written. Fix: choose a writable folder, or close the file in Excel"),
+    "bug": msg("A fault in mrv itself ({detail}); details in {log}. Fix: report it with the command and that file"),
 }
 
 
@@ -86,6 +72,11 @@ def _fault(error: BaseException) -> tuple[str, str]:
     return "", ""
 
 
+def _language_of(words: list[str]) -> str:
+    """The --lang of a command line (vi unless it says --lang en)."""
+    return "en" if any(a == "--lang" and b == "en" for a, b in zip(words, words[1:])) else "vi"
+
+
 class _Guarded(TyperGroup):
     """Every command under one guard: an environment fault is one line with its cause and
     fix in the command's language (exit 4), a fault of the program one line and a log
@@ -101,17 +92,15 @@ class _Guarded(TyperGroup):
         except (typer.TyperException, typer.Exit, typer.Abort):
             raise
         except Exception as error:
-            words = ctx.meta.get("words", [])
-            lang = 1 if any(a == "--lang" and b == "en" for a, b in zip(words, words[1:])) else 0
+            lang = _language_of(ctx.meta.get("words", []))
             kind, detail = _fault(error)
             if kind:
-                err.print(FAULTS[kind][lang].format(detail=detail), markup=False, highlight=False)
+                _fail(FAULTS[kind].fill(detail=detail), lang)
                 raise typer.Exit(ENVIRONMENT) from None
             handle, log = tempfile.mkstemp(prefix="mrv-error-", suffix=".log")
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write("".join(traceback.format_exception(error)))
-            err.print(FAULTS["bug"][lang].format(detail=f"{type(error).__name__}: {error}".splitlines()[0], log=log),
-                      markup=False, highlight=False)
+            _fail(FAULTS["bug"].fill(detail=f"{type(error).__name__}: {error}".splitlines()[0], log=log), lang)
             raise typer.Exit(BUG) from None
 
 
@@ -138,86 +127,156 @@ class Lang(str, Enum):
     en = "en"
 
 
+#: The `--lang` option every command takes: the language of its messages and headers.
+LANG_OPTION = typer.Option(Lang.vi, "--lang", help="Language of the messages: vi (Vietnamese) or en.")
+
+
 #: How a CSV file's encoding is named to a person.
 ENCODINGS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "cp1258": "Windows-1258"}
 
 #: The `--db` option every database command takes.
 DB_OPTION = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite).")
 
+#: The command line's words, by key (`_say`).
 LABELS = {
-    "vi": {"source": "Nguồn phát thải", "gas": "Khí", "mass": "Khối lượng khí (kg)", "co2e": "t CO2e",
-           "boundary": "Phạm vi", "total": "Tổng", "title": "Phát thải theo nguồn và khí",
-           "memo": "mục ghi nhớ, không cộng vào kiểm kê", "rows": "dòng kết quả", "written": "Đã ghi",
-           "to_check": "hệ số còn ở trạng thái 'to check' (cần đối chiếu nguồn)", "storing": "Đang ghi",
-           "official": "Lượt tính chính thức", "run": "Lượt tính", "records": "bản ghi", "imported": "Đã nhập",
-           "added": "bản ghi mới", "changed": "bản ghi thay đổi (lưu phiên bản mới)", "unchanged": "không đổi",
-           "plots": "lô", "removal": "hấp thụ", "removals": "Hấp thụ (không trừ vào tổng phát thải)",
-           "demo_users": "Người dùng thử (chỉ dùng cho bản demo)",
-           "encoding": "đọc theo bảng mã",
-           "correction": "có thể là bản sửa của bản ghi đã lưu",
-           "ignored": "cột không thuộc bảng nào, không được nhập (đổi tên theo mẫu nếu cần)", "user_added": "Đã thêm người dùng",
-           "users": "Người dùng", "name": "Tên", "role": "Vai trò", "commune": "Xã/phường",
-           "no_password": "Không có mật khẩu ở đầu vào chuẩn. Sửa: gõ mật khẩu rồi Enter, hoặc dùng "
-                          "printf '%s\\n' \"$MAT_KHAU\" | mrv user …",
-           "password_set": "Đã đặt mật khẩu", "revoked": "Đã kết thúc mọi phiên đăng nhập của",
-           "password": "mật khẩu", "serving": "Máy chủ MRV đang chạy tại",
-           "report_format": "--format {given}: chỉ nhận xlsx, html, pdf, docx. Sửa: ví dụ --format pdf,docx",
-           "report_what": "Cần đúng một trong hai: --year NĂM (có thể kèm --commune) hoặc --period 2026-2030. "
-                          "Sửa: ví dụ mrv report --year 2025, hoặc mrv report --period 2026-2030",
-           "report_period": "--period {given}: không phải một giai đoạn. Sửa: ghi năm đầu-năm cuối, ví dụ 2026-2030",
-           "recalculating": "Đang tính lại từng năm", "communes": "Xã/phường của tỉnh", "code": "Mã",
-           "no_official_run": "Năm {year} chưa có lượt tính chính thức. Sửa: chạy mrv calc --year {year} --official "
-                              "trước"},
-    "en": {"source": "Source", "gas": "Gas", "mass": "Mass of gas (kg)", "co2e": "t CO2e",
-           "boundary": "Boundary", "total": "Total", "title": "Emissions by source and gas",
-           "memo": "memo item, not added to inventory totals", "rows": "result rows", "written": "Written",
-           "to_check": "factors still marked 'to check' (compare with the source)", "storing": "Writing",
-           "official": "Official run", "run": "Run", "records": "records", "imported": "Imported",
-           "added": "new records", "changed": "changed records (stored as new versions)", "unchanged": "unchanged",
-           "plots": "plots", "removal": "removal", "removals": "Removals (not netted from the emissions)",
-           "demo_users": "Demo users (for the demo only)",
-           "encoding": "read as",
-           "correction": "probably a correction of a stored record",
-           "ignored": "columns of no table, not imported (rename them as in the template if they matter)", "user_added": "User added",
-           "users": "Users", "name": "Name", "role": "Role", "commune": "Commune",
-           "no_password": "No password on standard input. Fix: type it and press Enter, or use "
-                          "printf '%s\\n' \"$PASSWORD\" | mrv user …",
-           "password_set": "Password set", "revoked": "Ended every session and token of",
-           "password": "password", "serving": "The MRV server is running at",
-           "report_format": "--format {given}: expected xlsx, html, pdf or docx. Fix: e.g. --format pdf,docx",
-           "report_what": "Give either --year YEAR (with --commune if wanted) or --period 2026-2030. "
-                          "Fix: e.g. mrv report --year 2025, or mrv report --period 2026-2030",
-           "report_period": "--period {given}: not a period. Fix: write first-last year, e.g. 2026-2030",
-           "recalculating": "Recalculating each year", "communes": "Communes of the province", "code": "Code",
-           "no_official_run": "no official run for {year}: run `mrv calc --year {year} --official` first"},
+    "source": msg("Source"),
+    "gas": msg("Gas"),
+    "mass": msg("Mass of gas (kg)"),
+    "co2e": msg("t CO2e"),
+    "boundary": msg("Boundary"),
+    "total": msg("Total"),
+    "title": msg("Emissions by source and gas"),
+    "rows": msg("result rows"),
+    "written": msg("Written"),
+    "to_check": msg("factors still marked 'to check' (compare with the source)"),
+    "storing": msg("Writing"),
+    "official": msg("Official run"),
+    "run": msg("Run"),
+    "records": msg("records"),
+    "imported": msg("Imported"),
+    "added": msg("new records"),
+    "changed": msg("changed records (stored as new versions)"),
+    "unchanged": msg("unchanged"),
+    "plots": msg("plots"),
+    "removal": msg("removal"),
+    "removals": msg("Removals (not netted from the emissions)"),
+    "demo_users": msg("Demo users (for the demo only)"),
+    "encoding": msg("read as"),
+    "correction": msg("probably a correction of a stored record"),
+    "ignored": msg("columns of no table, not imported (rename them as in the template if they matter)"),
+    "user_added": msg("User added"),
+    "users": msg("Users"),
+    "name": msg("Name"),
+    "role": msg("Role"),
+    "commune": msg("Commune"),
+    "no_password": msg("No password on standard input. Fix: type it and press Enter, or use printf '%s\\n' "
+                       "\"$PASSWORD\" | mrv user …"),
+    "password_set": msg("Password set"),
+    "revoked": msg("Ended every session and token of"),
+    "password": msg("password"),
+    "serving": msg("The MRV server is running at"),
+    "report_format": msg("--format {given}: expected xlsx, html, pdf or docx. Fix: e.g. --format pdf,docx"),
+    "report_what": msg("Give either --year YEAR (with --commune if wanted) or --period 2026-2030. Fix: e.g. mrv "
+                       "report --year 2025, or mrv report --period 2026-2030"),
+    "report_period": msg("--period {given}: not a period. Fix: write first-last year, e.g. 2026-2030"),
+    "recalculating": msg("Recalculating each year"),
+    "communes": msg("Communes of the province"),
+    "code": msg("Code"),
+    "no_official_run": msg("no official run for {year}: run `mrv calc --year {year} --official` first"),
+    "calc_what": msg("Give --plots, --records and --out to calculate files, or --year to calculate the database."),
+    "official_commune": msg("--official covers the whole province: leave out --commune."),
+    "export_years": msg("Give --year 2025 or --years 2026-2030 (one of them)."),
+    "recalc_series": msg("Give --series: a recalculation covers every year, so that a trend never mixes methods."),
+    "audit_title": msg("Audit trail {year}"),
+    "severity": msg("Severity"),
+    "rule": msg("Rule"),
+    "plot": msg("Plot"),
+    "row": msg("Row"),
+    "value": msg("Value"),
+    "message": msg("Message"),
+    "error": msg("error"),
+    "warning": msg("warning"),
+    "at": msg("Time"),
+    "actor": msg("Who"),
+    "action": msg("Action"),
+    "record": msg("Record"),
+    "before": msg("Before"),
+    "after": msg("After"),
+    "reason": msg("Reason"),
+    "version": msg("version"),
+    "id": msg("Id"),
+    "unit": msg("Unit"),
+    "applies_to": msg("Applies to"),
+    "tier": msg("Tier"),
+    "cited_source": msg("Cited source"),
+    "status": msg("Status"),
 }
 
 
-def _print_problems(error: mrv.InputError) -> None:
-    err.print(f"[red]{len(error.problems)} problem(s) in the input: nothing was calculated or written.[/red]")
+def _lang(lang: Lang | str) -> str:
+    return lang.value if isinstance(lang, Lang) else lang
+
+
+def _say(text, lang: Lang | str) -> str:
+    """`text` (a message, or a key of LABELS) in the language of `lang`."""
+    return mrv.say(LABELS.get(text, text) if isinstance(text, str) and not isinstance(text, mrv.Message) else text,
+                   _lang(lang))
+
+
+def _fail(text, lang: Lang | str) -> None:
+    """Print an error message (a message, or a key of LABELS) in `lang`."""
+    err.print(_say(text, lang), markup=False, highlight=False)
+
+
+def _figure(value: float, decimals: int, lang: Lang | str) -> str:
+    """A number as the language writes it: 1.234,5 in Vietnamese, 1,234.5 in English."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if _lang(lang) == "vi" else text
+
+
+def _signed(value: float, lang: Lang | str) -> str:
+    """A percentage change with its sign: +12,5 / -3,0."""
+    return ("+" if value >= 0 else "-") + _figure(abs(value), 1, lang)
+
+
+def _moment(at, lang: Lang) -> str:
+    """A stored time in the province's time (+07), as the language writes dates."""
+    return f"{mrv.province_time(at, lang.value)} +07"
+
+
+def _tables(rows: dict[str, int], lang: Lang) -> str:
+    """Rows imported per table, the tables named as the template's sheets ("Nhật ký 12")."""
+    names = models.column_labels()
+    return ", ".join(f"{names[table]['*'] if lang == Lang.vi else table} {count}" for table, count in rows.items())
+
+
+def _print_problems(error: mrv.InputError, lang: Lang | str) -> None:
+    err.print("[red]" + _say(msg("{count} problem(s) in the input: nothing was calculated or written.",
+                                     count=len(error.problems)), lang) + "[/red]")
     for problem in error.problems:
-        err.print(f"- {problem}", markup=False, highlight=False)
+        err.print(f"- {problem.text(_lang(lang))}", markup=False, highlight=False)
 
 def _summary(results: pd.DataFrame, lang: str) -> Table:
-    labels = LABELS[lang]
+    def labels(key):
+        return _say(key, lang)
     names = mrv.catalogue("sources")[f"name_{lang}"]
     profile, gwp = results.attrs.get("factor_profile"), results.attrs.get("gwp")
-    table = Table(title=f"{labels['title']} ({profile}, GWP {gwp}, {results.attrs.get('factor_set_version')})")
-    for header in (labels["source"], labels["gas"], labels["boundary"]):
+    table = Table(title=f"{labels('title')} ({profile}, GWP {gwp}, {results.attrs.get('factor_set_version')})")
+    for header in (labels("source"), labels("gas"), labels("boundary")):
         table.add_column(header)
-    for header in (labels["mass"], labels["co2e"]):
+    for header in (labels("mass"), labels("co2e")):
         table.add_column(header, justify="right")
     results = results.assign(removal=results["mass_kg"].to_numpy() < 0)
     grouped = results.groupby(["source", "gas", "boundary", "removal"], observed=True, sort=False)[
         ["mass_kg", "co2e_kg"]].sum()
     for (source, gas, boundary, removal), row in grouped.iterrows():
-        name = names[source] + (f" ({labels['removal']})" if removal else "")
-        table.add_row(name, gas, boundary, f"{row['mass_kg']:,.3f}", f"{row['co2e_kg'] / 1000:,.4f}")
+        name = names[source] + (f" ({labels('removal')})" if removal else "")
+        table.add_row(name, gas, mrv.report_label(boundary, lang), _figure(row["mass_kg"], 3, lang),
+                      _figure(row["co2e_kg"] / 1000, 4, lang))
     totals = results.groupby(["boundary", "removal"], observed=True)["co2e_kg"].sum()
     for (boundary, removal), total in totals.items():
-        note = f" ({labels['memo']})" if boundary == "scope2" else ""
-        title = f"{labels['removals']} {boundary}" if removal else f"{labels['total']} {boundary}{note}"
-        table.add_row(f"[bold]{title}[/bold]", "", "", "", f"[bold]{total / 1000:,.4f}[/bold]")
+        title = f"{labels('removals' if removal else 'total')}: {mrv.report_label(boundary, lang)}"
+        table.add_row(f"[bold]{title}[/bold]", "", "", "", f"[bold]{_figure(total / 1000, 4, lang)}[/bold]")
     return table
 
 
@@ -233,18 +292,19 @@ def _write_atomically(frame: pd.DataFrame, path: Path) -> None:
             os.remove(temporary)
 
 
-def _fail_on_bad_input(action):
-    """Run `action`; on bad input print every problem and exit 2 (nothing was written)."""
+def _fail_on_bad_input(action, lang: Lang | str):
+    """Run `action`; on bad input print every problem in `lang` and exit 2 (nothing was written)."""
     try:
         return action()
     except mrv.InputError as error:
-        _print_problems(error)
+        _print_problems(error, lang)
         raise typer.Exit(2) from None
     except mrv.factors.FactorFileError as error:
-        err.print(f"Factor file error: {error}. Fix: correct the factor file, then run again.")
+        _fail(msg("Factor file error: {error}. Fix: correct the factor file, then run again.", error=str(error)),
+              lang)
         raise typer.Exit(3) from None
-    except (models.UserError, models.ScopeError) as error:
-        err.print(f"{error}", markup=False, highlight=False)
+    except (models.UserError, models.ScopeError, models.ReviewError) as error:
+        _fail(mrv.said(error, _lang(lang)), lang)
         raise typer.Exit(2) from None
 
 
@@ -254,10 +314,10 @@ def _report(results: pd.DataFrame, factors: str, lang: str) -> None:
     used = set(mrv.used_factor_ids(results["factor_ids"].astype(str).unique()))
     to_check = sorted(profile.rows.loc[profile.rows["id"].isin(used) & (profile.rows["status"] == "to check"), "id"])
     if to_check:
-        out.print(f"[yellow]{len(to_check)} {LABELS[lang]['to_check']}:[/yellow] {', '.join(to_check)}")
+        out.print(f"[yellow]{len(to_check)} {_say('to_check', lang)}:[/yellow] {', '.join(to_check)}")
 
 
-def _commune_code(engine, text: str | None) -> str | None:
+def _commune_code(engine, text: str | None, lang: Lang | str) -> str | None:
     """The code of the commune a --commune names (its code, or its name with or without
     diacritics and Xã/Phường); exit 2 with the choices when the name is unknown or shared."""
     if text is None:
@@ -267,13 +327,14 @@ def _commune_code(engine, text: str | None) -> str | None:
         try:
             return models.resolve_commune(session, text)
         except models.PlaceError as error:
-            err.print(f"--commune: {error}", markup=False, highlight=False)
+            _fail(f"--commune: {mrv.said(error, _lang(lang))}", lang)
             raise typer.Exit(2) from None
 
 
-def _check_locale(locale: str | None) -> None:
+def _check_locale(locale: str | None, lang: Lang) -> None:
     if locale is not None and locale not in ("vi", "en"):
-        err.print(f"--locale {locale!r}: expected vi or en. Fix: use --locale vi (1.200,5) or --locale en (1,200.5).")
+        _fail(msg("--locale {given}: expected vi or en. Fix: use --locale vi (1.200,5) or --locale en (1,200.5).",
+                      given=repr(locale)), lang)
         raise typer.Exit(2)
 
 
@@ -298,39 +359,43 @@ def calc(
     gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e."),
     sao: str = typer.Option(None, "--sao", help="Default sào variant of these files: bac (360 m²), trung (500 m²) or nam (1 000 m²)."),
     locale: str = typer.Option(None, "--locale", help="Number format of the files: vi (1.200,5) or en (1,200.5); needed only for numbers such as 1.200."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the summary."),
+    lang: Lang = LANG_OPTION,
     by: str = typer.Option(None, "--by", help="With --year: who makes the run (a registered user; kept in the audit trail)."),
     db: str = DB_OPTION,
 ) -> None:
     """Calculate emissions: of plots and records files (--plots, --records, --out), or of a
     year in the database (--year), storing the run; print a summary."""
-    _check_locale(locale)
+    _check_locale(locale, lang)
     if year is None:
         if plots is None or records is None or out_path is None:
-            err.print("Give --plots, --records and --out to calculate files, or --year to calculate the database.")
+            _fail("calc_what", lang)
             raise typer.Exit(2)
         results = _fail_on_bad_input(lambda: mrv.calculate(
-            mrv.read_table(plots), mrv.read_table(records), factors.value, gwp.value, sao=sao, locale=locale))
+            mrv.read_table(plots), mrv.read_table(records), factors.value, gwp.value, sao=sao, locale=locale), lang)
         _write_atomically(results, out_path)
     else:
         if official and commune is not None:
-            err.print("--official covers the whole province: leave out --commune.")
+            _fail("official_commune", lang)
             raise typer.Exit(2)
         engine = models.connect(db)
         models.seed(engine)
-        commune = _commune_code(engine, commune)
-        with _progress(LABELS[lang.value]["storing"]) as (_, advance):
+        commune = _commune_code(engine, commune, lang)
+        with _progress(_say("storing", lang)) as (_, advance):
             run = _fail_on_bad_input(lambda: models.calculate_year(
                 engine, year, commune=commune, official=official, factors=factors.value, gwp=gwp.value, by=by,
-                on_progress=advance))
+                on_progress=advance), lang)
         results = models.run_results(engine, run.id)
         if out_path is not None:
             _write_atomically(results, out_path)
-        kind = LABELS[lang.value]["official" if official else "run"]
-        out.print(f"{kind} {run.id}: {run.records} {LABELS[lang.value]['records']}, {run.result_rows} {LABELS[lang.value]['rows']}")
+        _print_run(run, official, lang)
     _report(results, factors.value, lang.value)
     if out_path is not None:
-        out.print(f"{LABELS[lang.value]['written']} {len(results)} {LABELS[lang.value]['rows']}: {out_path}")
+        out.print(f"{_say('written', lang)} {len(results)} {_say('rows', lang)}: {out_path}")
+
+
+def _print_run(run, official: bool, lang: Lang) -> None:
+    out.print(f"{_say('official' if official else 'run', lang)} {run.id}: {run.records} {_say('records', lang)}, "
+              f"{run.result_rows} {_say('rows', lang)}")
 
 
 @app.command("import")
@@ -339,31 +404,32 @@ def import_(
     sao: str = typer.Option(None, "--sao", help="Default sào variant of this file: bac, trung or nam."),
     locale: str = typer.Option(None, "--locale", help="Number format of the file: vi (1.200,5) or en (1,200.5)."),
     by: str = typer.Option(None, "--by", help="Who imports: a registered user (kept with the import and its records)."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """Import plots, records, pilot models, cooperatives and commune data from a file:
     every row is checked first, and a file with a bad row stores nothing."""
-    _check_locale(locale)
+    _check_locale(locale, lang)
     engine = models.connect(db)
     models.seed(engine)
-    labels = LABELS[lang.value]
-    with _progress(labels["storing"]) as (total, advance):
+    def labels(key):
+        return _say(key, lang)
+    with _progress(labels("storing")) as (total, advance):
         summary = _fail_on_bad_input(lambda: models.import_file(
-            engine, file, sao=sao, locale=locale, imported_by=by, on_total=total, on_progress=advance))
-    tables = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
-    read_as = f" ({labels['encoding']} {ENCODINGS[summary.encoding]})" if summary.encoding not in ("", "utf-8") else ""
-    out.print(f"{labels['imported']} {file}{read_as}: {tables}", markup=False)
-    out.print(f"  {labels['added']}: {summary.records_added}; {labels['changed']}: {summary.records_changed}; "
-              f"{labels['unchanged']}: {summary.records_unchanged}; {labels['plots']}: +{summary.plots_added} / "
+            engine, file, sao=sao, locale=locale, imported_by=by, on_total=total, on_progress=advance), lang)
+    tables = _tables(summary.rows, lang)
+    read_as = f" ({labels('encoding')} {ENCODINGS[summary.encoding]})" if summary.encoding not in ("", "utf-8") else ""
+    out.print(f"{labels('imported')} {file}{read_as}: {tables}", markup=False)
+    out.print(f"  {labels('added')}: {summary.records_added}; {labels('changed')}: {summary.records_changed}; "
+              f"{labels('unchanged')}: {summary.records_unchanged}; {labels('plots')}: +{summary.plots_added} / "
               f"~{summary.plots_updated}")
     if summary.changed_keys:
         shown = ", ".join(summary.changed_keys[:10]) + (" …" if len(summary.changed_keys) > 10 else "")
-        out.print(f"  {labels['changed']}: {shown}")
+        out.print(f"  {labels('changed')}: {shown}")
     for line in summary.probable_corrections:
-        out.print(f"  {labels['correction']}: {line}", style="yellow", markup=False, highlight=False)
+        out.print(f"  {labels('correction')}: {_say(line, lang)}", style="yellow", markup=False, highlight=False)
     if summary.ignored_columns:
-        out.print(f"  {labels['ignored']}: {'; '.join(summary.ignored_columns)}", style="yellow", markup=False,
+        out.print(f"  {labels('ignored')}: {'; '.join(summary.ignored_columns)}", style="yellow", markup=False,
                   highlight=False)
 
 
@@ -372,46 +438,47 @@ def demo(
     out_dir: Path = typer.Option(Path("out/demo"), "--out", file_okay=False, help="Folder for the demo's import files and results."),
     year: int = typer.Option(2025, "--year", help="Year of the synthetic data."),
     seed: int = typer.Option(2025, "--seed", help="Random seed (the same seed gives the same data)."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the summary."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """Create a synthetic Đắk Lắk year (102 communes, pilot models, farms, records), import
     it, calculate the year's official run and write its annual report."""
     engine = models.connect(db)
     models.seed(engine)
-    labels = LABELS[lang.value]
+    def labels(key):
+        return _say(key, lang)
     users = models.demo_users(engine)
     importer = users[0][0]
     for path in models.write_demo(out_dir, seed=seed, year=year):
-        with _progress(f"{labels['storing']} {path.name}") as (total, advance):
+        with _progress(f"{labels('storing')} {path.name}") as (total, advance):
             summary = _fail_on_bad_input(lambda: models.import_file(
-                engine, path, imported_by=importer, on_total=total, on_progress=advance))
-        out.print(f"{labels['imported']} {path}: " + ", ".join(f"{k} {v}" for k, v in summary.rows.items()))
+                engine, path, imported_by=importer, on_total=total, on_progress=advance), lang)
+        out.print(f"{labels('imported')} {path}: {_tables(summary.rows, lang)}")
     run = models.calculate_year(engine, year, official=True, by=importer)
     results = models.run_results(engine, run.id)
     _write_atomically(results, out_dir / f"results-{year}.csv")
-    out.print(f"{labels['official']} {run.id}: {run.records} {labels['records']}, {run.result_rows} {labels['rows']}")
+    _print_run(run, True, lang)
     _report(results, run.factor_profile, lang.value)
-    out.print(f"{labels['written']} {len(results)} {labels['rows']}: {out_dir / f'results-{year}.csv'}")
+    out.print(f"{labels('written')} {len(results)} {labels('rows')}: {out_dir / f'results-{year}.csv'}")
     for path in mrv.write_report(models.build_report(engine, year, lang.value, scope=models.LOCAL), out_dir / "report"):
-        out.print(f"{labels['written']}: {path}")
+        out.print(f"{labels('written')}: {path}")
     import pandas as pd
     accounts = pd.DataFrame(users, columns=["name", "role", "commune", "password"])
     _write_atomically(accounts, out_dir / "demo-accounts.csv")
-    out.print(f"{labels['demo_users']} ({out_dir / 'demo-accounts.csv'}):")
+    out.print(f"{labels('demo_users')} ({out_dir / 'demo-accounts.csv'}):")
     for name, role, commune, password in users:
-        out.print(f"  {name} ({role}{', ' + commune if commune else ''}): {labels['password']} {password}",
+        out.print(f"  {name} ({role}{', ' + commune if commune else ''}): {labels('password')} {password}",
                   markup=False, highlight=False)
 
 
 @app.command()
 def template(
     out_path: Path = typer.Option(..., "--out", dir_okay=False, help="XLSX file to write."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the sheet names and headers."),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the sheet names, headers and instructions."),
 ) -> None:
     """Write an XLSX import template: one sheet per table, headers, drop-down lists."""
     models.write_template(out_path, lang.value)
-    out.print(f"{LABELS[lang.value]['written']}: {out_path}")
+    out.print(f"{_say('written', lang)}: {out_path}")
 
 
 @app.command()
@@ -429,14 +496,13 @@ def report(
 ) -> None:
     """Write the report on emissions and reductions in the official form: a year's
     (--year), a commune's (--year --commune) or a period's (--period)."""
-    text = LABELS[lang.value]
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in mrv.REPORT_FORMATS]
     if unknown:
-        err.print(text["report_format"].format(given=",".join(unknown)))
+        _fail(LABELS["report_format"].fill(given=",".join(unknown)), lang)
         raise typer.Exit(2)
     if (year is None) == (period is None) or (period is not None and commune is not None):
-        err.print(text["report_what"])
+        _fail("report_what", lang)
         raise typer.Exit(2)
     if period is not None:
         try:
@@ -444,14 +510,14 @@ def report(
         except ValueError:
             years = []
         if not years or years != list(range(years[0], years[-1] + 1)):
-            err.print(text["report_period"].format(given=period))
+            _fail(LABELS["report_period"].fill(given=period), lang)
             raise typer.Exit(2)
         engine = models.connect(db)
-        with _progress(text["recalculating"]) as (on_total, on_progress):
+        with _progress(_say("recalculating", lang)) as (on_total, on_progress):
             on_total(len(years))
             content = _fail_on_bad_input(lambda: models.period_report(
                 engine, years[0], years[-1], lang.value, scope=models.LOCAL, letterhead_file=heading,
-                on_year=lambda _: on_progress(1)))
+                on_year=lambda _: on_progress(1)), lang)
         _write_files(content, out_dir, chosen, lang)
         return
     _write_report(functools.partial(models.build_report, commune=commune, letterhead_file=heading),
@@ -460,7 +526,7 @@ def report(
 
 def _write_files(content, out_dir: Path, formats: tuple[str, ...], lang: Lang) -> None:
     for path in mrv.write_report(content, out_dir, formats):
-        out.print(f"{LABELS[lang.value]['written']}: {path}")
+        out.print(f"{_say('written', lang)}: {path}")
 
 
 def _write_report(build, year: int, lang: Lang, db: str, out_dir: Path,
@@ -470,12 +536,12 @@ def _write_report(build, year: int, lang: Lang, db: str, out_dir: Path,
     the commune is unknown."""
     engine = models.connect(db)
     try:
-        content = _fail_on_bad_input(lambda: build(engine, year, lang.value, scope=models.LOCAL))
+        content = _fail_on_bad_input(lambda: build(engine, year, lang.value, scope=models.LOCAL), lang)
     except models.PlaceError as error:
-        err.print(f"--commune: {error}", markup=False, highlight=False)
+        _fail(f"--commune: {mrv.said(error, lang.value)}", lang)
         raise typer.Exit(2) from None
     except LookupError:
-        err.print(LABELS[lang.value]["no_official_run"].format(year=year))
+        _fail(LABELS["no_official_run"].fill(year=year), lang)
         raise typer.Exit(2) from None
     _write_files(content, out_dir, formats, lang)
 
@@ -494,24 +560,22 @@ def review_(
     year: int = typer.Option(..., "--year", help="Year."),
     by: str = typer.Option(..., "--by", help="Who takes the step (a verifier must not have recorded the data)."),
     reason: str = typer.Option(None, "--reason", help="Why (required to reopen)."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """Move a commune-year through open → submitted → verified → locked (or reopen it)."""
     engine = models.connect(db)
     models.seed(engine)
-    commune = _commune_code(engine, commune)
-    try:
-        status = models.review(engine, commune, year, step.value, by, reason)
-    except (models.ReviewError, models.ScopeError) as error:
-        err.print(f"{error}.")
-        raise typer.Exit(2) from None
-    out.print(f"{commune} {year}: {status}")
+    commune = _commune_code(engine, commune, lang)
+    status = _fail_on_bad_input(lambda: models.review(engine, commune, year, step.value, by, reason), lang)
+    out.print(f"{commune} {year}: {_say(models.STATUS_NAMES[status], lang)}")
 
 
-def _folding_table(title: str, commune: str | None, headers: tuple[str, ...]) -> Table:
+def _folding_table(title: str, commune: str | None, headers: tuple[str, ...], lang: Lang) -> Table:
+    """A table whose long cells fold; `headers` are keys of LABELS."""
     table = Table(title=title + (f" {commune}" if commune else ""))
     for header in headers:
-        table.add_column(header, overflow="fold")
+        table.add_column(_say(header, lang), overflow="fold")
     return table
 
 
@@ -519,21 +583,26 @@ def _folding_table(title: str, commune: str | None, headers: tuple[str, ...]) ->
 def check(
     year: int = typer.Option(..., "--year", help="Year."),
     commune: str = typer.Option(None, "--commune", help="Only this commune."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """QA/QC checks of a year's data; exits 1 when an error (which blocks the year) is found."""
     engine = models.connect(db)
     models.seed(engine)
-    commune = _commune_code(engine, commune)
+    commune = _commune_code(engine, commune, lang)
     findings = models.check_year(engine, year, commune, scope=models.LOCAL)
-    table = _folding_table(f"QA/QC {year}", commune, ("severity", "rule", "commune", "plot", "row", "value", "message"))
+    table = _folding_table(f"QA/QC {year}", commune, ("severity", "rule", "commune", "plot", "row", "value", "message"),
+                           lang)
     for row in findings.itertuples(index=False):
-        table.add_row(row.severity, row.rule, str(row.commune_code or ""), str(row.plot_id or ""),
+        table.add_row(_say(row.severity, lang), mrv.report_label(f"rule_{row.rule}", lang.value),
+                      str(row.commune_code or ""), str(row.plot_id or ""),
                       "" if row.source_row is None or row.source_row != row.source_row else str(row.source_row),
-                      str(row.value), row.message)
+                      _figure(row.value, 2, lang) if isinstance(row.value, float) else str(row.value),
+                      _say(row.message, lang))
     out.print(table)
     errors = int((findings["severity"] == "error").sum())
-    out.print(f"{errors} error(s), {len(findings) - errors} warning(s)")
+    out.print(_say(msg("{errors} error(s), {warnings} warning(s)", errors=errors, warnings=len(findings) - errors),
+                   lang))
     if errors:
         raise typer.Exit(1)
 
@@ -544,7 +613,7 @@ def uncertainty(
     draws: int = typer.Option(10_000, "--draws", min=100, help="Monte Carlo draws."),
     seed: int = typer.Option(1, "--seed", help="Random seed (the same seed gives the same intervals)."),
     out_path: Path = typer.Option(None, "--out", dir_okay=False, help="Also write the table to this CSV file."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the item names."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """Uncertainty of a year's totals and reductions: Monte Carlo (IPCC Approach 2) with
@@ -555,15 +624,17 @@ def uncertainty(
             run, spread = models.year_uncertainty(engine, year, draws=draws, seed=seed, lang=lang.value,
                                                      scope=models.LOCAL)
     except LookupError as error:
-        err.print(f"{error}.")
+        _fail(mrv.said(error, lang.value), lang)
         raise typer.Exit(2) from None
     name = functools.partial(mrv.report_label, lang=lang.value)
     table = Table(title=f"{name('uncertainty')}, {year} ({run.id})")
     for column in ("item", "central_t", "interval_t", "interval_pct", "approach1_pct"):
         table.add_column(name(column), justify="left" if column == "item" else "right")
     for row in spread.table.itertuples(index=False):
-        table.add_row(row.item, f"{row.central_t:,.1f}", f"{row.lower_t:,.1f} – {row.upper_t:,.1f}",
-                      f"{row.lower_pct:+.1f} / {row.upper_pct:+.1f}", f"± {row.approach1_pct:.1f}")
+        table.add_row(row.item, _figure(row.central_t, 1, lang),
+                      f"{_figure(row.lower_t, 1, lang)} – {_figure(row.upper_t, 1, lang)}",
+                      f"{_signed(row.lower_pct, lang)} / {_signed(row.upper_pct, lang)}",
+                      f"± {_figure(row.approach1_pct, 1, lang)}")
     out.print(table)
     out.print(f"{name('uncertainty_draws')}: {spread.draws} ({spread.seed}); "
               f"{name('uncertainty_held')}: {', '.join(spread.held) or '—'}")
@@ -585,7 +656,7 @@ def _password(lang: str) -> str:
     (where other users of the machine and the shell history would see it)."""
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
-        err.print(LABELS[lang]["no_password"])
+        _fail("no_password", lang)
         raise typer.Exit(2)
     return line
 
@@ -596,7 +667,7 @@ def user_add(
     role: Role = typer.Option(..., "--role", help="recorder (cán bộ xã), verifier, province_officer, inventory or admin."),
     commune: list[str] = typer.Option(None, "--commune", help="A recorder's commune; a verifier's assigned communes (repeat it), official codes."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read a password for the server from standard input."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """Register a person with a role (a commune officer with their commune, a verifier with
@@ -604,48 +675,47 @@ def user_add(
     password = _password(lang.value) if password_stdin else None
     engine = models.connect(db)
     models.seed(engine)
-    commune = [_commune_code(engine, text) for text in commune or ()]
+    commune = [_commune_code(engine, text, lang) for text in commune or ()]
     user = _fail_on_bad_input(lambda: models.add_user(engine, name, role.value, commune or None, password,
-                                                      by=models.LOCAL))
-    out.print(f"{LABELS[lang.value]['user_added']}: {user.name} ({models.ROLES[user.role]})")
+                                                      by=models.LOCAL), lang)
+    out.print(f"{_say('user_added', lang)}: {user.name} ({_say(models.ROLES[user.role], lang)})")
 
 
 @user_app.command("password")
 def user_password(
     name: str = typer.Argument(..., help="A registered user."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """Set a user's password for the server, read from standard input; every session and
     token they had ends."""
     password = _password(lang.value)
     engine = models.connect(db)
-    _fail_on_bad_input(lambda: models.set_password(engine, name, password, by=models.LOCAL))
-    out.print(f"{LABELS[lang.value]['password_set']}: {name}")
+    _fail_on_bad_input(lambda: models.set_password(engine, name, password, by=models.LOCAL), lang)
+    out.print(f"{_say('password_set', lang)}: {name}")
 
 
 @user_app.command("revoke")
 def user_revoke(
     name: str = typer.Argument(..., help="A registered user."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """End every session and bearer token of a user (a lost phone, a person who left)."""
     engine = models.connect(db)
-    ended = _fail_on_bad_input(lambda: models.revoke_user(engine, name, by=models.LOCAL))
-    out.print(f"{LABELS[lang.value]['revoked']}: {name} ({ended})")
+    ended = _fail_on_bad_input(lambda: models.revoke_user(engine, name, by=models.LOCAL), lang)
+    out.print(f"{_say('revoked', lang)}: {name} ({ended})")
 
 
 @user_app.command("list")
 def user_list(
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the headers."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """List the registered users with their role and commune."""
-    labels = LABELS[lang.value]
-    table = _folding_table(labels["users"], None, (labels["name"], labels["role"], labels["commune"]))
+    table = _folding_table(_say("users", lang), None, ("name", "role", "commune"), lang)
     for name, role, commune in models.list_users(models.connect(db), scope=models.LOCAL):
-        table.add_row(name, models.ROLES.get(role, role), commune or "")
+        table.add_row(name, _say(models.ROLES.get(role, role), lang), commune or "")
     out.print(table)
 
 
@@ -656,15 +726,15 @@ app.add_typer(export_app, name="export")
 ExportFormat = Enum("ExportFormat", {name: name for name in mrv.INVENTORY_FORMATS}, type=str)
 
 
-def _years(year: int | None, years: str | None) -> list[int]:
+def _years(year: int | None, years: str | None, lang: Lang) -> list[int]:
     """The years of --year or --years (exactly one of them)."""
     if (year is None) == (years is None):
-        err.print("Give --year 2025 or --years 2026-2030 (one of them).")
+        _fail("export_years", lang)
         raise typer.Exit(2)
     try:
         return [year] if year is not None else mrv.parse_years(years)
     except ValueError as error:
-        err.print(f"--years: {error}.")
+        _fail(f"--years: {mrv.said(error, lang.value)}.", lang)
         raise typer.Exit(2) from None
 
 
@@ -677,6 +747,7 @@ def export_inventory(
                                      help="xlsx, csv or json (the table); primap2 (interchange CSV + YAML); etf (CRT "
                                           "data exchange JSON); worksheets (IPCC Inventory Software 3.C.1–3.C.7)."),
     gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e (the national inventory uses AR5)."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """The provincial estimate in the national GHG inventory's categories: CRT rows with the
@@ -684,9 +755,9 @@ def export_inventory(
     CRT tables define them, notation keys with their reasons, and each line's uncertainty."""
     engine = models.connect(db)
     try:
-        export = models.inventory_export(engine, _years(year, years), gwp.value, scope=models.LOCAL)
+        export = models.inventory_export(engine, _years(year, years, lang), gwp.value, scope=models.LOCAL)
     except LookupError as error:
-        err.print(f"{error}.")
+        _fail(mrv.said(error, lang.value), lang)
         raise typer.Exit(2) from None
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=f".{out_path.name}.") as folder:
@@ -695,16 +766,17 @@ def export_inventory(
             os.replace(path, out_path.parent / path.name)
     table = export.table
     lines = table[table["line"] != "total"]
-    out.print(f"{len(lines)} lines over {len(export.years)} year(s) ({int(lines['notation'].isna().sum())} with values, "
-              + ", ".join(f"{key} {count}" for key, count in lines["notation"].value_counts().items())
-              + "): " + ", ".join(str(out_path.parent / path.name) for path in written))
+    out.print(_say(msg("{lines} lines over {years} year(s) ({valued} with values, {keys}): {files}", lines=len(lines),
+                           years=len(export.years), valued=int(lines["notation"].isna().sum()),
+                           keys=", ".join(f"{key} {count}" for key, count in lines["notation"].value_counts().items()),
+                           files=", ".join(str(out_path.parent / path.name) for path in written)), lang))
 
 
 @export_app.command("contribution")
 def export_contribution(
     year: int = typer.Option(..., "--year", help="Year (its official run is read)."),
     out_dir: Path = typer.Option(Path("out"), "--out", file_okay=False, help="Folder to write the report to."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="vi (Vietnamese) or en."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """The province's contribution to the national inventory as a sector report (Decree
@@ -719,32 +791,37 @@ def recalc(
     factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help="Factor profile."),
     gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e."),
     by: str = typer.Option(None, "--by", help="Who recalculates (a registered user; kept in the audit trail)."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """Recalculate the whole time series as new official runs (after a factor or method
     change); earlier runs stay readable."""
     if not series:
-        err.print("Give --series: a recalculation covers every year, so that a trend never mixes methods.")
+        _fail("recalc_series", lang)
         raise typer.Exit(2)
     engine = models.connect(db)
     models.seed(engine)
-    for run in _fail_on_bad_input(lambda: models.recalculate_series(engine, factors.value, gwp.value, by)):
-        out.print(f"{run.year}: {run.id} ({run.factor_profile}, {run.factor_set_version}, {run.result_rows} rows)")
+    for run in _fail_on_bad_input(lambda: models.recalculate_series(engine, factors.value, gwp.value, by), lang):
+        out.print(f"{run.year}: {run.id} ({run.factor_profile}, {run.factor_set_version}, {run.result_rows} "
+                  f"{_say('rows', lang)})")
 
 
 @app.command()
 def audit(
     year: int = typer.Option(..., "--year", help="Year."),
     commune: str = typer.Option(None, "--commune", help="Only this commune."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Show the year's audit trail: who changed what, when, before and after, and why."""
+    """Show the year's audit trail: who changed what, when (in the province's time, +07),
+    before and after, and why."""
     engine = models.connect(db)
-    commune = _commune_code(engine, commune)
-    table = _folding_table(f"Audit {year}", commune, ("at", "actor", "action", "commune", "record", "before", "after",
-                                                      "reason"))
+    commune = _commune_code(engine, commune, lang)
+    table = _folding_table(_say(LABELS["audit_title"].fill(year=year), lang), commune,
+                           ("at", "actor", "action", "commune", "record", "before", "after", "reason"), lang)
     for entry in models.audit_trail(engine, year, commune, scope=models.LOCAL):
-        table.add_row(entry.at.isoformat(timespec="seconds"), entry.actor or "", entry.action, entry.commune_code or "",
+        action = models.AUDIT_ACTIONS.get(entry.action, entry.action)
+        table.add_row(_moment(entry.at, lang), entry.actor or "", _say(action, lang), entry.commune_code or "",
                       entry.record_key or "", str(entry.before or ""), str(entry.after or ""), entry.reason or "")
     out.print(table)
 
@@ -754,7 +831,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only; behind a reverse proxy keep it so)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes (about one per core)."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the messages."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """Run the commune–province server (the pages at /, API v1 at /api/v1, OpenAPI at
@@ -767,7 +844,7 @@ def serve(
     models.seed(engine)
     engine.dispose()
     os.environ["MRV_DATABASE_URL"] = url  # each worker process connects to it
-    out.print(f"{LABELS[lang.value]['serving']} http://{host}:{port}/api/v1 ({engine.url.render_as_string()})",
+    out.print(f"{_say('serving', lang)} http://{host}:{port}/api/v1 ({engine.url.render_as_string()})",
               markup=False, highlight=False)
     uvicorn.run("mrv.web:from_environment", factory=True, host=host, port=port, workers=workers, log_level="info",
                 proxy_headers=True)
@@ -776,7 +853,7 @@ def serve(
 @app.command("communes")
 def list_communes(
     search: str = typer.Argument(None, help="Only the communes this text may name (e.g. 'ea kao')."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the headers."),
+    lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
     """List the province's communes: the code and the name, either of which --commune and
@@ -788,11 +865,11 @@ def list_communes(
         found = models.places(session)
     codes = found.find(search) if search else list(found.names)
     if search and not codes:
-        err.print(str(models.PlaceError(search, [])), markup=False, highlight=False)
+        _fail(mrv.said(models.PlaceError(search, []), lang.value), lang)
         raise typer.Exit(2)
-    table = Table(title=LABELS[lang.value]["communes"])
-    table.add_column(LABELS[lang.value]["code"])
-    table.add_column(LABELS[lang.value]["name"])
+    table = Table(title=_say("communes", lang))
+    table.add_column(_say("code", lang))
+    table.add_column(_say("name", lang))
     for code in codes:
         table.add_row(code, found.names[code])
     out.print(table)
@@ -801,12 +878,14 @@ def list_communes(
 @app.command("factors")
 def list_factors(
     profile: Profile = typer.Option(Profile.ipcc2019, "--profile", help="Factor profile to list."),
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """List the factors of a profile in chain order, with value, unit, source and status."""
     loaded = mrv.factor_profile(profile.value)
-    table = Table(title=f"{loaded.profile.title}: {' → '.join(loaded.profile.chain)} (version {loaded.version})")
-    for header in ("id", "value", "unit", "applies to", "tier", "source", "status"):
-        table.add_column(header, overflow="fold")
+    table = _folding_table(f"{loaded.profile.title}: {' → '.join(loaded.profile.chain)} ({_say('version', lang)} "
+                           f"{loaded.version})", None, ("id", "value", "unit", "applies_to", "tier", "cited_source",
+                                                        "status"),
+                           lang)
     for _, row in loaded.rows.iterrows():
         applies = ", ".join(f"{q}={row[q]}" for q in ("climate", "crop", "input", "gas", "year")
                             if isinstance(row[q], str) or row[q] == row[q])  # not NaN

@@ -8,6 +8,8 @@ EXPORTS = {
     "period_report": "mrv.models._period:period_report",
     "recalculated_year": "mrv.models._province:recalculated_year",
     "PlaceError": "mrv.models._places:PlaceError",
+    "AUDIT_ACTIONS": "mrv.models._tables:AUDIT_ACTIONS",
+    "STATUS_NAMES": "mrv.models._review:STATUS_NAMES",
     "commune_names": "mrv.models._places:commune_names",
     "Places": "mrv.models._places:Places",
     "places": "mrv.models._places:places",

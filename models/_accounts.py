@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session
 
+from mrv import msg
 from mrv.models._scope import Scope, scope_of
 from mrv.models._tables import AccessToken, AuditEntry, User, _now
 from mrv.models._users import ABSENT_HASH, PASSWORDS, UserError, find_user, hash_password, person_key
@@ -30,7 +31,7 @@ def set_password(engine: Engine, name: str, password: str, *, by: Scope) -> None
 def change_own_password(engine: Engine, scope: Scope, current: str, new: str) -> None:
     """A logged-in user's new password, given their current one; their sessions and tokens end."""
     if scope.user is None or authenticate(engine, scope.user, current) is None:
-        raise UserError("the current password is wrong")
+        raise UserError(msg("the current password is wrong"))
     _new_password(engine, scope.user, new, scope.user, "password changed")
 
 

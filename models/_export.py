@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 import mrv
+from mrv import msg
 from mrv.models._province import province_year
 from mrv.models._recent import Recent
 from mrv.models._report import factor_table, qa_table
@@ -87,8 +88,8 @@ def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *
         except LookupError:
             lacking.append(year)
     if lacking:
-        raise LookupError(f"no official run for {', '.join(map(str, lacking))}: run `mrv calc --year YEAR --official` "
-                          "for each first")
+        raise LookupError(msg("no official run for {years}: run `mrv calc --year YEAR --official` for each first",
+                              years=", ".join(map(str, lacking))))
     with Session(engine) as session:
         province = session.execute(select(Province)).scalars().first()
     code, name = (province.code, province.name) if province else ("", "")

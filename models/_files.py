@@ -13,11 +13,15 @@ import pandas as pd
 from openpyxl import load_workbook
 
 import mrv
-from mrv import InputError, Problem, ProblemList, text_key
+from mrv import InputError, Problem, ProblemList, msg, text_key
 
 HEADERS = Path(__file__).with_name("headers.csv")
+#: Each column's example value and note in `mrv template` (and what each sheet holds).
+NOTES = Path(__file__).with_name("template_notes.csv")
 #: The hidden sheet of `mrv template` that holds its drop-down lists.
 LISTS = "_lists"
+#: The instructions sheet of `mrv template`, in Vietnamese and English: never a table.
+INSTRUCTIONS = ("Hướng dẫn", "Instructions")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,34 @@ def vietnamese_headers() -> dict[str, dict[str, str]]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def template_notes() -> dict[str, dict[str, dict[str, str]]]:
+    """table → {column → {example, note_vi, note_en}}; the '*' column says what the sheet holds."""
+    found: dict[str, dict[str, dict[str, str]]] = {name: {} for name in SPECS}
+    with NOTES.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            found[row["table"]][row["column"]] = {key: row[key] for key in ("example", "note_vi", "note_en")}
+    return found
+
+
+def example_row(table: str) -> list[str]:
+    """The example row `mrv template` writes under the headers of `table`, in its columns' order."""
+    spec = SPECS[table]
+    return [template_notes()[table][column]["example"] for column in (*spec.required, *spec.optional)]
+
+
+def _trimmed(row: list[str]) -> tuple[str, ...]:
+    cells = [cell.strip() for cell in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
+
+
+@functools.lru_cache(maxsize=None)
+def _examples() -> frozenset[tuple[str, ...]]:
+    return frozenset(_trimmed(example_row(table)) for table in SPECS)
+
+
 def _columns(table: str, headers: list[str]) -> list[str]:
     aliases = _aliases()[table]
     return [aliases.get(text_key(h), h) if aliases.get(text_key(h)) != "*" else h for h in headers]
@@ -118,27 +150,31 @@ class ImportFile:
 
 
 def _table(headers: list[str], rows: list[list[str]], where: str, sheet: str | None, problems: ProblemList,
-           ignored: list[str]) -> tuple[str, pd.DataFrame] | None:
+           ignored: list[str], numbers: list[int] | None = None) -> tuple[str, pd.DataFrame] | None:
     """Recognise a table by its sheet's name or its headers; refuse it (naming the nearest
     table and what it lacks) unless every required column is there once."""
     table = (_sheet_table(sheet) if sheet is not None else None) or _nearest(headers)
     every = "; ".join(f"{name} ({', '.join(spec.required)})" for name, spec in SPECS.items())
     if table is None:
-        problems.add(where, 1, "", " | ".join(h for h in headers if h), f"the headers of one of the tables: {every}",
-                     "name the columns as `mrv template` does (Vietnamese or English headers)")
+        problems.add(where, 1, "", " | ".join(h for h in headers if h),
+                     msg("the headers of one of the tables: {tables}", tables=every),
+                     msg("name the columns as `mrv template` does (Vietnamese or English headers)"))
         return None
     spec = SPECS[table]
     columns = _columns(table, headers)
     missing = [c for c in spec.required if c not in columns]
     if missing:
         shown = ", ".join(f"{c} ({vietnamese_headers()[table].get(c, c)})" for c in missing)
-        problems.add(where, 1, ", ".join(missing), "", f"every required column of the table {table}: {shown} is missing",
-                     f"add the column(s) {shown}, or start from `mrv template`")
+        problems.add(where, 1, ", ".join(missing), "",
+                     msg("every required column of the table {table}: {missing} is missing", table=table,
+                         missing=shown),
+                     msg("add the column(s) {missing}, or start from `mrv template`", missing=shown))
     seen: dict[str, str] = {}
     for header, column in zip(headers, columns):
         if column in seen and header:
-            problems.add(where, 1, column, header, f"each column once (already given as {seen[column]!r})",
-                         "delete one of the two columns, or merge them")
+            problems.add(where, 1, column, header, msg("each column once (already given as {header})",
+                                                       header=repr(seen[column])),
+                         msg("delete one of the two columns, or merge them"))
         seen.setdefault(column, header)
     allowed = {*spec.required, *spec.optional}
     ignored.extend(f"{where}: {h!r}" for h, c in zip(headers, columns) if h and c not in allowed)
@@ -146,6 +182,8 @@ def _table(headers: list[str], rows: list[list[str]], where: str, sheet: str | N
         return None
     frame = pd.DataFrame(rows, columns=columns, dtype=object).astype("category")
     frame.attrs["source"] = where
+    if numbers is not None:  # the sheet's row of each row, where blank rows were skipped
+        frame.attrs["row_numbers"] = numbers
     return table, frame
 
 
@@ -185,44 +223,48 @@ def _workbook(path: Path, problems: ProblemList, ignored: list[str]) -> dict[str
         formulas = _formulas(path)
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise InputError([Problem(str(path), None, "", type(error).__name__, "an Excel workbook that opens",
-                                  "open it in Excel or LibreOffice and save it again as .xlsx")]) from None
+        raise InputError([Problem(str(path), None, "", type(error).__name__, msg("an Excel workbook that opens"),
+                                  msg("open it in Excel or LibreOffice and save it again as .xlsx"))]) from None
     tables: dict[str, pd.DataFrame] = {}
     sheets_of: dict[str, list[str]] = {}
     for sheet in book.worksheets:
-        if sheet.title == LISTS:  # the template's drop-down lists
+        if sheet.title == LISTS or sheet.title in INSTRUCTIONS:  # the template's drop-down lists and instructions
             continue
         where = f"{path} [{sheet.title}]"
-        rows, uncomputed = [], []
-        for row in sheet.iter_rows():  # a blank cell is an EmptyCell, without address or format
+        rows, numbers, uncomputed = [], [], []  # the rows with text, and the sheet's number of each
+        for number, row in enumerate(sheet.iter_rows(min_row=1), start=1):  # a blank cell is an EmptyCell
             texts = [_excel_text(c.value, getattr(c, "number_format", None)) for c in row]
             uncomputed += [c.coordinate for c in row
                            if c.value is None and getattr(c, "coordinate", None) in formulas[sheet.title]]
             if any(t.strip() for t in texts):
                 rows.append(texts)
+                numbers.append(number)
         if rows:  # the template's rows carry a record id before anything is typed in them: not data yet
             ids = {i for i, h in enumerate(rows[0]) if _aliases()["records"].get(text_key(h)) == "record_id"}
-            rows = rows[:1] + [r for r in rows[1:] if any(t.strip() for i, t in enumerate(r) if i not in ids)]
+            kept = [0] + [i for i, r in enumerate(rows) if i and any(t.strip() for j, t in enumerate(r) if j not in ids)]
+            rows, numbers = [rows[i] for i in kept], [numbers[i] for i in kept]
+        if len(rows) > 1 and _trimmed(rows[1]) in _examples():  # the template's example, never data
+            del rows[1], numbers[1]
         if len(rows) < 2 and not uncomputed:  # no data under the header
             continue
         if sheet.sheet_state != "visible":
-            problems.add(where, None, "", sheet.title, "a visible sheet",
-                         "unhide the sheet to import it, or delete it: hidden data is never imported unseen")
+            problems.add(where, None, "", sheet.title, msg("a visible sheet"),
+                         msg("unhide the sheet to import it, or delete it: hidden data is never imported unseen"))
             continue
         for address in uncomputed:
-            problems.add(where, None, address, "(formula)", "a value: this formula was never computed",
-                         "open the file in Excel or LibreOffice and save it, or type the value")
+            problems.add(where, None, address, "(formula)", msg("a value: this formula was never computed"),
+                         msg("open the file in Excel or LibreOffice and save it, or type the value"))
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
-        found = _table(rows[0], rows[1:], where, sheet.title, problems, ignored)
+        found = _table(rows[0], rows[1:], where, sheet.title, problems, ignored, numbers[1:])
         if found is not None:
             sheets_of.setdefault(found[0], []).append(sheet.title)
             tables[found[0]] = found[1]
     book.close()
     for table, sheets in sheets_of.items():
         if len(sheets) > 1:
-            problems.add(str(path), None, "", ", ".join(sheets), f"one sheet of the table {table}",
-                         "put the rows in one sheet, or import the sheets as separate files")
+            problems.add(str(path), None, "", ", ".join(sheets), msg("one sheet of the table {table}", table=table),
+                         msg("put the rows in one sheet, or import the sheets as separate files"))
     return tables
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from mrv import msg
 from mrv.models._tables import IdempotentRequest
 
 #: The longest key accepted (a UUID is 36 characters).
@@ -33,7 +34,8 @@ def claim(engine: Engine, user_id: uuid.UUID, key: str, request_hash: str) -> tu
     """The stored (status, body) of the request sent before with `key`, or None after
     claiming the key for this request (then `remember` or `release` it)."""
     if not key or len(key) > MAX_KEY:
-        raise IdempotencyConflict("invalid", f"an Idempotency-Key has 1 to {MAX_KEY} characters (a UUID is best)")
+        raise IdempotencyConflict("invalid", msg("an Idempotency-Key has 1 to {most} characters (a UUID is best)",
+                                                 most=MAX_KEY))
     with Session(engine) as session:
         try:
             session.add(IdempotentRequest(user_id=user_id, key=key, request_hash=request_hash))
@@ -44,10 +46,11 @@ def claim(engine: Engine, user_id: uuid.UUID, key: str, request_hash: str) -> tu
         stored = session.execute(select(IdempotentRequest).where(IdempotentRequest.user_id == user_id,
                                                                  IdempotentRequest.key == key)).scalars().one()
         if stored.request_hash != request_hash:
-            raise IdempotencyConflict("reused", "this Idempotency-Key was sent before with another request: "
-                                                "give each new batch a new key")
+            raise IdempotencyConflict("reused", msg("this Idempotency-Key was sent before with another request: "
+                                                    "give each new batch a new key"))
         if stored.status_code is None:
-            raise IdempotencyConflict("in_progress", "the same request is being applied: send it again in a moment")
+            raise IdempotencyConflict("in_progress",
+                                      msg("the same request is being applied: send it again in a moment"))
         return stored.status_code, stored.body
 
 

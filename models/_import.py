@@ -22,7 +22,7 @@ from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
 from sqlmodel import Session
 
 import mrv
-from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, text_key
+from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, msg, text_key
 from mrv import MAX_TYPED
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert, check_integrity
@@ -52,9 +52,9 @@ LEVELS = {"province": "province", "tinh": "province", "cap_tinh": "province", "c
           "cap_xa": "commune"}
 CO_KINDS = {"cooperative": "cooperative", "htx": "cooperative", "hop_tac_xa": "cooperative", "zone": "zone",
             "vung": "zone", "vung_san_xuat": "zone"}
-FARM_KINDS = {"household": "household", "nong_ho": "household", "ho": "household", "member": "cooperative member",
-              "cooperative_member": "cooperative member", "xa_vien": "cooperative member", "enterprise": "enterprise",
-              "doanh_nghiep": "enterprise"}
+FARM_KINDS = {"household": "household", "nong_ho": "household", "ho": "household", "ho_gia_dinh": "household",
+              "member": "cooperative member", "cooperative_member": "cooperative member",
+              "xa_vien": "cooperative member", "enterprise": "enterprise", "doanh_nghiep": "enterprise"}
 YES = {"yes", "co", "x", "1", "true"}
 
 
@@ -88,9 +88,10 @@ def _choice(table: RawTable, column: str, choices: dict[str, str], what: str, re
     texts = table.text(column)
     values = np.array([None if pd.isna(t) else choices.get(text_key(t)) for t in texts.astype(object)], dtype=object)
     bad = texts.notna().to_numpy() & pd.isna(values)
-    table.report(bad, column, f"{what}: " + ", ".join(sorted(set(choices.values()))), "use one of those words")
+    table.report(bad, column, what, msg("use one of those words"))
     if required:
-        table.report(texts.isna().to_numpy() & (default is None), column, what, f"fill in the {column}")
+        table.report(texts.isna().to_numpy() & (default is None), column, what, msg("fill in the {column}",
+                                                                                    column=column))
     return np.where(pd.isna(values), default, values)
 
 
@@ -110,11 +111,12 @@ def _commune_codes(session: Session, tables: dict[str, pd.DataFrame], problems: 
         meaning = {given: found.find(given) for given in pd.unique(texts.dropna()) if str(given).strip()}
         for given, codes in meaning.items():
             if len(codes) > 1:
-                for row in np.flatnonzero((texts == given).to_numpy()):
-                    problems.add(frame.attrs.get("source", name), int(row) + int(frame.attrs.get("first_row", 2)),
+                for row in mrv.row_numbers(frame)[(texts == given).to_numpy()]:
+                    problems.add(frame.attrs.get("source", name), int(row),
                                  "commune_code", given,
-                                 "one commune: " + "; ".join(f"{c} {found.names[c]}" for c in codes),
-                                 "write the commune's code, or its name with Xã/Phường")
+                                 msg("one commune: {choices}",
+                                     choices="; ".join(f"{c} {found.names[c]}" for c in codes)),
+                                 msg("write the commune's code, or its name with Xã/Phường"))
         resolved = {given: codes[0] for given, codes in meaning.items() if len(codes) == 1}
         named[name] = frame.assign(commune_code=texts.map(resolved).where(texts.isin(list(resolved)), texts))
         named[name].attrs = frame.attrs
@@ -125,7 +127,7 @@ def _known(table: RawTable, column: str, known: set[str], what: str, fix: str, r
     texts = table.text(column).astype(object)
     table.report(texts.notna().to_numpy() & ~texts.isin(known).to_numpy(), column, what, fix)
     if required:
-        table.report(texts.isna().to_numpy(), column, what, f"fill in the {column}")
+        table.report(texts.isna().to_numpy(), column, what, msg("fill in the {column}", column=column))
     return texts
 
 
@@ -172,26 +174,28 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
     except InputError as error:
         problems.problems.extend(error.problems)
         plots = None
-    _known(table, "commune_code", set(state.communes), "a commune of the province (102 xã/phường): its code or name",
-           "use the official code or name, e.g. 24133 or Buôn Ma Thuột (mrv communes lists them)", required=True)
+    _known(table, "commune_code", set(state.communes),
+           msg("a commune of the province (102 xã/phường): its code or name"),
+           msg("use the official code or name, e.g. 24133 or Buôn Ma Thuột (mrv communes lists them)"), required=True)
     file_co = set(tables["cooperatives"].get("cooperative_id", [])) if "cooperatives" in tables else set()
     _known(table, "cooperative_id", set(state.cooperatives) | {str(c) for c in file_co},
-           "a cooperative of the database or of this file", "add it to the cooperatives sheet", required=False)
+           msg("a cooperative of the database or of this file"), msg("add it to the cooperatives sheet"), required=False)
     file_models = set(tables["pilot_models"]["pilot_model_id"].astype(str)) if "pilot_models" in tables else set()
     models = _known(table, "pilot_model_id", set(state.pilot_models) | file_models,
-                    "a pilot model of the database or of this file", "add it to the pilot_models sheet", required=False)
-    role = _choice(table, "role", ROLES, "pilot or control (thí điểm / đối chứng)", required=False)
-    table.report(models.notna().to_numpy() & pd.isna(role), "role", "pilot or control for a plot of a pilot model",
-                 "write pilot (thí điểm) or control (đối chứng)")
-    farm_kind = _choice(table, "farm_kind", FARM_KINDS, "household, cooperative member or enterprise", False, "household")
-    intercrop = table.resolve("intercrop", "crops", "crop", required=False)
-    share = table.numbers("intercrop_share", locale, 0, 100, "a share of the area", required=False)
+                    msg("a pilot model of the database or of this file"), msg("add it to the pilot_models sheet"), required=False)
+    role = _choice(table, "role", ROLES, msg("pilot or control (thí điểm / đối chứng)"), required=False)
+    table.report(models.notna().to_numpy() & pd.isna(role), "role", msg("pilot or control for a plot of a pilot model"),
+                 msg("write pilot (thí điểm) or control (đối chứng)"))
+    farm_kind = _choice(table, "farm_kind", FARM_KINDS, msg("household, cooperative member or enterprise"), False,
+                        "household")
+    intercrop = table.resolve("intercrop", "crops", msg("crop"), required=False)
+    share = table.numbers("intercrop_share", locale, 0, 100, msg("a share of the area"), required=False)
     share = np.where(share > 1, share / 100, share)
-    table.report((intercrop >= 0) & np.isnan(share), "intercrop_share", "the intercrop's share of the area",
-                 "write it as a fraction (0.3) or a percentage (30)")
-    valid_from = _years(table, "valid_from", locale, "the year the plot's attributes hold from")
-    latitude = table.numbers("latitude", locale, -90, 90, "a latitude", required=False)
-    longitude = table.numbers("longitude", locale, -180, 180, "a longitude", required=False)
+    table.report((intercrop >= 0) & np.isnan(share), "intercrop_share", msg("the intercrop's share of the area"),
+                 msg("write it as a fraction (0.3) or a percentage (30)"))
+    valid_from = _years(table, "valid_from", locale, msg("the year the plot's attributes hold from"))
+    latitude = table.numbers("latitude", locale, -90, 90, msg("a latitude"), required=False)
+    longitude = table.numbers("longitude", locale, -180, 180, msg("a longitude"), required=False)
     if plots is None:
         return None
     area_text = (table.text("area").astype(object).fillna("").astype(str) + " "
@@ -250,11 +254,11 @@ def _chunks(frame: pd.DataFrame, problems: ProblemList):
     ids = table.text("record_id")
     first = pd.Series(np.arange(size)).groupby(ids.cat.codes.to_numpy()).transform("min").to_numpy()
     apart = ids.notna().to_numpy() & (first // RECORD_CHUNK != np.arange(size) // RECORD_CHUNK)
-    table.report(apart, "record_id", "a record id used once", "give each record its own id")
-    first_row = int(frame.attrs.get("first_row", 2))
+    table.report(apart, "record_id", msg("a record id used once"), msg("give each record its own id"))
+    rows = mrv.row_numbers(frame)
     for start in range(0, size, RECORD_CHUNK):
         chunk = frame.iloc[start:start + RECORD_CHUNK]
-        chunk.attrs = {**frame.attrs, "first_row": first_row + start}
+        chunk.attrs = {**frame.attrs, "row_numbers": rows[start:start + RECORD_CHUNK]}
         yield chunk
 
 
@@ -309,26 +313,28 @@ def _record_columns(activity: pd.DataFrame, texts: dict, sao, seen: dict) -> dic
 def _cooperatives(frame, state: _State, problems: ProblemList) -> pd.DataFrame:
     table = RawTable(frame, "cooperatives", problems)
     return pd.DataFrame({
-        "code": _known(table, "cooperative_id", {str(c) for c in table.text("cooperative_id").dropna()}, "an id",
-                       "fill in the id", required=True).to_numpy(),
+        "code": _known(table, "cooperative_id", {str(c) for c in table.text("cooperative_id").dropna()}, msg("an id"),
+                       msg("fill in the id"), required=True).to_numpy(),
         "name": table.strings("name"),
-        "kind": _choice(table, "kind", CO_KINDS, "cooperative (HTX) or zone (vùng sản xuất)", required=True),
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
-                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
+        "kind": _choice(table, "kind", CO_KINDS, msg("cooperative (HTX) or zone (vùng sản xuất)"), required=True),
+        "commune_code": _known(table, "commune_code", set(state.communes),
+                               msg("a commune of the province: its code or name"),
+                               msg("use the official code or name (mrv communes lists them)"), required=True).to_numpy(),
     })
 
 
 def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.DataFrame:
     table = RawTable(frame, "pilot_models", problems)
-    crop = table.resolve("crop", "crops", "crop", required=True)
+    crop = table.resolve("crop", "crops", msg("crop"), required=True)
     return pd.DataFrame({
         "code": table.strings("pilot_model_id"),
         "name": table.strings("name"),
-        "level": _choice(table, "level", LEVELS, "province or commune (tỉnh / xã)", required=True),
+        "level": _choice(table, "level", LEVELS, msg("province or commune (tỉnh / xã)"), required=True),
         "crop_id": catalogue_ids("crops", crop),
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
-                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
-        "start_year": table.numbers("start_year", locale, 1990, 2100, "a year", required=True),
+        "commune_code": _known(table, "commune_code", set(state.communes),
+                               msg("a commune of the province: its code or name"),
+                               msg("use the official code or name (mrv communes lists them)"), required=True).to_numpy(),
+        "start_year": table.numbers("start_year", locale, 1990, 2100, msg("a year"), required=True),
         "practice_package": table.strings("practice_package"),
     })
 
@@ -336,7 +342,8 @@ def _pilot_models(frame, state: _State, problems: ProblemList, locale) -> pd.Dat
 def _years(table: RawTable, column: str, locale, what: str) -> np.ndarray:
     """An optional column of whole years."""
     years = table.numbers(column, locale, 1990, 2100, what, required=False)
-    table.report(~np.isnan(years) & (years != np.floor(years)), column, "a whole year such as 2026", "write the year")
+    table.report(~np.isnan(years) & (years != np.floor(years)), column, msg("a whole year such as 2026"),
+                 msg("write the year"))
     return years
 
 
@@ -344,21 +351,22 @@ def _commune_settings(frame, state: _State, problems: ProblemList, locale) -> pd
     """Per-commune settings: climate (wet/dry), default sào variant, rice region; the year
     they hold from (blank: every year, a correction)."""
     table = RawTable(frame, "commune_settings", problems)
-    climate = table.resolve("climate", "climates", "climate (wet or dry)", required=False)
+    climate = table.resolve("climate", "climates", msg("climate (wet or dry)"), required=False)
     variant = table.sao_variants("sao_variant").astype(object)
     return pd.DataFrame({
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
-                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
+        "commune_code": _known(table, "commune_code", set(state.communes),
+                               msg("a commune of the province: its code or name"),
+                               msg("use the official code or name (mrv communes lists them)"), required=True).to_numpy(),
         "climate": catalogue_ids("climates", climate), "sao_variant": np.where(pd.isna(variant), None, variant),
         "rice_region": catalogue_ids("rice_regions", table.resolve(
-            "rice_region", "rice_regions", "rice region (QĐ 2626: north, centre, south)", required=False)),
-        "valid_from": _years(table, "valid_from", locale, "the year the settings hold from"),
+            "rice_region", "rice_regions", msg("rice region (QĐ 2626: north, centre, south)"), required=False)),
+        "valid_from": _years(table, "valid_from", locale, msg("the year the settings hold from")),
     })
 
 
 INDICATORS = ("farmers_trained", "communication_events", "research_tasks", "zones_formed", "cooperatives_formed")
 #: What only a target row sets: the low-emission area and the reduction to reach.
-TARGETS = {"low_emission_ha": "an area in ha", "reduction_t": "t CO2e"}
+TARGETS = {"low_emission_ha": msg("an area in ha"), "reduction_t": msg("a reduction in t CO2e")}
 PLAN_KINDS = {"actual": "actual", "thuc_hien": "actual", "target": "target", "muc_tieu": "target"}
 
 
@@ -366,15 +374,16 @@ def _plan_indicators(frame, problems: ProblemList, locale) -> pd.DataFrame:
     """Actual rows (what was done) and target rows (what the plan sets: the counts, and
     the low-emission area and reduction, which actual rows leave to the calculation)."""
     table = RawTable(frame, "plan_indicators", problems)
-    counts = {name: table.numbers(name, locale, 0, 1e7, "a count", required=False) for name in INDICATORS}
+    counts = {name: table.numbers(name, locale, 0, 1e7, msg("a count"), required=False) for name in INDICATORS}
     for name, values in counts.items():
-        table.report(~np.isnan(values) & (values != np.floor(values)), name, "a whole number", "write a count")
-    kind = _choice(table, "kind", PLAN_KINDS, "actual or target (thực hiện / mục tiêu)", False, "actual")
+        table.report(~np.isnan(values) & (values != np.floor(values)), name, msg("a whole number"),
+                     msg("write a count"))
+    kind = _choice(table, "kind", PLAN_KINDS, msg("actual or target (thực hiện / mục tiêu)"), False, "actual")
     targets = {name: table.numbers(name, locale, 0, 1e9, what, required=False) for name, what in TARGETS.items()}
     for name, values in targets.items():
-        table.report(~np.isnan(values) & (kind != "target"), name, "a blank on a row of what was done",
-                     "leave it blank (it is calculated), or write mục tiêu in the kind column")
-    return pd.DataFrame({"year": table.numbers("year", locale, 1990, 2100, "a year", required=True), "kind": kind,
+        table.report(~np.isnan(values) & (kind != "target"), name, msg("a blank on a row of what was done"),
+                     msg("leave it blank (it is calculated), or write mục tiêu in the kind column"))
+    return pd.DataFrame({"year": table.numbers("year", locale, 1990, 2100, msg("a year"), required=True), "kind": kind,
                          **counts, **targets, "note": table.strings("note")})
 
 
@@ -392,16 +401,17 @@ def _hectares(frame: pd.DataFrame, table: RawTable, problems: ProblemList, local
 
 def _commune_crops(frame, state: _State, problems: ProblemList, locale) -> pd.DataFrame:
     table = RawTable(frame, "commune_crops", problems)
-    crop = table.resolve("crop", "crops", "crop", required=True)
+    crop = table.resolve("crop", "crops", msg("crop"), required=True)
     area = _hectares(frame, table, problems, locale)
-    production = table.numbers("production", locale, 0, MAX_TYPED, "a production", required=False)
+    production = table.numbers("production", locale, 0, MAX_TYPED, msg("a production"), required=False)
     unit = table.text("production_unit").astype(object).fillna("tấn")
     to_tonnes = np.array([{"tan": 1.0, "t": 1.0, "ta": 0.1, "kg": 0.001}.get(text_key(u), np.nan) for u in unit])
-    table.report(np.isnan(to_tonnes), "production_unit", "tấn, tạ or kg", "write the unit of the production")
+    table.report(np.isnan(to_tonnes), "production_unit", msg("tấn, tạ or kg"), msg("write the unit of the production"))
     return pd.DataFrame({
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
-                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
-        "year": table.numbers("year", locale, 1990, 2100, "a year", required=True),
+        "commune_code": _known(table, "commune_code", set(state.communes),
+                               msg("a commune of the province: its code or name"),
+                               msg("use the official code or name (mrv communes lists them)"), required=True).to_numpy(),
+        "year": table.numbers("year", locale, 1990, 2100, msg("a year"), required=True),
         "crop_id": catalogue_ids("crops", crop), "area_ha": area, "production_t": production * to_tonnes,
     })
 
@@ -409,7 +419,7 @@ def _commune_crops(frame, state: _State, problems: ProblemList, locale) -> pd.Da
 def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFrame | None:
     """Inputs per hectare of each profile, checked as records of a 1 ha plot of its crop."""
     table = RawTable(frame, "practice_profiles", problems)
-    crop = table.resolve("crop", "crops", "crop", required=True)
+    crop = table.resolve("crop", "crops", msg("crop"), required=True)
     low = table.text("low_emission").astype(object).map(lambda t: None if pd.isna(t) else text_key(t) in YES)
     code = table.text("profile_id").astype(object)
     plots = pd.DataFrame({"plot_id": code.fillna("").to_numpy(), "commune_code": "", "area": "1", "area_unit": "ha",
@@ -431,13 +441,14 @@ def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFram
 
 def _adoption(frame, state: _State, problems: ProblemList, profiles: set[str], locale) -> pd.DataFrame:
     table = RawTable(frame, "adoption", problems)
-    share = table.numbers("share", locale, 0, 100, "a share", required=True)
+    share = table.numbers("share", locale, 0, 100, msg("a share"), required=True)
     return pd.DataFrame({
-        "commune_code": _known(table, "commune_code", set(state.communes), "a commune of the province: its code or name",
-                               "use the official code or name (mrv communes lists them)", required=True).to_numpy(),
-        "year": table.numbers("year", locale, 1990, 2100, "a year", required=True),
-        "profile": _known(table, "profile_id", set(state.profiles) | profiles, "a practice profile of the database "
-                          "or of this file", "add it to the practice_profiles sheet", required=True).to_numpy(),
+        "commune_code": _known(table, "commune_code", set(state.communes),
+                               msg("a commune of the province: its code or name"),
+                               msg("use the official code or name (mrv communes lists them)"), required=True).to_numpy(),
+        "year": table.numbers("year", locale, 1990, 2100, msg("a year"), required=True),
+        "profile": _known(table, "profile_id", set(state.profiles) | profiles, msg("a practice profile of the database "
+                          "or of this file"), msg("add it to the practice_profiles sheet"), required=True).to_numpy(),
         "share": np.where(share > 1, share / 100, share),
     })
 
@@ -689,10 +700,12 @@ def _probable_corrections(session: Session, columns: dict[str, list], new: list[
         identity = tuple(columns[c][i] for c in ("plot_code", "year", "record_date", "activity", "quantity_text"))
         for key, product, unit in stored.get(identity, ()):
             if key != columns["record_key"][i] and (product, unit) != (columns["product_id"][i], columns["unit_text"][i]):
-                found.append(f"{file}, row {columns['source_row'][i]}: {identity[3]} {identity[4]} on {identity[0]} "
-                             f"({identity[1]}) is stored already as {product or '—'} {unit or ''} (record {key}); "
-                             f"both are counted. If this row corrects it, cancel the stored one: import it again "
-                             f"with record_id {key} and quantity 0")
+                found.append(msg("{file}, row {row}: {activity} {quantity} on {plot} ({year}) is stored already as "
+                                 "{product} {unit} (record {key}); both are counted. If this row corrects it, cancel "
+                                 "the stored one: import it again with record_id {key} and quantity 0", file=file,
+                                 row=columns["source_row"][i], activity=identity[3], quantity=identity[4],
+                                 plot=identity[0], year=identity[1], product=product or "—", unit=unit or "",
+                                 key=key))
     return found
 
 
@@ -771,8 +784,8 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
     if scope.communes is None:
         return
     problems = ProblemList()
-    mine = f"a commune of {scope.user} ({', '.join(sorted(scope.communes))})"
-    fix = "leave the row out, or ask the province officer to import it"
+    mine = msg("a commune of {user} ({communes})", user=scope.user, communes=", ".join(sorted(scope.communes)))
+    fix = msg("leave the row out, or ask the province officer to import it")
 
     def cells(frame: pd.DataFrame, column: str) -> pd.Series:
         return frame[column].astype(str).str.strip()
@@ -783,8 +796,7 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
 
     def refuse(frame: pd.DataFrame, column: str, found: pd.Series, expected: str) -> None:
         outside = found.notna() & ~found.isin(scope.communes)
-        first = int(frame.attrs.get("first_row", 2))
-        problems.add_rows(frame.attrs.get("source", ""), np.flatnonzero(outside.to_numpy()) + first, column,
+        problems.add_rows(frame.attrs.get("source", ""), mrv.row_numbers(frame)[outside.to_numpy()], column,
                           frame[column][outside.to_numpy()], expected, fix)
 
     def stored_commune(codes: pd.Series) -> pd.Series:
@@ -796,33 +808,34 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
     for name in ("practice_profiles", "plan_indicators"):
         if name in tables:
             frame = tables[name]
-            problems.add(frame.attrs.get("source", name), None, "", name, "a table of the province officer", fix)
+            problems.add(frame.attrs.get("source", name), None, "", name, msg("a table of the province officer"), fix)
     for name, frame in tables.items():
         if "commune_code" in frame.columns:
             refuse(frame, "commune_code", cells(frame, "commune_code"), mine)
     if "plots" in tables:
         frame = tables["plots"]
-        refuse(frame, "plot_id", stored_commune(cells(frame, "plot_id")), f"a plot of {mine}")
+        refuse(frame, "plot_id", stored_commune(cells(frame, "plot_id")), msg("a plot of {commune}", commune=mine))
         if "pilot_model_id" in frame.columns:  # a plot joins a pilot model: its commune's reductions change
             held = dict(session.execute(select(PilotModel.code, Commune.code)
                                         .join(Commune, Commune.id == PilotModel.commune_id)).all())
             if "pilot_models" in tables:
                 held |= by_code(tables["pilot_models"], "pilot_model_id")
-            refuse(frame, "pilot_model_id", cells(frame, "pilot_model_id").map(held), f"a pilot model of {mine}")
+            refuse(frame, "pilot_model_id", cells(frame, "pilot_model_id").map(held),
+                   msg("a pilot model of {commune}", commune=mine))
     if "records" in tables:
         frame = tables["records"]
         codes = cells(frame, "plot_id")
         communes = stored_commune(codes)
         if "plots" in tables:
             communes = codes.map(by_code(tables["plots"], "plot_id")).fillna(communes)
-        refuse(frame, "plot_id", communes, f"a plot of {mine}")
+        refuse(frame, "plot_id", communes, msg("a plot of {commune}", commune=mine))
         if "record_id" in frame.columns:
             ids = cells(frame, "record_id")
             query = (select(ActivityRecord.record_key, Commune.code).join(Plot, Plot.id == ActivityRecord.plot_id)
                      .join(Commune, Commune.id == Plot.commune_id).where(ActivityRecord.is_current.is_(True)))
             held = dict(row for part in chunked(ids[ids != ""].unique().tolist())
                         for row in session.execute(query.where(ActivityRecord.record_key.in_(part))))
-            refuse(frame, "record_id", ids.map(held), f"a record of {mine}")
+            refuse(frame, "record_id", ids.map(held), msg("a record of {commune}", commune=mine))
     if problems.problems:
         raise OutOfScope(problems.problems)
 
@@ -850,8 +863,8 @@ def import_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, co
     they came from): the server's JSON requests come this way. SQLite's integrity check
     (a read of the whole file) is left to `import_file` and to the server's start."""
     if not tables:
-        raise InputError([Problem(name, None, "", "", "a table with at least one row under its headers",
-                                  "fill in the rows, or start from `mrv template`")])
+        raise InputError([Problem(name, None, "", "", msg("a table with at least one row under its headers"),
+                                  msg("fill in the rows, or start from `mrv template`"))])
     summary = ImportSummary(name, rows={table: len(frame) for table, frame in tables.items()},
                             ignored_columns=list(ignored), encoding=encoding)
     problems = ProblemList()

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session
 
-from mrv import RawTable
+from mrv import RawTable, msg
 from mrv.models._tables import (
     ActivityRecord, AdoptionShare, Commune, PilotModel, Plot, PracticeProfile, ReviewStatus,
 )
@@ -25,7 +25,8 @@ from mrv.models._versions import ALWAYS, PLOT_FIELDS, SETTING_FIELDS, in_year, v
 #: A year after every version's start: the latest version is the one valid then.
 LATEST = 10 ** 6
 CHUNK = 5000
-REOPEN = "ask the province officer to reopen {where} (mrv review reopen … --reason …)"
+def _reopen(where: str):
+    return msg("ask the province officer to reopen {where} (mrv review reopen … --reason …)", where=where)
 
 
 def plain(value):
@@ -58,8 +59,8 @@ def _held(locked: dict[str, list[int]], communes, start: int) -> list[str]:
 def _refuse(table: RawTable, position: int, column: str, value, held: list[str], what: str) -> None:
     where = ", ".join(held)
     table.problems.add(table.name, int(table.rows[position]), column, value,
-                       f"{what} that leaves the locked commune-year(s) {where} as they are",
-                       REOPEN.format(where=where))
+                       msg("{what} that leaves the locked commune-year(s) {where} as they are", what=what, where=where),
+                       _reopen(where))
 
 
 def plot_changes(plots: pd.DataFrame, versions: pd.DataFrame, locked: dict[str, list[int]],
@@ -93,7 +94,7 @@ def plot_changes(plots: pd.DataFrame, versions: pd.DataFrame, locked: dict[str, 
         if held:
             column = next(iter(changed), "pilot_model_id")
             _refuse(table, position, "valid_from" if column not in table.frame.columns else column,
-                    after.get(column), held, "a plot change")
+                    after.get(column), held, msg("a plot change"))
         rows.append({"plot_id": code, "status": status, "changed": changed, "version": version,
                      "valid_from": None if start == ALWAYS else start, **after})
     return pd.DataFrame(rows)
@@ -120,7 +121,7 @@ def setting_changes(settings: pd.DataFrame, stored: pd.DataFrame, locked: dict[s
         held = _held(locked, [code], start)
         if held:
             column = next(iter(changed))
-            _refuse(table, position, column, after[column], held, "a settings change")
+            _refuse(table, position, column, after[column], held, msg("a settings change"))
         rows.append({"commune_code": code, "version": int(last[code]) + 1,
                      "valid_from": None if start == ALWAYS else start, "changed": changed, **after})
     return pd.DataFrame(rows, columns=["commune_code", "version", "valid_from", "changed", *SETTING_FIELDS])
@@ -147,8 +148,9 @@ def record_changes(session: Session, columns: dict[str, list], versions: pd.Data
     for i in moved:
         if not keys[i].startswith("auto:"):
             table.problems.add(table.name, columns["source_row"][i], "record_id", keys[i],
-                               f"a record id of its own (it names a record of plot {stored[i][0]})",
-                               f"give this record a new id, or write plot {stored[i][0]} if it belongs there")
+                               msg("a record id of its own (it names a record of plot {plot})", plot=stored[i][0]),
+                               msg("give this record a new id, or write plot {plot} if it belongs there",
+                                   plot=stored[i][0]))
     if not locked:
         return
     old = [i for i, s in enumerate(stored) if s is not None and s[2] != columns["content_hash"][i]]
@@ -163,8 +165,9 @@ def record_changes(session: Session, columns: dict[str, list], versions: pd.Data
         if held:
             where = ", ".join(dict.fromkeys(held))
             table.problems.add(table.name, columns["source_row"][i], "year", years[i],
-                               f"a record that leaves the locked commune-year(s) {where} as they are",
-                               REOPEN.format(where=where))
+                               msg("a record that leaves the locked commune-year(s) {where} as they are",
+                                   where=where),
+                               _reopen(where))
 
 
 def yearly_changes(session: Session, frame: pd.DataFrame, table_class, key: str, value_columns: tuple[str, ...],
@@ -185,7 +188,7 @@ def yearly_changes(session: Session, frame: pd.DataFrame, table_class, key: str,
         values = tuple(plain(row[c]) for c in value_columns)
         if stored.get((row["commune_code"], year, ids.get(row["key"], row["key"]))) != values:
             _refuse(table, position, value_columns[0], row[value_columns[0]], [f"{row['commune_code']} {year}"],
-                    "a value")
+                    msg("a value"))
 
 
 def profile_changes(session: Session, profiles: pd.DataFrame, locked: dict[str, list[int]], table: RawTable) -> None:
@@ -206,7 +209,7 @@ def profile_changes(session: Session, profiles: pd.DataFrame, locked: dict[str, 
         first = group.iloc[0]
         mine = (first["name"], first["crop_id"], bool(first["low_emission"]), list(group["input"]))
         if code in users and stored.get(code) != mine:
-            _refuse(table, int(group.index[0]), "profile_id", code, users[code], "a practice profile")
+            _refuse(table, int(group.index[0]), "profile_id", code, users[code], msg("a practice profile"))
 
 
 def pilot_model_changes(session: Session, models: pd.DataFrame, locked: dict[str, list[int]], table: RawTable) -> None:
@@ -227,4 +230,4 @@ def pilot_model_changes(session: Session, models: pd.DataFrame, locked: dict[str
         if tuple(map(plain, before)) != tuple(map(plain, after)):
             held = _held(locked, [before[3], after[3]], min(before[4], after[4]))
             if held:
-                _refuse(table, position, "pilot_model_id", row["code"], held, "a pilot model change")
+                _refuse(table, position, "pilot_model_id", row["code"], held, msg("a pilot model change"))

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from mrv import Report, letterhead, report_number
+from mrv import InputError, Problem, Report, letterhead, msg, report_number
 from mrv import report_label as label
 from mrv.models._import import INDICATORS, TARGETS
 from mrv.models._province import recalculated_year
@@ -57,7 +57,8 @@ def period_report(engine: Engine, first: int, last: int, lang: str = "vi", *, sc
     `on_year(year)` is called as each year is done (a progress bar)."""
     scope.require_role("results")
     if last < first or last - first > 20:
-        raise ValueError(f"{first}-{last}: expected a period of 1 to 21 years, e.g. 2026-2030")
+        raise InputError([Problem("--period", None, "", f"{first}-{last}", msg("a period of 1 to 21 years"),
+                                  msg("write the first and the last year, e.g. 2026-2030"))])
     heading = letterhead(letterhead_file)  # a broken file is refused before the years are recalculated
     factors, gwp = _method(engine, first, last)
     rows = []

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 from sqlmodel import Session, select
 
-from mrv import text_key
+from mrv import msg, text_key
 from mrv.models._tables import Commune
 
 _PREFIX = re.compile(r"^(xa|phuong)_")
@@ -23,11 +23,12 @@ class PlaceError(LookupError):
     def __init__(self, text: str, choices: list[tuple[str, str]]):
         self.text, self.choices = text, choices
         if choices:
-            listed = "; ".join(f"{code} {name}" for code, name in choices)
-            message = (f"'{text}' là tên của {len(choices)} xã/phường: {listed}. Sửa: ghi mã xã, "
-                       f"hoặc tên kèm Xã/Phường")
+            message = msg("'{text}' is the name of {count} communes: {choices}. Fix: write the commune's code, or "
+                          "its name with Xã/Phường", text=text, count=len(choices),
+                          choices="; ".join(f"{code} {name}" for code, name in choices))
         else:
-            message = f"Không có xã/phường '{text}' trong tỉnh. Sửa: xem danh sách bằng lệnh mrv communes"
+            message = msg("There is no commune '{text}' in the province. Fix: see the list with mrv communes",
+                          text=text)
         super().__init__(message)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 import mrv
+from mrv import msg
 from mrv.models._inputs import estimate_inputs, thaw
 from mrv.models._runs import official_run, records_frames, run_results
 from mrv.models._tables import CalculationRun
@@ -20,7 +21,7 @@ def province_year(engine: Engine, year: int) -> tuple[CalculationRun, mrv.Provin
     no official run."""
     run = official_run(engine, year)
     if run is None:
-        raise LookupError(f"no official run for {year}: run `mrv calc --year {year} --official` first")
+        raise LookupError(msg("no official run for {year}: run `mrv calc --year {year} --official` first", year=year))
     results = run_results(engine, run.id)
     with Session(engine) as session:
         plots, records = records_frames(session, year, as_of=run.created_at)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 import mrv
+from mrv import msg
 
 from mrv.models._scope import Scope
 from mrv.models._tables import ActivityRecord, CalculationRun, Commune, Plot, PlotVersion, Result, ReviewStatus
@@ -146,7 +147,7 @@ def read_run(engine: Engine, scope: Scope, run_id: uuid.UUID) -> CalculationRun:
     with Session(engine) as session:
         found = session.get(CalculationRun, run_id)
         if found is None:
-            raise LookupError(f"there is no calculation run {run_id}")
+            raise LookupError(msg("there is no calculation run {run}", run=run_id))
         session.expunge(found)
         return found
 

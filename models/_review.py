@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 import mrv
+from mrv import msg
 from mrv.models._inputs import pilot_plots
 from mrv.models._recent import Recent
 from mrv.models._runs import official_run, records_frames
@@ -32,6 +33,19 @@ STEPS = {
     "lock": (("verified",), "locked"),
     "reopen": (("submitted", "verified", "locked"), "open"),
 }
+
+#: The statuses as a person reads them.
+STATUS_NAMES = {"open": msg("open"), "submitted": msg("submitted"), "verified": msg("verified"),
+                "locked": msg("locked")}
+
+
+def _either(names: list):
+    """'a', 'a or b', 'a, b or c' as one message."""
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return msg("{one} or {other}", one=names[0], other=names[1])
+    return msg("{one}, {others}", one=names[0], others=_either(names[1:]))
 
 
 class ReviewError(ValueError):
@@ -68,28 +82,31 @@ def review(engine: Engine, commune: str, year: int, action: str, by: str, reason
     communes; `ScopeError` otherwise); the verifier must be someone who neither recorded nor
     imported the year's records; a reopen needs a readable reason."""
     if action not in STEPS:
-        raise ReviewError(f"unknown step {action!r}: use one of {', '.join(STEPS)}")
+        raise ReviewError(msg("unknown step {step}: use one of {steps}", step=repr(action), steps=", ".join(STEPS)))
     with Session(engine) as session:
         try:
             user = find_user(session, by)
         except UserError as error:
-            raise ReviewError(str(error)) from None
+            raise ReviewError(*error.args) from None
         commune_row = session.execute(select(Commune).where(Commune.code == commune)).scalars().first()
         if commune_row is None:
-            raise ReviewError(f"{commune!r} is not a commune code of the province")
+            raise ReviewError(msg("{commune} is not a commune code of the province", commune=repr(commune)))
         scope_of(session, user).require(action, commune)
         years = _years_with_data(session)
         if year not in years:
-            raise ReviewError(f"the database holds no data of {year} (years with data: "
-                              f"{', '.join(map(str, sorted(years))) or 'none'}): check the year")
+            raise ReviewError(msg("the database holds no data of {year} (years with data: {years}): check the year",
+                                  year=year, years=", ".join(map(str, sorted(years))) or msg("none")))
         current = status_of(session, commune, year)
         allowed, new = STEPS[action]
         if current not in allowed:
-            raise ReviewError(f"{commune} {year} is {current}: '{action}' needs it to be {' or '.join(allowed)}")
+            raise ReviewError(msg("{commune} {year} is {current}: '{step}' needs it to be {allowed}", commune=commune,
+                                  year=year, current=STATUS_NAMES[current], step=action,
+                                  allowed=_either([STATUS_NAMES[status] for status in allowed])))
         if action == "verify" and any(same_person(user.name, name) for name in _recorders(session, commune, year)):
-            raise ReviewError(f"{user.name} recorded or imported data of {commune} {year}: another person must verify it")
+            raise ReviewError(msg("{user} recorded or imported data of {commune} {year}: another person must verify it",
+                                  user=user.name, commune=commune, year=year))
         if action == "reopen" and not any(ch.isalnum() for ch in meaningful(reason)):
-            raise ReviewError("a reopen needs its reason (--reason \"…\"), in words")
+            raise ReviewError(msg("a reopen needs its reason (--reason \"…\"), in words"))
         row = session.execute(select(ReviewStatus).where(ReviewStatus.commune_id == commune_row.id,
                                                          ReviewStatus.year == year)).scalars().first()
         if row is None:

@@ -1,11 +1,13 @@
 """The roles of the system's users (DESIGN.md §9b); what each may do is `PERMISSIONS`
 in `_scope`. Kept apart so that the command line lists them without loading the database."""
 
-#: role → what it may do (Vietnamese first).
+from mrv import msg
+
+#: role → what it may do.
 ROLES = {
-    "recorder": "cán bộ xã: nhập liệu và gửi số liệu của xã mình (recorder)",
-    "verifier": "người thẩm định: thẩm định số liệu (verifier)",
-    "province_officer": "cán bộ tỉnh: khoá, mở lại, lượt tính chính thức, báo cáo (province officer)",
-    "inventory": "cán bộ kiểm kê: đọc lượt tính chính thức và xuất kiểm kê (inventory compiler)",
-    "admin": "quản trị: quản lý người dùng (admin)",
+    "recorder": msg("commune officer: records and submits their commune's data"),
+    "verifier": msg("verifier: verifies the data of their communes"),
+    "province_officer": msg("province officer: locks, reopens, official runs, reports"),
+    "inventory": msg("inventory compiler: reads the official runs and exports the inventory"),
+    "admin": msg("admin: manages users"),
 }

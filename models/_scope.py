@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, true
 from sqlmodel import Session
 
-from mrv import InputError
+from mrv import InputError, msg
 from mrv.models._tables import Assignment, Commune, User
 
 #: action → the roles that may take it (`local` is the command line on the database itself).
@@ -34,19 +34,19 @@ PERMISSIONS = {
 #: Actions on a commune's data: a scope with its own communes takes them on those only.
 COMMUNE_ACTIONS = frozenset({"read", "write", "submit", "verify"})
 
-#: What each action covers, for messages (Vietnamese first).
+#: What each action covers, for messages.
 ACTION_NAMES = {
-    "read": "xem số liệu xã (read a commune's data)",
-    "write": "nhập, sửa số liệu (record or change data)",
-    "submit": "gửi số liệu (submit)",
-    "verify": "thẩm định (verify)",
-    "lock": "khoá năm (lock)",
-    "reopen": "mở lại (reopen)",
-    "calculate": "lượt tính (calculation runs)",
-    "results": "kết quả, báo cáo chính thức (official results and reports)",
-    "export": "xuất kiểm kê (inventory export)",
-    "factors": "hệ số phát thải (factor profiles)",
-    "users": "quản lý người dùng (manage users)",
+    "read": msg("read a commune's data"),
+    "write": msg("record or change data"),
+    "submit": msg("submit"),
+    "verify": msg("verify"),
+    "lock": msg("lock"),
+    "reopen": msg("reopen"),
+    "calculate": msg("calculation runs"),
+    "results": msg("official results and reports"),
+    "export": msg("inventory export"),
+    "factors": msg("factor profiles"),
+    "users": msg("manage users"),
 }
 
 
@@ -83,18 +83,21 @@ class Scope:
         """Raise `ScopeError` unless the role may take the action (on some commune)."""
         if self.role not in PERMISSIONS[action]:
             roles = ", ".join(r for r in PERMISSIONS[action] if r != "local")
-            raise ScopeError(f"{self.user or 'the command line'} ({self.role}) không được / may not: "
-                             f"{ACTION_NAMES[action]}; that is for {roles}")
+            raise ScopeError(msg("{who} ({role}) may not: {action}; that is for {roles}", who=self._who(),
+                                 role=self.role, action=ACTION_NAMES[action], roles=roles))
 
     def require(self, action: str, commune: str | None = None) -> None:
         """Raise `ScopeError` unless the action is allowed (on `commune`)."""
         if self.may(action, commune):
             return
         self.require_role(action)
-        who = self.user or "the command line"
-        where = f"commune {commune}" if commune else "every commune of the province"
-        raise ScopeError(f"{who} ({self.role}) works on commune(s) {', '.join(sorted(self.communes))}, "
-                         f"not {where}: ask the officer of that commune, or the province officer")
+        where = msg("commune {commune}", commune=commune) if commune else msg("every commune of the province")
+        raise ScopeError(msg("{who} ({role}) works on commune(s) {communes}, not {where}: ask the officer of that "
+                             "commune, or the province officer", who=self._who(), role=self.role,
+                             communes=", ".join(sorted(self.communes)), where=where))
+
+    def _who(self):
+        return self.user or msg("the command line")
 
     def where(self, column):
         """The SQL condition a commune-code `column` meets within this scope."""

@@ -11,6 +11,8 @@ from sqlalchemy import Column, Index, UniqueConstraint
 from sqlalchemy.types import JSON
 from sqlmodel import Field, SQLModel
 
+from mrv import msg
+
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
@@ -440,6 +442,16 @@ class PlanIndicator(SQLModel, table=True):
     note: str | None = None
 
 
+#: The actions of the audit trail (`AuditEntry.action`) as a person reads them.
+AUDIT_ACTIONS = {
+    "records added": msg("records added"), "record changed": msg("record changed"), "plot changed": msg("plot changed"),
+    "commune settings changed": msg("commune settings changed"), "official run": msg("official run"),
+    "submit": msg("submitted"), "verify": msg("verified"), "lock": msg("locked"), "reopen": msg("reopened"),
+    "user added": msg("user added"), "password set": msg("password set"), "password changed": msg("password changed"),
+    "tokens revoked": msg("sessions and tokens ended"),
+}
+
+
 class AuditEntry(SQLModel, table=True):
     """One change to records or review status: who, when, what it was, what it became, the
     evidence and the reason."""
@@ -447,7 +459,7 @@ class AuditEntry(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=_key, primary_key=True)
     at: datetime = Field(default_factory=_now, index=True)
     actor: str | None = None
-    action: str  # record added / record changed / submit / verify / lock / reopen
+    action: str  # a key of AUDIT_ACTIONS
     commune_code: str | None = Field(default=None, index=True)
     year: int | None = Field(default=None, index=True)
     record_key: str | None = None

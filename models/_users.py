@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from mrv import text_key
+from mrv import msg, text_key
 from mrv.models._roles import ROLES
 from mrv.models._scope import Scope
 from mrv.models._tables import Assignment, AuditEntry, Commune, User
@@ -39,9 +39,9 @@ class UserError(ValueError):
 def hash_password(password: str, name: str) -> str:
     """The Argon2id hash of a new password of `name`; `UserError` if it is too weak."""
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise UserError(msg("a password needs at least {count} characters", count=MIN_PASSWORD))
     if text_key(meaningful(name)) == text_key(password):
-        raise UserError("a password may not be the user's name")
+        raise UserError(msg("a password may not be the user's name"))
     return PASSWORDS.hash(password)
 
 
@@ -68,29 +68,33 @@ def find_user(session: Session, name: str | None) -> User:
     """The registered user of `name`; `UserError` naming the closest ones otherwise."""
     key = person_key(name or "")
     if not key:
-        raise UserError("say who takes the step: --by NAME, a user of `mrv user list`")
+        raise UserError(msg("say who takes the step: --by NAME, a user of `mrv user list`"))
     user = session.execute(select(User).where(User.name_key == key)).scalars().first()
     if user is not None:
         return user
     alike = [u.name for u in session.execute(select(User)).scalars() if same_person(u.name, name)]
-    hint = f" (did you mean {', '.join(alike)}?)" if alike else ""
-    raise UserError(f"{name!r} is not a registered user{hint}. Fix: use a name of `mrv user list`, or ask an admin "
-                    f"to add it (mrv user add NAME --role …)")
+    if alike:
+        raise UserError(msg("{name} is not a registered user (did you mean {alike}?). Fix: use a name of `mrv user "
+                            "list`, or ask an admin to add it (mrv user add NAME --role …)", name=repr(name),
+                            alike=", ".join(alike)))
+    raise UserError(msg("{name} is not a registered user. Fix: use a name of `mrv user list`, or ask an admin to add "
+                        "it (mrv user add NAME --role …)", name=repr(name)))
 
 
 def _communes(session: Session, role: str, communes: Sequence[str]) -> list:
     """The ids of the communes a recorder (exactly one) or a verifier (one or more) works on."""
     if role == "recorder" and len(communes) != 1:
-        raise UserError("a commune officer (recorder) belongs to one commune: add --commune CODE")
+        raise UserError(msg("a commune officer (recorder) belongs to one commune: add --commune CODE"))
     if role == "verifier" and not communes:
-        raise UserError("a verifier verifies the communes assigned to them: add --commune CODE (once per commune)")
+        raise UserError(msg("a verifier verifies the communes assigned to them: add --commune CODE (once per commune)"))
     if role not in ("recorder", "verifier") and communes:
-        raise UserError(f"a {role} works on every commune of the province: leave out --commune")
+        raise UserError(msg("a {role} works on every commune of the province: leave out --commune", role=role))
     ids = []
     for code in communes:
         found = session.execute(select(Commune.id).where(Commune.code == code)).scalars().first()
         if found is None:
-            raise UserError(f"{code!r} is not a commune code of the province: use the official code, e.g. 24133")
+            raise UserError(msg("{code} is not a commune code of the province: use the official code, e.g. 24133",
+                                    code=repr(code)))
         ids.append(found)
     return ids
 
@@ -103,16 +107,17 @@ def add_user(engine: Engine, name: str, role: str, commune: str | Sequence[str] 
     by.require_role("users")
     shown = meaningful(name)
     if not shown:
-        raise UserError("a user needs a name with letters: write the person's full name")
+        raise UserError(msg("a user needs a name with letters: write the person's full name"))
     if role not in ROLES:
-        raise UserError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+        raise UserError(msg("unknown role {role}: use one of {roles}", role=repr(role), roles=", ".join(ROLES)))
     communes = [commune] if isinstance(commune, str) else list(commune or ())
     hashed = None if password is None else hash_password(password, shown)
     with Session(engine) as session:
         ids = _communes(session, role, communes)
         taken = session.execute(select(User.name).where(User.name_key == person_key(shown))).scalars().first()
         if taken is not None:
-            raise UserError(f"{shown!r} is already registered as {taken!r}: one name, one person")
+            raise UserError(msg("{name} is already registered as {taken}: one name, one person", name=repr(shown),
+                                taken=repr(taken)))
         user = User(name=shown, name_key=person_key(shown), role=role, commune_id=ids[0] if role == "recorder" else None,
                     password_hash=hashed)
         session.add(user)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from mrv import _catalogues as catalogues
 from mrv._errors import InputError, Problem
+from mrv._i18n import msg
 from mrv._factors import FactorLookupError, factor_profile
 from mrv._normalize import normalize
 from mrv.sources import SOURCES
@@ -24,10 +25,12 @@ def _missing_factor(error: FactorLookupError, inputs: Inputs) -> InputError:
         affected = ", ".join(sorted(map(str, plots.loc[mask, "plot_id"].unique()[:10])))
         parameter = catalogues.table("parameters").loc[error.parameter]
         problems.append(Problem(
-            f"factor profile {error.profile}", None, error.parameter,
+            msg("factor profile {profile}", profile=error.profile), None, error.parameter,
             ", ".join(f"{k}={v}" for k, v in case.items()),
-            f"a cited factor row for {parameter['description']} ({parameter['equation']})",
-            f"add a cited row to a factor set of the profile, or correct the records of plots {affected}",
+            msg("a cited factor row for {parameter} ({equation})", parameter=parameter["description"],
+                equation=parameter["equation"]),
+            msg("add a cited row to a factor set of the profile, or correct the records of plots {plots}",
+                plots=affected),
         ))
     return InputError(problems)
 

@@ -11,9 +11,16 @@ import pandas as pd
 from mrv import _catalogues as catalogues
 from mrv._calculate import calculate_activity
 from mrv._factors import factor_profile, used_factor_ids
+from mrv._i18n import msg
 from mrv.schema import N_FORM_COLUMNS
 
 FINDING_COLUMNS = ["rule", "severity", "commune_code", "plot_id", "source_row", "value", "message"]
+
+
+def _messages(messages) -> pd.Series:
+    """A column of messages kept as messages (`mrv._i18n`), to be said in the reader's
+    language: an object column, which pandas never turns into plain text."""
+    return pd.Series(list(messages), dtype=object)
 
 
 def _findings(rule: str, severity: str, frame: pd.DataFrame, value, message: str) -> pd.DataFrame:
@@ -22,7 +29,7 @@ def _findings(rule: str, severity: str, frame: pd.DataFrame, value, message: str
         "commune_code": frame["commune_code"].astype(str).to_numpy() if "commune_code" in frame else None,
         "plot_id": frame["plot_id"].astype(str).to_numpy() if "plot_id" in frame else None,
         "source_row": frame["source_row"].to_numpy() if "source_row" in frame else None,
-        "value": value, "message": message,
+        "value": np.asarray(value), "message": _messages([message] * len(frame)),
     }, columns=FINDING_COLUMNS)
 
 
@@ -45,21 +52,25 @@ def _rate_limits(activity: pd.DataFrame, rule: str, amount: np.ndarray, what: st
         high = rate > limit["high"] if not np.isnan(limit["high"]) else np.zeros(len(per_plot), dtype=bool)
         out = crop & (low | high) & ~flagged
         flagged |= out
-        bounds = " to ".join(f"{v:g}" for v in (limit["low"], limit["high"]) if not np.isnan(v))
+        low_, high_ = (f"{v:g}" for v in (limit["low"], limit["high"]))
+        bounds = (msg("{low} to {high}", low=low_,
+                      high=high_) if not np.isnan(limit["low"]) and not np.isnan(limit["high"])
+                  else low_ if not np.isnan(limit["low"]) else high_)
         found.append(_findings(rule, limit["severity"], per_plot[out], rate[out],
-                               f"{what} outside {bounds} {limit['unit']}: check the units and decimal marks"))
+                               msg("{what} outside {bounds} {unit}: check the units and decimal marks", what=what,
+                                   bounds=bounds, unit=limit["unit"])))
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FINDING_COLUMNS)
 
 
 def n_rate(activity: pd.DataFrame) -> pd.DataFrame:
     """N applied per hectare and year above the plausibility limits (`n_rate_high`)."""
     n_kg = activity[list(N_FORM_COLUMNS.values())].to_numpy().sum(axis=1)
-    return _rate_limits(activity, "n_rate_high", n_kg, "N applied a year (kg N/ha)")
+    return _rate_limits(activity, "n_rate_high", n_kg, msg("N applied a year (kg N/ha)"))
 
 
 def diesel_rate(activity: pd.DataFrame) -> pd.DataFrame:
     """Diesel per hectare and year above the plausibility limit (`diesel_rate_high`)."""
-    return _rate_limits(activity, "diesel_rate_high", activity["diesel_l"].to_numpy(), "diesel a year (L/ha)")
+    return _rate_limits(activity, "diesel_rate_high", activity["diesel_l"].to_numpy(), msg("diesel a year (L/ha)"))
 
 
 def yield_range(activity: pd.DataFrame) -> pd.DataFrame:
@@ -68,14 +79,14 @@ def yield_range(activity: pd.DataFrame) -> pd.DataFrame:
     wanted = activity["crop"].astype(str).map(catalogues.table("crops")["intensity_product"]).to_numpy()
     main = activity["product"].astype(str).to_numpy() == wanted
     tonnes = np.where(main, activity["harvest_kg"].to_numpy(), 0.0) / 1000
-    return _rate_limits(activity, "yield_out_of_range", tonnes, "harvest of the main product (t/ha)")
+    return _rate_limits(activity, "yield_out_of_range", tonnes, msg("harvest of the main product (t/ha)"))
 
 
 def _larger_than_plot(frame: pd.DataFrame, column: str, rule: str, what: str) -> pd.DataFrame:
     """Rows whose area `column` is larger than their plot (an error)."""
     over = frame[(frame[column] > frame["plot_area_ha"] * (1 + 1e-9)).to_numpy()]
     return _findings(rule, "error", over, over[column].to_numpy(),
-                     f"{what} is larger than the plot: check the unit (ha, sào) or the plot's area")
+                     msg("{what} is larger than the plot: check the unit (ha, sào) or the plot's area", what=what))
 
 
 def burnt_area(activity: pd.DataFrame) -> pd.DataFrame:
@@ -83,17 +94,18 @@ def burnt_area(activity: pd.DataFrame) -> pd.DataFrame:
     burnt = activity.groupby([activity["plot_id"].astype(str), "year"], observed=True).agg(
         burnt_area_ha=("burnt_area_ha", "sum"), plot_area_ha=("plot_area_ha", "first"),
         commune_code=("commune_code", "first")).reset_index()
-    return _larger_than_plot(burnt, "burnt_area_ha", "burnt_area_exceeds_plot", "area burnt")
+    return _larger_than_plot(burnt, "burnt_area_ha", "burnt_area_exceeds_plot", msg("area burnt"))
 
 
 def rice_area(activity: pd.DataFrame) -> pd.DataFrame:
     """A rice season sown on more area than the plot has."""
-    return _larger_than_plot(activity, "rice_area_ha", "rice_area_exceeds_plot", "rice season area")
+    return _larger_than_plot(activity, "rice_area_ha", "rice_area_exceeds_plot", msg("rice season area"))
 
 
 def managed_area(activity: pd.DataFrame) -> pd.DataFrame:
     """A soil practice change recorded on more area than the plot has."""
-    return _larger_than_plot(activity, "managed_area_ha", "managed_area_exceeds_plot", "area of the practice change")
+    return _larger_than_plot(activity, "managed_area_ha", "managed_area_exceeds_plot",
+                             msg("area of the practice change"))
 
 
 def tree_stock_fell(results: pd.DataFrame) -> pd.DataFrame:
@@ -102,8 +114,8 @@ def tree_stock_fell(results: pd.DataFrame) -> pd.DataFrame:
     fell = results[((results["source"] == "biomass_carbon") & (results["input_type"] == "inventory")
                     & (results["mass_kg"] > 0)).to_numpy()]
     return _findings("tree_stock_fell", "warning", fell, fell["mass_kg"].to_numpy() / 1000,
-                     "the trees hold less carbon than at the inventory before (t CO2 a year): record the trees cut, "
-                     "or check the diameters, heights and counts of both inventories")
+                     msg("the trees hold less carbon than at the inventory before (t CO2 a year): record the trees "
+                         "cut, or check the diameters, heights and counts of both inventories"))
 
 
 def duplicates(activity: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +123,7 @@ def duplicates(activity: pd.DataFrame) -> pd.DataFrame:
     keys = ["plot_id", "year", "date", "activity", "product", "quantity_text", "unit_text"]
     twice = activity[activity[keys].astype(str).duplicated(keep="first").to_numpy()]
     return _findings("duplicate_record", "warning", twice, twice["quantity_text"].astype(str).to_numpy(),
-                     "this record repeats an earlier one: delete it, or give both a record_id if both happened")
+                     msg("this record repeats an earlier one: delete it, or give both a record_id if both happened"))
 
 
 def probable_corrections(activity: pd.DataFrame) -> pd.DataFrame:
@@ -125,8 +137,9 @@ def probable_corrections(activity: pd.DataFrame) -> pd.DataFrame:
     spread = variants.groupby([variants[k].astype(str) for k in keys], observed=True)["_variant"].transform("nunique")
     later = variants[(spread > 1).to_numpy() & variants[keys].astype(str).duplicated(keep="first").to_numpy()]
     return _findings("probable_correction", "warning", later, later["product"].astype(str).to_numpy(),
-                     "same plot, date, activity and quantity as another record without an id, but another product "
-                     "or unit: if one corrects the other, both are counted; give the records ids and keep one")
+                     msg("same plot, date, activity and quantity as another record without an id, but another "
+                         "product or unit: if one corrects the other, both are counted; give the records ids and "
+                         "keep one"))
 
 
 def harvest_missing(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -134,7 +147,7 @@ def harvest_missing(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) -> 
     harvested = set(activity.loc[(activity["activity"] == "harvest") & (activity["year"] == year), "plot_id"].astype(str))
     missing = pilots[~pilots["plot_id"].astype(str).isin(harvested)]
     return _findings("harvest_missing", "error", missing, missing["role"].to_numpy(),
-                     "no harvest record for this pilot/control plot in the year: record the harvest")
+                     msg("no harvest record for this pilot/control plot in the year: record the harvest"))
 
 
 def pilot_without_data(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -144,7 +157,7 @@ def pilot_without_data(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) 
         has=("has", "any"), commune_code=("commune_code", "first")).reset_index()
     empty = models[~models["has"]]
     return _findings("pilot_model_without_data", "error", empty, empty["pilot_model_id"].to_numpy(),
-                     "no record for any plot of this pilot model in the year")
+                     msg("no record for any plot of this pilot model in the year"))
 
 
 def factors_to_check(results: pd.DataFrame, profile: str) -> pd.DataFrame:
@@ -155,7 +168,8 @@ def factors_to_check(results: pd.DataFrame, profile: str) -> pd.DataFrame:
     pending = sorted(rows.loc[rows["id"].isin(used) & (rows["status"] == "to check"), "id"])
     return pd.DataFrame({"rule": "factor_to_check", "severity": "warning", "commune_code": None, "plot_id": None,
                          "source_row": None, "value": pending,
-                         "message": "factor still marked 'to check': compare it with its source"}, columns=FINDING_COLUMNS)
+                         "message": _messages([msg("factor still marked 'to check': compare it with its source")]
+                                              * len(pending))}, columns=FINDING_COLUMNS)
 
 
 #: The profile of the national factors (QĐ 2626/QĐ-BTNMT, then IPCC 2006 where it is silent).
@@ -183,12 +197,15 @@ def implied_ef_vs_national(activity: pd.DataFrame, results: pd.DataFrame, profil
     limit = catalogues.table("qa_limits").query("rule == 'implied_ef_vs_national'").iloc[0]
     difference = (both["implied"] / both["implied_national"] - 1) * 100
     off = both[(difference.abs() > limit["high"]).to_numpy()]
-    messages = [f"{row.source} {row.gas} {row.input_type}: {row.implied:.4g} kg {row.gas}/{row.activity_unit} against "
-                f"{row.implied_national:.4g} with the national factors ({NATIONAL_PROFILE}): explain the difference"
+    messages = [msg("{source} {gas} {input}: {implied} kg {gas}/{unit} against {national} with the national factors "
+                    "({profile}): explain the difference", source=row.source, gas=row.gas, input=row.input_type,
+                    implied=format(row.implied, ".4g"), unit=row.activity_unit, national=format(row.implied_national,
+                                                                                                ".4g"),
+                    profile=NATIONAL_PROFILE)
                 for row in off.itertuples()]
     return pd.DataFrame({"rule": "implied_ef_vs_national", "severity": limit["severity"], "commune_code": None,
                          "plot_id": None, "source_row": None, "value": difference[off.index].round(1).to_numpy(),
-                         "message": messages}, columns=FINDING_COLUMNS)
+                         "message": _messages(messages)}, columns=FINDING_COLUMNS)
 
 
 def _source_activities() -> list[str]:
@@ -217,9 +234,10 @@ def not_recorded(activity: pd.DataFrame) -> pd.DataFrame:
     names = catalogues.table("activities")["name_vi"]
     return pd.DataFrame({"rule": "activity_not_recorded", "severity": "warning", "commune_code": None, "plot_id": None,
                          "source_row": None, "value": list(missing),
-                         "message": [f"no {kind} record in the year: record '{names[kind]}' with quantity 0 on plots "
-                                     "where it did not occur (reported NO); otherwise it is reported NE"
-                                     for kind in missing]}, columns=FINDING_COLUMNS)
+                         "message": _messages(msg("no {activity} record in the year: record '{name}' with quantity 0 "
+                                                  "on plots where it did not occur (reported NO); otherwise it is "
+                                                  "reported NE", activity=kind, name=names[kind])
+                                              for kind in missing)}, columns=FINDING_COLUMNS)
 
 
 def run_checks(activity: pd.DataFrame, results: pd.DataFrame, pilots: pd.DataFrame, year: int,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from mrv._i18n import DEFAULT_LANG, msg, say
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One rejected value: where it is, what it was, what was expected, how to fix it."""
+    """One rejected value: where it is, what it was, what was expected, how to fix it.
+    The texts may be messages (`mrv._i18n.msg`), said in the reader's language by `text`
+    and `said`; `str()` gives the English."""
 
     file: str
     row: int | None
@@ -16,9 +20,21 @@ class Problem:
     expected: str
     fix: str
 
+    def said(self, lang: str = DEFAULT_LANG) -> Problem:
+        """This problem with its texts in `lang`."""
+        return replace(self, file=say(self.file, lang), value=say(self.value, lang),
+                       expected=say(self.expected, lang), fix=say(self.fix, lang))
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        """The problem as one line in `lang`."""
+        file = say(self.file, lang)
+        where = (msg("{file}, column '{column}'", file=file, column=self.column) if self.row is None else
+                 msg("{file}, row {row}, column '{column}'", file=file, row=self.row, column=self.column))
+        return say(msg("{where}: {value}: expected {expected}. Fix: {fix}", where=where,
+                       value=repr(say(self.value, lang)), expected=self.expected, fix=self.fix), lang)
+
     def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}, row {self.row}"
-        return f"{where}, column '{self.column}': {self.value!r}: expected {self.expected}. Fix: {self.fix}"
+        return self.text("en")
 
 
 class InputError(ValueError):
@@ -31,6 +47,10 @@ class InputError(ValueError):
         more = f"\n  … and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
         super().__init__(f"{len(self.problems)} problem(s) in the input:\n{shown}{more}")
 
+    def said(self, lang: str = DEFAULT_LANG) -> list[Problem]:
+        """The problems with their texts in `lang`."""
+        return [problem.said(lang) for problem in self.problems]
+
 
 class ProblemList:
     """Collects problems while every check runs, then raises them together."""
@@ -39,7 +59,8 @@ class ProblemList:
         self.problems: list[Problem] = []
 
     def add(self, file: str, row: int | None, column: str, value, expected: str, fix: str) -> None:
-        self.problems.append(Problem(file, row, column, "" if value is None else str(value), expected, fix))
+        self.problems.append(Problem(file, row, column, "" if value is None else value if isinstance(value, str)
+                                     else str(value), expected, fix))
 
     def add_rows(self, file: str, rows, column: str, values, expected: str, fix: str) -> None:
         """The same problem on several rows (`rows` and `values` are aligned sequences)."""

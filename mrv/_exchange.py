@@ -25,6 +25,7 @@ import pandas as pd
 
 from mrv._cells import safe_cells
 from mrv._formats import INVENTORY_FORMATS as FORMATS
+from mrv._i18n import msg
 
 #: Node identifiers of the ETF reporting tool's sectors (its public command-line tool,
 #: unfccc/etf-cli, `Metadata.sector_uids`).
@@ -174,10 +175,10 @@ def parse_years(text: str) -> list[int]:
     for part in text.replace(" ", "").split(","):
         found = re.fullmatch(r"(\d{4})(?:[-–](\d{4}))?", part)
         if not found:
-            raise ValueError(f"{text!r} is not a year, a range 2026-2030 or a list 2025,2027")
+            raise ValueError(msg("{text} is not a year, a range 2026-2030 or a list 2025,2027", text=repr(text)))
         first, last = int(found[1]), int(found[2] or found[1])
         if last < first:
-            raise ValueError(f"{text!r}: the range ends before it starts")
+            raise ValueError(msg("{text}: the range ends before it starts", text=repr(text)))
         years.update(range(first, last + 1))
     return sorted(years)
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from mrv._errors import InputError, Problem
+from mrv._i18n import msg
 
 DEFAULT = Path(__file__).with_name("letterhead.toml")
 #: The province's time zone (UTC+07, no daylight saving): dates and times are printed in it.
@@ -40,7 +41,7 @@ def letterhead(path: str | Path | None = None, commune: str | None = None) -> Le
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InputError([Problem(str(path), None, "", str(error).splitlines()[0] if str(error) else "",
-                                  "a TOML file like mrv/letterhead.toml", "copy mrv/letterhead.toml and edit it")])
+                                  msg("a TOML file like mrv/letterhead.toml"), msg("copy mrv/letterhead.toml and edit it"))])
     if commune is not None:
         values = values.get("commune", {})
     missing = [name for name in FIELDS if name not in values]
@@ -49,8 +50,9 @@ def letterhead(path: str | Path | None = None, commune: str | None = None) -> Le
     if missing or wrong:
         where = "[commune] " if commune is not None else ""
         raise InputError([Problem(str(path), None, where + name, str(values.get(name, "")),
-                                  "a list of texts" if name == "recipients" else "a text",
-                                  f"write {name} = … as in mrv/letterhead.toml") for name in missing + wrong])
+                                  msg("a list of texts") if name == "recipients" else msg("a text"),
+                                  msg("write {name} = … as in mrv/letterhead.toml",
+                                      name=name)) for name in missing + wrong])
     def fill(text: str) -> str:
         return text.replace("{name}", commune).replace("{NAME}", commune.upper()) if commune else text
     return Letterhead(**{name: fill(values[name]) for name in FIELDS[:-1]},
@@ -60,6 +62,13 @@ def letterhead(path: str | Path | None = None, commune: str | None = None) -> Le
 def province_today() -> date:
     """Today's date in Đắk Lắk (UTC+07), whatever the server's clock zone."""
     return datetime.now(PROVINCE_TIME).date()
+
+
+def province_time(moment: datetime, lang: str) -> str:
+    """A stored moment (UTC; a naive one is read as UTC, as databases return it) in
+    Đắk Lắk's time: 15/03/2026 14:05:09 in Vietnamese, 2026-03-15 14:05:09 in English."""
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(PROVINCE_TIME)
+    return local.strftime("%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S")
 
 
 def date_line(place: str, day: date, lang: str) -> str:

@@ -19,6 +19,7 @@ import pyarrow.csv as pcsv
 
 from mrv import _catalogues as catalogues
 from mrv._errors import InputError, Problem, ProblemList
+from mrv._i18n import msg
 from mrv._files import PYTHON_CODECS, check_file
 from mrv._numbers import MAX_TYPED, parse_numbers
 from mrv._quantities import SAO_VARIANTS, sao_variant, unit_factors
@@ -33,8 +34,9 @@ def _ragged_lines(path: Path, width: int, encoding: str) -> list[Problem]:
     with open(path, encoding=PYTHON_CODECS[encoding], newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
-        return [Problem(str(path), reader.line_num, "", ",".join(cells), f"{width} cells, as in the header (found {len(cells)})",
-                        "quote cells that contain a comma (\"2,5\"), or remove the extra cells")
+        return [Problem(str(path), reader.line_num, "", ",".join(cells),
+                        msg("{width} cells, as in the header (found {found})", width=width, found=len(cells)),
+                        msg("quote cells that contain a comma (\"2,5\"), or remove the extra cells"))
                 for cells in reader if cells and len(cells) != width]
 
 
@@ -86,10 +88,19 @@ def _unreadable(path: Path, encoding: str) -> list[Problem]:
             width = len(next(csv.reader(handle), []))
         ragged = _ragged_lines(path, width, encoding)
     except (UnicodeDecodeError, csv.Error):
-        return [Problem(str(path), None, "", "", "text in UTF-8, UTF-16 or Windows-1258 (Vietnamese)",
-                        "save the file as CSV UTF-8 (Excel: Save As → CSV UTF-8)")]
-    return ragged or [Problem(str(path), None, "", "", "a CSV file: a header row, then rows of as many cells",
-                              "save the file as CSV UTF-8 from Excel, or start from `mrv template`")]
+        return [Problem(str(path), None, "", "", msg("text in UTF-8, UTF-16 or Windows-1258 (Vietnamese)"),
+                        msg("save the file as CSV UTF-8 (Excel: Save As → CSV UTF-8)"))]
+    return ragged or [Problem(str(path), None, "", "", msg("a CSV file: a header row, then rows of as many cells"),
+                              msg("save the file as CSV UTF-8 from Excel, or start from `mrv template`"))]
+
+
+def row_numbers(frame: pd.DataFrame) -> np.ndarray:
+    """The spreadsheet row of each row of `frame` (the header is row 1): `attrs['row_numbers']`
+    when its reader skipped rows (blank ones, the template's example), else from
+    `attrs['first_row']` (2: under the header) on."""
+    if "row_numbers" in frame.attrs:
+        return np.asarray(frame.attrs["row_numbers"], dtype="int64")
+    return np.arange(len(frame)) + int(frame.attrs.get("first_row", 2))
 
 
 class RawTable:
@@ -99,7 +110,7 @@ class RawTable:
     def __init__(self, frame: pd.DataFrame, default_name: str, problems: ProblemList):
         self.frame = frame.reset_index(drop=True)
         self.name = str(frame.attrs.get("source", default_name))
-        self.rows = np.arange(len(frame)) + int(frame.attrs.get("first_row", 2))
+        self.rows = row_numbers(frame)
         self.problems = problems
         self._text: dict[str, pd.Series] = {}
 
@@ -137,8 +148,8 @@ class RawTable:
         texts = self.text(column)
         codes, uniques = pd.factorize(texts)
         variants = np.array([*(sao_variant(text) for text in uniques), None], dtype=object)[codes]
-        self.report(~self.blank(column) & pd.isna(variants), column, "a sào variant: " + ", ".join(SAO_VARIANTS),
-                    "write bac, trung or nam")
+        self.report(~self.blank(column) & pd.isna(variants), column,
+                    msg("a sào variant: {variants}", variants=", ".join(SAO_VARIANTS)), msg("write bac, trung or nam"))
         return pd.Categorical(np.where(pd.isna(variants), default, variants), categories=list(SAO_VARIANTS))
 
     def blank(self, column: str) -> np.ndarray:
@@ -147,8 +158,8 @@ class RawTable:
     def require_columns(self, columns) -> bool:
         missing = [c for c in columns if c not in self.frame.columns]
         for column in missing:
-            self.problems.add(self.name, 1, column, "", f"a column named '{column}'",
-                              "add the column to the header (see examples/ for a complete file)")
+            self.problems.add(self.name, 1, column, "", msg("a column named '{column}'", column=column),
+                              msg("add the column to the header (see examples/ for a complete file)"))
         return not missing
 
     def report(self, mask, column: str, expected: str, fix: str, values: pd.Series | None = None) -> None:
@@ -179,13 +190,16 @@ class RawTable:
             mask = (values == text).to_numpy(dtype=bool, na_value=False)
             if lookup.ids:
                 options = ", ".join(f"{i} ({names[i]})" for i in lookup.ids)
-                self.report(mask, column, f"one {what}, but {text!r} can mean: {options}", "write the exact one", values)
+                self.report(mask, column, msg("one {what}, but {text} can mean: {options}", what=what,
+                                              text=repr(text), options=options), msg("write the exact one"), values)
             else:
                 choices = ", ".join(f"{i} ({names[i]})" for i in names.index)
-                self.report(mask, column, f"a known {what}: {choices}",
-                            f"use one of those names, or add a row to factors/catalogue/{catalogue}.csv", values)
+                self.report(mask, column, msg("a known {what}: {choices}", what=what, choices=choices),
+                            msg("use one of those names, or add a row to factors/catalogue/{catalogue}.csv",
+                                catalogue=catalogue), values)
         if required:
-            self.report(values.isna().to_numpy(), column, f"a {what}", f"fill in the {what}", values)
+            self.report(values.isna().to_numpy(), column, msg("a {what}", what=what), msg("fill in the {what}",
+                                                                                          what=what), values)
         return codes
 
     def numbers(self, column: str, locale: str | None, low: float, high: float, what: str, required: bool,
@@ -197,27 +211,29 @@ class RawTable:
         parsed, errors = parse_numbers(cells, locale)
         self.report_errors(errors, column)
         if required:
-            self.report(cells.isna().to_numpy(), column, what, f"fill in the {column}")
+            self.report(cells.isna().to_numpy(), column, what, msg("fill in the {column}", column=column))
         bad = ~np.isnan(parsed) & ((parsed < low) | (parsed > high))
         def shown(bound: float) -> str:
             return f"{bound:,.0f}".replace(",", " ") if abs(bound) >= 1e5 else f"{bound:g}"
-        bounds = (f"of at most {shown(high)}" if low == -np.inf else f"of at least {shown(low)}" if high == np.inf
-                  else f"between {shown(low)} and {shown(high)}")
-        self.report(bad, column, f"{what} {bounds}", "correct the value (a unit or a decimal mark may be wrong)")
+        bounds = (msg("of at most {high}", high=shown(high)) if low == -np.inf
+                  else msg("of at least {low}", low=shown(low)) if high == np.inf
+                  else msg("between {low} and {high}", low=shown(low), high=shown(high)))
+        self.report(bad, column, msg("{what} {bounds}", what=what, bounds=bounds),
+                    msg("correct the value (a unit or a decimal mark may be wrong)"))
         return np.where(bad, np.nan, parsed)
 
 
 def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame:
     plot_id = table.text("plot_id")
-    table.report(plot_id.isna().to_numpy(), "plot_id", "a plot id", "give every plot an id")
+    table.report(plot_id.isna().to_numpy(), "plot_id", msg("a plot id"), msg("give every plot an id"))
     duplicated = (plot_id.duplicated() & plot_id.notna()).to_numpy()
-    table.report(duplicated, "plot_id", "a plot id used once", "merge the rows or give each plot its own id")
+    table.report(duplicated, "plot_id", msg("a plot id used once"), msg("merge the rows or give each plot its own id"))
     variant = table.sao_variants("sao_variant", sao)
-    area = table.numbers("area", locale, 0, MAX_TYPED, "an area", required=True)
-    table.report(area == 0, "area", "an area above 0", "write the plot's area")
+    area = table.numbers("area", locale, 0, MAX_TYPED, msg("an area"), required=True)
+    table.report(area == 0, "area", msg("an area above 0"), msg("write the plot's area"))
     units = table.text("area_unit")
-    table.report(units.isna().to_numpy() & ~np.isnan(area), "area_unit", "an area unit (ha, m², sào nam, công)",
-                 "fill in the unit")
+    table.report(units.isna().to_numpy() & ~np.isnan(area), "area_unit", msg("an area unit (ha, m², sào nam, công)"),
+                 msg("fill in the unit"))
     measure = pd.Categorical.from_codes(np.zeros(len(units), dtype="int64"), categories=["area"])
     no_product = pd.Categorical.from_codes(np.full(len(units), -1), categories=["none"])
     to_ha, errors = unit_factors(units, measure, {"area": ("ha", "area")}, variant, no_product, {})
@@ -225,12 +241,13 @@ def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame
     return pd.DataFrame({
         "plot_id": plot_id,
         "commune_code": table.text("commune_code"),
-        "crop": table.resolve("crop", "crops", "crop", required=True),
-        "climate": table.resolve("climate", "climates", "climate (wet or dry)", required=True, default="wet"),
-        "irrigation": table.resolve("irrigation", "irrigation", "irrigation method", required=True, default="none"),
-        "rice_region": table.resolve("rice_region", "rice_regions", "rice region (QĐ 2626: north, centre, south)",
+        "crop": table.resolve("crop", "crops", msg("crop"), required=True),
+        "climate": table.resolve("climate", "climates", msg("climate (wet or dry)"), required=True, default="wet"),
+        "irrigation": table.resolve("irrigation", "irrigation", msg("irrigation method"), required=True,
+                                    default="none"),
+        "rice_region": table.resolve("rice_region", "rice_regions", msg("rice region (QĐ 2626: north, centre, south)"),
                                      required=True, default=_default("rice_regions")),
-        "soil": table.resolve("soil", "soils", "soil class (IPCC: low-activity clay, high-activity clay, sandy)",
+        "soil": table.resolve("soil", "soils", msg("soil class (IPCC: low-activity clay, high-activity clay, sandy)"),
                               required=True, default=_default("soils")),
         "plot_area_ha": area * to_ha,
         "sao_variant": variant,
@@ -247,9 +264,10 @@ def _default(catalogue: str) -> str:
 
 def _planting_years(table: RawTable, locale: str | None) -> np.ndarray:
     """The plots' planting years (NaN where not given)."""
-    years = table.numbers("planting_year", locale, 1900, 2100, "a planting year", required=False)
+    years = table.numbers("planting_year", locale, 1900, 2100, msg("a planting year"), required=False)
     fractional = ~np.isnan(years) & (years != np.floor(years))
-    table.report(fractional, "planting_year", "a whole year such as 2019", "write the year the crop was planted")
+    table.report(fractional, "planting_year", msg("a whole year such as 2019"),
+                 msg("write the year the crop was planted"))
     return np.where(fractional, np.nan, years)
 
 
@@ -266,7 +284,7 @@ def _date_years(texts: pd.Series) -> np.ndarray:
 def _years(table: RawTable, locale: str | None) -> np.ndarray:
     years = table.numbers("year", locale, *_YEARS, "a year", required=False)
     fractional = ~np.isnan(years) & (years != np.floor(years))
-    table.report(fractional, "year", "a whole year such as 2025", "write the calendar year")
+    table.report(fractional, "year", msg("a whole year such as 2025"), msg("write the calendar year"))
     dates_text = table.text("date")
     no_date = dates_text.isna().to_numpy()
     date_years = np.full(len(years), np.nan)
@@ -274,12 +292,12 @@ def _years(table: RawTable, locale: str | None) -> np.ndarray:
         cells = dates_text.array
         date_years = _date_years(pd.Series(cells.categories, dtype=object))[cells.codes]
         table.report(~no_date & np.isnan(date_years), "date",
-                     "a date such as 15/03/2025 (ngày/tháng/năm) or 2025-03-15",
-                     "write the day, the month and the four-digit year of a real date")
+                     msg("a date such as 15/03/2025 (ngày/tháng/năm) or 2025-03-15"),
+                     msg("write the day, the month and the four-digit year of a real date"))
     clash = ~np.isnan(years) & ~np.isnan(date_years) & (years != date_years)
-    table.report(clash, "year", "the year of the record's date", "correct the year or the date")
+    table.report(clash, "year", msg("the year of the record's date"), msg("correct the year or the date"))
     neither = table.blank("year") & no_date
-    table.report(neither, "year", "a year or a date", "fill in the year (or the date) of the record")
+    table.report(neither, "year", msg("a year or a date"), msg("fill in the year (or the date) of the record"))
     return np.where(np.isnan(date_years), years, date_years)
 
 
@@ -303,7 +321,7 @@ def _products(table: RawTable, activity: np.ndarray, none: np.ndarray) -> np.nda
     activity has one product (diesel, grid electricity); a record of none (quantity 0)
     needs no product."""
     diesel, electricity, burning = catalogues.codes_of("activities", "diesel", "electricity", "residue_burning")
-    codes = table.resolve("product", "products", "product of the catalogue (factors/catalogue/products.csv)",
+    codes = table.resolve("product", "products", msg("product of the catalogue (factors/catalogue/products.csv)"),
                           required=False)
     blank = table.blank("product")
     for activity_code, default in ((diesel, "diesel"), (electricity, "grid-electricity")):
@@ -312,14 +330,16 @@ def _products(table: RawTable, activity: np.ndarray, none: np.ndarray) -> np.nda
     kind = np.append(kinds.get_indexer(catalogues.table("activities")["product_kind"]), -1)[activity]
     product_kind = np.append(kinds.get_indexer(catalogues.table("products")["kind"]), -1)[codes]
     needs = kind >= 0
-    table.report(needs & blank & (codes < 0) & ~none, "product", "a product for this activity", "fill in the product")
+    table.report(needs & blank & (codes < 0) & ~none, "product", msg("a product for this activity"),
+                 msg("fill in the product"))
     wrong = needs & (product_kind >= 0) & (product_kind != kind)
     if wrong.any():
         expected = "/".join(sorted(kinds[np.unique(kind[wrong])]))
-        table.report(wrong, "product", f"a product of the activity's kind ({expected})", "check the activity and product columns")
+        table.report(wrong, "product", msg("a product of the activity's kind ({kinds})", kinds=expected),
+                     msg("check the activity and product columns"))
     residue = catalogues.codes_of("activities", "residue")[0]
     table.report(np.isin(activity, [burning, residue]) & ~table.blank("product"), "product",
-                 "no product: the residue is the plot's crop", "leave the product blank for residue_burning and residue")
+                 msg("no product: the residue is the plot's crop"), msg("leave the product blank for residue_burning and residue"))
     return codes
 
 
@@ -331,28 +351,28 @@ def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_ri
     the plot-year's only season when it is blank."""
     season_record, straw, fertiliser = catalogues.codes_of("activities", "rice_season", "straw", "fertiliser")
     is_season = (activity == season_record) & ~none
-    season = table.resolve("season", "rice_seasons", "rice season (Đông Xuân, Hè Thu, Thu Đông, Xuân, Mùa)",
+    season = table.resolve("season", "rice_seasons", msg("rice season (Đông Xuân, Hè Thu, Thu Đông, Xuân, Mùa)"),
                            required=False, values=table.text("season").where(on_rice))
-    regime = table.resolve("water_regime", "water_regimes", "water regime", required=False)
-    pre_season = table.resolve("pre_season", "pre_seasons", "pre-season water regime", required=False)
-    days = table.numbers("days", locale, 1, 366, "cultivation days", required=False)
-    table.report(is_season & ~on_rice & (plot >= 0), "activity", "a rice season on a rice plot",
-                 "check the plot of the record, or its crop in the plots file")
-    table.report((activity == straw) & ~on_rice & (plot >= 0), "activity", "straw incorporation on a rice plot",
-                 "check the plot of the record; other crops' residues are not rice straw")
+    regime = table.resolve("water_regime", "water_regimes", msg("water regime"), required=False)
+    pre_season = table.resolve("pre_season", "pre_seasons", msg("pre-season water regime"), required=False)
+    days = table.numbers("days", locale, 1, 366, msg("cultivation days"), required=False)
+    table.report(is_season & ~on_rice & (plot >= 0), "activity", msg("a rice season on a rice plot"),
+                 msg("check the plot of the record, or its crop in the plots file"))
+    table.report((activity == straw) & ~on_rice & (plot >= 0), "activity", msg("straw incorporation on a rice plot"),
+                 msg("check the plot of the record; other crops' residues are not rice straw"))
     table.report(is_season & on_rice & (season < 0) & table.blank("season"), "season",
-                 "the rice season (Đông Xuân, Hè Thu, Thu Đông, Xuân, Mùa)", "fill in the season")
+                 msg("the rice season (Đông Xuân, Hè Thu, Thu Đông, Xuân, Mùa)"), msg("fill in the season"))
     table.report(is_season & table.blank("water_regime"), "water_regime",
-                 "the water regime (ngập liên tục, rút nước một lần, ướt khô xen kẽ, nhờ nước trời, lúa cạn)",
-                 "fill in the water regime of the season")
-    table.report(is_season & table.blank("days"), "days", "the days from sowing or transplanting to harvest",
-                 "fill in the season's cultivation days")
+                 msg("the water regime (ngập liên tục, rút nước một lần, ướt khô xen kẽ, nhờ nước trời, lúa cạn)"),
+                 msg("fill in the water regime of the season"))
+    table.report(is_season & table.blank("days"), "days", msg("the days from sowing or transplanting to harvest"),
+                 msg("fill in the season's cultivation days"))
     pre_season = np.where(is_season & (pre_season < 0), catalogues.codes_of("pre_seasons", "non_flooded_short")[0],
                           pre_season)
     seasons = pd.DataFrame({"plot": plot, "year": year, "season": season, "row": np.arange(len(plot))})[is_season]
     repeated = seasons.duplicated(["plot", "year", "season"], keep=False).to_numpy()
     table.report(np.isin(np.arange(len(plot)), seasons["row"].to_numpy()[repeated]), "season",
-                 "one rice season record per plot, year and season", "merge the records or correct the season")
+                 msg("one rice season record per plot, year and season"), msg("merge the records or correct the season"))
     only = seasons.groupby(["plot", "year"])["season"].agg(["first", "size"])
     linked = np.flatnonzero(on_rice & np.isin(activity, [straw, fertiliser]) & ~none)  # rows to tie to a season
     keys = pd.MultiIndex.from_arrays([plot[linked], year[linked]])
@@ -364,8 +384,8 @@ def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_ri
     has_seasons = only["size"].reindex(keys, fill_value=0).to_numpy() > 0
     unknown = np.isnan(found) & ((activity[linked] == straw) | has_seasons)
     table.report(np.isin(np.arange(len(plot)), linked[unknown]), "season",
-                 "the rice season this record belongs to, among the plot's rice_season records of the year",
-                 "name the season (Đông Xuân, Hè Thu, …) in the season cell, or record the season itself")
+                 msg("the rice season this record belongs to, among the plot's rice_season records of the year"),
+                 msg("name the season (Đông Xuân, Hè Thu, …) in the season cell, or record the season itself"))
     row = np.full(len(plot), -1, dtype="int64")
     row[linked] = np.where(np.isnan(found), -1, found)
     own = np.where(is_season, np.arange(len(plot)), row)
@@ -380,7 +400,8 @@ def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_ri
 def _only_on(table: RawTable, column: str, activity: np.ndarray, owner: str) -> None:
     """A filled `column` is refused on every record whose activity is not `owner`."""
     table.report((activity != catalogues.codes_of("activities", owner)[0]) & ~table.blank(column), column,
-                 f"no {column}: it belongs to {owner} records", f"clear the cell, or set the activity to {owner}")
+                 msg("no {column}: it belongs to {owner} records", column=column, owner=owner),
+                 msg("clear the cell, or set the activity to {owner}", owner=owner))
 
 
 def _tree_measures(table: RawTable, activity: np.ndarray, product: np.ndarray, none: np.ndarray,
@@ -394,14 +415,15 @@ def _tree_measures(table: RawTable, activity: np.ndarray, product: np.ndarray, n
                              allometries.index[allometries["wood_density"] == "required"])
     measures = {}
     for column, high, what, needed in (
-        ("diameter_cm", 500, "the mean stem diameter in cm (at 1.3 m for trees, at 15 cm for coffee bushes)", inventory),
-        ("height_m", 120, "the mean height in m", inventory),
-        ("wood_density", 1.5, "the species' wood density in g/cm³ (Global Wood Density Database)",
+        ("diameter_cm", 500,
+         msg("the mean stem diameter in cm (at 1.3 m for trees, at 15 cm for coffee bushes)"), inventory),
+        ("height_m", 120, msg("the mean height in m"), inventory),
+        ("wood_density", 1.5, msg("the species' wood density in g/cm³ (Global Wood Density Database)"),
          inventory & density_needed),
     ):
         values = table.numbers(column, locale, 0, high, what, required=False)
-        table.report(values == 0, column, what + ", above 0", "measure the trees again")
-        table.report(needed & table.blank(column), column, what, "fill in the mean tree of the record")
+        table.report(values == 0, column, msg("{what}, above 0", what=what), msg("measure the trees again"))
+        table.report(needed & table.blank(column), column, what, msg("fill in the mean tree of the record"))
         _only_on(table, column, activity, "tree_inventory")
         measures[column] = values
     return measures
@@ -412,17 +434,19 @@ def _previous_practices(table: RawTable, activity: np.ndarray, product: np.ndarr
     stock before the change): required, and a practice of the same factor (tillage F_MG or
     input F_I) as the new one."""
     change = (activity == catalogues.codes_of("activities", "soil_management")[0]) & ~none
-    previous = table.resolve("previous_practice", "products", "soil practice (factors/catalogue/products.csv, kind "
-                             "soil_practice)", required=False)
+    previous = table.resolve("previous_practice", "products", msg("soil practice (factors/catalogue/products.csv, kind "
+                             "soil_practice)"), required=False)
     practices = ", ".join(catalogues.table("products").query("kind == 'soil_practice'").index)
     table.report(change & table.blank("previous_practice"), "previous_practice",
-                 "the practice before the change, from which the soil carbon moves: " + practices,
-                 "write the tillage or input practice the plot had before")
+                 msg("the practice before the change, from which the soil carbon moves: {practices}",
+                     practices=practices),
+                 msg("write the tillage or input practice the plot had before"))
     new_factor = catalogues.take("products", "soil_factor", product)
     same = catalogues.take("products", "soil_factor", previous) == new_factor
     table.report(change & (previous >= 0) & pd.notna(new_factor) & ~same, "previous_practice",
-                 f"a practice of the same kind as the new one (tillage with tillage, input with input): {practices}",
-                 "name the former practice of the factor that changed; record a change of each factor on its own line")
+                 msg("a practice of the same kind as the new one (tillage with tillage, input with input): {practices}",
+                     practices=practices),
+                 msg("name the former practice of the factor that changed; record a change of each factor on its own line"))
     _only_on(table, "previous_practice", activity, "soil_management")
     return np.where(change & same, previous, -1)
 
@@ -440,9 +464,9 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     row_of_category = np.full(len(plot_ids.categories) + 1, -1, dtype="int64")
     row_of_category[plot_ids.codes] = np.arange(len(plot_ids))
     plot = np.where(record_plots.codes >= 0, row_of_category[np.append(category_plot, -1)[record_plots.codes]], -1)
-    table.report(~table.blank("plot_id") & (plot < 0), "plot_id", "a plot_id of the plots file",
-                 "add the plot to the plots file or correct the id")
-    table.report(table.blank("plot_id"), "plot_id", "a plot id", "fill in the plot of the record")
+    table.report(~table.blank("plot_id") & (plot < 0), "plot_id", msg("a plot_id of the plots file"),
+                 msg("add the plot to the plots file or correct the id"))
+    table.report(table.blank("plot_id"), "plot_id", msg("a plot id"), msg("fill in the plot of the record"))
 
     def plot_column(column: str, fill=None):
         """A column of the record's plot: numbers and codes as arrays, text as Categorical."""
@@ -453,10 +477,10 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
         values = values.to_numpy()
         return np.append(values, np.array([fill], dtype=values.dtype))[plot]
 
-    activity = table.resolve("activity", "activities", "activity", required=True)
+    activity = table.resolve("activity", "activities", msg("activity"), required=True)
     year = _years(table, locale)
     quantity, unit = _split_number_and_unit(table)
-    number = table.numbers("quantity", locale, -np.inf, MAX_TYPED, "a quantity", required=True, cells=quantity)
+    number = table.numbers("quantity", locale, -np.inf, MAX_TYPED, msg("a quantity"), required=True, cells=quantity)
     none = number == 0  # an explicit record that the activity did not occur (reported as NO)
     product = _products(table, activity, none)
     crop = plot_column("crop", -1)
@@ -464,11 +488,12 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     is_harvest = catalogues.take("products", "kind", product) == "harvest"
     crop_ids = catalogues.take("crops", "id", crop)
     table.report(is_harvest & (crop >= 0) & (harvest_crop != crop_ids), "product",
-                 "a harvest product of the plot's crop", "check the plot or the product")
+                 msg("a harvest product of the plot's crop"), msg("check the plot or the product"))
 
-    table.report(number < 0, "quantity", "a quantity of 0 or more", "record what was applied, used or harvested")
+    table.report(number < 0, "quantity", msg("a quantity of 0 or more"),
+                 msg("record what was applied, used or harvested"))
     table.report(unit.isna().to_numpy() & quantity.notna().to_numpy(), "unit",
-                 "a unit (kg, tạ, tấn, bao, L, kWh, ha, sào nam)", "fill in the unit")
+                 msg("a unit (kg, tạ, tấn, bao, L, kWh, ha, sào nam)"), msg("fill in the unit"))
     activities = catalogues.table("activities")
     measures = {a: (activities.loc[a, "canonical_unit"], activities.loc[a, "dimension"]) for a in activities.index}
     products = catalogues.table("products")
@@ -479,30 +504,30 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
         table.problems.add(table.name, int(table.rows[position]), "unit", unit.iloc[position], error.expected, error.fix)
     amount = np.where(number < 0, np.nan, number) * to_canonical
 
-    n_content = table.numbers("n_content", locale, 0, 100, "an N content in %", required=False)
-    dry_matter = table.numbers("dry_matter", locale, 0, 100, "a dry matter content in %", required=False)
+    n_content = table.numbers("n_content", locale, 0, 100, msg("an N content in %"), required=False)
+    dry_matter = table.numbers("dry_matter", locale, 0, 100, msg("a dry matter content in %"), required=False)
     fertiliser = catalogues.codes_of("activities", "fertiliser")[0]
     n_percent = np.where(np.isnan(n_content), catalogues.take("products", "n_percent", product).astype("float64"), n_content)
     unknown_n = (activity == fertiliser) & (product >= 0) & np.isnan(n_percent) & ~none & table.blank("n_content")
     for code in np.unique(product[unknown_n]):  # the message names the product (a few distinct ones at most)
         name = catalogues.take("products", "name_vi", np.array([code]))[0]
         table.report(unknown_n & (product == code), "n_content",
-                     f"the N content (%) of {name}: it varies, so the record gives it",
-                     "write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)")
+                     msg("the N content (%) of {product}: it varies, so the record gives it", product=name),
+                     msg("write the % N from the label or a lab analysis (on the mass as applied, or give dry_matter)"))
 
     residue = catalogues.codes_of("activities", "residue")[0]
     table.report((activity == residue) & np.isnan(n_content) & ~none, "n_content",
-                 "the N content (%) of the residue returned: the system has no default for it",
-                 "write the % N (of the dry matter when dry_matter is given) from an analysis or a cited table")
+                 msg("the N content (%) of the residue returned: the system has no default for it"),
+                 msg("write the % N (of the dry matter when dry_matter is given) from an analysis or a cited table"))
     previous = _previous_practices(table, activity, product, none)
     trees = _tree_measures(table, activity, product, none, locale)
-    use = table.resolve("use", "energy_uses", "use (pump or machinery)", required=False)
+    use = table.resolve("use", "energy_uses", msg("use (pump or machinery)"), required=False)
     diesel = catalogues.codes_of("activities", "diesel")[0]
-    table.report((activity == diesel) & table.blank("use") & ~none, "use", "the diesel's use: pump or machinery",
-                 "fill in use (pump or machinery)")
+    table.report((activity == diesel) & table.blank("use") & ~none, "use", msg("the diesel's use: pump or machinery"),
+                 msg("fill in use (pump or machinery)"))
     record_id = table.text("record_id")
-    table.report((record_id.duplicated() & record_id.notna()).to_numpy(), "record_id", "a record id used once",
-                 "give each record its own id")
+    table.report((record_id.duplicated() & record_id.notna()).to_numpy(), "record_id", msg("a record id used once"),
+                 msg("give each record its own id"))
 
     def product_number(column: str) -> np.ndarray:
         """A numeric column of the record's product, 0 where blank."""
@@ -598,7 +623,8 @@ def normalize(plots: pd.DataFrame, records: pd.DataFrame, *, sao: str | None = N
     problems = ProblemList()
     default_variant = sao_variant(sao) if sao is not None else None
     if sao is not None and default_variant is None:
-        problems.add("options", None, "sao", sao, "a sào variant: " + ", ".join(SAO_VARIANTS), "use bac, trung or nam")
+        problems.add("options", None, "sao", sao, msg("a sào variant: {variants}", variants=", ".join(SAO_VARIANTS)),
+                     msg("use bac, trung or nam"))
     plot_table = RawTable(plots, "plots", problems)
     record_table = RawTable(records, "records", problems)
     if not (plot_table.require_columns(PLOT_COLUMNS) & record_table.require_columns(RECORD_COLUMNS)):

@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from mrv._i18n import msg
+
 LOCALES = ("vi", "en")
 #: The largest number a quantity, area or production cell may hold: a thousand million (of
 #: kg, L, kWh, m² …), far above any plot's or commune's year, below a decimal mark lost in
@@ -54,10 +56,11 @@ def _separators(body: str, locale: str | None) -> tuple[str, str]:
         reading_decimal = f"{float(whole + '.' + fraction):g}"
         raise NumberError(
             body,
-            f"an unambiguous number ({body!r} reads as {reading_group} with '{mark}' grouping "
-            f"thousands, as {reading_decimal} with '{mark}' as the decimal mark)",
-            f"write {reading_group} or {reading_decimal.replace('.', ',')}, "
-            "or declare the file's number format (locale vi or en)",
+            msg("an unambiguous number ({body} reads as {grouped} with '{mark}' grouping thousands, as {decimal} "
+                "with '{mark}' as the decimal mark)", body=repr(body), grouped=reading_group, mark=mark,
+                decimal=reading_decimal),
+            msg("write {grouped} or {decimal}, or declare the file's number format (locale vi or en)",
+                grouped=reading_group, decimal=reading_decimal.replace(".", ",")),
         )
     return mark, " "
 
@@ -76,8 +79,8 @@ def parse_number(text: str, locale: str | None = None) -> float:
     if not body or not re.match(pattern, body):
         raise NumberError(
             str(text),
-            "a number such as 12, 2,5 or 1 200" if locale != "en" else "a number such as 12, 2.5 or 1,200",
-            "write digits only, with one decimal mark and no unit in this cell",
+            msg("a number such as 12, 2,5 or 1 200") if locale != "en" else msg("a number such as 12, 2.5 or 1,200"),
+            msg("write digits only, with one decimal mark and no unit in this cell"),
         )
     whole, _, fraction = body.partition(decimal)
     digits = re.sub(g, "", whole) + ("." + fraction if fraction else "")
@@ -118,8 +121,8 @@ def parse_numbers(values: pd.Series, locale: str | None = None) -> tuple[np.ndar
             failures[int(code)] = error
     for code in np.flatnonzero(np.isinf(parsed[:-1])):  # more digits than a float holds: never stored as inf
         parsed[code] = np.nan
-        failures[int(code)] = NumberError(str(uniques[code])[:40] + "…", "a number of at most 15 digits",
-                                          "check the cell: no measurement has that many digits")
+        failures[int(code)] = NumberError(str(uniques[code])[:40] + "…", msg("a number of at most 15 digits"),
+                                          msg("check the cell: no measurement has that many digits"))
     errors = {}
     if failures:
         for position in np.flatnonzero(np.isin(codes, list(failures))):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pint
 
+from mrv._i18n import msg
 from mrv._frames import factorize_rows
 from mrv._text import text_key
 from mrv.units import Q_, ureg
@@ -20,11 +21,11 @@ SAO_VARIANTS = {"bac": "bắc (360 m²)", "trung": "trung (500 m²)", "nam": "na
 
 #: Examples of accepted units per dimension, for error messages.
 EXAMPLES = {
-    "mass": "kg, tạ, tấn, yến or bao",
-    "area": "ha, m², sào bắc, sào trung, sào nam, công or mẫu nam",
-    "volume": "L (lít)",
-    "energy": "kWh (số điện)",
-    "count": "cây, gốc or bụi (trees counted)",
+    "mass": msg("a unit of mass (kg, tạ, tấn, yến or bao)"),
+    "area": msg("a unit of area (ha, m², sào bắc, sào trung, sào nam, công or mẫu nam)"),
+    "volume": msg("a unit of volume (L, lít)"),
+    "energy": msg("a unit of energy (kWh, số điện)"),
+    "count": msg("a count (cây, gốc or bụi: trees counted)"),
 }
 
 BAG = "bag"
@@ -45,6 +46,35 @@ def _aliases() -> dict[str, str]:
         return {text_key(row["alias"]): row["unit"] for row in csv.DictReader(handle)}
 
 
+#: The units sizes are given in (the template's units table): pint's name → as written.
+_SIZE_UNITS = {"kg": "kg", "m ** 2": "m²", "L": "L", "kWh": "kWh", "tree": "cây"}
+
+
+def unit_table(lang: str = "vi") -> list[tuple[str, str]]:
+    """Every unit a file may be written in, as (its spellings, what one of it is, with the
+    decimal mark of `lang`), in the order of `unit_aliases.csv`: ("tạ, ta", "100 kg"),
+    ("sào nam, sào nam bộ", "1 000 m²"), ("bao", the product's bag, a message). The
+    template's units table."""
+    path = Path(__file__).with_name("unit_aliases.csv")
+    groups: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            groups.setdefault(row["unit"], []).append(row["alias"])
+    table = []
+    for expression, spellings in groups.items():
+        if expression == BAG:
+            size = msg("the mass of one bag of the product (its bag_kg in the product catalogue)")
+        elif "{variant}" in expression:
+            size = msg("needs the region: add bắc, trung or nam (sào nam), or set the column sao_variant")
+        else:
+            one = Q_(1.0, expression)
+            unit = next(unit for unit in _SIZE_UNITS if one.is_compatible_with(unit))
+            size = f"{one.to(unit).magnitude:,.10g}".replace(",", " ").replace(".", "," if lang == "vi" else ".")
+            size += f" {_SIZE_UNITS[unit]}"
+        table.append((", ".join(spellings), size))
+    return table
+
+
 def sao_variant(text: str | None) -> str | None:
     """The sào variant id ('bac', 'trung', 'nam') a text names, or None if it names none."""
     if text is None:
@@ -60,16 +90,17 @@ def resolve_unit(text: str, variant: str | None) -> str:
         try:
             ureg.parse_units(text)
         except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError):
-            raise UnitError(text, "a known unit", "write one of: kg, tạ, tấn, bao, ha, sào nam, công, L, kWh") from None
+            raise UnitError(text, msg("a known unit"),
+                            msg("write one of: kg, tạ, tấn, bao, ha, sào nam, công, L, kWh")) from None
         expression = text
     if "{variant}" in expression:
         if variant is None:
             choices = ", ".join(f"sào {name}" for name in SAO_VARIANTS.values())
             raise UnitError(
                 text,
-                f"a sào of a declared region: {choices}",
-                "write the variant (e.g. 'sào nam'), or declare the default: column sao_variant of the "
-                "plot, or the import option --sao bac|trung|nam",
+                msg("a sào of a declared region: {choices}", choices=choices),
+                msg("write the variant (e.g. 'sào nam'), or declare the default: column sao_variant of the "
+                "plot, or the import option --sao bac|trung|nam"),
             )
         expression = expression.format(variant=variant)
     return expression
@@ -80,12 +111,12 @@ def unit_factor(text: str, canonical: str, dimension: str, variant: str | None, 
     expression = resolve_unit(text, variant)
     if expression == BAG:
         if dimension != "mass":
-            raise UnitError(text, f"a unit of {dimension} ({EXAMPLES[dimension]})", "bags are for fertiliser and lime")
+            raise UnitError(text, EXAMPLES[dimension], msg("bags are for fertiliser and lime"))
         if not bag_kg > 0:
             raise UnitError(
                 text,
-                f"a unit of mass: product {product!r} has no declared bag mass",
-                "record the quantity in kg, or declare bag_kg for the product in factors/catalogue/products.csv",
+                msg("a unit of mass: product {product} has no declared bag mass", product=repr(product)),
+                msg("record the quantity in kg, or declare bag_kg for the product in factors/catalogue/products.csv"),
             )
         return float(Q_(bag_kg, "kg").to(canonical).magnitude)
     try:
@@ -93,8 +124,9 @@ def unit_factor(text: str, canonical: str, dimension: str, variant: str | None, 
     except pint.DimensionalityError:
         raise UnitError(
             text,
-            f"a unit of {dimension} ({EXAMPLES[dimension]})",
-            f"this activity is recorded as {dimension}; write the total for the plot in one of those units",
+            EXAMPLES[dimension],
+            msg("this activity is recorded in {unit}; write the total for the plot in one of those units",
+                unit=EXAMPLES[dimension]),
         ) from None
 
 

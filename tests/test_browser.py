@@ -113,7 +113,7 @@ def test_the_commune_officers_journey(site, browser, tmp_path):
     header = [cell.value for cell in sheet[1]]
     for name, value in {"mã lô": "CP-WEB-1", "năm": 2025, "hoạt động": "bón phân", "vật tư": "urê",
                         "số lượng": 1, "đơn vị": "bao"}.items():
-        sheet.cell(2, header.index(name) + 1, value)
+        sheet.cell(3, header.index(name) + 1, value)  # under the example row
     book.save(template)
     page.locator("#upload-file").set_input_files(str(template))
     page.get_by_role("button", name="Nhập tệp").click()

@@ -22,15 +22,16 @@ def test_calc_on_the_examples_prints_a_summary_and_writes_results(tmp_path):
     result = runner.invoke(app, ["calc", "--plots", str(EXAMPLES / "plots.csv"), "--records",
                                  str(EXAMPLES / "records.csv"), "--out", str(out)], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
-    assert "N2O trực tiếp từ đất canh tác" in result.output and "Tổng afolu" in result.output
+    afolu = mrv.report_label("afolu", "vi")  # the boundary by name, not its code
+    assert "N2O trực tiếp từ đất canh tác" in result.output and f"Tổng: {afolu}" in result.output
     # removals, shown apart and never netted: CP-01 (planted 2021) grows 2.6 t C/ha on 1 ha (Tier 1);
     # ST-01's 150 durian trees, measured in 2023 and 2025, grow by half their stock difference (Tier 2,
     # Chave et al. 2014 × 1.20 × 0.47); CP-02's soil gains 38 × 1.10 × 0.44 / 20 t C/ha on 0.5 ha
     durian = [150 * 0.0673 * (0.55 * d ** 2 * h) ** 0.976 * 1.20 * 0.47 / 1000 for d, h in ((8, 4.5), (13, 6))]
     removed_c = 2.6 * 1 + (durian[1] - durian[0]) / 2 + 38 * 1.10 * 0.44 / 20 * 0.5
     assert "Carbon sinh khối cây lâu năm (hấp thụ)" in result.output
-    assert f"Hấp thụ (không trừ vào tổng phát thải) afolu │ │ │ │ {-removed_c * 44 / 12:,.4f}" in " ".join(
-        result.output.split())
+    shown = f"{-removed_c * 44 / 12:,.4f}".translate(str.maketrans(",.", ".,"))  # written 1.234,5678 in Vietnamese
+    assert f"Hấp thụ (không trừ vào tổng phát thải): {afolu} │ │ │ │ {shown}" in " ".join(result.output.split())
     results = pd.read_csv(out, dtype={"commune_code": str})
     assert list(results.columns[:8]) == ["plot_id", "year", "crop", "commune_code", "source", "gas", "mass_kg", "co2e_kg"]
     coffee = results[(results["plot_id"] == "CP-01") & (results["source"] == "n2o_direct")]
@@ -42,7 +43,8 @@ def test_calc_on_the_examples_prints_a_summary_and_writes_results(tmp_path):
 def test_calc_in_english_with_another_profile_and_gwp(tmp_path):
     out = tmp_path / "results.csv"
     result = runner.invoke(app, ["calc", "--plots", str(EXAMPLES / "plots.csv"), "--records", str(EXAMPLES / "records.csv"),
-                                 "--out", str(out), "--factors", "vn2022", "--gwp", "AR6", "--lang", "en"])
+                                 "--out", str(out), "--factors", "vn2022", "--gwp", "AR6", "--lang", "en"],
+                           env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "direct N2O from managed soils" in result.output and "vn2022" in result.output
     assert "vn2022.EF1.coffee.F_SN" in set(pd.read_csv(out)["factor_ids"])
@@ -56,8 +58,8 @@ def test_bad_input_exits_with_the_problems_and_writes_nothing(tmp_path):
     result = runner.invoke(app, ["calc", "--plots", str(EXAMPLES / "plots.csv"), "--records", str(records),
                                  "--out", str(out)])
     assert result.exit_code == 2
-    assert f"{records}, row 2, column 'product': 'vôi'" in result.output
-    assert f"{records}, row 3, column 'quantity': '1.200'" in result.output
+    assert f"{records}, dòng 2, cột 'product': 'vôi'" in result.output
+    assert f"{records}, dòng 3, cột 'quantity': '1.200': cần một số không gây hiểu nhầm" in result.output
     assert not out.exists() and list(tmp_path.iterdir()) == [records]
 
 
@@ -116,7 +118,7 @@ def test_import_of_a_bad_file_exits_2_and_stores_nothing(tmp_path):
     bad.write_text("plot_id,year,activity,product,quantity,unit,n_content\nCP-01,2025,fertiliser,urea,5,bao,\n"
                    "CP-01,2025,fertiliser,đạm,5,bao,\n", encoding="utf-8")
     result = runner.invoke(app, ["import", str(bad), "--db", db])
-    assert result.exit_code == 2 and "row 3, column 'product': 'đạm'" in result.output
+    assert result.exit_code == 2 and "dòng 3, cột 'product': 'đạm'" in result.output
     from sqlalchemy import text
     from mrv import models
     with models.connect(db).connect() as connection:
@@ -156,29 +158,29 @@ def test_review_check_recalc_and_audit_from_the_command_line(tmp_path):
     assert run("import", str(EXAMPLES / "plots.csv"))[0] == 0
     assert run("import", str(commune_records(tmp_path)), "--by", "an")[0] == 0
     review = ("review", "submit", "--commune", "24133", "--year", "2025")
-    assert run(*review, "--by", "an") == (0, "24133 2025: submitted\n")
+    assert run(*review, "--by", "an") == (0, "24133 2025: đã gửi\n")
     code, output = run("review", "verify", "--commune", "24133", "--year", "2025", "--by", "an")
-    assert code == 2 and "that is for verifier" in output
+    assert code == 2 and "an (recorder) không được: thẩm định; việc này dành cho verifier" in output
     code, output = run("review", "approve", "--commune", "24133", "--year", "2025", "--by", "binh")
     assert code == 2 and "submit" in output and "reopen" in output  # the steps there are
     code, output = run("review", "verify", "--commune", "99999", "--year", "2025", "--by", "binh")
     assert code == 2 and "Không có xã/phường '99999' trong tỉnh" in output
     code, output = run("review", "verify", "--commune", "24133", "--year", "2025", "--by", "Không Có Ai")
-    assert code == 2 and "'Không Có Ai' is not a registered user" in output
+    assert code == 2 and "'Không Có Ai' chưa là người dùng đã đăng ký" in output
     assert run("review", "verify", "--commune", "24133", "--year", "2025", "--by", "binh")[0] == 0
     assert run("review", "lock", "--commune", "24133", "--year", "2025", "--by", "chi")[0] == 0
     code, output = run("audit", "--year", "2025", "--commune", "24133")
     steps = [line.split("│")[2:4] for line in output.splitlines() if line.count("│") > 4]
     assert [(actor.strip(), action.strip()) for actor, action in steps if action.strip() in
-            ("submit", "verify", "lock")] == [("an", "submit"), ("binh", "verify"), ("chi", "lock")]
+            ("đã gửi", "đã thẩm định", "đã khoá")] == [("an", "đã gửi"), ("binh", "đã thẩm định"), ("chi", "đã khoá")]
     assert run("check", "--year", "2025", "--commune", "24133")[0] == 0
     heavy = tmp_path / "heavy.csv"  # 5 t of urea on 1 ha: 2 300 kg N/ha, above the 1 500 of qa_limits.csv
     heavy.write_text("plot_id,year,activity,product,quantity,unit,n_content\nCP-01,2024,fertiliser,urea,5,tấn,\n",
                      encoding="utf-8")
     assert run("import", str(heavy), "--by", "an")[0] == 0
     code, output = run("check", "--year", "2024", "--commune", "24133")
-    assert code == 1 and "n_rate_high" in output and "1 error(s)" in output
+    assert code == 1 and "Lượng đạm bón/ha vượt ngưỡng hợp lý" in output and "1 lỗi, " in output
     code, output = run("recalc", "--series", "--by", "an")
-    assert code == 2 and "may not" in output
+    assert code == 2 and "không được" in output
     code, output = run("recalc", "--series", "--by", "chi")
     assert code == 0 and [line.split(":")[0] for line in output.splitlines()] == ["2024", "2025"]

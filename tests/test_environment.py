@@ -58,13 +58,12 @@ def test_vietnamese_office_encodings_are_read(db, tmp_path, encoding, shown):
 def test_files_of_the_wrong_kind_are_refused_saying_what_they_are(db, tmp_path):
     book = Workbook()
     book.active.append(["plot_id"])
-    cases = {"records.xlsx": (RECORDS.encode(), "đổi tên thành records.csv / it is a text (CSV) file: rename it to "
-                                               "records.csv"),
-             "records.csv": (None, "rename it to records.xlsx"),
-             "~$so-lieu.xlsx": (b"\x0bNguyen Van An" + b"\x00" * 40, "import so-lieu.xlsx itself"),
-             "empty.csv": (b"", "(tệp rỗng / empty file)"), "binary.csv": (bytes(range(256)), "nhị phân / binary data"),
-             "old.xlsx": (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "save it as .xlsx"),
-             "broken.xlsx": (b"PK\x03\x04garbage", "save it again as .xlsx"),
+    cases = {"records.xlsx": (RECORDS.encode(), "đây là tệp văn bản (CSV): đổi tên thành records.csv"),
+             "records.csv": (None, "đây là sổ tính: đổi tên thành records.xlsx"),
+             "~$so-lieu.xlsx": (b"\x0bNguyen Van An" + b"\x00" * 40, "nhập chính tệp so-lieu.xlsx"),
+             "empty.csv": (b"", "'(tệp rỗng)'"), "binary.csv": (bytes(range(256)), "'(dữ liệu nhị phân)'"),
+             "old.xlsx": (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "rồi lưu thành .xlsx"),
+             "broken.xlsx": (b"PK\x03\x04garbage", "rồi lưu lại thành .xlsx"),
              "latin.csv": ("plot_id,year\nCP-01,2025\n".encode() + bytes([0x81, 0x8d, 0x90]) + b"\n", "CSV UTF-8")}
     before = snapshot(models.connect(db))
     for name, (content, message) in cases.items():

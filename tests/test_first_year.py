@@ -64,6 +64,6 @@ def test_a_year_without_records_calculates_and_checks(first_year):
     # CP-02's 2025 practice change is read with every year (soil carbon moves for 20 years) and moves nothing in 2024
     assert empty.exit_code == 0 and "1 bản ghi, 0 dòng kết quả" in empty.output
     checked = run("check", "--year", "2024", "--db", first_year)
-    assert checked.exit_code == 0 and "0 error(s)" in checked.output
+    assert checked.exit_code == 0 and "0 lỗi, " in checked.output
     refused = run("report", "--year", "2024", "--db", first_year)
     assert refused.exit_code == 2 and "2024" in refused.output

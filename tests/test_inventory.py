@@ -303,10 +303,10 @@ def test_every_format_loads_back_with_the_report_and_estimate_totals(demo, tmp_p
 
 
 @pytest.mark.parametrize("years, expected", [
-    (["--years", "2026-2024"], "the range ends before it starts"),
-    (["--years", "năm 2025"], "is not a year, a range 2026-2030 or a list 2025,2027"),
-    (["--year", "2025", "--years", "2025"], "Give --year 2025 or --years 2026-2030 (one of them)"),
-    ([], "Give --year 2025 or --years 2026-2030 (one of them)"),
+    (["--years", "2026-2024"], "--years: '2026-2024': năm cuối đứng trước năm đầu"),
+    (["--years", "năm 2025"], "không phải một năm, một khoảng 2026-2030 hay một danh sách 2025,2027"),
+    (["--year", "2025", "--years", "2025"], "Cần --year 2025 hoặc --years 2026-2030 (chỉ một trong hai)"),
+    ([], "Cần --year 2025 hoặc --years 2026-2030 (chỉ một trong hai)"),
 ])
 def test_years_that_cannot_be_read_are_refused_and_nothing_is_written(years, expected, tmp_path):
     out = tmp_path / "kiem-ke.csv"

@@ -96,7 +96,8 @@ def test_a_bad_form_shows_each_problem_beside_its_field_and_stores_nothing(engin
     assert answer.status_code == 422
     assert 'id="records-quantity" name="quantity" type="text" value="2 bao"' in answer.text
     assert 'aria-invalid="true" aria-describedby="records-quantity-problem"' in answer.text
-    assert re.search(r'id="records-quantity-problem">2 bao: cần a number', answer.text)
+    assert re.search(r'id="records-quantity-problem">2 bao: cần một số như 12, 2,5 hoặc 1 200. Cách sửa: chỉ ghi chữ số',
+                     answer.text)  # the problem said in the page's language
     assert "&lt;b&gt;hoá đơn&lt;/b&gt;" in answer.text and "<b>hoá đơn</b>" not in answer.text
     assert not [r for r in models.read_records(engine, models.LOCAL, plot="CP-01") if r["quantity"] == "2 bao"]
 

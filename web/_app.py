@@ -32,28 +32,29 @@ TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "No
           409: "Conflict", 413: "Too large", 422: "Bad input", 429: "Too many failed logins"}
 
 
-def problem_of(error: Exception):
-    """The problem-details answer of an error raised while handling a request."""
+def problem_of(error: Exception, lang: str = "en"):
+    """The problem-details answer of an error raised while handling a request, its detail
+    and problems in `lang`."""
     if isinstance(error, HTTPException):
         return problem(error.status_code, "http", TITLES.get(error.status_code, "Error"), str(error.detail),
                        headers=error.headers)
     if isinstance(error, models.OutOfScope):
         return problem(403, "out-of-scope", "Not allowed", f"{len(error.problems)} row(s) write outside your communes; "
-                       "nothing was stored", error.problems)
+                       "nothing was stored", error.said(lang))
     if isinstance(error, mrv.InputError):
         return problem(422, "bad-input", "Bad input", f"{len(error.problems)} problem(s); nothing was stored",
-                       error.problems)
+                       error.said(lang))
     if isinstance(error, models.ScopeError):
-        return problem(403, "not-allowed", "Not allowed", str(error))
+        return problem(403, "not-allowed", "Not allowed", mrv.said(error, lang))
     if isinstance(error, models.ReviewError):
-        return problem(409, "review-step", "Step not allowed", str(error))
+        return problem(409, "review-step", "Step not allowed", mrv.said(error, lang))
     if isinstance(error, models.IdempotencyConflict):
         status = {"in_progress": 409, "reused": 422}.get(error.kind, 400)
-        return problem(status, f"idempotency-{error.kind}", TITLES[status], str(error))
+        return problem(status, f"idempotency-{error.kind}", TITLES[status], mrv.said(error, lang))
     if isinstance(error, models.UserError):
-        return problem(422, "bad-input", "Bad input", str(error))
+        return problem(422, "bad-input", "Bad input", mrv.said(error, lang))
     if isinstance(error, LookupError):
-        return problem(404, "not-found", "Not found", str(error))
+        return problem(404, "not-found", "Not found", mrv.said(error, lang))
     if isinstance(error, _auth.ThrottledError):
         return problem(429, "throttled", TITLES[429], str(error), headers={"Retry-After": str(error.retry_after)})
     if isinstance(error, models.DatabaseError):
@@ -67,6 +68,12 @@ def problem_of(error: Exception):
     log.exception("unexpected error", exc_info=error)
     return problem(500, "internal", "Internal error", "the server failed on this request; it is logged: tell the "
                    "province's system administrator the time it happened")
+
+
+def _api_lang(request: Request) -> str:
+    """The API's language: Vietnamese when the request's first Accept-Language is, else English."""
+    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return "vi" if first.startswith("vi") else "en"
 
 
 def create_app(engine: Engine, *, throttle: _auth.LoginThrottle | None = None) -> FastAPI:
@@ -118,7 +125,7 @@ def create_app(engine: Engine, *, throttle: _auth.LoginThrottle | None = None) -
 
     @app.exception_handler(Exception)
     async def failed(request: Request, error: Exception):
-        answer = problem_of(error)
+        answer = problem_of(error, _pages.lang_of(request) if page(request) else _api_lang(request))
         if page(request):
             return _pages.error_page(request, answer.status_code, json.loads(answer.body)["detail"])
         return answer

@@ -98,7 +98,9 @@ def render(request: Request, name: str, found: Caller | None = None, status: int
         return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
 
     return TEMPLATES.TemplateResponse(request, name, {
-        "t": t, "lang": lang, "fmt": fmt, "me": found.scope if found else None, "csrf": found.csrf if found else "",
+        "t": t, "say": functools.partial(mrv.say, lang=lang), "lang": lang, "fmt": fmt,
+        "local_time": functools.partial(mrv.province_time, lang=lang), "action_names": models.AUDIT_ACTIONS,
+        "me": found.scope if found else None, "csrf": found.csrf if found else "",
         "may": functools.partial(_may, found.scope) if found else (lambda action, commune=None: False),
         "headers": models.column_labels(), **context}, status_code=status)
 
@@ -183,7 +185,7 @@ def change_password(request: Request, current: str = Form(""), new: str = Form("
     try:
         models.change_own_password(engine_of(request), found.scope, current, new)
     except models.UserError as error:
-        return render(request, "account.html", found, status=422, error=str(error))
+        return render(request, "account.html", found, status=422, error=mrv.said(error, lang_of(request)))
     response = render(request, "login.html", next="/", notice=t("password_changed"))
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -205,9 +207,9 @@ def _emissions(results: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table.sort_values("co2e_t", ascending=False, ignore_index=True)
 
 
-def _problems_by_field(error: mrv.InputError) -> dict[str, list[mrv.Problem]]:
+def _problems_by_field(error: mrv.InputError, lang: str) -> dict[str, list[mrv.Problem]]:
     found: dict[str, list[mrv.Problem]] = {}
-    for problem in error.problems:
+    for problem in error.said(lang):
         found.setdefault(problem.column, []).append(problem)
     return found
 
@@ -218,7 +220,7 @@ def _commune_page(request: Request, found: Caller, code: str, year: int | None, 
     year, years = _year(request, found, year)
     commune = models.read_communes(engine, found.scope, year, code)
     if not commune:
-        raise LookupError(f"{code}: not a commune code of the province")
+        raise LookupError(mrv.msg("{code}: not a commune code of the province", code=code))
     state = models.commune_year(engine, year, code, scope=found.scope)
     lang = lang_of(request)
     return render(request, "commune.html", found, status=status, commune=commune[0], year=year, years=years,
@@ -246,12 +248,12 @@ def commune_page(request: Request, code: str, year: int | None = None, saved: st
     if edit_plot:
         plot = models.read_plots(engine, found.scope, commune=code, plot=edit_plot, limit=1)
         if not plot:
-            raise LookupError(f"{edit_plot}: không có lô này trong xã (no such plot in the commune)")
+            raise LookupError(mrv.msg("{plot}: no such plot in the commune", plot=edit_plot))
         context |= {"plot_form": _as_typed(plot[0], PLOT_FIELDS), "editing": {"plot_id": edit_plot}}
     if edit_record:
         record = models.read_records(engine, found.scope, commune=code, record=edit_record, limit=1)
         if not record:
-            raise LookupError(f"{edit_record}: không có bản ghi này trong xã (no such record in the commune)")
+            raise LookupError(mrv.msg("{record}: no such record in the commune", record=edit_record))
         context |= {"record_form": _as_typed(record[0], RECORD_FIELDS), "editing": {"record_id": edit_record}}
     return _commune_page(request, found, code, year, **context)
 
@@ -295,7 +297,7 @@ async def _save(request: Request, found: Caller, code: str, table: str, fields: 
         raise
     except mrv.InputError as error:
         return await run_in_threadpool(_commune_page, request, found, code, year, 422, **{
-            form_name: row, f"{form_name}_problems": _problems_by_field(error),
+            form_name: row, f"{form_name}_problems": _problems_by_field(error, lang_of(request)),
             "open_form": form_name, "editing": extra})
     saved = row.get("plot_id") if table == "plots" else row.get("record_id") or row.get("plot_id")
     year = int(row["year"]) if table == "records" and str(row.get("year", "")).isdigit() else year
@@ -336,7 +338,8 @@ async def upload(request: Request, code: str, file: UploadFile, year: int | None
             summary = await run_in_threadpool(import_upload, engine_of(request), path, found.scope.user)
         except mrv.InputError as error:
             return await run_in_threadpool(_commune_page, request, found, code, year, 422,
-                                           upload_problems=error.problems, upload_name=path.name)
+                                           upload_problems=error.said(lang_of(request)),
+                                           upload_name=path.name)
         message = translator(lang_of(request))("imported", file=path.name, added=summary.records_added,
                                                changed=summary.records_changed, plots=summary.plots_added)
         return await run_in_threadpool(_commune_page, request, found, code, year, upload_done=message)
