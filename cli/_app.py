@@ -7,6 +7,7 @@ import contextlib
 import errno
 import functools
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -77,6 +78,38 @@ def _language_of(words: list[str]) -> str:
     return "en" if any(a == "--lang" and b == "en" for a, b in zip(words, words[1:])) else "vi"
 
 
+def _usage_problem(error) -> str:
+    """What is wrong with a command line Typer could not parse — an option missing or
+    unknown, a value outside its choices, a file that does not exist, words too many — as
+    a message (Typer's own text is English only)."""
+    param = getattr(error, "param", None)
+    name = param.get_error_hint() if param is not None else ""
+    detail = getattr(error, "message", "") or str(error)
+    if type(error).__name__ == "MissingParameter":
+        return msg("{name} is missing: this command needs it", name=name)
+    if hasattr(error, "option_name"):
+        return msg("there is no option {name}", name=error.option_name)
+    kind = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return msg("{name} takes one of: {choices}", name=name, choices=", ".join(choice.value for choice in kind))
+    path = re.search(r"'(.*)' (does not exist|is a directory)", detail)
+    if kind is Path and path and path[2] == "does not exist":
+        return msg("{name}: there is no file or folder {path}", name=name, path=repr(path[1]))
+    if kind is Path and path:
+        return msg("{name}: {path} is a folder: name a file in it", name=name, path=repr(path[1]))
+    bound = re.search(r"(greater|less) than or equal to (\S+)", detail)
+    if kind is int and bound and bound[1] == "greater":
+        return msg("{name} takes {bound} or more", name=name, bound=bound[2])
+    if kind is int and bound:
+        return msg("{name} takes at most {bound}", name=name, bound=bound[2])
+    if kind is int:
+        return msg("{name} takes a whole number, e.g. 2025", name=name)
+    extra = re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", detail)
+    if extra:
+        return msg("more words than the command takes: {words}", words=extra[1])
+    return msg("{name}: {detail}", name=name, detail=detail) if name else detail
+
+
 class _Guarded(TyperGroup):
     """Every command under one guard: an environment fault is one line with its cause and
     fix in the command's language (exit 4), a fault of the program one line and a log
@@ -89,8 +122,15 @@ class _Guarded(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (typer.TyperException, typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort):
             raise
+        except typer.TyperException as error:  # a command line Typer cannot parse
+            if type(error).__name__ == "NoArgsIsHelpError" or getattr(error, "ctx", None) is None:
+                raise  # Typer prints the help
+            lang = _language_of(ctx.meta.get("words", []))
+            _fail(_usage_problem(error), lang)
+            _fail(msg("See {command} --help", command=error.ctx.command_path), lang)
+            raise typer.Exit(2) from None
         except Exception as error:
             lang = _language_of(ctx.meta.get("words", []))
             kind, detail = _fault(error)

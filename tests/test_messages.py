@@ -104,7 +104,7 @@ def _english_fragments() -> set[str]:
 
 
 def _invoke(*args, stdin: str | None = None) -> tuple[int, str]:
-    result = runner.invoke(app, [str(a) for a in args], input=stdin, env={"COLUMNS": "400"})
+    result = runner.invoke(app, [str(a) for a in args], input=stdin, env={"COLUMNS": "400"}, prog_name="mrv")
     return result.exit_code, result.output
 
 
@@ -129,6 +129,14 @@ def test_a_vietnamese_user_meets_no_english_message_on_the_command_line(tmp_path
         "no year to export": (2, ("export", "inventory", "--out", tmp_path / "x.xlsx", "--db", db)),
         "a database URL of no kind": (4, ("audit", "--year", "2025", "--db", "mysql+nothing://x")),
         "a bad locale": (2, ("import", records, "--locale", "fr", "--db", db)),
+        # what Typer itself refuses (its own words are English): said by the command
+        "a missing option": (2, ("check", "--db", db)),
+        "an unknown option": (2, ("check", "--yeer", "2025", "--db", db)),
+        "a value outside the choices": (2, ("calc", "--factors", "ipcc2050")),
+        "no such file": (2, ("import", tmp_path / "khong-co.csv", "--db", db)),
+        "not a number": (2, ("report", "--year", "hai nghìn")),
+        "below the least": (2, ("uncertainty", "--year", "2025", "--draws", "5", "--db", db)),
+        "words too many": (2, ("communes", "Ea", "Kao", "--db", db)),
     }
     fragments = _english_fragments()
     for case, (expected_code, args) in runs.items():
@@ -139,6 +147,10 @@ def test_a_vietnamese_user_meets_no_english_message_on_the_command_line(tmp_path
     _, output = _invoke("import", records, "--db", db)
     assert "nhat-ky.csv, dòng 2, cột 'date': '31/02/2025': cần ngày dạng 15/03/2025" in output  # no 31 February
     assert "cột 'quantity': '2,5,1': cần một số như 12, 2,5 hoặc 1 200" in output
+    assert _invoke("check", "--db", db)[1] == ("thiếu '--year': lệnh này cần tuỳ chọn đó\n"
+                                               "Xem hướng dẫn: mrv check --help\n")
+    assert "'--factors' chỉ nhận một trong: ipcc2019, ipcc2006, vn2022" in _invoke("calc", "--factors", "x")[1]
+    assert _invoke("check", "--db", db, "--lang", "en")[1].startswith("'--year' is missing: this command needs it")
     _, output = _invoke("import", records, "--db", db, "--lang", "en")
     assert "nhat-ky.csv, row 2, column 'date': '31/02/2025': expected a date such as 15/03/2025" in output
 
