@@ -678,7 +678,8 @@ def uncertainty(
     out.print(table)
     out.print(f"{name('uncertainty_draws')}: {spread.draws} ({spread.seed}); "
               f"{name('uncertainty_held')}: {', '.join(spread.held) or '—'}")
-    out.print(", ".join(f"{kind}: {count}" for kind, count in spread.evidence.items()))
+    kinds = mrv.catalogue("evidence")[f"name_{lang.value}"]
+    out.print(", ".join(f"{kinds.get(kind, kind)}: {count}" for kind, count in spread.evidence.items()))
     if out_path is not None:
         _write_atomically(spread.table, out_path)
 
@@ -929,6 +930,8 @@ def list_factors(
     for _, row in loaded.rows.iterrows():
         applies = ", ".join(f"{q}={row[q]}" for q in ("climate", "crop", "input", "gas", "year")
                             if isinstance(row[q], str) or row[q] == row[q])  # not NaN
-        status = row["status"] if row["status"] == "confirmed" else f"[yellow]{row['status']}[/yellow]"
-        table.add_row(row["id"], f"{row['value']:g}", row["canonical_unit"], applies, str(row["tier"]), row["source"], status)
+        status = mrv.report_label(row["status"], lang.value)  # to check: "cần đối chiếu nguồn"
+        status = status if row["status"] == "confirmed" else f"[yellow]{status}[/yellow]"
+        table.add_row(row["id"], f"{row['value']:g}", row["canonical_unit"], applies, str(row["tier"]), row["source"],
+                      status)
     out.print(table)

@@ -66,7 +66,7 @@ def test_bad_input_exits_with_the_problems_and_writes_nothing(tmp_path):
 def test_factors_lists_a_profile_with_status():
     result = runner.invoke(app, ["factors", "--profile", "vn2022"], env={"COLUMNS": "250"})
     assert result.exit_code == 0
-    assert "vn2022.EF1.coffee.F_SN" in result.output and "to check" in result.output
+    assert "vn2022.EF1.coffee.F_SN" in result.output and "cần đối chiếu nguồn" in result.output
 
 
 def test_every_command_and_option_is_documented_in_the_readme():
