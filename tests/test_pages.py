@@ -262,3 +262,13 @@ def test_province_pages_follow_the_matrix(engine, role):
     assert client.get("/inventory?year=2025").status_code == (200 if role in models.PERMISSIONS["export"] else 403)
     answer = client.post("/runs", data={"year": "2023", "csrf_token": csrf})
     assert answer.status_code == (200 if _allowed("calculate", role, "own") else 403)
+
+
+def test_the_province_page_offers_the_report_in_every_format_an_office_opens(engine):
+    client, _ = client_of(engine, "province_officer")
+    page = client.get("/province?year=2025").text
+    links = re.findall(r'href="(/api/v1/reports/2025\?format=(\w+)&(?:amp;)?lang=vi)"', page)
+    assert [fmt for _, fmt in links] == ["pdf", "docx", "xlsx", "html"]
+    word = client.get(html.unescape(links[1][0]))
+    assert word.status_code == 200 and word.content[:4] == b"PK\x03\x04"  # a Word (OOXML) document to edit
+    assert b"word/document.xml" in word.content
