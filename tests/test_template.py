@@ -97,3 +97,21 @@ def test_rows_are_numbered_as_excel_shows_them_under_the_example_and_past_blank_
         models.import_file(engine, path)
     assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(3, "quantity", "2,5,1"),
                                                                            (6, "quantity", "abc")]
+
+
+def test_a_template_sheet_saved_as_csv_keeps_its_example_out_too(engine, tmp_path):
+    from mrv.models._files import SPECS, example_row
+    path = tmp_path / "lo-dat.csv"
+    spec = SPECS["plots"]
+    rows = [list((*spec.required, *spec.optional)), example_row("plots"),
+            ["CM-1", "Cư M'gar", "cà phê", "2,5", "ha"] + [""] * len(spec.optional)]
+    path.write_text("\n".join(",".join(f'"{cell}"' for cell in row) for row in rows) + "\n", encoding="utf-8")
+    summary = models.import_file(engine, path)
+    assert summary.rows == {"plots": 1} and summary.plots_added == 1
+    with Session(engine) as session:
+        assert session.execute(select(Plot.code)).scalars().all() == ["CM-1"]
+    rows[2][3] = "2,5,1"  # and a problem in it is on the row the file shows
+    path.write_text("\n".join(",".join(f'"{cell}"' for cell in row) for row in rows) + "\n", encoding="utf-8")
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "area")]
