@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/python tests/benchmarks/startup.py
 	$(BIN)/python tests/benchmarks/bench_engine.py
 	$(BIN)/python tests/benchmarks/bench_uncertainty.py
+	$(BIN)/python tests/benchmarks/bench_report.py
 	$(BIN)/python tests/benchmarks/bench_database.py
 	$(BIN)/python tests/benchmarks/load_server.py --workers 2
 	$(BIN)/python tests/benchmarks/pages.py

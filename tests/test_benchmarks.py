@@ -17,6 +17,7 @@ BENCHMARKS = Path(__file__).parent / "benchmarks"
     ("bench_engine.py", ["--plot-years", "2000", "--reference-sample", "200"]),
     ("bench_database.py", ["--records", "2000"]),
     ("bench_uncertainty.py", ["--draws", "50"]),
+    ("bench_report.py", ["--repeat", "1", "--formats", "html"]),
 ])
 def test_a_benchmark_runs_at_a_small_size(script, arguments, tmp_path):
     done = subprocess.run([sys.executable, str(BENCHMARKS / script), *arguments], capture_output=True, text=True,
