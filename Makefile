@@ -40,7 +40,7 @@ screenshots: docs
 #: catalogue (new ones untranslated, for a translator to fill in), then compiled to mrv.mo.
 messages: setup
 	mkdir -p $(OUT)
-	$(BIN)/pybabel extract --no-default-keywords -k msg --no-location --sort-output -o $(OUT)/mrv.pot mrv models cli web
+	$(BIN)/pybabel extract --no-default-keywords -k msg -k help_text --no-location --sort-output -o $(OUT)/mrv.pot mrv models cli web
 	$(BIN)/pybabel update -i $(OUT)/mrv.pot -d mrv/locale -D mrv -l vi --width 100 --no-fuzzy-matching
 	$(BIN)/pybabel compile -d mrv/locale -D mrv --statistics
 

@@ -110,6 +110,16 @@ def _usage_problem(error) -> str:
     return msg("{name}: {detail}", name=name, detail=detail) if name else detail
 
 
+#: The language of the help of commands and options: Typer builds it when the program
+#: starts, so the command line's --lang is read then.
+HELP_LANG = _language_of(sys.argv[1:])
+
+
+def help_text(template: str) -> str:
+    """The help of a command or an option (English in the code, a key of the catalogue) in HELP_LANG."""
+    return mrv.say(msg(template), HELP_LANG)
+
+
 class _Guarded(TyperGroup):
     """Every command under one guard: an environment fault is one line with its cause and
     fix in the command's language (exit 4), a fault of the program one line and a log
@@ -144,7 +154,7 @@ class _Guarded(TyperGroup):
             raise typer.Exit(BUG) from None
 
 
-app = typer.Typer(help="MRV of greenhouse-gas emissions from crop production in Đắk Lắk.", no_args_is_help=True,
+app = typer.Typer(help=help_text("MRV of greenhouse-gas emissions from crop production in Đắk Lắk."), no_args_is_help=True,
                   add_completion=False, cls=_Guarded)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -168,14 +178,15 @@ class Lang(str, Enum):
 
 
 #: The `--lang` option every command takes: the language of its messages and headers.
-LANG_OPTION = typer.Option(Lang.vi, "--lang", help="Language of the messages: vi (Vietnamese) or en.")
+LANG_OPTION = typer.Option(Lang.vi, "--lang", help=help_text("Language of the messages: vi (Vietnamese) or en."))
 
 
 #: How a CSV file's encoding is named to a person.
 ENCODINGS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "cp1258": "Windows-1258"}
 
 #: The `--db` option every database command takes.
-DB_OPTION = typer.Option(None, "--db", help="Database URL (default: MRV_DATABASE_URL, else sqlite:///mrv.sqlite).")
+DB_OPTION = typer.Option(None, "--db", help=help_text("Database URL (default: MRV_DATABASE_URL, else "
+                                                      "sqlite:///mrv.sqlite)."))
 
 #: The command line's words, by key (`_say`).
 LABELS = {
@@ -387,24 +398,36 @@ def _progress(label: str):
         yield (lambda n: progress.update(task, total=n)), (lambda n: progress.advance(task, n))
 
 
-@app.command()
+@app.command(help=help_text("Calculate emissions: of plots and records files (--plots, --records, --out), or of a "
+                            "year in the database (--year), storing the run; print a summary."))
 def calc(
-    plots: Path = typer.Option(None, "--plots", exists=True, dir_okay=False, help="Plots CSV: plot_id, commune_code, crop, area, area_unit, climate, irrigation."),
-    records: Path = typer.Option(None, "--records", exists=True, dir_okay=False, help="Records CSV: plot_id, year, activity, product, quantity, unit, n_content, …"),
-    out_path: Path = typer.Option(None, "--out", dir_okay=False, help="Results CSV to write (one row per plot × year × source × gas)."),
-    year: int = typer.Option(None, "--year", help="Calculate the year's current records in the database and store the run."),
-    commune: str = typer.Option(None, "--commune", help="With --year: only this commune (official code)."),
-    official: bool = typer.Option(False, "--official", help="With --year: the province-wide run that reports and exports read."),
-    factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help="Factor profile."),
-    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e."),
-    sao: str = typer.Option(None, "--sao", help="Default sào variant of these files: bac (360 m²), trung (500 m²) or nam (1 000 m²)."),
-    locale: str = typer.Option(None, "--locale", help="Number format of the files: vi (1.200,5) or en (1,200.5); needed only for numbers such as 1.200."),
+    plots: Path = typer.Option(None, "--plots", exists=True, dir_okay=False, help=help_text("Plots CSV: plot_id, "
+                                                                                            "commune_code, crop, "
+                                                                                            "area, area_unit, "
+                                                                                            "climate, irrigation.")),
+    records: Path = typer.Option(None, "--records", exists=True, dir_okay=False, help=help_text("Records CSV: "
+                                                                                                "plot_id, year, "
+                                                                                                "activity, product, "
+                                                                                                "quantity, unit, "
+                                                                                                "n_content, …")),
+    out_path: Path = typer.Option(None, "--out", dir_okay=False, help=help_text("Results CSV to write (one row per "
+                                                                                "plot × year × source × gas).")),
+    year: int = typer.Option(None, "--year", help=help_text("Calculate the year's current records in the database and "
+                                                            "store the run.")),
+    commune: str = typer.Option(None, "--commune", help=help_text("With --year: only this commune (official code).")),
+    official: bool = typer.Option(False, "--official", help=help_text("With --year: the province-wide run that "
+                                                                      "reports and exports read.")),
+    factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help=help_text("Factor profile.")),
+    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help=help_text("GWP100 set for CO2e.")),
+    sao: str = typer.Option(None, "--sao", help=help_text("Default sào variant of these files: bac (360 m²), trung "
+                                                          "(500 m²) or nam (1 000 m²).")),
+    locale: str = typer.Option(None, "--locale", help=help_text("Number format of the files: vi (1.200,5) or en "
+                                                                "(1,200.5); needed only for numbers such as 1.200.")),
     lang: Lang = LANG_OPTION,
-    by: str = typer.Option(None, "--by", help="With --year: who makes the run (a registered user; kept in the audit trail)."),
+    by: str = typer.Option(None, "--by", help=help_text("With --year: who makes the run (a registered user; kept in "
+                                                        "the audit trail).")),
     db: str = DB_OPTION,
 ) -> None:
-    """Calculate emissions: of plots and records files (--plots, --records, --out), or of a
-    year in the database (--year), storing the run; print a summary."""
     _check_locale(locale, lang)
     if year is None:
         if plots is None or records is None or out_path is None:
@@ -438,17 +461,19 @@ def _print_run(run, official: bool, lang: Lang) -> None:
               f"{run.result_rows} {_say('rows', lang)}")
 
 
-@app.command("import")
+@app.command("import", help=help_text("Import plots, records, pilot models, cooperatives and commune data from a "
+                                      "file: every row is checked first, and a file with a bad row stores nothing."))
 def import_(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (one table) or XLSX (one sheet per table) file."),
-    sao: str = typer.Option(None, "--sao", help="Default sào variant of this file: bac, trung or nam."),
-    locale: str = typer.Option(None, "--locale", help="Number format of the file: vi (1.200,5) or en (1,200.5)."),
-    by: str = typer.Option(None, "--by", help="Who imports: a registered user (kept with the import and its records)."),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help=help_text("CSV (one table) or XLSX (one sheet "
+                                                                                 "per table) file.")),
+    sao: str = typer.Option(None, "--sao", help=help_text("Default sào variant of this file: bac, trung or nam.")),
+    locale: str = typer.Option(None, "--locale", help=help_text("Number format of the file: vi (1.200,5) or en "
+                                                                "(1,200.5).")),
+    by: str = typer.Option(None, "--by", help=help_text("Who imports: a registered user (kept with the import and its "
+                                                        "records).")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Import plots, records, pilot models, cooperatives and commune data from a file:
-    every row is checked first, and a file with a bad row stores nothing."""
     _check_locale(locale, lang)
     engine = models.connect(db)
     models.seed(engine)
@@ -473,16 +498,17 @@ def import_(
                   highlight=False)
 
 
-@app.command()
+@app.command(help=help_text("Create a synthetic Đắk Lắk year (102 communes, pilot models, farms, records), import it, "
+                            "calculate the year's official run and write its annual report."))
 def demo(
-    out_dir: Path = typer.Option(Path("out/demo"), "--out", file_okay=False, help="Folder for the demo's import files and results."),
-    year: int = typer.Option(2025, "--year", help="Year of the synthetic data."),
-    seed: int = typer.Option(2025, "--seed", help="Random seed (the same seed gives the same data)."),
+    out_dir: Path = typer.Option(Path("out/demo"), "--out", file_okay=False, help=help_text("Folder for the demo's "
+                                                                                            "import files and "
+                                                                                            "results.")),
+    year: int = typer.Option(2025, "--year", help=help_text("Year of the synthetic data.")),
+    seed: int = typer.Option(2025, "--seed", help=help_text("Random seed (the same seed gives the same data).")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Create a synthetic Đắk Lắk year (102 communes, pilot models, farms, records), import
-    it, calculate the year's official run and write its annual report."""
     engine = models.connect(db)
     models.seed(engine)
     def labels(key):
@@ -511,31 +537,34 @@ def demo(
                   markup=False, highlight=False)
 
 
-@app.command()
+@app.command(help=help_text("Write an XLSX import template: instructions, one sheet per table, headers with notes, an "
+                                 "example row, drop-down lists."))
 def template(
-    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="XLSX file to write."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the sheet names, headers and instructions."),
+    out_path: Path = typer.Option(..., "--out", dir_okay=False, help=help_text("XLSX file to write.")),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help=help_text("Language of the sheet names, headers and "
+                                                                "instructions.")),
 ) -> None:
-    """Write an XLSX import template: one sheet per table, headers, drop-down lists."""
     models.write_template(out_path, lang.value)
     out.print(f"{_say('written', lang)}: {out_path}")
 
 
-@app.command()
+@app.command(help=help_text("Write the report on emissions and reductions in the official form: a year's (--year), a "
+                            "commune's (--year --commune) or a period's (--period)."))
 def report(
-    year: int = typer.Option(None, "--year", help="Year of the report (its official run is read)."),
-    period: str = typer.Option(None, "--period", help="A period, e.g. 2026-2030: each year recalculated on one "
-                               "method, against the plan's targets."),
-    commune: str = typer.Option(None, "--commune", help="A commune's own report: its code or name (Ea Kao, Xã Ea Kao)."),
-    out_dir: Path = typer.Option(Path("out/report"), "--out", file_okay=False, help="Folder to write the report to."),
-    formats: str = typer.Option("xlsx,html,pdf,docx", "--format", help="Comma-separated formats: xlsx, html, pdf, docx."),
-    heading: Path = typer.Option(None, "--letterhead", dir_okay=False, help="The issuing agency's letterhead (TOML, "
-                                 "like mrv/letterhead.toml; default: MRV_LETTERHEAD, else the province's)."),
-    lang: Lang = typer.Option(Lang.vi, "--lang", help="Language of the report."),
+    year: int = typer.Option(None, "--year", help=help_text("Year of the report (its official run is read).")),
+    period: str = typer.Option(None, "--period", help=help_text("A period, e.g. 2026-2030: each year recalculated on one "
+                               "method, against the plan's targets.")),
+    commune: str = typer.Option(None, "--commune", help=help_text("A commune's own report: its code or name (Ea Kao, "
+                                                                  "Xã Ea Kao).")),
+    out_dir: Path = typer.Option(Path("out/report"), "--out", file_okay=False, help=help_text("Folder to write the "
+                                                                                              "report to.")),
+    formats: str = typer.Option("xlsx,html,pdf,docx", "--format", help=help_text("Comma-separated formats: xlsx, "
+                                                                                 "html, pdf, docx.")),
+    heading: Path = typer.Option(None, "--letterhead", dir_okay=False, help=help_text("The issuing agency's letterhead (TOML, "
+                                 "like mrv/letterhead.toml; default: MRV_LETTERHEAD, else the province's).")),
+    lang: Lang = typer.Option(Lang.vi, "--lang", help=help_text("Language of the report.")),
     db: str = DB_OPTION,
 ) -> None:
-    """Write the report on emissions and reductions in the official form: a year's
-    (--year), a commune's (--year --commune) or a period's (--period)."""
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in mrv.REPORT_FORMATS]
     if unknown:
@@ -593,17 +622,18 @@ class Step(str, Enum):
     reopen = "reopen"
 
 
-@app.command("review")
+@app.command("review", help=help_text("Move a commune-year through open → submitted → verified → locked (or reopen "
+                                      "it)."))
 def review_(
-    step: Step = typer.Argument(..., help="submit, verify, lock or reopen."),
-    commune: str = typer.Option(..., "--commune", help="Commune code."),
-    year: int = typer.Option(..., "--year", help="Year."),
-    by: str = typer.Option(..., "--by", help="Who takes the step (a verifier must not have recorded the data)."),
-    reason: str = typer.Option(None, "--reason", help="Why (required to reopen)."),
+    step: Step = typer.Argument(..., help=help_text("submit, verify, lock or reopen.")),
+    commune: str = typer.Option(..., "--commune", help=help_text("Commune code.")),
+    year: int = typer.Option(..., "--year", help=help_text("Year.")),
+    by: str = typer.Option(..., "--by", help=help_text("Who takes the step (a verifier must not have recorded the "
+                                                       "data).")),
+    reason: str = typer.Option(None, "--reason", help=help_text("Why (required to reopen).")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Move a commune-year through open → submitted → verified → locked (or reopen it)."""
     engine = models.connect(db)
     models.seed(engine)
     commune = _commune_code(engine, commune, lang)
@@ -619,14 +649,13 @@ def _folding_table(title: str, commune: str | None, headers: tuple[str, ...], la
     return table
 
 
-@app.command()
+@app.command(help=help_text("QA/QC checks of a year's data; exits 1 when an error (which blocks the year) is found."))
 def check(
-    year: int = typer.Option(..., "--year", help="Year."),
-    commune: str = typer.Option(None, "--commune", help="Only this commune."),
+    year: int = typer.Option(..., "--year", help=help_text("Year.")),
+    commune: str = typer.Option(None, "--commune", help=help_text("Only this commune.")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """QA/QC checks of a year's data; exits 1 when an error (which blocks the year) is found."""
     engine = models.connect(db)
     models.seed(engine)
     commune = _commune_code(engine, commune, lang)
@@ -647,17 +676,17 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=help_text("Uncertainty of a year's totals and reductions: Monte Carlo (IPCC Approach 2) with one "
+                            "draw per factor shared by every plot, and Approach 1 beside it."))
 def uncertainty(
-    year: int = typer.Option(..., "--year", help="Year (its official run is read)."),
-    draws: int = typer.Option(10_000, "--draws", min=100, help="Monte Carlo draws."),
-    seed: int = typer.Option(1, "--seed", help="Random seed (the same seed gives the same intervals)."),
-    out_path: Path = typer.Option(None, "--out", dir_okay=False, help="Also write the table to this CSV file."),
+    year: int = typer.Option(..., "--year", help=help_text("Year (its official run is read).")),
+    draws: int = typer.Option(10_000, "--draws", min=100, help=help_text("Monte Carlo draws.")),
+    seed: int = typer.Option(1, "--seed", help=help_text("Random seed (the same seed gives the same intervals).")),
+    out_path: Path = typer.Option(None, "--out", dir_okay=False, help=help_text("Also write the table to this CSV "
+                                                                                "file.")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Uncertainty of a year's totals and reductions: Monte Carlo (IPCC Approach 2) with
-    one draw per factor shared by every plot, and Approach 1 beside it."""
     engine = models.connect(db)
     try:
         with _progress(f"Monte Carlo {year}"):
@@ -684,7 +713,7 @@ def uncertainty(
         _write_atomically(spread.table, out_path)
 
 
-user_app = typer.Typer(help="Registered users: every --by names one of them.", no_args_is_help=True)
+user_app = typer.Typer(help=help_text("Registered users: every --by names one of them."), no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
 
@@ -702,17 +731,20 @@ def _password(lang: str) -> str:
     return line
 
 
-@user_app.command("add")
+@user_app.command("add", help=help_text("Register a person with a role (a commune officer with their commune, a "
+                                        "verifier with the communes they verify); with --password-stdin they can log "
+                                        "in to `mrv serve`."))
 def user_add(
-    name: str = typer.Argument(..., help="The person's full name, as they will type it in --by."),
-    role: Role = typer.Option(..., "--role", help="recorder (cán bộ xã), verifier, province_officer, inventory or admin."),
-    commune: list[str] = typer.Option(None, "--commune", help="A recorder's commune; a verifier's assigned communes (repeat it), official codes."),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read a password for the server from standard input."),
+    name: str = typer.Argument(..., help=help_text("The person's full name, as they will type it in --by.")),
+    role: Role = typer.Option(..., "--role", help=help_text("recorder (cán bộ xã), verifier, province_officer, "
+                                                            "inventory or admin.")),
+    commune: list[str] = typer.Option(None, "--commune", help=help_text("A recorder's commune; a verifier's assigned "
+                                                                        "communes (repeat it), official codes.")),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help=help_text("Read a password for the server "
+                                                                                  "from standard input.")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Register a person with a role (a commune officer with their commune, a verifier with
-    the communes they verify); with --password-stdin they can log in to `mrv serve`."""
     password = _password(lang.value) if password_stdin else None
     engine = models.connect(db)
     models.seed(engine)
@@ -722,45 +754,43 @@ def user_add(
     out.print(f"{_say('user_added', lang)}: {user.name} ({_say(models.ROLES[user.role], lang)})")
 
 
-@user_app.command("password")
+@user_app.command("password", help=help_text("Set a user's password for the server, read from standard input; every "
+                                             "session and token they had ends."))
 def user_password(
-    name: str = typer.Argument(..., help="A registered user."),
+    name: str = typer.Argument(..., help=help_text("A registered user.")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Set a user's password for the server, read from standard input; every session and
-    token they had ends."""
     password = _password(lang.value)
     engine = models.connect(db)
     _fail_on_bad_input(lambda: models.set_password(engine, name, password, by=models.LOCAL), lang)
     out.print(f"{_say('password_set', lang)}: {name}")
 
 
-@user_app.command("revoke")
+@user_app.command("revoke", help=help_text("End every session and bearer token of a user (a lost phone, a person who "
+                                           "left)."))
 def user_revoke(
-    name: str = typer.Argument(..., help="A registered user."),
+    name: str = typer.Argument(..., help=help_text("A registered user.")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """End every session and bearer token of a user (a lost phone, a person who left)."""
     engine = models.connect(db)
     ended = _fail_on_bad_input(lambda: models.revoke_user(engine, name, by=models.LOCAL), lang)
     out.print(f"{_say('revoked', lang)}: {name} ({ended})")
 
 
-@user_app.command("list")
+@user_app.command("list", help=help_text('List the registered users with their role and commune.'))
 def user_list(
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """List the registered users with their role and commune."""
     table = _folding_table(_say("users", lang), None, ("name", "role", "commune"), lang)
     for name, role, commune in models.list_users(models.connect(db), scope=models.LOCAL):
         table.add_row(name, _say(models.ROLES.get(role, role), lang), commune or "")
     out.print(table)
 
 
-export_app = typer.Typer(help="Exports of a year's official figures.", no_args_is_help=True)
+export_app = typer.Typer(help=help_text("Exports of a year's official figures."), no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
 
@@ -779,21 +809,22 @@ def _years(year: int | None, years: str | None, lang: Lang) -> list[int]:
         raise typer.Exit(2) from None
 
 
-@export_app.command("inventory")
+@export_app.command("inventory", help=help_text("The provincial estimate in the national GHG inventory's categories: "
+                                                "CRT rows with the IPCC 2006 category beside them, per gas, with "
+                                                "activity data and implied factors as the CRT tables define them, "
+                                                "notation keys with their reasons, and each line's uncertainty."))
 def export_inventory(
-    year: int = typer.Option(None, "--year", help="Year (its official run is read)."),
-    years: str = typer.Option(None, "--years", help="Several years: 2026-2030, or 2025,2027."),
-    out_path: Path = typer.Option(..., "--out", dir_okay=False, help="File to write (side files go beside it)."),
+    year: int = typer.Option(None, "--year", help=help_text("Year (its official run is read).")),
+    years: str = typer.Option(None, "--years", help=help_text("Several years: 2026-2030, or 2025,2027.")),
+    out_path: Path = typer.Option(..., "--out", dir_okay=False, help=help_text("File to write (side files go beside "
+                                                                               "it).")),
     fmt: ExportFormat = typer.Option("xlsx", "--format",
-                                     help="xlsx, csv or json (the table); primap2 (interchange CSV + YAML); etf (CRT "
-                                          "data exchange JSON); worksheets (IPCC Inventory Software 3.C.1–3.C.7)."),
-    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e (the national inventory uses AR5)."),
+                                     help=help_text("xlsx, csv or json (the table); primap2 (interchange CSV + YAML); etf (CRT "
+                                          "data exchange JSON); worksheets (IPCC Inventory Software 3.C.1–3.C.7).")),
+    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help=help_text("GWP100 set for CO2e (the national inventory uses AR5).")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """The provincial estimate in the national GHG inventory's categories: CRT rows with the
-    IPCC 2006 category beside them, per gas, with activity data and implied factors as the
-    CRT tables define them, notation keys with their reasons, and each line's uncertainty."""
     engine = models.connect(db)
     try:
         export = models.inventory_export(engine, _years(year, years, lang), gwp.value, scope=models.LOCAL)
@@ -813,30 +844,31 @@ def export_inventory(
                            files=", ".join(str(out_path.parent / path.name) for path in written)), lang))
 
 
-@export_app.command("contribution")
+@export_app.command("contribution", help=help_text("The province's contribution to the national inventory as a sector "
+                                                   "report (Decree 06/2022/NĐ-CP): results by CRT row, methods, "
+                                                   "activity data, factors, uncertainty, QA/QC, coverage and notation "
+                                                   "keys; XLSX, HTML and PDF."))
 def export_contribution(
-    year: int = typer.Option(..., "--year", help="Year (its official run is read)."),
-    out_dir: Path = typer.Option(Path("out"), "--out", file_okay=False, help="Folder to write the report to."),
+    year: int = typer.Option(..., "--year", help=help_text("Year (its official run is read).")),
+    out_dir: Path = typer.Option(Path("out"), "--out", file_okay=False, help=help_text("Folder to write the report "
+                                                                                       "to.")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """The province's contribution to the national inventory as a sector report (Decree
-    06/2022/NĐ-CP): results by CRT row, methods, activity data, factors, uncertainty, QA/QC,
-    coverage and notation keys; XLSX, HTML and PDF."""
     _write_report(models.contribution_report, year, lang, db, out_dir)
 
 
-@app.command()
+@app.command(help=help_text("Recalculate the whole time series as new official runs (after a factor or method "
+                            "change); earlier runs stay readable."))
 def recalc(
-    series: bool = typer.Option(False, "--series", help="Recalculate every year that has records."),
-    factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help="Factor profile."),
-    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="GWP100 set for CO2e."),
-    by: str = typer.Option(None, "--by", help="Who recalculates (a registered user; kept in the audit trail)."),
+    series: bool = typer.Option(False, "--series", help=help_text("Recalculate every year that has records.")),
+    factors: Profile = typer.Option(Profile.ipcc2019, "--factors", help=help_text("Factor profile.")),
+    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help=help_text("GWP100 set for CO2e.")),
+    by: str = typer.Option(None, "--by", help=help_text("Who recalculates (a registered user; kept in the audit "
+                                                        "trail).")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Recalculate the whole time series as new official runs (after a factor or method
-    change); earlier runs stay readable."""
     if not series:
         _fail("recalc_series", lang)
         raise typer.Exit(2)
@@ -847,15 +879,14 @@ def recalc(
                   f"{_say('rows', lang)})")
 
 
-@app.command()
+@app.command(help=help_text("Show the year's audit trail: who changed what, when (in the province's time, +07), "
+                            "before and after, and why."))
 def audit(
-    year: int = typer.Option(..., "--year", help="Year."),
-    commune: str = typer.Option(None, "--commune", help="Only this commune."),
+    year: int = typer.Option(..., "--year", help=help_text("Year.")),
+    commune: str = typer.Option(None, "--commune", help=help_text("Only this commune.")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Show the year's audit trail: who changed what, when (in the province's time, +07),
-    before and after, and why."""
     engine = models.connect(db)
     commune = _commune_code(engine, commune, lang)
     table = _folding_table(_say(LABELS["audit_title"].fill(year=year), lang), commune,
@@ -867,16 +898,16 @@ def audit(
     out.print(table)
 
 
-@app.command()
+@app.command(help=help_text("Run the commune–province server (the pages at /, API v1 at /api/v1, OpenAPI at "
+                            "/openapi.json) on the database: SQLite for one office, PostgreSQL for the province."))
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only; behind a reverse proxy keep it so)."),
-    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
-    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes (about one per core)."),
+    host: str = typer.Option("127.0.0.1", "--host", help=help_text("Address to listen on (127.0.0.1: this machine "
+                                                                   "only; behind a reverse proxy keep it so).")),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help=help_text("Port to listen on.")),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help=help_text("Server processes (about one per core).")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """Run the commune–province server (the pages at /, API v1 at /api/v1, OpenAPI at
-    /openapi.json) on the database: SQLite for one office, PostgreSQL for the province."""
     import uvicorn
 
     url = models.database_url(db)
@@ -891,14 +922,13 @@ def serve(
                 proxy_headers=True)
 
 
-@app.command("communes")
+@app.command("communes", help=help_text("List the province's communes: the code and the name, either of which "
+                                        "--commune and the import files take."))
 def list_communes(
-    search: str = typer.Argument(None, help="Only the communes this text may name (e.g. 'ea kao')."),
+    search: str = typer.Argument(None, help=help_text("Only the communes this text may name (e.g. 'ea kao').")),
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    """List the province's communes: the code and the name, either of which --commune and
-    the import files take."""
     from sqlmodel import Session
     engine = models.connect(db)
     models.seed(engine)
@@ -916,12 +946,12 @@ def list_communes(
     out.print(table)
 
 
-@app.command("factors")
+@app.command("factors", help=help_text("List the factors of a profile in chain order, with value, unit, source and "
+                                       "status."))
 def list_factors(
-    profile: Profile = typer.Option(Profile.ipcc2019, "--profile", help="Factor profile to list."),
+    profile: Profile = typer.Option(Profile.ipcc2019, "--profile", help=help_text("Factor profile to list.")),
     lang: Lang = LANG_OPTION,
 ) -> None:
-    """List the factors of a profile in chain order, with value, unit, source and status."""
     loaded = mrv.factor_profile(profile.value)
     table = _folding_table(f"{loaded.profile.title}: {' → '.join(loaded.profile.chain)} ({_say('version', lang)} "
                            f"{loaded.version})", None, ("id", "value", "unit", "applies_to", "tier", "cited_source",

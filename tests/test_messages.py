@@ -4,8 +4,11 @@ lines read in Vietnamese by default, in English with --lang en."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,7 +30,7 @@ def _code_messages() -> set[str]:
     """Every msg("…") template of the code, as Babel (and `make messages`) extracts it."""
     found = set()
     for folder in ("mrv", "models", "cli", "web"):
-        for _, _, message, _, _ in extract_from_dir(ROOT / folder, keywords={"msg": None}, comment_tags=()):
+        for _, _, message, _, _ in extract_from_dir(ROOT / folder, keywords={"msg": None, "help_text": None}, comment_tags=()):
             found.add(message)
     return found
 
@@ -173,3 +176,14 @@ def test_check_and_audit_speak_vietnamese_with_province_time(tmp_path):
     code, output = _invoke("audit", "--year", "2025", "--db", db, "--lang", "en")
     assert "Audit trail 2025" in output and "records added" in output
 
+
+
+def test_the_help_of_commands_and_options_is_in_the_language_asked_for():
+    code, output = _invoke("import", "--help")  # Vietnamese unless the command line says --lang en
+    assert code == 0 and "Tệp CSV (một bảng) hoặc XLSX (mỗi trang tính một bảng)." in " ".join(output.split())
+    english = subprocess.run([sys.executable, "-m", "mrv.cli", "import", "--help", "--lang", "en"],
+                             capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert "CSV (one table) or XLSX (one sheet per table) file." in english.stdout
+    commands = subprocess.run([sys.executable, "-m", "mrv.cli", "--help"], capture_output=True, text=True,
+                              env={**os.environ, "COLUMNS": "200"})
+    assert "Kiểm tra QA/QC số liệu của một năm" in commands.stdout  # each command's line in the list
