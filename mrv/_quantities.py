@@ -112,6 +112,8 @@ def unit_factor(text: str, canonical: str, dimension: str, variant: str | None, 
     if expression == BAG:
         if dimension != "mass":
             raise UnitError(text, EXAMPLES[dimension], msg("bags are for fertiliser and lime"))
+        if not isinstance(product, str):  # no product known: the product column's own problem says so
+            return float("nan")
         if not bag_kg > 0:
             raise UnitError(
                 text,

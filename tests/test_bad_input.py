@@ -44,6 +44,7 @@ def tree_inventory(**overrides) -> dict:
         (fertiliser(quantity="ba bao"), "quantity", "ba bao", "number"),
         (fertiliser(quantity="1.200"), "quantity", "1.200", "locale"),
         (fertiliser(product="unobtainium"), "product", "unobtainium", "products.csv"),
+        (fertiliser(product="đạm", unit="bao"), "product", "đạm", "can mean"),  # not a second problem for its bag
         (fertiliser(unit="furlong"), "unit", "furlong", "kg, tạ, tấn"),
         (fertiliser(unit="ha"), "unit", "ha", "mass"),
         ({"plot_id": "P1", "activity": "lime", "product": "vôi", "quantity": "5", "unit": "kg"}, "product", "vôi",
