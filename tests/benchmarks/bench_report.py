@@ -19,6 +19,7 @@ from pathlib import Path
 
 import mrv
 from mrv import models
+from bench_uncertainty import demo_database  # beside this file: run it as a script
 
 
 def best(action, repeat: int) -> tuple[float, object]:
@@ -39,12 +40,7 @@ def main() -> None:
     formats = tuple(args.formats.split(","))
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        engine = models.connect(f"sqlite:///{folder / 'demo.sqlite'}")
-        models.seed(engine)
-        importer = models.demo_users(engine)[0][0]
-        for path in models.write_demo(folder / "files", seed=2025, year=2025):
-            models.import_file(engine, path, imported_by=importer)
-        models.calculate_year(engine, 2025, official=True)
+        engine = demo_database(folder)
 
         def build():
             return models.build_report(engine, 2025, "vi", scope=models.LOCAL)

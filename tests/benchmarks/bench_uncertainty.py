@@ -40,18 +40,23 @@ def reference(results, factors: mrv.FactorDraws, draws: int) -> np.ndarray:
     return totals
 
 
+def demo_database(folder: Path):
+    """The demo database in `folder` (102 communes, pilot models, 2025) with its official run."""
+    engine = models.connect(f"sqlite:///{folder / 'demo.sqlite'}")
+    models.seed(engine)
+    importer = models.demo_users(engine)[0][0]
+    for path in models.write_demo(folder / "files", seed=2025, year=2025):
+        models.import_file(engine, path, imported_by=importer)
+    models.calculate_year(engine, 2025, official=True)
+    return engine
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
-        engine = models.connect(f"sqlite:///{folder / 'demo.sqlite'}")
-        models.seed(engine)
-        importer = models.demo_users(engine)[0][0]
-        for path in models.write_demo(folder / "files", seed=2025, year=2025):
-            models.import_file(engine, path, imported_by=importer)
-        models.calculate_year(engine, 2025, official=True)
+        engine = demo_database(Path(folder))
         _, province = models.province_year(engine, 2025)
         engine.dispose()
     start = time.perf_counter()
