@@ -280,9 +280,7 @@ def _fail(text, lang: Lang | str) -> None:
 
 
 def _figure(value: float, decimals: int, lang: Lang | str) -> str:
-    """A number as the language writes it: 1.234,5 in Vietnamese, 1,234.5 in English."""
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if _lang(lang) == "vi" else text
+    return mrv.figure(value, decimals, _lang(lang))
 
 
 def _signed(value: float, lang: Lang | str) -> str:

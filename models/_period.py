@@ -15,7 +15,7 @@ from mrv import InputError, Problem, Report, letterhead, msg, report_number
 from mrv import report_label as label
 from mrv.models._import import INDICATORS, TARGETS
 from mrv.models._province import recalculated_year
-from mrv.models._report import INVENTORY, KG_PER_T, profile_name
+from mrv.models._report import KG_PER_T, inventory_and_removals, profile_name
 from mrv.models._runs import OFFICIAL_PROFILE, official_run
 from mrv.models._scope import Scope
 from mrv.models._tables import PlanIndicator
@@ -29,12 +29,11 @@ def _year_row(engine: Engine, year: int, factors: str, gwp: str) -> dict:
     if province is None:
         return {"year": year}
     results = province.results
-    kept = results[(results["mass_kg"] >= 0) & results["boundary"].isin(INVENTORY)]
-    removals = results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T
+    inventory, removals = inventory_and_removals(results)
     estimate = province.estimate(province.reductions())
     if results.empty and estimate["emissions_t"].isna().all():
         return {"year": year}
-    return {"year": year, "total_t": kept["co2e_kg"].sum() / KG_PER_T, "removals_t": removals or None,
+    return {"year": year, "total_t": inventory["co2e_kg"].sum() / KG_PER_T, "removals_t": removals or None,
             "estimate_t": estimate["emissions_t"].sum(min_count=1), "reduction_t": estimate["reduction_t"].sum(min_count=1),
             "low_emission_ha": estimate["low_emission_ha"].sum(min_count=1),
             "communes_with_pilot_n": province.pilots["commune_code"].nunique()}

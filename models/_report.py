@@ -159,6 +159,13 @@ def _lead(year: int, inventory: pd.DataFrame, by_boundary: pd.Series, removals: 
     return lead
 
 
+def inventory_and_removals(results: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The plots' inventory emissions (result rows of AFOLU and energy) and their removals
+    in t CO2e, each on its own: removals are never netted from the emissions."""
+    emitted = results[(results["mass_kg"] >= 0) & results["boundary"].isin(INVENTORY)]
+    return emitted, results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T
+
+
 def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, commune: str | None = None,
                  letterhead_file: str | Path | None = None) -> Report:
     """The sections of the annual report for `year` (from its official run), for a scope
@@ -197,10 +204,8 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
                            mass_t=by_gas["mass_kg"] / KG_PER_T, co2e_t=by_gas["co2e_kg"] / KG_PER_T)[
         ["boundary", "gas", "mass_t", "co2e_t"]]
     whole = "total" if commune is None else "commune"  # whose estimate: the province's or the commune's
-    emissions = results[results["mass_kg"] >= 0]
-    inventory = emissions[emissions["boundary"].isin(INVENTORY)]
-    by_boundary = emissions.groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
-    removals = results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T
+    by_boundary = results[results["mass_kg"] >= 0].groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
+    inventory, removals = inventory_and_removals(results)
     reduction_total = estimate["reduction_t"].sum(min_count=1)
     summary = pd.DataFrame([
         {"item": label("pilot_total", lang), "value": inventory["co2e_kg"].sum() / KG_PER_T, "unit": "t CO2e"},

@@ -68,6 +68,7 @@ EXPORTS = {
     "write_report": "mrv._report:write_report",
     "report_label": "mrv._report:label",
     "report_number": "mrv._report:number",
+    "figure": "mrv._report:figure",
     "Letterhead": "mrv._letterhead:Letterhead",
     "letterhead": "mrv._letterhead:letterhead",
     "province_time": "mrv._letterhead:province_time",

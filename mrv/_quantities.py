@@ -40,10 +40,15 @@ class UnitError(ValueError):
 
 
 @functools.lru_cache(maxsize=None)
+def _alias_rows() -> tuple[tuple[str, str], ...]:
+    """(spelling, pint expression) of each row of unit_aliases.csv, in its order."""
+    with Path(__file__).with_name("unit_aliases.csv").open(encoding="utf-8") as handle:
+        return tuple((row["alias"], row["unit"]) for row in csv.DictReader(handle))
+
+
+@functools.lru_cache(maxsize=None)
 def _aliases() -> dict[str, str]:
-    path = Path(__file__).with_name("unit_aliases.csv")
-    with path.open(encoding="utf-8") as handle:
-        return {text_key(row["alias"]): row["unit"] for row in csv.DictReader(handle)}
+    return {text_key(alias): unit for alias, unit in _alias_rows()}
 
 
 #: The units sizes are given in (the template's units table): pint's name → as written.
@@ -55,11 +60,9 @@ def unit_table(lang: str = "vi") -> list[tuple[str, str]]:
     decimal mark of `lang`), in the order of `unit_aliases.csv`: ("tạ, ta", "100 kg"),
     ("sào nam, sào nam bộ", "1 000 m²"), ("bao", the product's bag, a message). The
     template's units table."""
-    path = Path(__file__).with_name("unit_aliases.csv")
     groups: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            groups.setdefault(row["unit"], []).append(row["alias"])
+    for alias, unit in _alias_rows():
+        groups.setdefault(unit, []).append(alias)
     table = []
     for expression, spellings in groups.items():
         if expression == BAG:

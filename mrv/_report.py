@@ -100,6 +100,19 @@ def _date(day: date, lang: str) -> str:
     return day.strftime("%d/%m/%Y" if lang == "vi" else "%Y-%m-%d")
 
 
+def figure(value, decimals: int, lang: str) -> str:
+    """A number with `decimals` decimals as the language writes it: Vietnamese 1.234,5 or
+    English 1,234.5; a blank as '—'."""
+    if value is None or pd.isna(value):
+        return "—"
+    return _marks(f"{value:,.{decimals}f}", lang)
+
+
+def _marks(text: str, lang: str) -> str:
+    """English digits grouped with ',' and a '.' decimal mark, as `lang` writes them."""
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
 def number(value, lang: str, key: str = "") -> str:
     """A value for display, rounded as its column says (`decimals` in report_labels.csv):
     Vietnamese 1.234,5 or English 1,234.5; a blank as '—'."""
@@ -114,7 +127,7 @@ def number(value, lang: str, key: str = "") -> str:
         text = f"{value:,.4g}"
     else:
         text = f"{value:,.{int(decimals or 2)}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+    return _marks(text, lang)
 
 
 def _excel_format(key: str) -> str:

@@ -71,13 +71,6 @@ def translator(lang: str):
     return t
 
 
-def number(value, digits: int = 2) -> str:
-    """A number as written in Vietnamese (1.234,56) or English (1,234.56); blank for none."""
-    if value is None or pd.isna(value):
-        return "—"
-    return f"{value:,.{digits}f}"
-
-
 async def person(request: Request) -> Caller:
     """The logged-in caller of a page; without a session, the login page."""
     try:
@@ -94,8 +87,7 @@ def render(request: Request, name: str, found: Caller | None = None, status: int
     t = translator(lang)
 
     def fmt(value, digits: int = 2) -> str:
-        text = number(value, digits)
-        return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+        return mrv.figure(value, digits, lang)
 
     return TEMPLATES.TemplateResponse(request, name, {
         "t": t, "say": functools.partial(mrv.say, lang=lang), "lang": lang, "fmt": fmt,
