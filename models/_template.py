@@ -158,12 +158,13 @@ def _instructions(sheet, lang: str, headers: dict) -> None:
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = BOLD, REQUIRED
     for table in SPECS:
-        sheet.append([headers[table]["*"] if lang == "vi" else table, template_notes()[table]["*"][f"note_{lang}"]])
+        sheet.append([headers[table]["*"] if lang == "vi" else table,
+                      mrv.cell_value(template_notes()[table]["*"][f"note_{lang}"])])  # text of a data file
         sheet.cell(sheet.max_row, 2).alignment = wrap
     sheet.append([])
     sheet.append([text(msg("Unit (any of these spellings)")), text(msg("One of it is"))])
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = BOLD, REQUIRED
     for spellings, size in mrv.unit_table(lang):
-        sheet.append([spellings, text(size)])
+        sheet.append([mrv.cell_value(spellings), text(size)])
         sheet.cell(sheet.max_row, 1).alignment = wrap
