@@ -286,8 +286,9 @@ def read_import_file(path: str | Path) -> ImportFile:
             frame.columns = _columns(found[0], headers)
             first = frame.iloc[0].astype(object).where(frame.iloc[0].notna(), "") if len(frame) else None
             if first is not None and _trimmed([str(cell) for cell in first]) in _examples():  # a sheet of the template
-                frame = frame.iloc[1:].reset_index(drop=True)                                 # saved as CSV
-                frame.attrs["first_row"] = 3
+                numbers = mrv.row_numbers(frame)[1:]                                          # saved as CSV
+                frame = frame.iloc[1:].reset_index(drop=True)
+                frame.attrs["row_numbers"] = numbers
             tables[found[0]] = frame
     problems.raise_if_any()
     return ImportFile(tables, ignored, "" if path.suffix.lower() in (".xlsx", ".xlsm") else frame.attrs["encoding"])

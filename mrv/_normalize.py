@@ -46,7 +46,8 @@ def _read_csv(path: Path, encoding: str) -> pa.Table:
     with open(path, encoding=PYTHON_CODECS[encoding], newline="") as handle:
         header = next(csv.reader(handle), [])
     options = pcsv.ConvertOptions(column_types={name: pa.string() for name in header}, strings_can_be_null=False)
-    return pcsv.read_csv(path, read_options=pcsv.ReadOptions(encoding=encoding), convert_options=options)
+    return pcsv.read_csv(path, read_options=pcsv.ReadOptions(encoding=encoding), convert_options=options,
+                         parse_options=pcsv.ParseOptions(ignore_empty_lines=False))
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -55,7 +56,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     with or without the BOM Excel writes, UTF-16 with its BOM, or else Windows-1258 (the
     Vietnamese code page; `attrs['encoding']` says which was read); text in Unicode NFC.
     The file's name is kept for error messages. A line with more or fewer cells than the
-    header is refused, never shifted; a file of another kind is refused saying what it is."""
+    header is refused, never shifted; a file of another kind is refused saying what it is.
+    Blank rows (empty lines, or only separators as Excel saves them) are left out, and the
+    rows keep their own numbers (`row_numbers`), so a problem names the row the officer sees."""
     path = Path(path)
     encoding = check_file(path, "csv")
     try:
@@ -76,6 +79,14 @@ def read_table(path: str | Path) -> pd.DataFrame:
         if normal != list(column.cat.categories):
             frame.isetitem(position, column.astype(object).map(lambda t: unicodedata.normalize("NFC", t))
                            .astype("category"))
+    blank = np.ones(len(frame), dtype=bool)
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        empty = np.array([not text.strip() for text in column.cat.categories] + [True])
+        blank &= empty[column.cat.codes.to_numpy()]  # code -1 (no cell) is blank too
+    if blank.any():
+        frame = frame[~blank].reset_index(drop=True)
+        frame.attrs["row_numbers"] = np.flatnonzero(~blank) + 2
     frame.attrs["source"] = str(path)
     frame.attrs["encoding"] = encoding
     return frame

@@ -115,3 +115,24 @@ def test_a_template_sheet_saved_as_csv_keeps_its_example_out_too(engine, tmp_pat
     with pytest.raises(mrv.InputError) as caught:
         models.import_file(engine, path)
     assert [(p.row, p.column) for p in caught.value.problems] == [(3, "area")]
+
+
+def test_a_csv_file_numbers_its_rows_past_empty_lines_and_rows_of_separators(engine, tmp_path):
+    from mrv.models._files import SPECS, example_row
+    spec = SPECS["plots"]
+    width = len(spec.required) + len(spec.optional)
+    header = ",".join((*spec.required, *spec.optional))
+    plot = ",".join(["CM-{n}", "Cư M'gar", "cà phê", '"{area}"', "ha"] + [""] * len(spec.optional))
+    lines = [header,                                  # row 1
+             ",".join(f'"{cell}"' for cell in example_row("plots")),  # row 2: the template's example
+             plot.format(n=1, area="2,5"),             # row 3
+             "",                                       # row 4: an empty line
+             "," * (width - 1),                        # row 5: separators only, as Excel saves a blank row
+             plot.format(n=2, area="abc")]             # row 6
+    path = tmp_path / "lo-dat.csv"
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")  # and blank lines at the end
+    with pytest.raises(mrv.InputError) as caught:
+        models.import_file(engine, path)
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(6, "area", "abc")]
+    path.write_text("\n".join(lines[:-1] + [plot.format(n=2, area="1")]) + "\n", encoding="utf-8")
+    assert models.import_file(engine, path).plots_added == 2  # blank rows are neither records nor problems
