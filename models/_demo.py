@@ -69,6 +69,7 @@ class _Demo:
     def __init__(self, seed: int, year: int):
         self.rng = np.random.default_rng(seed)
         self.places = np.random.default_rng([seed, 1])  # apart, so the figures do not move with the map
+        self.paddy = np.random.default_rng([seed, 2])  # the communes' rice areas, apart for the same reason
         self.centres: dict[str, tuple[float, float]] = {}
         self.year = year
         self.communes = official_communes()
@@ -203,14 +204,31 @@ class _Demo:
                 share = round(float(rng.uniform(0.05, 0.3)), 2)
                 adoption += [{"commune_code": commune["code"], "year": str(year), "profile_id": f"{crop}-low", "share": _typed(share * 100)},
                              {"commune_code": commune["code"], "year": str(year), "profile_id": f"{crop}-conv", "share": _typed(100 - share * 100)}]
+        for commune in communes[::3]:  # rice in a third of the communes, two seasons a year
+            area = float(self.paddy.uniform(100, 1200))
+            areas.append({"commune_code": commune["code"], "year": str(year), "crop": "rice", "area": _typed(round(area)),
+                          "area_unit": "ha", "production": _typed(round(area * RICE_INPUTS["paddy"] * len(RICE_SEASONS))),
+                          "production_unit": "tấn"})
+            share = round(float(self.paddy.uniform(0.1, 0.4)), 2)
+            adoption += [{"commune_code": commune["code"], "year": str(year), "profile_id": "rice-low", "share": _typed(share * 100)},
+                         {"commune_code": commune["code"], "year": str(year), "profile_id": "rice-conv", "share": _typed(100 - share * 100)}]
         profiles = [{"profile_id": f"{crop}-{'low' if low else 'conv'}",
                      "name": f"{crop}: {'phát thải thấp' if low else 'thông thường'}", "crop": crop,
                      "low_emission": "có" if low else "không", "activity": activity, "product": product,
                      "quantity": _typed(rate), "unit": unit, "n_content": n_content, "use": use}
                     for (crop, low), inputs in PRACTICES.items() for activity, product, rate, unit, n_content, use in inputs]
+        profiles += [{"profile_id": f"rice-{'low' if low else 'conv'}",
+                      "name": f"lúa: {'ướt khô xen kẽ' if low else 'ngập liên tục'}", "crop": "rice",
+                      "low_emission": "có" if low else "không", "activity": activity, "product": product,
+                      "quantity": quantity, "unit": unit, "season": season, **extra}
+                     for low in (False, True) for season, days, conventional, drained in RICE_SEASONS
+                     for activity, product, quantity, unit, extra in (
+                         ("vụ lúa", "", "1", "ha", {"days": str(days), "water_regime": drained if low else conventional}),
+                         ("fertiliser", "urea", _typed(RICE_INPUTS["urea"]), "kg", {}),
+                         ("vùi rơm rạ", "rơm rạ vùi sớm", _typed(RICE_INPUTS["straw"]), "tấn", {}))]
         return {"cooperatives": pd.DataFrame(cooperatives), "pilot_models": pd.DataFrame(models),
                 "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records).fillna(""),
-                "commune_crops": pd.DataFrame(areas), "practice_profiles": pd.DataFrame(profiles),
+                "commune_crops": pd.DataFrame(areas), "practice_profiles": pd.DataFrame(profiles).fillna(""),
                 "adoption": pd.DataFrame(adoption),
                 "plan_indicators": pd.DataFrame([
                     {"year": str(year), "kind": "thực hiện", "farmers_trained": "640", "communication_events": "12",

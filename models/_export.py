@@ -18,7 +18,7 @@ import mrv
 from mrv import msg
 from mrv.models._province import province_year
 from mrv.models._recent import Recent
-from mrv.models._report import factor_table, qa_table
+from mrv.models._report import coverage_section, factor_table, qa_table, sources_left_out
 from mrv.models._runs import official_run
 from mrv.models._scope import Scope
 from mrv.models._tables import CalculationRun, Province
@@ -28,17 +28,10 @@ from mrv.models._tables import CalculationRun, Province
 _years: Recent[_Year] = Recent(16)
 
 
-def _coverage(estimate: pd.DataFrame) -> pd.DataFrame:
-    """Hectares of each crop with area, estimated or not (no practice data, or shares that
-    do not add up): columns crop, area_ha, estimated."""
-    with_area = estimate[estimate["area_ha"].fillna(0) > 0]
-    return (with_area.assign(estimated=with_area["status"] == "estimated")
-            .groupby(["crop", "estimated"], as_index=False)["area_ha"].sum())
-
-
 def _coverage_text(coverage: pd.DataFrame, estimated: bool) -> str:
-    chosen = coverage[coverage["estimated"] == estimated]
-    return "; ".join(f"{row.crop} {row.area_ha:.2f} ha" for row in chosen.itertuples()) or "none"
+    """The crops and hectares the estimate covers (or leaves out) in `mrv.estimate_coverage`."""
+    hectares = coverage["estimated_ha"] if estimated else coverage["area_ha"] - coverage["estimated_ha"]
+    return "; ".join(f"{crop} {ha:.2f} ha" for crop, ha in zip(coverage["crop"], hectares) if ha > 0) or "none"
 
 
 @dataclass(frozen=True)
@@ -64,7 +57,8 @@ def _year(engine: Engine, year: int, gwp: str) -> _Year:
         estimate = province.estimate(province.reductions())
         rows = province.estimate_rows(estimate)
         table = mrv.inventory_table(rows, mrv.occurrence(province.activity), gwp, profile=run.factor_profile)
-        return _Year(run, province, rows, table, mrv.ipcc_worksheets(rows, run.factor_profile), _coverage(estimate),
+        return _Year(run, province, rows, table, mrv.ipcc_worksheets(rows, run.factor_profile),
+                     mrv.estimate_coverage(estimate, rows),
                      int((estimate["status"] == "missing").sum()))
 
     run = official_run(engine, year)
@@ -111,7 +105,8 @@ def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *
                                      for y, m in made.items()),
         "coverage": " | ".join(f"{y}: {_coverage_text(m.coverage, True)}" for y, m in made.items()),
         "not_covered": " | ".join(f"{y}: {_coverage_text(m.coverage, False)}; communes without activity data: "
-                                  f"{m.missing}" for y, m in made.items()),
+                                  f"{m.missing}; sources no practice profile has (NE): "
+                                  f"{', '.join(sources_left_out(m.coverage)) or 'none'}" for y, m in made.items()),
         "uncertainty": "factor uncertainty of each line: Approach 1 (error propagation) and the 95 % interval of a "
                        "Monte Carlo of 10 000 draws (one draw per factor shared by every line), in % of the value; "
                        "commune areas and adoption shares taken as given",
@@ -153,17 +148,14 @@ def contribution_report(engine: Engine, year: int, lang: str = "vi", *, scope: S
     qa = qa_table(province, run, lang)
     keys = lines[lines["notation"].notna()].assign(category_name=lambda f: f[name], reason=lambda f: f["notation_reason"])[
         ["crt", "category_name", "gas", "notation", "reason"]]
-    crops = mrv.catalogue("crops")[f"name_{lang}"]
-    coverage = pd.DataFrame({"crop": covered["crop"].map(crops), "area_ha": covered["area_ha"],
-                             "status": covered["estimated"].map({True: label("estimated", lang),
-                                                                 False: label("no practice data", lang)})})
-    coverage = pd.concat([coverage, pd.DataFrame([{"crop": label("missing", lang), "area_ha": None,
-                                                   "status": f"{made.missing} / {len(province.communes)}"}])],
-                         ignore_index=True)
+    coverage, not_estimated = coverage_section(covered, mrv.catalogue("crops")[f"name_{lang}"],
+                                               mrv.catalogue("sources")[f"name_{lang}"], lang)
+    without_area = label("communes_without_area", lang).format(n=made.missing, total=len(province.communes))
     meta = {label("run", lang): str(run.id), label("factors", lang): f"{run.factor_profile} ({run.factor_set_version})",
             label("gwp", lang): run.gwp, label("institution", lang): mrv.letterhead().institution}
     return mrv.Report(year, lang, meta, {
         "contribution_results": results, "contribution_methods": methods, "contribution_activity": activity,
         "contribution_ief": implied, "factor_table": factors, "uncertainty": spread, "qa": qa,
         "contribution_coverage": coverage, "contribution_notation": keys,
-    }, title="contribution_title", stem="bao-cao-kiem-ke", subject=label("province_subject", lang))
+    }, title="contribution_title", stem="bao-cao-kiem-ke", subject=label("province_subject", lang),
+        notes={"contribution_coverage": f"{not_estimated} {without_area}".strip()})

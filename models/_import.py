@@ -416,6 +416,11 @@ def _commune_crops(frame, state: _State, problems: ProblemList, locale) -> pd.Da
     })
 
 
+#: The columns of a practice profile's input kept with the profile: those of a record.
+PROFILE_INPUTS = ("activity", "product", "quantity", "unit", "n_content", "use", "dry_matter", "season", "days",
+                  "water_regime", "pre_season")
+
+
 def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFrame | None:
     """Inputs per hectare of each profile, checked as records of a 1 ha plot of its crop."""
     table = RawTable(frame, "practice_profiles", problems)
@@ -425,14 +430,14 @@ def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFram
     plots = pd.DataFrame({"plot_id": code.fillna("").to_numpy(), "commune_code": "", "area": "1", "area_unit": "ha",
                           "crop": catalogue_ids("crops", crop), "climate": "wet", "irrigation": "none"})
     plots = plots.drop_duplicates("plot_id").fillna({"crop": "other-annual"})
-    records = frame.assign(plot_id=code.fillna("").to_numpy(), year="2000")
+    records = frame.assign(plot_id=code.fillna("").to_numpy(), year="2000",
+                           **{column: "" for column in PROFILE_INPUTS if column not in frame})
     try:
         mrv.normalize(plots, records, sao=sao, locale=locale)
     except InputError as error:
         problems.problems.extend(p for p in error.problems if p.file != "plots")
         return None
-    columns = ("activity", "product", "quantity", "unit", "n_content", "use")
-    inputs = [{c: (None if pd.isna(table.text(c).iat[i]) else str(table.text(c).iat[i])) for c in columns}
+    inputs = [{c: (None if pd.isna(table.text(c).iat[i]) else str(table.text(c).iat[i])) for c in PROFILE_INPUTS}
               for i in range(len(frame))]
     return pd.DataFrame({"code": code.to_numpy(), "name": table.strings("name"),
                          "crop_id": catalogue_ids("crops", crop), "low_emission": low.to_numpy(),

@@ -43,6 +43,26 @@ def _profiles(session: Session) -> pd.DataFrame:
     return inputs.fillna("") if len(inputs) else inputs
 
 
+def _areas(session: Session, year: int) -> pd.DataFrame:
+    """The crop areas of every commune in `year`."""
+    return _frame(session, select(Commune.code, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
+                  .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year == year),
+                  ["commune_code", "crop", "area_ha"])
+
+
+def _adoption(session: Session, year: int) -> pd.DataFrame:
+    """The adoption shares of the practice profiles in every commune in `year`."""
+    return _frame(session, select(Commune.code, PracticeProfile.code, AdoptionShare.share)
+                  .join(Commune, Commune.id == AdoptionShare.commune_id)
+                  .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id)
+                  .where(AdoptionShare.year == year), ["commune_code", "profile_id", "share"])
+
+
+def estimate_status(session: Session, year: int) -> pd.DataFrame:
+    """`mrv.estimate_status` of the year's commune crop areas as they stand in the database."""
+    return mrv.estimate_status(_areas(session, year), _adoption(session, year), _profiles(session))
+
+
 def estimate_inputs(session: Session, year: int, factors: str, gwp: str) -> dict[str, pd.DataFrame]:
     """The estimate's inputs for `year` as they stand in the database, the profiles'
     per-hectare results calculated with `factors` and `gwp`."""
@@ -52,13 +72,8 @@ def estimate_inputs(session: Session, year: int, factors: str, gwp: str) -> dict
         "profiles": profiles,
         "profile_results": (mrv.profile_results(profiles, year, factors, gwp) if len(profiles)
                             else pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))),
-        "areas": _frame(session, select(Commune.code, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
-                        .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year == year),
-                        ["commune_code", "crop", "area_ha"]),
-        "adoption": _frame(session, select(Commune.code, PracticeProfile.code, AdoptionShare.share)
-                           .join(Commune, Commune.id == AdoptionShare.commune_id)
-                           .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id)
-                           .where(AdoptionShare.year == year), ["commune_code", "profile_id", "share"]),
+        "areas": _areas(session, year),
+        "adoption": _adoption(session, year),
         "communes": _frame(session, select(Commune.code).order_by(Commune.code), ["commune_code"]),
     }
 

@@ -196,7 +196,10 @@ def profile_changes(session: Session, profiles: pd.DataFrame, locked: dict[str, 
     adoption shares use them."""
     if not locked or profiles is None:
         return
-    stored = {p.code: (p.name, p.crop_id, p.low_emission, p.inputs_per_ha)
+    def given(inputs: list[dict]) -> list[dict]:  # a blank cell and a column the profile was stored without are alike
+        return [{key: value for key, value in row.items() if value is not None} for row in inputs]
+
+    stored = {p.code: (p.name, p.crop_id, p.low_emission, given(p.inputs_per_ha))
               for p in session.execute(select(PracticeProfile)).scalars()}
     users: dict[str, list[str]] = {}
     for code, commune, year in session.execute(
@@ -207,7 +210,7 @@ def profile_changes(session: Session, profiles: pd.DataFrame, locked: dict[str, 
             users.setdefault(code, []).append(f"{commune} {year}")
     for code, group in profiles.groupby("code", sort=False):
         first = group.iloc[0]
-        mine = (first["name"], first["crop_id"], bool(first["low_emission"]), list(group["input"]))
+        mine = (first["name"], first["crop_id"], bool(first["low_emission"]), given(list(group["input"])))
         if code in users and stored.get(code) != mine:
             _refuse(table, int(group.index[0]), "profile_id", code, users[code], msg("a practice profile"))
 

@@ -115,8 +115,10 @@ def factor_table(rows: pd.DataFrame, profile: str, lang: str) -> pd.DataFrame:
 
 
 def qa_table(province: mrv.ProvinceYear, run: CalculationRun, lang: str) -> pd.DataFrame:
-    """The year's QA/QC findings (`mrv.run_checks`) counted by severity and rule."""
-    findings = mrv.run_checks(province.activity, province.results, province.pilots, province.year, run.factor_profile)
+    """The year's QA/QC findings (`mrv.run_checks`, the estimate's gaps included) counted by
+    severity and rule."""
+    findings = mrv.run_checks(province.activity, province.results, province.pilots, province.year, run.factor_profile,
+                              mrv.estimate_status(province.areas, province.adoption, province.profiles))
     qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
     qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
     qa["rule"] = qa["rule"].map(lambda v: label(f"rule_{v}", lang))
@@ -157,6 +159,31 @@ def _lead(year: int, inventory: pd.DataFrame, by_boundary: pd.Series, removals: 
         lead.append(label("lead_memo", lang).format(scope2=n(float(by_boundary["scope2"]))))
     lead.append(label("lead_factors", lang).format(profile=profile_name(run.factor_profile, lang), gwp=run.gwp))
     return lead
+
+
+def sources_left_out(coverage: pd.DataFrame) -> list[str]:
+    """The sources of the catalogue that no crop's practice profiles estimate
+    (`mrv.estimate_coverage`)."""
+    estimated = {source for found in coverage["sources"] for source in found}
+    return [source for source in catalogue("sources").index if source not in estimated]
+
+
+def coverage_section(coverage: pd.DataFrame, crop_names: pd.Series, source_names: pd.Series,
+                     lang: str) -> tuple[pd.DataFrame, str]:
+    """What the provincial estimate covers by crop (`mrv.estimate_coverage`) as a report
+    section, and its note: the sources no crop's practice profiles estimate (NE), and why
+    an area is not estimated."""
+    table = pd.DataFrame({
+        "crop": coverage["crop"].map(crop_names), "area_ha": coverage["area_ha"],
+        "estimated_ha": coverage["estimated_ha"], "not_estimated_ha": coverage["area_ha"] - coverage["estimated_ha"],
+        "estimated_sources": coverage["sources"].map(lambda found: "; ".join(source_names[s] for s in found) or "—"),
+        "reduction": coverage["reduction_estimated"].map({True: label("reduction_from_pilots", lang),
+                                                          False: label("no_pilot_model", lang)}),
+    })
+    left_out = [source_names[source] for source in sources_left_out(coverage)]
+    notes = ([label("sources_not_estimated", lang).format(sources="; ".join(left_out))] if left_out else []) + \
+        ([label("area_not_estimated", lang)] if (table["not_estimated_ha"] > 0).any() else [])
+    return table, " ".join(notes) if len(coverage) else ""
 
 
 def inventory_and_removals(results: pd.DataFrame) -> tuple[pd.DataFrame, float]:
@@ -203,6 +230,10 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
     by_gas = by_gas.assign(boundary=by_gas["boundary"].map(lambda b: label(b, lang)),
                            mass_t=by_gas["mass_kg"] / KG_PER_T, co2e_t=by_gas["co2e_kg"] / KG_PER_T)[
         ["boundary", "gas", "mass_t", "co2e_t"]]
+    crop_names = catalogue("crops")[f"name_{lang}"]
+    source_names = catalogue("sources")[f"name_{lang}"]
+    coverage, not_estimated = coverage_section(mrv.estimate_coverage(estimate, estimate_rows), crop_names,
+                                               source_names, lang)
     whole = "total" if commune is None else "commune"  # whose estimate: the province's or the commune's
     by_boundary = results[results["mass_kg"] >= 0].groupby("boundary", observed=True)["co2e_kg"].sum() / KG_PER_T
     inventory, removals = inventory_and_removals(results)
@@ -232,9 +263,9 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
     by_commune = by_commune[has_data].sort_values("plots", na_position="last", key=lambda p: p.isna(), kind="stable")
     notes = {"by_commune": label("communes_without_data", lang).format(
         n=len(without), names=", ".join(without["commune"]))} if len(without) else {}
+    if not_estimated:
+        notes["estimate_coverage"] = not_estimated
     by_crop = mrv.rollup(results, by=("crop", "source", "gas")).assign(co2e_t=lambda f: f["co2e_kg"] / KG_PER_T)
-    crop_names = catalogue("crops")[f"name_{lang}"]
-    source_names = catalogue("sources")[f"name_{lang}"]
     by_crop = by_crop.assign(crop=by_crop["crop"].astype(str).map(crop_names),
                              source=by_crop["source"].astype(str).map(source_names),
                              boundary=by_crop["boundary"].astype(str).map(lambda b: label(b, lang)))
@@ -289,7 +320,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
                  label("uncertainty_held", lang): ", ".join(spread.held) or "—"}
     name = communes["commune"].iloc[0] if commune is not None else ""
     sections = {
-        "summary": summary, "estimate_by_gas": by_gas, "intensity": intensity, "by_commune": by_commune,
+        "summary": summary, "estimate_by_gas": by_gas, "estimate_coverage": coverage, "intensity": intensity, "by_commune": by_commune,
         "by_crop": by_crop, "by_cooperative": by_cooperative, "pilots": pilots_section, "indicators": indicators,
         "completeness": completeness, "qa": qa, "uncertainty": spread.table.drop(columns="mean_t") if spread else None,
         "trend": trend if len(trend) > 1 else None,

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 import mrv
 from mrv import msg
-from mrv.models._inputs import pilot_plots
+from mrv.models._inputs import estimate_status, pilot_plots
 from mrv.models._recent import Recent
 from mrv.models._runs import official_run, records_frames
 
@@ -177,7 +177,11 @@ def check_year(engine: Engine, year: int, commune: str | None = None, *, scope: 
     one commune, or of the province for the scopes that read every commune."""
     scope.require("read", commune)
     profile, _, activity, results, pilots = _current_year(engine, year, commune)
-    return mrv.run_checks(activity, results, pilots, year, profile)
+    with Session(engine) as session:
+        status = estimate_status(session, year)
+    if commune is not None:
+        status = status[status["commune_code"] == commune]
+    return mrv.run_checks(activity, results, pilots, year, profile, status)
 
 
 #: The commune-years calculated last (a commune page is read far more often than its data

@@ -42,6 +42,8 @@ EXPORTS = {
     "profile_emissions": "mrv._estimate:profile_emissions",
     "profile_results": "mrv._estimate:profile_results",
     "provincial_estimate": "mrv._estimate:provincial_estimate",
+    "estimate_status": "mrv._estimate:estimate_status",
+    "estimate_coverage": "mrv._estimate:estimate_coverage",
     "check_file": "mrv._files:check_file",
     "FactorProfile": "mrv._factors:FactorProfile",
     "factor_profile": "mrv._factors:factor_profile",

@@ -160,6 +160,23 @@ def pilot_without_data(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) 
                      msg("no record for any plot of this pilot model in the year"))
 
 
+def estimate_gaps(status: pd.DataFrame) -> pd.DataFrame:
+    """A crop with area in a commune that the provincial estimate cannot cover (an error):
+    no practice profile of the crop adopted there, or adoption shares that do not add up
+    to 100 %. `status` is `mrv.estimate_status`."""
+    crops = catalogues.table("crops")["name_vi"]
+    gaps = status[(status["area_ha"].fillna(0) > 0).to_numpy() & (status["status"] != "estimated").to_numpy()]
+    messages = [msg("{crop}: no practice profile of the crop is adopted in the commune, so the provincial estimate "
+                    "leaves its area out: add the commune's adoption shares (and a practice profile of the crop)",
+                    crop=crops.get(crop, crop))
+                if state == "no practice data" else
+                msg("{crop}: the commune's adoption shares do not add up to 100 %: correct them in the adoption sheet",
+                    crop=crops.get(crop, crop))
+                for crop, state in zip(gaps["crop"].astype(str), gaps["status"])]
+    found = _findings("estimate_gap", "error", gaps, gaps["area_ha"].to_numpy(dtype="float64"), "")
+    return found.assign(message=_messages(messages))
+
+
 def factors_to_check(results: pd.DataFrame, profile: str) -> pd.DataFrame:
     """Factors still marked 'to check' that the results used (a warning: compare them with
     their source, then mark them confirmed)."""
@@ -241,14 +258,16 @@ def not_recorded(activity: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_checks(activity: pd.DataFrame, results: pd.DataFrame, pilots: pd.DataFrame, year: int,
-               profile: str) -> pd.DataFrame:
-    """Every rule on a year's data; one row per finding, errors first."""
+               profile: str, estimate_status: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every rule on a year's data; one row per finding, errors first. With
+    `estimate_status` (`mrv.estimate_status`), the provincial estimate's gaps too."""
     found = [f for f in (n_rate(activity), diesel_rate(activity), yield_range(activity), burnt_area(activity),
                          rice_area(activity), managed_area(activity),
                          tree_stock_fell(results), duplicates(activity), probable_corrections(activity),
                          harvest_missing(activity, pilots, year),
                          pilot_without_data(activity, pilots, year), not_recorded(activity),
-                         factors_to_check(results, profile), implied_ef_vs_national(activity, results, profile))
+                         factors_to_check(results, profile), implied_ef_vs_national(activity, results, profile),
+                         *([] if estimate_status is None else [estimate_gaps(estimate_status)]))
              if len(f)]
     table = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FINDING_COLUMNS)
     order = table["severity"].map({"error": 0, "warning": 1})

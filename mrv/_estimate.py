@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from mrv import _catalogues as catalogues
 from mrv._calculate import calculate
 from mrv._reductions import pilot_reductions
 from mrv.schema import RESULT_COLUMNS
@@ -80,6 +81,35 @@ def pilot_reduction_per_ha(reductions: pd.DataFrame, pilot_crops: pd.Series, con
                         ).set_index("crop")
 
 
+def _mix(commune_crops: pd.DataFrame, adoption: pd.DataFrame, profiles: pd.DataFrame,
+         per_ha: pd.Series) -> pd.DataFrame:
+    """Each commune crop's area with its adoption shares summed (`share`, and weighted by
+    low emission and by `per_ha`), and `status`: 'estimated', 'no practice data' (no share
+    of a profile of the crop) or 'shares do not add up to 100 %'."""
+    profiles = profiles.drop_duplicates("profile_id").set_index("profile_id")
+    shares = adoption.assign(crop=adoption["profile_id"].map(profiles["crop"]).astype(object),
+                             low=adoption["profile_id"].map(profiles["low_emission"]).fillna(False).astype(bool),
+                             per_ha=adoption["profile_id"].map(per_ha).astype("float64"),
+                             share=adoption["share"].astype("float64"))
+    mix = shares.assign(weighted=shares["share"] * shares["per_ha"], low_share=shares["share"] * shares["low"])
+    mix = mix.groupby(["commune_code", "crop"])[["weighted", "low_share", "share"]].sum()
+    data = commune_crops.merge(mix, how="left", left_on=["commune_code", "crop"], right_index=True)
+    no_mix = data["share"].isna().to_numpy()
+    unbalanced = ~no_mix & (np.abs(data["share"].to_numpy(dtype="float64") - 1.0) > 1e-6)
+    return data.assign(status=np.select([no_mix, unbalanced], ["no practice data", "shares do not add up to 100 %"],
+                                        "estimated"))
+
+
+def estimate_status(commune_crops: pd.DataFrame, adoption: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
+    """Per commune and crop of `commune_crops` (`commune_code, crop, area_ha`): whether the
+    provincial estimate covers it (`status` as in `provincial_estimate`), before any
+    calculation; `profiles` may be empty (then nothing is covered)."""
+    if profiles.empty:
+        profiles = pd.DataFrame(columns=["profile_id", "crop", "low_emission"])
+    return _mix(commune_crops, adoption, profiles, pd.Series(dtype="float64"))[
+        ["commune_code", "crop", "area_ha", "status"]].reset_index(drop=True)
+
+
 def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adoption: pd.DataFrame,
                         profiles: pd.DataFrame, per_ha: pd.Series, pilot_reduction: pd.DataFrame) -> pd.DataFrame:
     """Emissions and reduction by commune and crop for one year.
@@ -91,17 +121,9 @@ def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adopti
     crop. Every commune of `communes` has a row; one without area data has `status`
     'missing', one without usable shares says so, and their figures are NaN, never 0.
     """
-    profiles = profiles.drop_duplicates("profile_id").set_index("profile_id")
-    shares = adoption.assign(crop=adoption["profile_id"].map(profiles["crop"]),
-                             low=adoption["profile_id"].map(profiles["low_emission"]).astype(bool),
-                             per_ha=adoption["profile_id"].map(per_ha))
-    mix = shares.assign(weighted=shares["share"] * shares["per_ha"], low_share=shares["share"] * shares["low"])
-    mix = mix.groupby(["commune_code", "crop"])[["weighted", "low_share", "share"]].sum()
-    data = commune_crops.merge(mix, how="left", left_on=["commune_code", "crop"], right_index=True)
+    data = _mix(commune_crops, adoption, profiles, per_ha)
     data = data.merge(pilot_reduction, how="left", left_on="crop", right_index=True)
-    no_mix = data["share"].isna().to_numpy()
-    unbalanced = ~no_mix & (np.abs(data["share"].to_numpy() - 1.0) > 1e-6)
-    usable = ~no_mix & ~unbalanced
+    usable = (data["status"] == "estimated").to_numpy()
     data = data.assign(
         emissions_t=np.where(usable, data["area_ha"] * data["weighted"], np.nan),
         low_emission_ha=np.where(usable, data["area_ha"] * data["low_share"], np.nan),
@@ -110,10 +132,29 @@ def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adopti
         reduction_t=data["low_emission_ha"] * data["reduction_t_per_ha"],
         reduction_lower_t=data["low_emission_ha"] * data["lower"],
         reduction_upper_t=data["low_emission_ha"] * data["upper"],
-        status=np.select([no_mix, unbalanced], ["no practice data", "shares do not add up to 100 %"], "estimated"),
     )
     return pd.concat([data[ESTIMATE_COLUMNS], missing_communes(sorted(set(communes) - set(commune_crops["commune_code"])))],
                      ignore_index=True)
+
+
+def estimate_coverage(estimate: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """What the provincial estimate covers, per crop with area: its hectares (`area_ha`),
+    those estimated (`estimated_ha`: communes whose adoption shares of the crop's practice
+    profiles add up to 100 %), the sources its practice profiles estimate (`sources`, source
+    ids in the catalogue's order; a source no profile has is not estimated) and whether its
+    reduction is estimated (`reduction_estimated`: a pilot model of the crop measured one).
+    `estimate` is `provincial_estimate`, `rows` its `ProvinceYear.estimate_rows`."""
+    with_area = estimate[estimate["area_ha"].fillna(0).to_numpy() > 0]
+    covered = (with_area["status"] == "estimated").to_numpy()
+    table = with_area.assign(estimated_ha=np.where(covered, with_area["area_ha"], 0.0),
+                             reduced=with_area["reduction_t"].notna()).groupby("crop").agg(
+        area_ha=("area_ha", "sum"), estimated_ha=("estimated_ha", "sum"), reduction_estimated=("reduced", "any"))
+    order = {source: position for position, source in enumerate(catalogues.table("sources").index)}
+    emitted = rows[rows["co2e_kg"].to_numpy() != 0]
+    sources = emitted.groupby(emitted["crop"].astype(str))["source"].agg(
+        lambda found: sorted(set(map(str, found)), key=order.__getitem__))
+    return table.assign(sources=[sources.get(crop, []) for crop in table.index]).reset_index()[
+        ["crop", "area_ha", "estimated_ha", "sources", "reduction_estimated"]]
 
 
 def missing_communes(communes: list[str]) -> pd.DataFrame:

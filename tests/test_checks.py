@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import mrv
+from mrv._checks import estimate_gaps
 from tests.helpers import plots_frame, records_frame
 
 
@@ -155,3 +156,18 @@ def test_implied_factors_compared_with_the_national_ones():
     assert "implied_ef_vs_national" not in set(findings(plots, records, factors="vn2022", every_rule=True)["rule"])
     implied = mrv.implied_factors(mrv.calculate(plots, records)).set_index(["source", "input_type"])["implied"]
     assert implied["n2o_direct", "F_SN"] == pytest.approx(0.016 * 44 / 28, rel=1e-12)
+
+
+def test_a_crop_area_the_estimate_cannot_cover():
+    areas = pd.DataFrame({"commune_code": ["A", "A", "B", "C"], "crop": ["coffee", "rice", "coffee", "coffee"],
+                          "area_ha": [100.0, 40.0, 50.0, 0.0]})
+    profiles = pd.DataFrame({"profile_id": ["CF-LOW", "CF-CONV"], "crop": ["coffee", "coffee"],
+                             "low_emission": [True, False]})
+    adoption = pd.DataFrame({"commune_code": ["A", "A", "B", "C"], "profile_id": ["CF-LOW", "CF-CONV", "CF-LOW", "CF-LOW"],
+                             "share": [0.3, 0.7, 0.5, 1.0]})
+    status = mrv.estimate_status(areas, adoption, profiles)
+    # A coffee 30 % + 70 % = 100 %; A rice: no rice profile; B coffee 50 %; C: no area, nothing to cover
+    assert list(status["status"]) == ["estimated", "no practice data", "shares do not add up to 100 %", "estimated"]
+    found = estimate_gaps(status)
+    assert list(zip(found["commune_code"], found["value"], found["severity"])) == [("A", 40.0, "error"), ("B", 50.0, "error")]
+    assert estimate_gaps(status[status["status"] == "estimated"]).empty

@@ -43,3 +43,38 @@ def test_provincial_estimate_by_commune_with_missing_and_unbalanced_communes():
     assert table.loc["A", "reduction_upper_t"] == pytest.approx(20 * (0.15 + half))
     assert table.loc["B", "status"] == "missing" and np.isnan(table.loc["B", "emissions_t"])
     assert table.loc["C", "status"] == "shares do not add up to 100 %" and np.isnan(table.loc["C", "emissions_t"])
+
+
+RICE = pd.DataFrame([
+    {"profile_id": f"rice-{name}", "crop": "rice", "low_emission": low, "activity": "rice_season", "product": "",
+     "quantity": "1", "unit": "ha", "n_content": "", "use": "", "season": "Đông Xuân", "days": "105",
+     "water_regime": regime}
+    for name, low, regime in (("conv", False, "ngập liên tục"), ("awd", True, "ướt khô xen kẽ"))])
+
+
+def test_a_rice_profile_estimates_rice_methane_by_water_regime():
+    per_ha = mrv.profile_emissions(RICE, 2025)
+    # IPCC 2019 Eq. 5.1-5.3: EF_c 1.22 kg CH4/ha/day × SF_w × SF_p 1 × SF_o 1 × 105 days, × GWP 28 (AR5)
+    # continuous flooding SF_w 1: 128.1 kg CH4 = 3.5868 t CO2e; multiple drainage (AWD) SF_w 0.55: 1.97274 t
+    assert per_ha["rice-conv"] == pytest.approx(1.22 * 1.00 * 105 * 28 / 1000, rel=1e-9)
+    assert per_ha["rice-awd"] == pytest.approx(1.22 * 0.55 * 105 * 28 / 1000, rel=1e-9)
+    areas = pd.DataFrame({"commune_code": ["A", "A"], "crop": ["rice", "coffee"], "area_ha": [100.0, 10.0]})
+    adoption = pd.DataFrame({"commune_code": ["A"] * 4, "profile_id": ["rice-conv", "rice-awd", "conv", "low"],
+                             "share": [0.7, 0.3, 1.0, 0.0]})
+    profiles = pd.concat([PROFILES, RICE], ignore_index=True)
+    province = mrv.ProvinceYear(2025, pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS)),
+                                pd.DataFrame(columns=["activity", "plot_id", "year", "product", "crop", "harvest_kg"]),
+                                pd.DataFrame(columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year", "crop"]),
+                                profiles, mrv.profile_results(profiles, 2025), areas, adoption, ["A"])
+    estimate = province.estimate(mrv.pilot_reductions(province.results, province.activity, province.pilots))
+    rice = estimate.set_index("crop").loc["rice"]
+    # 100 ha × (0.7 × 3.5868 + 0.3 × 1.97274) = 100 × (2.51076 + 0.591822) = 310.2582 t CO2e; no rice pilot model
+    assert rice["emissions_t"] == pytest.approx(310.2582, rel=1e-9) and np.isnan(rice["reduction_t"])
+    rows = province.estimate_rows(estimate)
+    assert rows.loc[rows["source"] == "rice_ch4", "co2e_kg"].sum() == pytest.approx(310_258.2, rel=1e-9)
+    coverage = mrv.estimate_coverage(estimate, rows).set_index("crop")
+    # coffee: 10 ha × (1.0 × 0.3 E) with urea's N2O and CO2; rice: its CH4 alone (no urea in these profiles)
+    assert coverage.loc["rice", "sources"] == ["rice_ch4"] and not coverage.loc["rice", "reduction_estimated"]
+    assert coverage.loc["coffee", "sources"] == ["n2o_direct", "n2o_indirect_volatilisation", "n2o_indirect_leaching",
+                                                 "urea_co2"]
+    assert list(coverage["area_ha"]) == list(coverage["estimated_ha"]) == [10.0, 100.0]

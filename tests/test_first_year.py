@@ -9,9 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import Session
 from typer.testing import CliRunner
 
+import mrv
+from mrv import models
 from mrv.cli import app
+from mrv.models._inputs import estimate_inputs
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 runner = CliRunner()
@@ -67,3 +71,59 @@ def test_a_year_without_records_calculates_and_checks(first_year):
     assert checked.exit_code == 0 and "0 lỗi, " in checked.output
     refused = run("report", "--year", "2024", "--db", first_year)
     assert refused.exit_code == 2 and "2024" in refused.output
+
+
+def test_a_crop_area_the_provincial_estimate_cannot_cover_is_an_error_of_the_check(first_year, tmp_path):
+    db = ("--db", first_year)
+    (tmp_path / "dien-tich.csv").write_text(
+        "commune_code,year,crop,area,area_unit\n24133,2025,cà phê,120,ha\n24133,2025,lúa,40,ha\n", encoding="utf-8")
+    (tmp_path / "quy-trinh.csv").write_text(
+        "profile_id,name,crop,low_emission,activity,product,quantity,unit\n"
+        "CP-TT,Cà phê thông thường,cà phê,không,bón phân,urê,300,kg\n"
+        "CP-PTT,Cà phê phát thải thấp,cà phê,có,bón phân,urê,200,kg\n", encoding="utf-8")
+    (tmp_path / "ap-dung.csv").write_text(
+        "commune_code,year,profile_id,share\n24133,2025,CP-TT,60\n24133,2025,CP-PTT,30\n", encoding="utf-8")
+    for name in ("dien-tich.csv", "quy-trinh.csv", "ap-dung.csv"):
+        assert run("import", str(tmp_path / name), "--by", "Lê Văn Chi", *db).exit_code == 0
+    checked = run("check", "--year", "2025", *db)
+    assert checked.exit_code == 1 and "Diện tích cây trồng chưa được ước tính" in checked.output
+    # lúa: 40 ha and no rice profile adopted; cà phê: 60 % + 30 % = 90 %, not 100 %
+    assert gaps(first_year) == [("24133", 40.0, "lúa: xã/phường chưa áp dụng quy trình canh tác nào của cây trồng này, "
+                                                "nên ước tính toàn tỉnh bỏ sót diện tích của nó: nhập trang Tỷ lệ áp "
+                                                "dụng của xã/phường (và một quy trình canh tác của cây trồng)"),
+                                ("24133", 120.0, "cà phê: tỷ lệ áp dụng các quy trình của xã/phường cộng lại không "
+                                                 "bằng 100 %: sửa ở trang Tỷ lệ áp dụng")]
+    (tmp_path / "ap-dung.csv").write_text("commune_code,year,profile_id,share\n24133,2025,CP-TT,70\n", encoding="utf-8")
+    assert run("import", str(tmp_path / "ap-dung.csv"), "--by", "Lê Văn Chi", *db).exit_code == 0
+    assert [gap[:2] for gap in gaps(first_year, "24133")] == [("24133", 40.0)]  # 70 % + 30 %: coffee is covered
+    assert gaps(first_year, "24175") == []  # another commune's gaps are not its own
+    assert run("check", "--year", "2025", "--commune", "24175", *db).exit_code == 0
+    (tmp_path / "quy-trinh-lua.csv").write_text(  # a rice profile as the province writes it: two seasons, AWD
+        "mã quy trình,tên quy trình,cây trồng,phát thải thấp,hoạt động,vật tư,số lượng/ha,đơn vị,vụ,số ngày gieo cấy,"
+        "chế độ nước\n"
+        "LUA-AWD,Lúa tưới ướt khô xen kẽ,lúa,có,vụ lúa,,1,ha,Đông Xuân,105,ướt khô xen kẽ\n"
+        "LUA-AWD,Lúa tưới ướt khô xen kẽ,lúa,có,bón phân,urê,4,bao,Đông Xuân,,\n"
+        "LUA-AWD,Lúa tưới ướt khô xen kẽ,lúa,có,vụ lúa,,1,ha,Hè Thu,95,rút nước một lần\n", encoding="utf-8")
+    (tmp_path / "ap-dung-lua.csv").write_text("commune_code,year,profile_id,share\n24133,2025,LUA-AWD,100\n",
+                                              encoding="utf-8")
+    for name in ("quy-trinh-lua.csv", "ap-dung-lua.csv"):
+        assert run("import", str(tmp_path / name), "--by", "Lê Văn Chi", *db).exit_code == 0
+    assert gaps(first_year) == []
+    engine = models.connect(first_year)
+    with Session(engine) as session:
+        inputs = estimate_inputs(session, 2025, "ipcc2019", "AR5")
+    engine.dispose()
+    rice = inputs["profile_results"]
+    methane = rice.loc[rice["source"] == "rice_ch4", "mass_kg"].to_numpy()
+    # IPCC 2019 Eq. 5.1-5.3 on 1 ha: 1.22 kg CH4/ha/day × 0.55 (multiple drainage) × 105 days = 70.455 kg;
+    # 1.22 × 0.71 (single drainage) × 95 days = 82.289 kg
+    assert sorted(methane) == pytest.approx([1.22 * 0.55 * 105, 1.22 * 0.71 * 95], rel=1e-9)
+
+
+def gaps(database: str, commune: str | None = None) -> list[tuple]:
+    """The check's findings that the provincial estimate leaves a crop area out, in Vietnamese."""
+    engine = models.connect(database)
+    findings = models.check_year(engine, 2025, commune, scope=models.LOCAL)
+    engine.dispose()
+    found = findings[findings["rule"] == "estimate_gap"]
+    return sorted((row.commune_code, row.value, mrv.say(row.message, "vi")) for row in found.itertuples())
