@@ -70,6 +70,7 @@ class _Demo:
         self.rng = np.random.default_rng(seed)
         self.places = np.random.default_rng([seed, 1])  # apart, so the figures do not move with the map
         self.paddy = np.random.default_rng([seed, 2])  # the communes' rice areas, apart for the same reason
+        self.orchards = np.random.default_rng([seed, 3])  # the perennial crops' planting years, apart too
         self.centres: dict[str, tuple[float, float]] = {}
         self.year = year
         self.communes = official_communes()
@@ -212,6 +213,17 @@ class _Demo:
             share = round(float(self.paddy.uniform(0.1, 0.4)), 2)
             adoption += [{"commune_code": commune["code"], "year": str(year), "profile_id": "rice-low", "share": _typed(share * 100)},
                          {"commune_code": commune["code"], "year": str(year), "profile_id": "rice-conv", "share": _typed(100 - share * 100)}]
+        classes, lifecycle = [], catalogue("crops")["lifecycle"]
+        for row in areas:  # each perennial crop's area by planting year: young, bearing and old orchards
+            if lifecycle[row["crop"]] != "perennial":
+                continue
+            total = int(row["area"])  # whole hectares
+            young, bearing = (int(total * share) for share in self.orchards.dirichlet([1, 2, 3])[:2])
+            planted = (year - int(self.orchards.integers(0, 4)), year - int(self.orchards.integers(5, 12)),
+                       year - int(self.orchards.integers(15, 30)))
+            classes += [{"commune_code": row["commune_code"], "year": str(year), "crop": row["crop"],
+                         "planting_year": str(first), "area": str(hectares), "area_unit": "ha"}
+                        for first, hectares in zip(planted, (young, bearing, total - young - bearing)) if hectares]
         profiles = [{"profile_id": f"{crop}-{'low' if low else 'conv'}",
                      "name": f"{crop}: {'phát thải thấp' if low else 'thông thường'}", "crop": crop,
                      "low_emission": "có" if low else "không", "activity": activity, "product": product,
@@ -228,7 +240,8 @@ class _Demo:
                          ("vùi rơm rạ", "rơm rạ vùi sớm", _typed(RICE_INPUTS["straw"]), "tấn", {}))]
         return {"cooperatives": pd.DataFrame(cooperatives), "pilot_models": pd.DataFrame(models),
                 "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records).fillna(""),
-                "commune_crops": pd.DataFrame(areas), "practice_profiles": pd.DataFrame(profiles).fillna(""),
+                "commune_crops": pd.DataFrame(areas), "age_classes": pd.DataFrame(classes),
+                "practice_profiles": pd.DataFrame(profiles).fillna(""),
                 "adoption": pd.DataFrame(adoption),
                 "plan_indicators": pd.DataFrame([
                     {"year": str(year), "kind": "thực hiện", "farmers_trained": "640", "communication_events": "12",

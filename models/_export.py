@@ -105,7 +105,7 @@ def inventory_export(engine: Engine, years: int | list[int], gwp: str = "AR5", *
                                      for y, m in made.items()),
         "coverage": " | ".join(f"{y}: {_coverage_text(m.coverage, True)}" for y, m in made.items()),
         "not_covered": " | ".join(f"{y}: {_coverage_text(m.coverage, False)}; communes without activity data: "
-                                  f"{m.missing}; sources no practice profile has (NE): "
+                                  f"{m.missing}; sources neither a practice profile nor an age class gives (NE): "
                                   f"{', '.join(sources_left_out(m.coverage)) or 'none'}" for y, m in made.items()),
         "uncertainty": "factor uncertainty of each line: Approach 1 (error propagation) and the 95 % interval of a "
                        "Monte Carlo of 10 000 draws (one draw per factor shared by every line), in % of the value; "

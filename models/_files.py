@@ -44,6 +44,7 @@ SPECS = {spec.name: spec for spec in (
               ("record_id", "date", "season", "use", "dry_matter", "evidence", "recorded_by", "days", "water_regime",
                "pre_season", "previous_practice", "diameter_cm", "height_m", "wood_density")),
     TableSpec("commune_crops", ("commune_code", "year", "crop", "area", "area_unit"), ("production", "production_unit")),
+    TableSpec("age_classes", ("commune_code", "year", "crop", "planting_year", "area", "area_unit")),
     TableSpec("practice_profiles", ("profile_id", "name", "crop", "low_emission", "activity", "product", "quantity",
                                     "unit"), ("n_content", "use", "dry_matter", "season", "days", "water_regime",
                                               "pre_season")),

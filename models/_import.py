@@ -34,7 +34,7 @@ from mrv.models._locks import (
 )
 from mrv.models._tables import (
     ActivityRecord, AdoptionShare, AuditEntry, Commune, CommuneCropArea, CommuneSetting, Cooperative, Farm,
-    ImportBatch, PilotModel, PilotPlot, PlanIndicator, Plot, PlotCrop, PlotVersion, PracticeProfile,
+    ImportBatch, PerennialAgeClass, PilotModel, PilotPlot, PlanIndicator, Plot, PlotCrop, PlotVersion, PracticeProfile,
 )
 from mrv.models._scope import LOCAL, OutOfScope, Scope, scope_of
 from mrv.models._places import places
@@ -416,6 +416,26 @@ def _commune_crops(frame, state: _State, problems: ProblemList, locale) -> pd.Da
     })
 
 
+def _age_classes(frame, state: _State, problems: ProblemList, locale) -> pd.DataFrame:
+    """A commune's area of a perennial crop by planting year (no later than the year)."""
+    table = RawTable(frame, "age_classes", problems)
+    crop = catalogue_ids("crops", table.resolve("crop", "crops", msg("crop"), required=True))
+    perennial = pd.Series(crop).map(mrv.catalogue("crops")["lifecycle"]).to_numpy() == "perennial"
+    table.report(~pd.isna(crop) & ~perennial, "crop", msg("a perennial crop (coffee, durian, pepper, …)"),
+                 msg("give the age classes of perennial crops only: an annual crop has no age"))
+    year = table.numbers("year", locale, 1990, 2100, msg("a year"), required=True)
+    planted = table.numbers("planting_year", locale, 1900, 2100, msg("a planting year"), required=True)
+    table.report(~np.isnan(planted) & ((planted != np.floor(planted)) | (planted > year)), "planting_year",
+                 msg("a whole year such as 2019, not after the year of the row"),
+                 msg("write the year this area was planted or replanted"))
+    return pd.DataFrame({
+        "commune_code": _known(table, "commune_code", set(state.communes),
+                               msg("a commune of the province: its code or name"),
+                               msg("use the official code or name (mrv communes lists them)"), required=True).to_numpy(),
+        "year": year, "crop_id": crop, "planting_year": planted, "area_ha": _hectares(frame, table, problems, locale),
+    })
+
+
 #: The columns of a practice profile's input kept with the profile: those of a record.
 PROFILE_INPUTS = ("activity", "product", "quantity", "unit", "n_content", "use", "dry_matter", "season", "days",
                   "water_regime", "pre_season")
@@ -501,6 +521,11 @@ def _write(session: Session, prepared: dict, state: _State, summary: ImportSumma
                  "area_ha": float(r.area_ha), "production_t": None if np.isnan(r.production_t) else float(r.production_t),
                  "source": summary.file} for r in prepared["commune_crops"].itertuples()]
         _upsert(session, CommuneCropArea, ("commune_id", "year", "crop_id"), rows)
+    if "age_classes" in prepared:
+        rows = [{"commune_id": communes[r.commune_code], "year": int(r.year), "crop_id": r.crop_id,
+                 "planting_year": int(r.planting_year), "area_ha": float(r.area_ha)}
+                for r in prepared["age_classes"].itertuples()]
+        _upsert(session, PerennialAgeClass, ("commune_id", "year", "crop_id", "planting_year"), rows)
     if prepared.get("practice_profiles") is not None:
         profiles = prepared["practice_profiles"]
         rows = [{"code": code, "name": group["name"].iloc[0], "crop_id": group["crop_id"].iloc[0],
@@ -628,6 +653,11 @@ def _check_changes(session: Session, tables: dict, prepared: dict, state: _State
     if "commune_crops" in prepared:
         yearly_changes(session, prepared["commune_crops"].assign(key=prepared["commune_crops"]["crop_id"]),
                        CommuneCropArea, "crop_id", ("area_ha", "production_t"), state.locked, table("commune_crops"), {})
+    if "age_classes" in prepared:
+        classes = prepared["age_classes"]
+        yearly_changes(session, classes.assign(key=list(zip(classes["crop_id"], classes["planting_year"]))),
+                       PerennialAgeClass, ("crop_id", "planting_year"), ("area_ha",), state.locked, table("age_classes"),
+                       {})
     if "adoption" in prepared:
         yearly_changes(session, prepared["adoption"].assign(key=prepared["adoption"]["profile"]), AdoptionShare,
                        "profile_id", ("share",), state.locked, table("adoption"), state.profiles)
@@ -894,6 +924,8 @@ def import_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, co
             prepared["plots"] = _plots(tables["plots"], state, problems, tables, sao, locale)
         if "commune_crops" in tables:
             prepared["commune_crops"] = _commune_crops(tables["commune_crops"], state, problems, locale)
+        if "age_classes" in tables:
+            prepared["age_classes"] = _age_classes(tables["age_classes"], state, problems, locale)
         if "practice_profiles" in tables:
             prepared["practice_profiles"] = _practice_profiles(tables["practice_profiles"], problems, sao, locale)
         if "adoption" in tables:

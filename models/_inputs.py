@@ -11,11 +11,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 import mrv
-from mrv.models._tables import AdoptionShare, Commune, CommuneCropArea, PilotModel, Plot, PlotVersion, PracticeProfile
+from mrv.models._tables import (
+    AdoptionShare, Commune, CommuneCropArea, PerennialAgeClass, PilotModel, Plot, PlotVersion, PracticeProfile,
+)
 from mrv.models._versions import in_year, plot_versions
 
-#: The frames of `estimate_inputs`, in order.
-FRAMES = ("pilots", "profiles", "profile_results", "areas", "adoption", "communes")
+#: The frames of `estimate_inputs`, in order (a run frozen before age classes were kept has
+#: none: `thaw` gives them empty).
+FRAMES = ("pilots", "profiles", "profile_results", "areas", "adoption", "communes", "age_classes", "age_class_results")
 
 
 def _frame(session: Session, query, columns: list[str]) -> pd.DataFrame:
@@ -58,15 +61,25 @@ def _adoption(session: Session, year: int) -> pd.DataFrame:
                   .where(AdoptionShare.year == year), ["commune_code", "profile_id", "share"])
 
 
+def _age_classes(session: Session, year: int) -> pd.DataFrame:
+    """The perennial crops' area by planting year in every commune in `year`."""
+    return _frame(session, select(Commune.code, PerennialAgeClass.crop_id, PerennialAgeClass.planting_year,
+                                  PerennialAgeClass.area_ha)
+                  .join(Commune, Commune.id == PerennialAgeClass.commune_id).where(PerennialAgeClass.year == year),
+                  list(mrv.AGE_CLASS_COLUMNS))
+
+
 def estimate_status(session: Session, year: int) -> pd.DataFrame:
-    """`mrv.estimate_status` of the year's commune crop areas as they stand in the database."""
-    return mrv.estimate_status(_areas(session, year), _adoption(session, year), _profiles(session))
+    """`mrv.estimate_status` of the year's commune crop areas and age classes as they stand
+    in the database."""
+    return mrv.estimate_status(_areas(session, year), _adoption(session, year), _profiles(session),
+                               _age_classes(session, year))
 
 
 def estimate_inputs(session: Session, year: int, factors: str, gwp: str) -> dict[str, pd.DataFrame]:
     """The estimate's inputs for `year` as they stand in the database, the profiles'
     per-hectare results calculated with `factors` and `gwp`."""
-    profiles = _profiles(session)
+    profiles, classes = _profiles(session), _age_classes(session, year)
     return {
         "pilots": pilot_plots(session, year),
         "profiles": profiles,
@@ -75,6 +88,9 @@ def estimate_inputs(session: Session, year: int, factors: str, gwp: str) -> dict
         "areas": _areas(session, year),
         "adoption": _adoption(session, year),
         "communes": _frame(session, select(Commune.code).order_by(Commune.code), ["commune_code"]),
+        "age_classes": classes,
+        "age_class_results": (mrv.age_class_results(classes, year, factors, gwp) if len(classes)
+                              else pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))),
     }
 
 
@@ -90,4 +106,6 @@ def freeze(inputs: dict[str, pd.DataFrame]) -> dict:
 
 def thaw(frozen: dict) -> dict[str, pd.DataFrame]:
     """The frames back from `freeze`."""
-    return {name: pd.DataFrame(frozen[name]["rows"], columns=frozen[name]["columns"]) for name in FRAMES}
+    empty = {"age_classes": list(mrv.AGE_CLASS_COLUMNS), "age_class_results": list(mrv.schema.RESULT_COLUMNS)}
+    return {name: pd.DataFrame(frozen[name]["rows"], columns=frozen[name]["columns"]) if name in frozen
+            else pd.DataFrame(columns=empty[name]) for name in FRAMES}

@@ -170,15 +170,20 @@ def record_changes(session: Session, columns: dict[str, list], versions: pd.Data
                                _reopen(where))
 
 
-def yearly_changes(session: Session, frame: pd.DataFrame, table_class, key: str, value_columns: tuple[str, ...],
-                   locked: dict[str, list[int]], table: RawTable, ids: dict) -> None:
-    """Commune crop areas or adoption shares of a locked commune-year that are new or differ
-    from what is stored."""
+def yearly_changes(session: Session, frame: pd.DataFrame, table_class, key: str | tuple[str, ...],
+                   value_columns: tuple[str, ...], locked: dict[str, list[int]], table: RawTable, ids: dict) -> None:
+    """Commune crop areas, age classes or adoption shares of a locked commune-year that are
+    new or differ from what is stored. `key` names the column(s) that tell a row of a
+    commune-year from another (`frame['key']` holds their values, a tuple for several;
+    `ids` maps a value to the stored one)."""
     if not locked:
         return
-    stored = {(c, y, k): tuple(plain(v) for v in rest) for c, y, k, *rest in session.execute(
-        select(Commune.code, table_class.year, getattr(table_class, key), *(getattr(table_class, c) for c in value_columns))
-        .join(Commune, Commune.id == table_class.commune_id))}
+    keys = (key,) if isinstance(key, str) else key
+    stored = {(c, y, tuple(plain(k) for k in rest[:len(keys)])): tuple(plain(v) for v in rest[len(keys):])
+              for c, y, *rest in session.execute(
+                  select(Commune.code, table_class.year, *(getattr(table_class, k) for k in keys),
+                         *(getattr(table_class, c) for c in value_columns))
+                  .join(Commune, Commune.id == table_class.commune_id))}
     for position, row in enumerate(frame.to_dict("records")):
         if row["year"] != row["year"] or row["commune_code"] not in locked:
             continue
@@ -186,7 +191,8 @@ def yearly_changes(session: Session, frame: pd.DataFrame, table_class, key: str,
         if year not in locked[row["commune_code"]]:
             continue
         values = tuple(plain(row[c]) for c in value_columns)
-        if stored.get((row["commune_code"], year, ids.get(row["key"], row["key"]))) != values:
+        given = row["key"] if isinstance(key, tuple) else (row["key"],)
+        if stored.get((row["commune_code"], year, tuple(plain(ids.get(k, k)) for k in given))) != values:
             _refuse(table, position, value_columns[0], row[value_columns[0]], [f"{row['commune_code']} {year}"],
                     msg("a value"))
 

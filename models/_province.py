@@ -4,6 +4,7 @@ The report, the uncertainty analysis and the inventory export all start from it.
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -45,8 +46,12 @@ def recalculated_year(engine: Engine, year: int, factors: str, gwp: str) -> mrv.
 
 
 def _assemble(year: int, results, plots, records, inputs: dict) -> mrv.ProvinceYear:
-    profile_results = inputs["profile_results"].reindex(columns=list(mrv.schema.RESULT_COLUMNS))
-    profile_results.attrs.update(results.attrs)
+    def as_results(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.reindex(columns=list(mrv.schema.RESULT_COLUMNS))
+        frame.attrs.update(results.attrs)
+        return frame
+
     return mrv.ProvinceYear(year, results, mrv.normalize(plots, records), inputs["pilots"], inputs["profiles"],
-                            profile_results, inputs["areas"], inputs["adoption"],
-                            list(inputs["communes"]["commune_code"]))
+                            as_results(inputs["profile_results"]), inputs["areas"], inputs["adoption"],
+                            list(inputs["communes"]["commune_code"]), inputs["age_classes"],
+                            as_results(inputs["age_class_results"]))

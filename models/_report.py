@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
@@ -118,7 +119,8 @@ def qa_table(province: mrv.ProvinceYear, run: CalculationRun, lang: str) -> pd.D
     """The year's QA/QC findings (`mrv.run_checks`, the estimate's gaps included) counted by
     severity and rule."""
     findings = mrv.run_checks(province.activity, province.results, province.pilots, province.year, run.factor_profile,
-                              mrv.estimate_status(province.areas, province.adoption, province.profiles))
+                              mrv.estimate_status(province.areas, province.adoption, province.profiles,
+                                                  province.age_classes))
     qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
     qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
     qa["rule"] = qa["rule"].map(lambda v: label(f"rule_{v}", lang))
@@ -127,12 +129,12 @@ def qa_table(province: mrv.ProvinceYear, run: CalculationRun, lang: str) -> pd.D
 
 def _for_commune(province: mrv.ProvinceYear, code: str) -> mrv.ProvinceYear:
     """The province-year cut down to one commune: its plots, records, pilot models, crop
-    areas and adoption shares (its estimate is then the commune's own)."""
+    areas, age classes and adoption shares (its estimate is then the commune's own)."""
     def own(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["commune_code"].astype(str) == code] if "commune_code" in frame else frame
     return replace(province, results=own(province.results), activity=own(province.activity),
                    pilots=own(province.pilots), areas=own(province.areas), adoption=own(province.adoption),
-                   communes=[code])
+                   age_classes=own(province.age_classes), communes=[code])
 
 
 def _lead(year: int, inventory: pd.DataFrame, by_boundary: pd.Series, removals: float, estimate: pd.DataFrame,
@@ -162,8 +164,7 @@ def _lead(year: int, inventory: pd.DataFrame, by_boundary: pd.Series, removals: 
 
 
 def sources_left_out(coverage: pd.DataFrame) -> list[str]:
-    """The sources of the catalogue that no crop's practice profiles estimate
-    (`mrv.estimate_coverage`)."""
+    """The sources of the catalogue that the estimate has for no crop (`mrv.estimate_coverage`)."""
     estimated = {source for found in coverage["sources"] for source in found}
     return [source for source in catalogue("sources").index if source not in estimated]
 
@@ -171,8 +172,8 @@ def sources_left_out(coverage: pd.DataFrame) -> list[str]:
 def coverage_section(coverage: pd.DataFrame, crop_names: pd.Series, source_names: pd.Series,
                      lang: str) -> tuple[pd.DataFrame, str]:
     """What the provincial estimate covers by crop (`mrv.estimate_coverage`) as a report
-    section, and its note: the sources no crop's practice profiles estimate (NE), and why
-    an area is not estimated."""
+    section, and its note: the sources the estimate has for no crop (NE), and why an area is
+    not estimated."""
     table = pd.DataFrame({
         "crop": coverage["crop"].map(crop_names), "area_ha": coverage["area_ha"],
         "estimated_ha": coverage["estimated_ha"], "not_estimated_ha": coverage["area_ha"] - coverage["estimated_ha"],
@@ -226,7 +227,9 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
         estimate = estimate[estimate["commune_code"] == commune]
     results, activity, pilots = province.results, province.activity, province.pilots
     estimate_rows = province.estimate_rows(estimate)
-    by_gas = estimate_rows.groupby(["boundary", "gas"], observed=True)[["mass_kg", "co2e_kg"]].sum().reset_index()
+    removed = estimate_rows["mass_kg"].to_numpy(dtype="float64") < 0  # removals apart, never netted
+    by_gas = estimate_rows.assign(boundary=np.where(removed, "removals", estimate_rows["boundary"].astype(str))).groupby(
+        ["boundary", "gas"], observed=True)[["mass_kg", "co2e_kg"]].sum().reset_index()
     by_gas = by_gas.assign(boundary=by_gas["boundary"].map(lambda b: label(b, lang)),
                            mass_t=by_gas["mass_kg"] / KG_PER_T, co2e_t=by_gas["co2e_kg"] / KG_PER_T)[
         ["boundary", "gas", "mass_t", "co2e_t"]]
@@ -246,6 +249,9 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
          "unit": label("removals_note", lang) if not removals else "t CO2e"},
         {"item": label(f"estimate_{whole}", lang), "value": estimate["emissions_t"].sum(min_count=1), "unit": "t CO2e"},
         {"item": label(f"reduction_{whole}", lang), "value": reduction_total, "unit": "t CO2e"},
+        {"item": label(f"estimate_removals_{whole}", lang),
+         "value": estimate_rows.loc[removed, "co2e_kg"].sum() / KG_PER_T if removed.any() else None,
+         "unit": "t CO2e" if removed.any() else label("estimate_removals_note", lang)},
         *({"item": f"{label('reduction_interval', lang)} ({label(f'reduction_{whole}', lang).lower()}, {label(bound, lang)})",
            "value": estimate[f"reduction_{bound}_t"].sum(min_count=1), "unit": "t CO2e"} for bound in ("lower", "upper")),
     ])

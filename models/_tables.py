@@ -338,6 +338,19 @@ class CommuneCropArea(SQLModel, table=True):
     source: str | None = None
 
 
+class PerennialAgeClass(SQLModel, table=True):
+    """Area of a perennial crop in a commune and year by planting year (its age structure),
+    for the provincial estimate's biomass carbon (IPCC 2006 Vol. 4 §2.3.1, Tier 1)."""
+
+    __table_args__ = (UniqueConstraint("commune_id", "year", "crop_id", "planting_year"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    commune_id: uuid.UUID = Field(foreign_key="commune.id")
+    year: int
+    crop_id: str = Field(foreign_key="crop.id")
+    planting_year: int
+    area_ha: float
+
+
 class PracticeProfile(SQLModel, table=True):
     """Typical inputs per hectare of a practice ("conventional coffee", "low-emission
     coffee"), as a list of record-like rows per ha."""

@@ -44,6 +44,8 @@ EXPORTS = {
     "provincial_estimate": "mrv._estimate:provincial_estimate",
     "estimate_status": "mrv._estimate:estimate_status",
     "estimate_coverage": "mrv._estimate:estimate_coverage",
+    "age_class_results": "mrv._estimate:age_class_results",
+    "AGE_CLASS_COLUMNS": "mrv._estimate:AGE_CLASS_COLUMNS",
     "check_file": "mrv._files:check_file",
     "FactorProfile": "mrv._factors:FactorProfile",
     "factor_profile": "mrv._factors:factor_profile",

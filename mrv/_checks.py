@@ -163,7 +163,8 @@ def pilot_without_data(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) 
 def estimate_gaps(status: pd.DataFrame) -> pd.DataFrame:
     """A crop with area in a commune that the provincial estimate cannot cover (an error):
     no practice profile of the crop adopted there, or adoption shares that do not add up
-    to 100 %. `status` is `mrv.estimate_status`."""
+    to 100 %; and age classes of a crop that add up to more than its area (an error).
+    `status` is `mrv.estimate_status`."""
     crops = catalogues.table("crops")["name_vi"]
     gaps = status[(status["area_ha"].fillna(0) > 0).to_numpy() & (status["status"] != "estimated").to_numpy()]
     messages = [msg("{crop}: no practice profile of the crop is adopted in the commune, so the provincial estimate "
@@ -174,7 +175,17 @@ def estimate_gaps(status: pd.DataFrame) -> pd.DataFrame:
                     crop=crops.get(crop, crop))
                 for crop, state in zip(gaps["crop"].astype(str), gaps["status"])]
     found = _findings("estimate_gap", "error", gaps, gaps["area_ha"].to_numpy(dtype="float64"), "")
-    return found.assign(message=_messages(messages))
+    found = found.assign(message=_messages(messages))
+    if "age_class_ha" not in status:
+        return found
+    over = status[(status["age_class_ha"].fillna(0) > status["area_ha"].fillna(0) * (1 + 1e-9)).to_numpy()]
+    planted = _findings("age_classes_exceed_area", "error", over, over["age_class_ha"].to_numpy(dtype="float64"), "")
+    areas = [format(area, ",.1f").replace(",", " ") for area in over["area_ha"].fillna(0)]  # 1 200.0 in either language
+    planted = planted.assign(message=_messages(
+        msg("{crop}: the age classes add up to more than the commune's area of the crop ({area} ha): correct the "
+            "classes or the crop's area", crop=crops.get(crop, crop), area=area)
+        for crop, area in zip(over["crop"].astype(str), areas)))
+    return pd.concat([found, planted], ignore_index=True)
 
 
 def factors_to_check(results: pd.DataFrame, profile: str) -> pd.DataFrame:

@@ -10,7 +10,7 @@ commune without activity data for the year is reported as missing, never as zero
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,8 @@ from mrv._reductions import pilot_reductions
 from mrv.schema import RESULT_COLUMNS
 
 KG_PER_T = 1000.0
+#: Columns of a province-year's perennial age classes: a commune's area of a crop by planting year.
+AGE_CLASS_COLUMNS = ["commune_code", "crop", "planting_year", "area_ha"]
 #: Columns of `provincial_estimate`.
 ESTIMATE_COLUMNS = ["commune_code", "crop", "area_ha", "low_emission_ha", "emissions_t", "reduction_t",
                     "reduction_lower_t", "reduction_upper_t", "status"]
@@ -100,14 +102,22 @@ def _mix(commune_crops: pd.DataFrame, adoption: pd.DataFrame, profiles: pd.DataF
                                         "estimated"))
 
 
-def estimate_status(commune_crops: pd.DataFrame, adoption: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
+def estimate_status(commune_crops: pd.DataFrame, adoption: pd.DataFrame, profiles: pd.DataFrame,
+                    age_classes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per commune and crop of `commune_crops` (`commune_code, crop, area_ha`): whether the
     provincial estimate covers it (`status` as in `provincial_estimate`), before any
-    calculation; `profiles` may be empty (then nothing is covered)."""
+    calculation; `profiles` may be empty (then nothing is covered). With `age_classes`
+    (`AGE_CLASS_COLUMNS`), `age_class_ha` is the area its classes give (a crop with classes
+    and no area has a row of its own, `area_ha` NaN)."""
     if profiles.empty:
         profiles = pd.DataFrame(columns=["profile_id", "crop", "low_emission"])
-    return _mix(commune_crops, adoption, profiles, pd.Series(dtype="float64"))[
-        ["commune_code", "crop", "area_ha", "status"]].reset_index(drop=True)
+    status = _mix(commune_crops, adoption, profiles, pd.Series(dtype="float64"))[
+        ["commune_code", "crop", "area_ha", "status"]]
+    if age_classes is not None:
+        planted = age_classes.groupby(["commune_code", "crop"], as_index=False)["area_ha"].sum().rename(
+            columns={"area_ha": "age_class_ha"})
+        status = status.merge(planted, how="outer", on=["commune_code", "crop"])
+    return status.reset_index(drop=True)
 
 
 def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adoption: pd.DataFrame,
@@ -140,8 +150,9 @@ def provincial_estimate(communes: list[str], commune_crops: pd.DataFrame, adopti
 def estimate_coverage(estimate: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """What the provincial estimate covers, per crop with area: its hectares (`area_ha`),
     those estimated (`estimated_ha`: communes whose adoption shares of the crop's practice
-    profiles add up to 100 %), the sources its practice profiles estimate (`sources`, source
-    ids in the catalogue's order; a source no profile has is not estimated) and whether its
+    profiles add up to 100 %), the sources its estimate has (`sources`, source ids in the
+    catalogue's order: from its practice profiles, and biomass carbon from its age classes;
+    a source neither gives is not estimated) and whether its
     reduction is estimated (`reduction_estimated`: a pilot model of the crop measured one).
     `estimate` is `provincial_estimate`, `rows` its `ProvinceYear.estimate_rows`."""
     with_area = estimate[estimate["area_ha"].fillna(0).to_numpy() > 0]
@@ -157,6 +168,28 @@ def estimate_coverage(estimate: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFram
         ["crop", "area_ha", "estimated_ha", "sources", "reduction_estimated"]]
 
 
+def age_class_ids(classes: pd.DataFrame) -> pd.Series:
+    """The name of each age class: its crop and planting year ('coffee 2018')."""
+    return classes["crop"].astype(str) + " " + classes["planting_year"].astype("int64").astype(str)
+
+
+def age_class_results(classes: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:
+    """Results of 1 ha of each perennial crop and planting year of `classes` (columns crop,
+    planting_year) in `year`: wet climate, no irrigation, as the practice profiles; the
+    biomass carbon of Tier 1 (IPCC 2006 Vol. 4 Eq. 2.9 with Table 5.1, `mrv.sources.biomass_carbon`):
+    growth while the stock is below its maturity value. Each class is a plot with a record
+    that none of it was cleared in the year; `plot_id` is `age_class_ids`."""
+    kinds = classes[["crop", "planting_year"]].drop_duplicates().reset_index(drop=True)
+    names = age_class_ids(kinds)
+    plots = pd.DataFrame({"plot_id": names, "commune_code": "", "crop": kinds["crop"].astype(str), "area": "1",
+                          "area_unit": "ha", "climate": "wet", "irrigation": "none",
+                          "planting_year": kinds["planting_year"].astype("int64").astype(str)})
+    records = pd.DataFrame({"plot_id": names, "year": str(year), "activity": "clearing", "product": "", "quantity": "0",
+                            "unit": "ha", "n_content": ""})
+    plots.attrs["source"] = records.attrs["source"] = "perennial age classes"
+    return calculate(plots, records, factors, gwp)
+
+
 def missing_communes(communes: list[str]) -> pd.DataFrame:
     """Estimate rows for communes without activity data: status 'missing', figures NaN."""
     return pd.DataFrame({"commune_code": communes, "status": "missing"}).reindex(columns=ESTIMATE_COLUMNS)
@@ -168,7 +201,8 @@ class ProvinceYear:
     layer reads them from the database): the pilot plots' `results` and `activity`,
     `pilots` (`pilot_reductions`), the practice `profiles` (one row per input, with
     `low_emission`) and their `profile_results`, commune crop `areas` and `adoption`
-    shares (`provincial_estimate`), and the province's commune codes."""
+    shares (`provincial_estimate`), the province's commune codes, and the perennial crops'
+    `age_classes` (`AGE_CLASS_COLUMNS`) with their `age_class_results`."""
 
     year: int
     results: pd.DataFrame
@@ -179,6 +213,8 @@ class ProvinceYear:
     areas: pd.DataFrame
     adoption: pd.DataFrame
     communes: list[str]
+    age_classes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AGE_CLASS_COLUMNS))
+    age_class_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(RESULT_COLUMNS)))
 
     def with_results(self, results: pd.DataFrame, profile_results: pd.DataFrame) -> ProvinceYear:
         """The same year with other results (another GWP, or the draws of `mrv.uncertainty`)."""
@@ -212,19 +248,34 @@ class ProvinceYear:
     def estimate_rows(self, estimate: pd.DataFrame) -> pd.DataFrame:
         """The provincial estimate as result rows (`mrv.schema.RESULT_COLUMNS`, every
         boundary): each estimated commune × crop × practice profile's per-hectare rows
-        (`profile_results`) × its hectares (area × share), `plot_id` naming the profile.
-        Their AFOLU CO2e adds up to `estimate`'s emissions."""
+        (`profile_results`) × its hectares (area × share), `plot_id` naming the profile;
+        then each commune's perennial age classes × their per-hectare biomass rows
+        (`age_class_results`), `plot_id` naming the class. The profiles' AFOLU CO2e adds up
+        to `estimate`'s emissions; the biomass rows are removals (or the loss of cleared
+        orchards), reported apart."""
+        frames = [self._scaled(self.profile_results, self._profile_hectares(estimate)),
+                  self._scaled(self.age_class_results, self.age_classes.assign(
+                      plot_id=age_class_ids(self.age_classes), hectares=self.age_classes["area_ha"]))]
+        rows = pd.concat([frame for frame in frames if len(frame)] or [frames[0]], ignore_index=True)
+        rows.attrs.update(self.profile_results.attrs)
+        return rows
+
+    def _profile_hectares(self, estimate: pd.DataFrame) -> pd.DataFrame:
+        """Hectares of each estimated commune and crop farmed with each profile."""
         if self.profiles.empty or "estimated" not in set(estimate["status"]):
-            return self.profile_results.iloc[:0].copy()
+            return pd.DataFrame(columns=["commune_code", "crop", "plot_id", "hectares"])
         usable = estimate.loc[estimate["status"] == "estimated", ["commune_code", "crop", "area_ha"]]
         crops = self.profiles.drop_duplicates("profile_id").set_index("profile_id")["crop"]
         shares = self.adoption.assign(crop=self.adoption["profile_id"].map(crops)).merge(usable, on=["commune_code", "crop"])
-        shares = shares.assign(hectares=shares["area_ha"] * shares["share"], profile_id=shares["profile_id"].astype(str))
-        per_ha = self.profile_results.drop(columns=["commune_code", "crop"]).assign(
-            profile_id=self.profile_results["plot_id"].astype(str)).drop(columns="plot_id")
-        rows = shares[["commune_code", "crop", "profile_id", "hectares"]].merge(per_ha, on="profile_id")
-        hectares = rows["hectares"].to_numpy()
-        rows = rows.assign(**{column: rows[column].to_numpy() * hectares
+        return shares.assign(hectares=shares["area_ha"] * shares["share"], plot_id=shares["profile_id"].astype(str))
+
+    @staticmethod
+    def _scaled(per_ha: pd.DataFrame, hectares: pd.DataFrame) -> pd.DataFrame:
+        """Per-hectare result rows (`plot_id` naming a profile or an age class) × the hectares
+        of each commune and crop with it."""
+        rows = hectares[["commune_code", "crop", "plot_id", "hectares"]].astype({"plot_id": str}).merge(
+            per_ha.drop(columns=["commune_code", "crop"]).assign(plot_id=per_ha["plot_id"].astype(str)), on="plot_id")
+        scale = rows["hectares"].to_numpy(dtype="float64")
+        rows = rows.assign(**{column: rows[column].to_numpy(dtype="float64") * scale
                               for column in ("mass_kg", "co2e_kg", "activity_amount")})
-        rows.attrs.update(self.profile_results.attrs)
-        return rows.rename(columns={"profile_id": "plot_id"})[list(RESULT_COLUMNS)]
+        return rows[list(RESULT_COLUMNS)]

@@ -1,5 +1,5 @@
 """A locked commune-year never changes, by any path (records moved in or out, plot and
-settings versions, commune crop areas, adoption, profiles), on SQLite and PostgreSQL;
+settings versions, commune crop areas, age classes, adoption, profiles), on SQLite and PostgreSQL;
 plots and settings are versions read by the year they hold in."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 import mrv
 from mrv import models
-from mrv.models._tables import ActivityRecord, AuditEntry, Plot, PlotVersion
+from mrv.models._tables import ActivityRecord, AuditEntry, PerennialAgeClass, Plot, PlotVersion
 from tests.helpers import count, lock_year, register, snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -117,6 +117,19 @@ def test_crop_areas_and_adoption_of_a_locked_year_do_not_change(locked, tmp_path
     changed = write(tmp_path, "c3.csv", "commune_code,year,crop,area,area_unit\n24175,2025,cà phê,130,ha\n")
     assert [p.value for p in refused(locked, changed)] == ["130.0"]
     assert [(p.row, p.column) for p in refused(locked, crops)] == [(2, "area_ha")]
+
+
+def test_age_classes_of_a_locked_year_do_not_change(locked, tmp_path):
+    header = "mã xã,năm,cây trồng,năm trồng,diện tích,đơn vị diện tích\n"
+    classes = write(tmp_path, "tuoi.csv", header + "24175,2025,cà phê,2018,80,ha\n24175,2025,cà phê,2024,40,ha\n")
+    models.import_file(locked, classes)
+    lock_year(locked, "24175", 2025)
+    models.import_file(locked, classes)  # the same classes again change nothing
+    changed = write(tmp_path, "tuoi2.csv", header + "24175,2025,cà phê,2018,90,ha\n")
+    assert [(p.row, p.column, p.value) for p in refused(locked, changed)] == [(2, "area_ha", "90.0")]
+    added = write(tmp_path, "tuoi3.csv", header + "24175,2025,cà phê,2010,5,ha\n")  # a new class of the year
+    assert [(p.row, p.column) for p in refused(locked, added)] == [(2, "area_ha")]
+    models.import_file(locked, write(tmp_path, "tuoi4.csv", header + "24175,2026,cà phê,2010,5,ha\n"))  # next year
 
 
 def test_a_moved_record_is_counted_in_its_new_year_only(engine, tmp_path):
@@ -338,3 +351,18 @@ def test_a_plot_version_sent_again_changes_nothing(engine, tmp_path):
     assert [p["version"] for p in models.read_plots(engine, models.LOCAL, plot="PV")] == [2]
     models.import_file(engine, write(tmp_path, "p3.csv", PLOTS + "PV,24133,cà phê,3,ha,basin,2019,2027\n"))
     assert [p["version"] for p in models.read_plots(engine, models.LOCAL, plot="PV")] == [3]  # versions count 1, 2, 3
+
+
+def test_age_classes_that_are_not_a_perennial_crops_planting_years_are_refused(engine, tmp_path):
+    header = "commune_code,year,crop,planting_year,area,area_unit\n"
+    bad = write(tmp_path, "tuoi.csv", header + "24133,2025,mía,2020,10,ha\n"          # sugarcane has no orchard age
+                                                "24133,2025,cà phê,2030,10,ha\n"       # planted after the year
+                                                "24133,2025,cà phê,\"2018,5\",10,ha\n"  # not a whole year
+                                                "24133,2025,sầu riêng,,10,ha\n")       # no planting year
+    assert [(p.row, p.column) for p in refused(engine, bad)] == [(2, "crop"), (3, "planting_year"),
+                                                                 (4, "planting_year"), (5, "planting_year")]
+    models.import_file(engine, write(tmp_path, "ok.csv", header + "24133,2025,cà phê,2018,5,sào nam\n"))
+    with Session(engine) as session:
+        stored = session.execute(select(PerennialAgeClass.crop_id, PerennialAgeClass.planting_year,
+                                        PerennialAgeClass.area_ha)).all()
+    assert stored == [("coffee", 2018, pytest.approx(0.5))]  # 5 sào (nam, 1 000 m²) = 0,5 ha

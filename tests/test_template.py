@@ -75,7 +75,8 @@ def test_the_example_rows_are_never_imported_yet_are_valid_data(engine, tmp_path
     book.save(path)
     summary = models.import_file(engine, path)
     assert summary.rows == {"cooperatives": 1, "pilot_models": 1, "plots": 1, "records": 1, "commune_crops": 1,
-                            "practice_profiles": 1, "adoption": 1, "commune_settings": 1, "plan_indicators": 1}
+                            "age_classes": 1, "practice_profiles": 1, "adoption": 1, "commune_settings": 1,
+                            "plan_indicators": 1}
     with Session(engine) as session:
         plot = session.execute(select(Plot).where(Plot.code == "VD1")).scalar_one()
         record = session.execute(select(ActivityRecord)).scalar_one()
