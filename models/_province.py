@@ -34,13 +34,14 @@ def province_year(engine: Engine, year: int) -> tuple[CalculationRun, mrv.Provin
 def recalculated_year(engine: Engine, year: int, factors: str, gwp: str) -> mrv.ProvinceYear | None:
     """The year's current records and estimate inputs calculated with `factors` and `gwp`
     (nothing stored): a year of a series recalculated on one method (IPCC 2006 Vol. 1
-    Ch. 5, time-series consistency). None for a year without records."""
+    Ch. 5, time-series consistency). None for a year without records of its own (a stock
+    change of an earlier year carried into it is not data of the year)."""
     with Session(engine) as session:
         plots, records = records_frames(session, year)
-        if records.empty:
+        if not (records["year"].to_numpy() == year).any():
             return None
         inputs = estimate_inputs(session, year, factors, gwp)
-    results = mrv.calculate(plots, records, factors, gwp)
+    results = mrv.calculate(plots, records, factors, gwp, through=year)
     results = results[results["year"].to_numpy() == year].reset_index(drop=True)
     return _assemble(year, results, plots, records, inputs)
 

@@ -169,7 +169,7 @@ def _current_year(engine: Engine, year: int, commune: str | None):
     if commune is not None:
         pilots = pilots[pilots["commune_code"] == commune]
     activity = mrv.normalize(plots, records)
-    return profile, status, activity, mrv.calculate_activity(activity, profile), pilots
+    return profile, status, activity, mrv.calculate_activity(activity, profile, through=year), pilots
 
 
 def check_year(engine: Engine, year: int, commune: str | None = None, *, scope: Scope) -> pd.DataFrame:

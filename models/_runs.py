@@ -125,7 +125,7 @@ def calculate_year(engine: Engine, year: int, *, commune: str | None = None, off
             scope_of(session, user).require("calculate")
             by = user.name
         plots, records = records_frames(session, year, commune, as_of=started)
-        results = mrv.calculate(plots, records, factors, gwp)
+        results = mrv.calculate(plots, records, factors, gwp, through=year)
         results = results[results["year"].to_numpy() == year].reset_index(drop=True)
         frozen = freeze(estimate_inputs(session, year, factors, gwp)) if commune is None else None
         run = CalculationRun(year=year, scope=commune or "province", factor_profile=factors,

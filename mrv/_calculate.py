@@ -10,7 +10,7 @@ from mrv._errors import InputError, Problem
 from mrv._i18n import msg
 from mrv._factors import FactorLookupError, factor_profile
 from mrv._normalize import normalize
-from mrv.sources import SOURCES
+from mrv.sources import SOURCES, STOCK_CHANGES
 from mrv.sources._common import Block, Inputs
 
 
@@ -95,13 +95,20 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
     return frame
 
 
-def calculate_activity(activity: pd.DataFrame, factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:
+def calculate_activity(activity: pd.DataFrame, factors: str = "ipcc2019", gwp: str = "AR5", *,
+                       through: int | None = None) -> pd.DataFrame:
     """Emissions of a canonical activity frame (from `normalize`): a long frame with one row
     per plot × year × source × gas × input type (columns: `mrv.schema.RESULT_COLUMNS`).
-    `attrs` records the factor profile, the factor-set version and the GWP set."""
+    Stock changes give a row in every year of their series up to `through` (default: the
+    latest year of the records). `attrs` records the factor profile, the factor-set version
+    and the GWP set."""
     profile = factor_profile(factors)
     gwp_values = catalogues.gwp(gwp)
-    inputs = Inputs(activity, profile)
+    series = None
+    if len(activity):
+        last = int(activity["year"].max()) if through is None else through
+        series = pd.concat([source.series(activity, profile, last) for source in STOCK_CHANGES], ignore_index=True)
+    inputs = Inputs(activity, profile, series)
     blocks: list[Block] = []
     try:
         for source in SOURCES:
@@ -121,14 +128,16 @@ def calculate(
     *,
     sao: str | None = None,
     locale: str | None = None,
+    through: int | None = None,
 ) -> pd.DataFrame:
     """Emissions by plot, year, source and gas from raw plots and records (text as typed).
 
     `factors` is a profile (ipcc2019, ipcc2006, vn2022), `gwp` a GWP100 set (AR4, AR5,
-    AR6); `sao` and `locale` are the import options of `normalize`. Raises `InputError`
-    listing every bad value; then nothing is computed.
+    AR6); `sao` and `locale` are the import options of `normalize`; `through` the last year
+    a stock change's series runs to (`calculate_activity`). Raises `InputError` listing
+    every bad value; then nothing is computed.
     """
-    return calculate_activity(normalize(plots, records, sao=sao, locale=locale), factors, gwp)
+    return calculate_activity(normalize(plots, records, sao=sao, locale=locale), factors, gwp, through=through)
 
 
 def with_gwp(results: pd.DataFrame, gwp: str) -> pd.DataFrame:

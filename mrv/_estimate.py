@@ -177,7 +177,7 @@ def age_class_results(classes: pd.DataFrame, year: int, factors: str = "ipcc2019
     """Results of 1 ha of each perennial crop and planting year of `classes` (columns crop,
     planting_year) in `year`: wet climate, no irrigation, as the practice profiles; the
     biomass carbon of Tier 1 (IPCC 2006 Vol. 4 Eq. 2.9 with Table 5.1, `mrv.sources.biomass_carbon`):
-    growth while the stock is below its maturity value. Each class is a plot with a record
+    growth in each year of the crop's harvest or maturity cycle. Each class is a plot with a record
     that none of it was cleared in the year; `plot_id` is `age_class_ids`."""
     kinds = classes[["crop", "planting_year"]].drop_duplicates().reset_index(drop=True)
     names = age_class_ids(kinds)

@@ -219,30 +219,30 @@ def test_perennial_biomass_tier_1_growth_maturity_and_clearing():
     assert rows.loc[("P1", "growth"), "mass_kg"] == pytest.approx(-2600 * 44 / 12, rel=REL)
     assert rows.loc[("P1", "growth"), "factor_ids"] == "ipcc2006.biomass_growth.wet"
     assert rows.loc[("P1", "growth"), "tier"] == 1 and rows.loc[("P1", "growth"), "ipcc_category"] == "3.B.2.a"
-    # planted 2017: 8 × 2.6 = 20.8 t C/ha at the start of 2025, capped at 21: it grows the last 0.2 t C
-    assert rows.loc[("P2", "growth"), "mass_kg"] == pytest.approx(-(21 - 20.8) * 1000 * 44 / 12, rel=1e-9)
-    assert rows.loc[("P2", "growth"), "factor_ids"] == "ipcc2006.biomass_growth.wet|ipcc2006.maturity_stock.wet"
+    # Table 5.1's cycle, tropical moist: 8 years of 2.6 t C/ha counting the planting year. Planted 2018,
+    # P3's 2025 is its 8th year: it still grows; planted 2017, P2 completed its cycle in 2024 (8 × 2.6 =
+    # 20.8 t C/ha): no growth, and no extra 0.2 t C to reach the table's rounded 21
     # planted 2018, 5 sào nam (0.5 ha) of its 1 ha cleared: loses 7 × 2.6 = 18.2 t C/ha there,
     # the other 0.5 ha grows 2.6 t C/ha: +18.2 × 0.5 × 44/12 = 33.367 t and -2.6 × 0.5 × 44/12 = -4.767 t CO2
     assert rows.loc[("P3", "clearing"), "mass_kg"] == pytest.approx(18200 * 0.5 * 44 / 12, rel=REL)
     assert rows.loc[("P3", "growth"), "mass_kg"] == pytest.approx(-2600 * 0.5 * 44 / 12, rel=REL)
     # tropical dry, planted 2023: 1.8 t C/ha a year
     assert rows.loc[("P7", "growth"), "mass_kg"] == pytest.approx(-1800 * 44 / 12, rel=REL)
-    # mature (planted 2010), an annual crop, a plot without a planting year: no row
-    assert {"P4", "P5", "P6"}.isdisjoint(rows.index.get_level_values("plot_id"))
+    # at the end of its cycle (planted 2017), mature (2010), an annual crop, a plot without a planting year: no row
+    assert {"P2", "P4", "P5", "P6"}.isdisjoint(rows.index.get_level_values("plot_id"))
     # the P3 clearing's stock (7 × 2.6 = 18.2 < 21) comes from the growth rate alone
     assert rows.loc[("P3", "clearing"), "factor_ids"] == "ipcc2006.biomass_growth.wet"
 
 
-def test_clearing_a_mature_plantation_releases_the_maturity_stock_and_names_it():
+def test_clearing_a_mature_plantation_releases_the_stock_of_its_whole_cycle_and_names_it():
     """Coffee planted in 2010, 1 ha cleared in 2025: 15 × 2.6 = 39 t C/ha would be grown, but
-    the stock stops at maturity, 21 t C/ha: +21 × 44/12 = 77 t CO2, traced to the maturity
-    stock only (the growth rate did not set it)."""
+    the stock grows only over Table 5.1's 8-year cycle: 8 × 2.6 = 20.8 t C/ha stands before
+    the clearing, +20.8 × 44/12 = 76.267 t CO2, traced to the rate and the cycle."""
     plots = plots_frame({"planting_year": "2010"})
     records = records_frame({"plot_id": "P1", "activity": "phá bỏ vườn cây", "quantity": "1", "unit": "ha"})
     row = mrv.calculate(plots, records).query("source == 'biomass_carbon'").set_index("input_type").loc["clearing"]
-    assert row["mass_kg"] == pytest.approx(21_000 * 44 / 12, rel=REL)
-    assert row["factor_ids"] == "ipcc2006.maturity_stock.wet"
+    assert row["mass_kg"] == pytest.approx(20_800 * 44 / 12, rel=REL)
+    assert row["factor_ids"] == "ipcc2006.biomass_growth.wet|ipcc2006.maturity_cycle.wet"
 
 
 def _awd_hectare(**straw) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -379,13 +379,16 @@ def test_soil_carbon_gain_after_a_compost_input_change():
         {"plot_id": "P1", "year": "2043", "activity": "bón phân", "product": "urê", "quantity": "0", "unit": "kg"},
         {"plot_id": "P1", "year": "2044", "activity": "bón phân", "product": "urê", "quantity": "0", "unit": "kg"},
     )
-    rows = mrv.calculate(plots, records, factors="ipcc2019").query("source == 'soil_carbon'").set_index("year")
+    rows = mrv.calculate(plots, records, factors="ipcc2019").query("source == 'soil_carbon'").set_index("year").sort_index()
     # Eq. 2.25: SOC_REF 38 t C/ha (tropical moist, LAC) × F_LU 1.10 (perennial) × F_MG 1.00 (full tillage,
     # nominal) × (F_I 1.44 − 1.00) = 18.392 t C/ha more at the new equilibrium, over D = 20 years:
     # 0.9196 t C/ha/yr × 1 ha (10 sào nam) → -0.9196 × 44/12 = -3.3719 t CO2 a year, a removal
     per_year = 38 * 1.10 * 1.00 * (1.44 - 1.00) / 20
-    assert list(rows.index) == [2024, 2025, 2043]  # the change year and the 19 after it; none in 2044
-    assert rows["mass_kg"].tolist() == pytest.approx([-per_year * 1000 * 44 / 12] * 3, rel=REL)
+    # a row in the change year and each of the 19 after it, recorded (2025, 2043) or not; none in 2044
+    assert list(rows.index) == list(range(2024, 2044))
+    assert rows["mass_kg"].tolist() == pytest.approx([-per_year * 1000 * 44 / 12] * 20, rel=REL)
+    # over the series the soil takes up the whole difference of the equilibria: 18.392 t C
+    assert -rows["mass_kg"].sum() / 1000 * 12 / 44 == pytest.approx(38 * 1.10 * (1.44 - 1.00), rel=REL)
     assert rows.loc[2025, "factor_value"] == pytest.approx(per_year * 1000, rel=REL)
     assert (rows.loc[2025, "input_type"], rows.loc[2025, "activity_amount"]) == ("input-high-manure", 1.0)
     # the trace names the relations: 1/D, and the difference of the new and the former F_I
@@ -454,6 +457,26 @@ def test_tier_2_removal_of_a_coffee_plot_with_120_shade_trees_measured_twice():
     assert rows.loc[2025, "factor_ids"] == "ipcc2006.carbon_fraction|1+ipcc2006.root_shoot.wet"  # × CF × (1 + R)
     # the plot keeps Tier 2 in every year: no Tier 1 growth row (it would be 2.6 t C/ha in 2024)
     assert "growth" not in set(rows["input_type"])
+
+
+def test_stock_changes_have_a_row_in_every_year_of_their_series_recorded_or_not():
+    """The shade trees above measured in 2023 and 2025 and nothing else recorded: 2024 has
+    its Tier 2 row all the same. A soil practice change of 2025 calculated through 2028:
+    a row in 2025, 2026, 2027 and 2028, none recorded after the change."""
+    plots = plots_frame({"planting_year": "2015"})
+    records = records_frame(_shade_trees("2023", "20", "12"), _shade_trees("2025", "24", "13,5"))
+    rows = mrv.calculate(plots, records).query("source == 'biomass_carbon'").set_index("year").sort_index()
+    per_year = (15938.50 - 9953.16) / 2  # kg C a year, as above
+    assert list(rows.index) == [2024, 2025]
+    assert rows["mass_kg"].tolist() == pytest.approx([-per_year * 44 / 12] * 2, abs=0.1)
+    change = records_frame({"plot_id": "P1", "year": "2025", "activity": "thay đổi canh tác đất",
+                            "product": "bón compost thường xuyên", "previous_practice": "đầu vào trung bình",
+                            "quantity": "1", "unit": "ha"})
+    soil = mrv.calculate(plots_frame({}), change, through=2028).query("source == 'soil_carbon'").set_index("year")
+    # 38 × 1.10 × 1.00 × (1.44 − 1.00) / 20 = 0.9196 t C/ha a year (Eq. 2.25), in each year of the series
+    assert sorted(soil.index) == [2025, 2026, 2027, 2028]
+    assert soil["mass_kg"].tolist() == pytest.approx([-0.9196 * 1000 * 44 / 12] * 4, rel=1e-9)
+    assert list(mrv.calculate(plots_frame({}), change).query("source == 'soil_carbon'")["year"]) == [2025]
 
 
 def test_coffee_bushes_take_the_coffee_allometry():

@@ -82,8 +82,9 @@ def test_a_rice_profile_estimates_rice_methane_by_water_regime():
 
 
 def test_perennial_age_classes_give_the_estimates_biomass_removals():
-    classes = pd.DataFrame({"commune_code": ["A", "A", "A", "B"], "crop": ["coffee", "coffee", "coffee", "durian"],
-                            "planting_year": [2022, 2017, 2000, 2024], "area_ha": [100.0, 40.0, 50.0, 10.0]})
+    classes = pd.DataFrame({"commune_code": ["A", "A", "A", "A", "B"],
+                            "crop": ["coffee", "coffee", "coffee", "coffee", "durian"],
+                            "planting_year": [2022, 2018, 2017, 2000, 2024], "area_ha": [100.0, 40.0, 30.0, 20.0, 10.0]})
     areas = pd.DataFrame({"commune_code": ["A", "B"], "crop": ["coffee", "durian"], "area_ha": [190.0, 5.0]})
     adoption = pd.DataFrame({"commune_code": ["A", "A"], "profile_id": ["conv", "low"], "share": [0.5, 0.5]})
     province = mrv.ProvinceYear(2025, pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS)),
@@ -94,12 +95,12 @@ def test_perennial_age_classes_give_the_estimates_biomass_removals():
     rows = province.estimate_rows(province.estimate(mrv.pilot_reductions(province.results, province.activity,
                                                                          province.pilots)))
     biomass = rows[rows["source"] == "biomass_carbon"].set_index("plot_id")["co2e_kg"] / 1000
-    # IPCC 2006 Table 5.1, tropical moist: G 2.6 t C/ha/yr up to S 21 t C/ha; stock(age) = min(age × G, S)
-    # coffee 2022, age 3: 2.6 t C/ha × 100 ha = 260 t C; coffee 2017, age 8: min(9 × 2.6, 21) − 8 × 2.6 =
-    # 21 − 20.8 = 0.2 t C/ha × 40 ha = 8 t C; coffee 2000: mature, no row; durian 2024: 2.6 × 10 = 26 t C
-    assert biomass.to_dict() == pytest.approx({"coffee 2022": -260 * 44 / 12, "coffee 2017": -8 * 44 / 12,
+    # IPCC 2006 Table 5.1, tropical moist: G 2.6 t C/ha in each of the cycle's 8 years (ages 0-7)
+    # coffee 2022, age 3: 2.6 t C/ha × 100 ha = 260 t C; coffee 2018, age 7, its last year: 2.6 × 40 = 104 t C;
+    # coffee 2017 (age 8) and 2000: cycle completed, no row; durian 2024: 2.6 × 10 = 26 t C
+    assert biomass.to_dict() == pytest.approx({"coffee 2022": -260 * 44 / 12, "coffee 2018": -104 * 44 / 12,
                                                "durian 2024": -26 * 44 / 12}, rel=1e-9)
-    assert biomass.sum() == pytest.approx(-294 * 44 / 12, rel=1e-9)  # −1 078 t CO2, reported apart
+    assert biomass.sum() == pytest.approx(-390 * 44 / 12, rel=1e-9)  # −1 430 t CO2, reported apart
     afolu = rows[(rows["boundary"] == "afolu") & (rows["mass_kg"] >= 0)]["co2e_kg"].sum() / 1000
     estimate = province.estimate(mrv.pilot_reductions(province.results, province.activity, province.pilots))
     assert afolu == pytest.approx(estimate["emissions_t"].sum())  # removals never netted into the emissions

@@ -67,6 +67,15 @@ def test_a_year_without_records_calculates_and_checks(first_year):
     empty = run("calc", "--year", "2024", "--db", first_year)
     # CP-02's 2025 practice change is read with every year (soil carbon moves for 20 years) and moves nothing in 2024
     assert empty.exit_code == 0 and "1 bản ghi, 0 dòng kết quả" in empty.output
+    # 2026 has no record either, but the soil of CP-02 keeps taking up carbon: a row in each of the 20 years
+    # (0.5 ha × 38 × 1.10 × (1.44 − 1.00) / 20 t C × 44/12 = 1 685.9 kg CO2 removed)
+    later = run("calc", "--year", "2026", "--db", first_year)
+    assert later.exit_code == 0 and "1 bản ghi, 1 dòng kết quả" in later.output
+    engine = models.connect(first_year)
+    soil = models.run_results(engine, models.calculate_year(engine, 2026).id)
+    engine.dispose()
+    assert soil[["plot_id", "year", "source"]].values.tolist() == [["CP-02", 2026, "soil_carbon"]]
+    assert soil["mass_kg"].iloc[0] == pytest.approx(-0.5 * 38 * 1.10 * 0.44 / 20 * 1000 * 44 / 12, rel=1e-9)
     checked = run("check", "--year", "2024", "--db", first_year)
     assert checked.exit_code == 0 and "0 lỗi, " in checked.output
     refused = run("report", "--year", "2024", "--db", first_year)

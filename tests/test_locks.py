@@ -164,8 +164,8 @@ def test_a_cleared_and_replanted_plot_loses_its_old_stock(engine, tmp_path):
                                      "N1,CL-1,2026,fertiliser,urea,100,kg,\n"))
     results = {year: models.run_results(engine, models.calculate_year(engine, year).id) for year in (2025, 2026)}
     biomass = {year: r[r["source"] == "biomass_carbon"].set_index("input_type")["mass_kg"] for year, r in results.items()}
-    # 2025, the old planting (age 7): loss 0.5 ha × min(7 × 2.6, 21) = 9.1 t C; the other half grows
-    # 0.5 ha × (min(8 × 2.6, 21) − 18.2) = 1.3 t C (IPCC 2006 Table 5.1, G 2.6, S 21 t C/ha, tropical moist)
+    # 2025, the old planting (age 7): loss of the stock standing, 0.5 ha × 7 × 2.6 = 9.1 t C; the other half
+    # grows in the 8th and last year of its cycle, 0.5 ha × 2.6 = 1.3 t C (IPCC 2006 Table 5.1, tropical moist)
     assert biomass[2025]["clearing"] == pytest.approx(9100 * 44 / 12, rel=1e-9)
     assert biomass[2025]["growth"] == pytest.approx(-1300 * 44 / 12, rel=1e-9)
     # 2026, the new planting (age 1) on the whole hectare: 1 ha × (2 × 2.6 − 1 × 2.6) = 2.6 t C

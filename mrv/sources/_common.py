@@ -35,17 +35,29 @@ class Block:
     season: str | None = None  # the rice season of every row of the block
 
 
-class Inputs:
-    """The activity frame grouped by plot-year, and the factor profile, as the sources see them."""
+#: Columns of a source's `series`: the years a plot's stock change runs over (inclusive).
+SERIES_COLUMNS = ["plot_id", "first", "last"]
 
-    def __init__(self, activity: pd.DataFrame, factors: FactorProfile):
+
+class Inputs:
+    """The activity frame grouped by plot-year, and the factor profile, as the sources see them.
+
+    A plot-year exists where the plot has records that year, and in every year of a stock
+    change's `series` (a source's plot, first and last year: the years between two tree
+    inventories, the years a soil practice change runs over), recorded or not; such a
+    plot-year takes the plot's attributes of its latest recorded year, has no records, and
+    `recorded` False."""
+
+    def __init__(self, activity: pd.DataFrame, factors: FactorProfile, series: pd.DataFrame | None = None):
         self.factors = factors
         self.activity = activity
         codes, first = factorize_rows([activity["plot_id"].cat.codes.to_numpy(), activity["year"].to_numpy()])
         self.codes = codes
         columns = ["plot_id", "year", "crop", "commune_code", "climate", "irrigation", "soil", "plot_area_ha",
                    "planting_year"]
-        plot_years = activity[columns].iloc[first].reset_index(drop=True)
+        plot_years = activity[columns].iloc[first].reset_index(drop=True).assign(recorded=True)
+        if series is not None and len(series):
+            plot_years = pd.concat([plot_years, _unrecorded(plot_years, series)], ignore_index=True)
         for column in ("plot_id", "crop", "commune_code", "climate", "irrigation", "soil"):
             plot_years[column] = pd.Categorical(plot_years[column])
         self.plot_years = plot_years
@@ -87,3 +99,22 @@ class Inputs:
         """Plot-year attributes (climate, crop, year, ...) at the given rows, for look-ups."""
         return {name: self.plot_years[name].to_numpy()[plot_year] if name == "year"
                 else self.plot_years[name].array.take(plot_year) for name in names}
+
+
+def _unrecorded(plot_years: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """The plot-years of `series` (`SERIES_COLUMNS`) that have no records, each with its
+    plot's attributes of the plot's latest recorded year."""
+    spans = series.assign(plot_id=series["plot_id"].astype(str))
+    spans = spans[spans["last"] >= spans["first"]]
+    if spans.empty:
+        return plot_years.iloc[:0]
+    lengths = (spans["last"] - spans["first"] + 1).to_numpy(dtype="int64")
+    wanted = pd.DataFrame({"plot_id": np.repeat(spans["plot_id"].to_numpy(dtype=object), lengths),
+                           "year": np.repeat(spans["first"].to_numpy(dtype="int64"), lengths)
+                           + np.concatenate([np.arange(n) for n in lengths])}).drop_duplicates()
+    recorded = plot_years.assign(plot_id=plot_years["plot_id"].astype(str))
+    known = pd.MultiIndex.from_frame(recorded[["plot_id", "year"]])
+    wanted = wanted.astype({"year": plot_years["year"].dtype})
+    wanted = wanted[~pd.MultiIndex.from_frame(wanted).isin(known)]
+    latest = recorded.sort_values("year", kind="stable").drop_duplicates("plot_id", keep="last").drop(columns="year")
+    return wanted.merge(latest, on="plot_id").assign(recorded=False)[list(plot_years.columns)]

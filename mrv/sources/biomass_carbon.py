@@ -2,22 +2,24 @@
 Vol. 4 §2.3.1: Tier 1 with the defaults of Table 5.1 (gain-loss method, Eq. 2.7, 2.9 and
 2.11), Tier 2 from tree inventories (stock-difference method, Eq. 2.8).
 
-Tier 1.
-A perennial crop's above-ground woody biomass grows at G (t C/ha/yr) from its planting
-year until it holds the maturity stock S; a `clearing` record (area cleared, for
-replanting) releases what the cleared area held:
+Tier 1, as Table 5.1 sets it out: a perennial crop's above-ground woody biomass grows at
+the accumulation rate G (t C/ha/yr) in each year of its harvest or maturity cycle of T
+years, counting the planting year as the first, and not after it (no fraction of a year
+beyond the cycle: 8 × 2.6 = 20.8 t C/ha in the tropical moist row, which the table rounds
+to 21 as its stock at harvest). A `clearing` record (area cleared, for replanting)
+releases the stock standing on the cleared area before the clearing:
 
-    stock(age) = min(age × G, S),   age = year − planting year (0 in the planting year)
-    ΔC_G = [stock(age + 1) − stock(age)] × (area − area cleared)      growth: a removal
-    ΔC_L = stock(age) × area cleared                                  loss: an emission
+    age = year − planting year (0 in the planting year)
+    stock(age) = min(age, T) × G                                        at the start of the year
+    ΔC_G = G × (area − area cleared)  when age < T, else 0              growth: a removal
+    ΔC_L = stock(age) × area cleared                                    loss: an emission
     CO2 = ∓ ΔC × 44/12
 
 Only plots of a perennial crop (crops.csv `lifecycle`) with a planting year get rows. A
 removal has a negative `mass_kg` and a negative `factor_value` (kg C per ha). When cleared
 wood is burnt, its CO2 is in this loss only (residue burning counts CH4 and N2O). After a
-clearing the plot's planting year is the replanting year. The year a plot reaches maturity
-names both G and S; its uncertainty is drawn as their product (an approximation for that
-one year).
+clearing the plot's planting year is the replanting year. A loss names G, and T too once
+the plot had completed its cycle (the stock is then T × G).
 
 Tier 2. A `tree_inventory` record counts the trees of one kind on the plot (shade trees,
 durian, coffee bushes, …) with their mean stem diameter D, height H and wood density ρ;
@@ -27,10 +29,11 @@ for coffee bushes. The plot's stock in an inventory year is
 
     C = Σ trees × AGB × (1 + R) × CF        (kg C; R root:shoot, Table 4.4; CF 0.47, Table 4.3)
 
-and between two inventories t1 < t2 every year t1 < y ≤ t2 takes (C_t2 − C_t1) / (t2 − t1):
-a removal when the trees grew, an emission when they were cut. A plot with an inventory
-keeps Tier 2 in every year (no step in its series when data improve): its Tier 1 rows are
-not computed, and years outside its inventories have no biomass row.
+and between two inventories t1 < t2 every year t1 < y ≤ t2 takes (C_t2 − C_t1) / (t2 − t1),
+whether or not the plot has other records that year: a removal when the trees grew, an
+emission when they were cut. A plot with an inventory keeps Tier 2 in every year (no step
+in its series when data improve): its Tier 1 rows are not computed, and years outside its
+inventories have no biomass row.
 """
 
 from __future__ import annotations
@@ -49,14 +52,19 @@ SOURCE = "biomass_carbon"
 KG_PER_T = 1000.0
 
 
+def series(activity: pd.DataFrame, factors, through: int) -> pd.DataFrame:
+    """Tier 2's years (`mrv.sources._common.SERIES_COLUMNS`): each year after a plot's
+    first tree inventory up to its last, recorded or not."""
+    counted = activity[activity["trees"].to_numpy() > 0]
+    spans = counted.groupby(counted["plot_id"].astype(str), observed=True)["year"].agg(["min", "max"])
+    return pd.DataFrame({"plot_id": spans.index, "first": spans["min"].to_numpy() + 1, "last": spans["max"].to_numpy()})
+
+
 def _inventoried(inputs: Inputs) -> np.ndarray:
     """Per plot-year: whether its plot has a tree inventory in any year of the input."""
-    plot = inputs.activity["plot_id"].cat.codes.to_numpy()
-    counted = np.bincount(plot, weights=inputs.activity["trees"].to_numpy(),
-                          minlength=len(inputs.activity["plot_id"].cat.categories)) > 0
-    plot_of_plot_year = np.empty(inputs.size, dtype="int64")
-    plot_of_plot_year[inputs.codes] = plot
-    return counted[plot_of_plot_year]
+    activity = inputs.activity
+    counted = set(activity.loc[activity["trees"].to_numpy() > 0, "plot_id"].astype(str))
+    return inputs.plot_years["plot_id"].astype(str).isin(counted).to_numpy()
 
 
 def _tree_dry_matter_kg(inputs: Inputs, rows: np.ndarray) -> np.ndarray:
@@ -116,27 +124,27 @@ def emissions(inputs: Inputs) -> list[Block]:
 
 
 def _tier_1(inputs: Inputs) -> list[Block]:
-    """Tier 1 growth and clearing rows of the perennial plots that have no tree inventory."""
+    """Tier 1 growth and clearing rows of the perennial plots that have no tree inventory, in
+    the years they have records."""
     plots = inputs.plot_years
     perennial = plots["crop"].astype(str).map(catalogues.table("crops")["lifecycle"]).to_numpy() == "perennial"
     age = plots["year"].to_numpy() - plots["planting_year"].to_numpy(dtype="float64")
-    plot_year = np.flatnonzero(perennial & (age >= 0) & ~_inventoried(inputs))
+    plot_year = np.flatnonzero(perennial & (age >= 0) & ~_inventoried(inputs) & plots["recorded"].to_numpy(dtype=bool))
     if not len(plot_year):
         return []
     age = age[plot_year]
     keys = inputs.keys(plot_year, "climate", "crop")
     growth = inputs.factors.lookup("biomass_growth", len(plot_year), **keys)
-    maturity = inputs.factors.lookup("maturity_stock", len(plot_year), **keys)
-    rate, most = magnitude(growth.quantity(), "t/ha"), magnitude(maturity.quantity(), "t/ha")
-    stock = np.minimum(age * rate, most)
-    gained = np.minimum((age + 1) * rate, most) - stock  # t C/ha in the year
+    cycle = inputs.factors.lookup("maturity_cycle", len(plot_year), **keys)
+    rate, years = magnitude(growth.quantity(), "t/ha"), magnitude(cycle.quantity(), "year")
+    grown = age >= years  # the cycle completed before this year: no growth, the stock is T × G
+    stock = np.minimum(age, years) * rate
     area = plots["plot_area_ha"].to_numpy()[plot_year]
     cleared = np.minimum(inputs.total("cleared_area_ha")[plot_year], area)
-    capped = (age + 1) * rate > most
     blocks = []
-    for input_type, per_ha, hectares, uses_rate, uses_most in (
-        ("growth", -gained, area - cleared, np.ones_like(capped), capped),  # a year's growth: the rate, capped
-        ("clearing", stock, cleared, age * rate <= most, age * rate >= most),
+    for input_type, per_ha, hectares, uses_cycle in (
+        ("growth", np.where(grown, 0.0, -rate), area - cleared, np.zeros_like(grown)),  # a year of the cycle
+        ("clearing", stock, cleared, grown),
     ):
         active = (per_ha != 0) & (hectares > 0)
         c_kg = quantity(hectares[active] * per_ha[active] * KG_PER_T, "kg")
@@ -146,7 +154,6 @@ def _tier_1(inputs: Inputs) -> list[Block]:
             activity_amount=hectares[active], activity_unit="ha of perennial crop",
             factor_value=per_ha[active] * KG_PER_T, factor_unit="kg C/ha",
             factor=growth.take(active),
-            factor_ids=join_ids([(growth.take(active), uses_rate[active]), (maturity.take(active), uses_most[active])]),
+            factor_ids=join_ids([(growth.take(active), None), (cycle.take(active), uses_cycle[active])]),
         ))
     return blocks
-

@@ -15,8 +15,9 @@ F_other is the plot's other practice factor at the change: the practice of its l
 change recorded up to that year, else the former practice of its first later change, else
 the nominal practice (full tillage, medium input: F = 1); of two changes in one year, the
 tillage change takes the new input and the input change the former tillage. A gain is a removal (negative
-`mass_kg`), a loss an emission. One row per plot-year and change in force; a plot-year
-exists when the plot has records that year.
+`mass_kg`), a loss an emission. One row per plot-year and change in force, in each of the D
+years from the change on (up to the last year calculated), whether or not the plot has
+other records that year.
 
 The N mineralised with a loss enters direct and leached N2O as F_SOM (Eq. 11.8):
 
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from mrv import _catalogues as catalogues
-from mrv._factors import FactorValues, join_ids, related_ids
+from mrv._factors import FactorProfile, FactorValues, join_ids, related_ids
 from mrv.sources._common import Block, Inputs
 from mrv.units import CO2_PER_C, magnitude, quantity
 
@@ -71,6 +72,16 @@ def _changes(inputs: Inputs) -> pd.DataFrame:
         practice = before.set_index("index")["new"].fillna(after.set_index("index")["old"])
         records.loc[practice.index, "other_practice"] = practice.fillna(NOMINAL[factor])
     return records
+
+
+def series(activity: pd.DataFrame, factors: FactorProfile, through: int) -> pd.DataFrame:
+    """The years each change runs over (`mrv.sources._common.SERIES_COLUMNS`): from its
+    year for D years, up to `through`."""
+    changed = activity[activity["managed_area_ha"].to_numpy() > 0]
+    years = float(magnitude(factors.lookup("soc_transition", 1).quantity(), "year")[0])
+    first = changed["year"].to_numpy(dtype="int64")
+    return pd.DataFrame({"plot_id": changed["plot_id"].astype(str).to_numpy(), "first": first,
+                         "last": np.minimum(first + int(years) - 1, through)})
 
 
 def _in_force(inputs: Inputs, changes: pd.DataFrame, years: float) -> tuple[np.ndarray, np.ndarray]:
