@@ -141,6 +141,21 @@ def test_residue_burning_eq_2_27():
     assert set(results["ipcc_category"]) == {"3.C.1.b"}
 
 
+@pytest.mark.parametrize("crop, fuel_t_per_ha", [("rice", 5.5), ("maize", 10.0)])
+def test_straw_and_stover_burning_eq_2_27(crop, fuel_t_per_ha):
+    plots = plots_frame({"crop": crop, "area": "2"})
+    records = records_frame({"plot_id": "P1", "activity": "residue_burning", "quantity": "1.5", "unit": "ha"})
+    results = mrv.calculate(plots, records)
+    # rice: 1.5 ha × 5.5 t dm/ha = 8 250 kg dm; × 2.7 g/kg = 22.275 kg CH4, × 0.07 g/kg = 0.5775 kg N2O
+    # maize: 1.5 ha × 10 t dm/ha = 15 000 kg dm; × 2.7 g/kg = 40.5 kg CH4, × 0.07 g/kg = 1.05 kg N2O
+    expected = {"rice": (22.275, 0.5775), "maize": (40.5, 1.05)}[crop]
+    assert total(results, "residue_burning", "CH4") == pytest.approx(expected[0], rel=REL)
+    assert total(results, "residue_burning", "N2O") == pytest.approx(expected[1], rel=REL)
+    assert total(results, "residue_burning", "CH4") == pytest.approx(1.5 * fuel_t_per_ha * 1000 * 2.7 / 1000, rel=REL)
+    assert results.loc[results["source"] == "residue_burning", "factor_ids"].str.contains(
+        f"ipcc2006.fuel_burnt.{crop}").all()
+
+
 def test_diesel_pump_and_machinery():
     plots = plots_frame({})
     records = records_frame(
@@ -176,12 +191,13 @@ def test_electricity_before_the_first_published_factor_is_refused():
     assert "grid_ef" in str(caught.value) and "year=2015" in str(caught.value)
 
 
-def test_residue_burning_of_a_crop_without_fuel_load_is_refused():
-    plots = plots_frame({"crop": "coffee"})
+@pytest.mark.parametrize("crop", ["coffee", "cassava"])
+def test_residue_burning_of_a_crop_without_fuel_load_is_refused(crop):
+    plots = plots_frame({"crop": crop})
     records = records_frame({"plot_id": "P1", "activity": "residue_burning", "quantity": "1", "unit": "ha"})
     with pytest.raises(mrv.InputError) as caught:
         mrv.calculate(plots, records)
-    assert "fuel_burnt" in str(caught.value) and "crop=coffee" in str(caught.value) and "P1" in str(caught.value)
+    assert "fuel_burnt" in str(caught.value) and f"crop={crop}" in str(caught.value) and "P1" in str(caught.value)
 
 
 def test_activity_frame_has_every_amount_in_its_canonical_unit():
