@@ -14,7 +14,9 @@ DATA_DIR = Path(__file__).resolve().parent
 CATALOGUE_DIR = DATA_DIR / "catalogue"
 SETS_DIR = DATA_DIR / "sets"
 
-STATUSES = ("confirmed", "to check")
+#: `confirmed-secondary`: the value agrees with an independent reproduction of its source (named in
+#: the note), not read in the primary table itself.
+STATUSES = ("confirmed", "confirmed-secondary", "to check")
 GASES = ("CO2", "CH4", "N2O")
 #: How an inventory line's activity data are defined (as the CRT tables define them).
 CRT_ACTIVITIES = ("n_input", "n_volatilised", "n_leached", "amount_applied", "dry_matter_burnt", "harvested_area",

@@ -97,12 +97,15 @@ def test_pilot_plots_need_a_harvest_and_pilot_models_need_data():
 
 
 def test_factors_still_to_check_are_listed():
-    activity = mrv.normalize(plots_frame({}), records_frame(urea(100)))
+    burnt = {"plot_id": "P1", "activity": "residue_burning", "quantity": "1", "unit": "ha"}
+    activity = mrv.normalize(plots_frame({"crop": "sugarcane"}), records_frame(urea(100), burnt))
     results = mrv.calculate_activity(activity)
     table = mrv.run_checks(activity, results, pd.DataFrame(columns=["pilot_model_id", "plot_id", "role",
                                                                     "commune_code"]), 2025, "ipcc2019")
     pending = set(table.loc[table["rule"] == "factor_to_check", "value"])
-    assert "ipcc2006.EF_urea" in pending and "ipcc2019.EF1.wet.F_SN" not in pending  # confirmed rows are not listed
+    assert "ipcc2006.fuel_burnt.sugarcane" in pending
+    # confirmed rows, and rows confirmed by a secondary source (EF_urea), are not listed
+    assert not pending & {"ipcc2019.EF1.wet.F_SN", "ipcc2006.G_ef.CH4", "ipcc2006.EF_urea"}
 
 
 def harvest(tonnes, product="cà phê nhân", plot="P1"):

@@ -173,6 +173,18 @@ def test_diesel_pump_and_machinery():
     assert set(results["boundary"]) == {"energy"}
 
 
+def test_diesel_pump_under_qd_2626_takes_ipcc_2006_for_ch4_and_n2o():
+    """QĐ 2626 Annex I has no diesel CH4 or N2O row for agricultural pumps, so the vn2022 chain
+    falls to IPCC 2006 Vol. 2 Table 2.5 for them and the rows say so in their origin."""
+    records = records_frame({"plot_id": "P1", "activity": "diesel", "quantity": "100", "unit": "L", "use": "pump"})
+    results = mrv.calculate(plots_frame({}), records, factors="vn2022").set_index("gas")
+    # 0.003612 TJ (as above) × 10 kg CH4/TJ = 0.03612 kg; × 0.6 kg N2O/TJ = 0.0021672 kg
+    assert results.loc["CH4", "mass_kg"] == pytest.approx(0.003612 * 10, rel=REL)
+    assert results.loc["N2O", "mass_kg"] == pytest.approx(0.003612 * 0.6, rel=REL)
+    assert results.loc["CH4", "factor_ids"].endswith("ipcc2006.diesel_ef.CH4.pump")
+    assert results.loc["CH4", "factor_origin"] == "ipcc" and results.loc["CO2", "factor_origin"] == "national"
+
+
 @pytest.mark.parametrize(("year", "factor"), [(2019, 0.8458), (2022, 0.6766), (2025, 0.6592)])
 def test_grid_electricity_uses_latest_factor_not_after_the_year(year, factor):
     plots = plots_frame({})
