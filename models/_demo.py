@@ -52,9 +52,10 @@ PRACTICES = {
                        ("electricity", "", 500, "kWh", "", "pump")],
 }
 #: Rice seasons of the demo: (season, days, water regime of conventional and of low-emission
-#: practice), with urea (kg/ha), straw incorporated early (t/ha) and paddy (t/ha) per season.
+#: practice), with urea (kg/ha), straw incorporated early (t/ha as weighed, and its dry matter in %)
+#: and paddy (t/ha) per season.
 RICE_SEASONS = (("Đông Xuân", 105, "ngập liên tục", "ướt khô xen kẽ"), ("Hè Thu", 95, "ngập liên tục", "rút nước một lần"))
-RICE_INPUTS = {"urea": 200, "straw": 3.0, "paddy": 5.5}
+RICE_INPUTS = {"urea": 200, "straw": 3.0, "straw_dry_matter": 85, "paddy": 5.5}
 HARVEST = {"coffee": ("cà phê nhân", 2.8), "sugarcane": ("mía cây", 70.0), "durian": ("quả sầu riêng", 15.0),
            "pepper": ("tiêu khô", 3.0)}  # product, t per ha
 BAGGED = {"urea", "npk-16-16-8", "npk-20-20-15"}
@@ -152,7 +153,8 @@ class _Demo:
                 {**common, "record_id": f"{key}-urea", "activity": "fertiliser", "product": "urea",
                  "quantity": _typed(round(RICE_INPUTS["urea"] * area * float(rng.uniform(0.8, 1.2)))), "unit": "kg"},
                 {**common, "record_id": f"{key}-straw", "activity": "vùi rơm rạ", "product": "rơm rạ vùi sớm",
-                 "quantity": _typed(round(RICE_INPUTS["straw"] * area, 1)), "unit": "tấn"},
+                 "quantity": _typed(round(RICE_INPUTS["straw"] * area, 1)), "unit": "tấn",
+                 "dry_matter": str(RICE_INPUTS["straw_dry_matter"])},
                 {**common, "record_id": f"{key}-harvest", "activity": "harvest", "product": "thóc",
                  "quantity": _typed(round(RICE_INPUTS["paddy"] * area * float(rng.uniform(0.8, 1.1)), 1)), "unit": "tấn"},
             ]
@@ -237,7 +239,8 @@ class _Demo:
                      for activity, product, quantity, unit, extra in (
                          ("vụ lúa", "", "1", "ha", {"days": str(days), "water_regime": drained if low else conventional}),
                          ("fertiliser", "urea", _typed(RICE_INPUTS["urea"]), "kg", {}),
-                         ("vùi rơm rạ", "rơm rạ vùi sớm", _typed(RICE_INPUTS["straw"]), "tấn", {}))]
+                         ("vùi rơm rạ", "rơm rạ vùi sớm", _typed(RICE_INPUTS["straw"]), "tấn",
+                          {"dry_matter": str(RICE_INPUTS["straw_dry_matter"])}))]
         return {"cooperatives": pd.DataFrame(cooperatives), "pilot_models": pd.DataFrame(models),
                 "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records).fillna(""),
                 "commune_crops": pd.DataFrame(areas), "age_classes": pd.DataFrame(classes),

@@ -530,6 +530,11 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     table.report((activity == residue) & np.isnan(n_content) & ~none, "n_content",
                  msg("the N content (%) of the residue returned: the system has no default for it"),
                  msg("write the % N (of the dry matter when dry_matter is given) from an analysis or a cited table"))
+    straw = catalogues.codes_of("activities", "straw")[0]
+    table.report((activity == straw) & np.isnan(dry_matter) & ~none, "dry_matter",
+                 msg("the dry matter (%) of the straw as weighed: IPCC gives none for straw (0.89 is the grain's)"),
+                 msg("write the straw's dry matter in %, from drying a weighed sample (100 if the quantity is "
+                     "already dry weight)"))
     previous = _previous_practices(table, activity, product, none)
     trees = _tree_measures(table, activity, product, none, locale)
     use = table.resolve("use", "energy_uses", msg("use (pump or machinery)"), required=False)

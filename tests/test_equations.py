@@ -275,12 +275,14 @@ def test_clearing_a_mature_plantation_releases_the_stock_of_its_whole_cycle_and_
 
 def _awd_hectare(**straw) -> tuple[pd.DataFrame, pd.DataFrame]:
     """1 ha of rice in a Centre commune, summer–autumn, 95 days, alternate wetting and
-    drying; 5 t of straw incorporated more than 30 days before; 2 bags of urea."""
+    drying; 5 t of straw (80 % dry matter unless `straw` says otherwise) incorporated more
+    than 30 days before; 2 bags of urea."""
     plots = plots_frame({"crop": "lúa"})
     records = records_frame(
         {"plot_id": "P1", "activity": "vụ lúa", "quantity": "1", "unit": "ha", "season": "Hè Thu", "days": "95",
          "water_regime": "ướt khô xen kẽ"},
-        {"plot_id": "P1", "activity": "vùi rơm rạ", "product": "rơm rạ vùi sớm", "quantity": "5", "unit": "tấn", **straw},
+        {"plot_id": "P1", "activity": "vùi rơm rạ", "product": "rơm rạ vùi sớm", "quantity": "5", "unit": "tấn",
+         "dry_matter": "80", **straw},
         {"plot_id": "P1", "activity": "bón phân", "product": "urê", "quantity": "2", "unit": "bao"},
     )
     return plots, records
@@ -350,12 +352,14 @@ def test_direct_n2o_of_flooded_rice_counts_each_field_once_across_rice_regions()
     assert sorted(rows["plot_id"].astype(str)) == ["P1", "P2"]
 
 
-def test_rice_straw_without_dry_matter_takes_the_default_fraction_and_upland_rice_has_no_ch4():
-    plots, records = _awd_hectare()
-    rice = mrv.calculate(plots, records).set_index("source").loc["rice_ch4"]
-    # 5 t × 0.89 (IPCC 2006 Table 11.2, rice) = 4.45 t/ha; SF_o = (1 + 4.45 × 0.19)^0.59
-    assert rice["mass_kg"] == pytest.approx(1.22 * 0.55 * (1 + 4.45 * 0.19) ** 0.59 * 95, rel=REL)
-    assert rice["factor_ids"].endswith("|ipcc2006.straw_dry_matter")
+def test_rice_straw_without_dry_matter_is_refused_and_upland_rice_has_no_ch4():
+    plots, records = _awd_hectare(dry_matter="")
+    # ROA is dry weight and IPCC has no dry matter for straw as weighed (Table 11.2's 0.89 is the grain's)
+    with pytest.raises(mrv.InputError) as caught:
+        mrv.calculate(plots, records)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (3, "dry_matter") and "0.89" in str(problem.expected)
+    plots, records = _awd_hectare(dry_matter="80")
     upland = records.assign(water_regime=records["water_regime"].replace("ướt khô xen kẽ", "lúa cạn"))
     rows = mrv.calculate(plots, upland)
     assert "rice_ch4" not in set(rows["source"])

@@ -180,7 +180,7 @@ def test_rice_seasons_are_linear_in_area_and_the_same_in_sào_or_ha(sao, seasons
             rows.append({"plot_id": "P1", "activity": "vụ lúa", "quantity": area, "unit": unit, "season": season,
                          "days": str(days), "water_regime": regime})
             rows.append({"plot_id": "P1", "activity": "vùi rơm rạ", "product": product, "quantity": str(straw * scale),
-                         "unit": "tạ", "season": season})
+                         "unit": "tạ", "season": season, "dry_matter": "85"})
             rows.append({"plot_id": "P1", "activity": "bón phân", "product": "urê", "quantity": str(straw * scale),
                          "unit": "kg", "season": season})
         return records_frame(*rows)
@@ -292,7 +292,7 @@ def whole_farms(draw, min_plots=1, max_plots=4):
                     days=draw(st.integers(80, 130)), water_regime=draw(st.sampled_from(WATER)))
                 if draw(st.booleans()):
                     add(activity="vùi rơm rạ", product="rơm rạ vùi sớm", quantity=draw(st.integers(1, 5)),
-                        unit="tấn", season=season)
+                        unit="tấn", season=season, dry_matter=str(draw(st.integers(60, 100))))
                 if draw(st.booleans()):
                     add(activity="fertiliser", product="urea", quantity=draw(st.integers(0, 6)), unit="bao",
                         season=season)

@@ -6,8 +6,9 @@ national EF_c of QĐ 2626/QĐ-BTNMT), one row per rice season:
 t is the season's cultivation days and A its area (a `rice_season` record). EF_c is
 looked up by the commune's region and the season (QĐ 2626 rows; IPCC's regional default
 otherwise), SF_w by the water regime, SF_p by the pre-season regime. ROA_i is t per ha of
-each organic amendment of the season: straw in dry weight (the record's dry_matter, else
-the straw_dry_matter factor), compost, manure and green manure as applied (fresh weight).
+each organic amendment of the season: straw in dry weight (the record's dry_matter, which a
+straw record must give: IPCC has no default for straw as weighed), compost, manure and green
+manure as applied (fresh weight).
 Upland rice (SF_w = 0) gets no row. The factor ids of a row name every factor that went
 into its EF; SF_o is not linear in CFOA, so an uncertainty draw that scales the row by
 each factor's ratio approximates it.
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from mrv import _catalogues as catalogues
-from mrv._factors import FactorValues, join_ids
+from mrv._factors import join_ids
 from mrv.factors._loader import AMENDMENTS
 from mrv.sources._common import Block, Inputs
 from mrv.units import magnitude, quantity
@@ -33,9 +34,8 @@ KG_PER_T = 1000.0
 SF_O_EXPONENT = 0.59  # IPCC 2019 Vol. 4 Eq. 5.3
 
 
-def _amendments(inputs: Inputs, seasons: np.ndarray) -> tuple[dict[str, np.ndarray], FactorValues | None, np.ndarray]:
-    """t of each amendment class per season row (dry weight for straw); the straw_dry_matter
-    factor when some straw record gives no dry matter, and the season rows that took it."""
+def _amendments(inputs: Inputs, seasons: np.ndarray) -> dict[str, np.ndarray]:
+    """t of each amendment class per season row (straw in dry weight: the record's dry matter)."""
     activity = inputs.activity
     key = [inputs.codes, activity["rice_season"].cat.codes.to_numpy()]
     season_key = pd.MultiIndex.from_arrays([k[seasons] for k in key])
@@ -44,18 +44,12 @@ def _amendments(inputs: Inputs, seasons: np.ndarray) -> tuple[dict[str, np.ndarr
         return pd.Series(values, dtype="float64").groupby(key).sum().reindex(season_key, fill_value=0.0).to_numpy()
 
     classes = catalogues.take("products", "amendment", activity["product"].cat.codes.to_numpy())
-    given = activity["dry_matter"].to_numpy() / 100
     straw_kg = activity["straw_kg"].to_numpy()
-    default_dry = np.isnan(given) & (straw_kg > 0)
-    dry_matter = inputs.factors.lookup("straw_dry_matter", len(seasons)) if default_dry.any() else None
-    if dry_matter is not None:
-        given = np.where(default_dry, dry_matter.value[0], given)
-    dry_straw_kg = np.where(straw_kg > 0, straw_kg * given, 0.0)
+    dry_straw_kg = np.where(straw_kg > 0, straw_kg * activity["dry_matter"].to_numpy() / 100, 0.0)
     product_kg = activity["product_kg"].to_numpy()
-    per_class = {amendment: per_season(np.where(classes == amendment, dry_straw_kg if amendment.startswith("straw")
-                                                else product_kg, 0.0)) / KG_PER_T
-                 for amendment in AMENDMENTS if (classes == amendment).any()}
-    return per_class, dry_matter, per_season(default_dry) > 0
+    return {amendment: per_season(np.where(classes == amendment, dry_straw_kg if amendment.startswith("straw")
+                                           else product_kg, 0.0)) / KG_PER_T
+            for amendment in AMENDMENTS if (classes == amendment).any()}
 
 
 def emissions(inputs: Inputs) -> list[Block]:
@@ -70,7 +64,7 @@ def emissions(inputs: Inputs) -> list[Block]:
     ef_c = inputs.factors.lookup("EF_c", n, region=take["rice_region"], season=take["rice_season"])
     sf_w = inputs.factors.lookup("SF_w", n, input=take["water_regime"])
     sf_p = inputs.factors.lookup("SF_p", n, input=take["pre_season"])
-    roa, dry_matter, took_default = _amendments(inputs, seasons)
+    roa = _amendments(inputs, seasons)
     hectares = area[seasons]
     sum_roa_cfoa = np.zeros(n)
     used = []
@@ -78,8 +72,6 @@ def emissions(inputs: Inputs) -> list[Block]:
         cfoa = inputs.factors.lookup("CFOA", n, input=amendment)
         sum_roa_cfoa += tonnes / hectares * cfoa.value
         used.append((cfoa, tonnes > 0))
-    if dry_matter is not None:
-        used.append((dry_matter, took_default))
     sf_o = (1 + sum_roa_cfoa) ** SF_O_EXPONENT
     daily = ef_c.quantity() * sf_w.value * sf_p.value * sf_o
     days = activity["days"].to_numpy()[seasons]
