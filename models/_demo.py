@@ -136,6 +136,14 @@ class _Demo:
             "quantity": _typed(round(yield_t * area * float(rng.uniform(0.7, 1.2)), 1)), "unit": "tấn",
             "n_content": "", "use": "", "evidence": "sổ ghi chép",
         })
+        if "intercrop" in extra:  # the intercrop's harvest, on its share of the area
+            product, yield_t = HARVEST[extra["intercrop"]]
+            share = float(extra["intercrop_share"].replace(",", "."))
+            self.records.append({
+                "record_id": f"{plot_id}-{self.year}-intercrop", "plot_id": plot_id, "year": str(self.year),
+                "activity": "harvest", "product": product, "quantity": _typed(round(yield_t * area * share, 1)),
+                "unit": "tấn", "n_content": "", "use": "", "evidence": "sổ ghi chép",
+            })
 
     def rice_plot(self, plot_id: str, commune: str, low: bool, **extra) -> None:
         """A paddy field of two seasons (IPCC 2019 Eq. 5.1–5.3 records): flooded throughout,

@@ -151,11 +151,17 @@ class _State:
 
     def plots_of(self, codes) -> pd.DataFrame:
         """The stored plots of `codes` (their latest version), as the engine reads plots."""
-        query = select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
-                       Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil).join(Commune)
+        intercrops = (select(PlotCrop.plot_id, PlotCrop.crop_id, PlotCrop.share).join(Plot, Plot.id == PlotCrop.plot_id)
+                      .where(PlotCrop.crop_id != Plot.crop_id).subquery())
+        query = (select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
+                        Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil, intercrops.c.crop_id,
+                        intercrops.c.share)
+                 .join(Commune, Commune.id == Plot.commune_id)
+                 .join(intercrops, intercrops.c.plot_id == Plot.id, isouter=True))
         rows = [row for part in chunked(codes) for row in self.session.execute(query.where(Plot.code.in_(part)))]
         return pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate", "irrigation",
-                                           "sao_variant", "planting_year", "rice_region", "soil"])
+                                           "sao_variant", "planting_year", "rice_region", "soil", "intercrop",
+                                           "intercrop_share"])
 
     def versions_of(self, codes) -> pd.DataFrame:
         """Every stored version of the plots of `codes`."""
@@ -188,11 +194,6 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
                  msg("write pilot (thí điểm) or control (đối chứng)"))
     farm_kind = _choice(table, "farm_kind", FARM_KINDS, msg("household, cooperative member or enterprise"), False,
                         "household")
-    intercrop = table.resolve("intercrop", "crops", msg("crop"), required=False)
-    share = table.numbers("intercrop_share", locale, 0, 100, msg("a share of the area"), required=False)
-    share = np.where(share > 1, share / 100, share)
-    table.report((intercrop >= 0) & np.isnan(share), "intercrop_share", msg("the intercrop's share of the area"),
-                 msg("write it as a fraction (0.3) or a percentage (30)"))
     valid_from = _years(table, "valid_from", locale, msg("the year the plot's attributes hold from"))
     latitude = table.numbers("latitude", locale, -90, 90, msg("a latitude"), required=False)
     longitude = table.numbers("longitude", locale, -180, 180, msg("a longitude"), required=False)
@@ -207,8 +208,9 @@ def _plots(frame: pd.DataFrame, state: _State, problems: ProblemList, tables: di
         cooperative_id=table.strings("cooperative_id"),
         pilot_model_id=models.to_numpy(),
         role=role,
-        intercrop=catalogue_ids("crops", intercrop),
-        intercrop_share=share,
+        # checked by the engine (mrv.normalize_plots): the crop's id and a fraction, none without an intercrop
+        intercrop=plots["intercrop"].astype(object).where(plots["intercrop"].notna(), None),
+        intercrop_share=plots["intercrop_share"].where(plots["intercrop"].notna()),
         latitude=latitude,
         longitude=longitude,
         area_text=area_text.to_numpy(),
@@ -223,7 +225,7 @@ def _engine_plots(plots: pd.DataFrame | None, stored: pd.DataFrame) -> pd.DataFr
         file_plots = plots.rename(columns={"plot_area_ha": "area"}).assign(area_unit="ha")
         known = pd.concat([known[~known["plot_id"].isin(file_plots["plot_id"].astype(str))], file_plots],
                           ignore_index=True)
-    engine_plots = known[[*PLOT_COLUMNS, *PLOT_OPTIONAL]].astype({"area": "float64"})
+    engine_plots = known[[*PLOT_COLUMNS, *PLOT_OPTIONAL]].astype({"area": "float64", "intercrop_share": "float64"})
     engine_plots = engine_plots.astype({c: str for c in ("plot_id", "commune_code", "crop", "climate", "irrigation",
                                                          "rice_region")})
     for column in ("sao_variant", "soil"):

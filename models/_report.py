@@ -31,10 +31,11 @@ KG_PER_T = 1000.0
 
 def _intensity(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFrame, estimate: pd.DataFrame,
                production: pd.Series, lang: str) -> pd.DataFrame:
-    """t CO2e (AFOLU) per t of each crop's intensity product: pilot plots, control plots,
-    and the provincial estimate over the statistics office's production."""
-    plots = mrv.emissions_by_plot(results).merge(mrv.production_by_plot(activity), on=["plot_id", "year"], how="left")
-    plots = plots.merge(pilots[["plot_id", "role", "crop", "start_year"]].drop_duplicates("plot_id"), on="plot_id")
+    """t CO2e (AFOLU) per t of each crop's intensity product: pilot plots, control plots
+    (an intercrop under its own crop, with its share of the plot's emissions), and the
+    provincial estimate over the statistics office's production."""
+    plots = mrv.crop_intensities(results, activity)  # an intercrop's own row, with its share of the emissions
+    plots = plots.merge(pilots[["plot_id", "role", "start_year"]].drop_duplicates("plot_id"), on="plot_id")
     plots = plots[(plots["role"] == "control") | (plots["year"] >= plots["start_year"])]
     sums = plots.groupby(["crop", "role"])[["emissions_t", "production_t"]].sum(min_count=1)
     ratio = (sums["emissions_t"] / sums["production_t"].where(sums["production_t"] > 0)).unstack("role")

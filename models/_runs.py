@@ -86,7 +86,8 @@ def records_frames(session: Session, year: int, commune: str | None = None,
         plots = plots[plots["commune_code"] == commune].reset_index(drop=True)
         records = records[records["plot_id"].isin(set(plots["plot_id"]))].reset_index(drop=True)
     plots = plots[["plot_id", "commune_code", "crop", "area", "climate", "irrigation", "sao_variant", "planting_year",
-                   "rice_region", "soil", "area_unit"]].astype({"area": "float64"})
+                   "rice_region", "soil", "intercrop", "intercrop_share", "area_unit"]].astype(
+        {"area": "float64", "intercrop_share": "float64"})
     plots["planting_year"] = pd.to_numeric(plots["planting_year"]).astype("Int64")
     # a bare "sào" of a record resolves with the default of the import that brought it
     codes, units = pd.factorize(records["unit"])

@@ -83,6 +83,8 @@ EXPORTS = {
     "draw_factors": "mrv._uncertainty:draw_factors",
     "line_uncertainty": "mrv._uncertainty:line_uncertainty",
     "uncertainty": "mrv._uncertainty:uncertainty",
+    "crop_intensities": "mrv._reductions:crop_intensities",
+    "crop_production": "mrv._reductions:crop_production",
     "emissions_by_plot": "mrv._reductions:emissions_by_plot",
     "pilot_reductions": "mrv._reductions:pilot_reductions",
     "production_by_plot": "mrv._reductions:production_by_plot",

@@ -249,10 +249,11 @@ def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame
     no_product = pd.Categorical.from_codes(np.full(len(units), -1), categories=["none"])
     to_ha, errors = unit_factors(units, measure, {"area": ("ha", "area")}, variant, no_product, {})
     table.report_errors(errors, "area_unit")
+    crop = table.resolve("crop", "crops", msg("crop"), required=True)
     return pd.DataFrame({
         "plot_id": plot_id,
         "commune_code": table.text("commune_code"),
-        "crop": table.resolve("crop", "crops", msg("crop"), required=True),
+        "crop": crop,
         "climate": table.resolve("climate", "climates", msg("climate (wet or dry)"), required=True, default="wet"),
         "irrigation": table.resolve("irrigation", "irrigation", msg("irrigation method"), required=True,
                                     default="none"),
@@ -263,7 +264,27 @@ def _plots(table: RawTable, sao: str | None, locale: str | None) -> pd.DataFrame
         "plot_area_ha": area * to_ha,
         "sao_variant": variant,
         "planting_year": _planting_years(table, locale),
+        **_intercrops(table, crop, locale),
     })
+
+
+def _intercrops(table: RawTable, crop: np.ndarray, locale: str | None) -> dict[str, np.ndarray]:
+    """A plot's intercrop (catalogue code, -1 where none) and its share of the plot's area,
+    a fraction (0 where none): typed as a fraction (0.3) or a percentage (30)."""
+    intercrop = table.resolve("intercrop", "crops", msg("crop"), required=False)
+    share = table.numbers("intercrop_share", locale, 0, 100, msg("a share of the area"), required=False)
+    share = np.where(share > 1, share / 100, share)
+    named = ~table.blank("intercrop")
+    table.report(named & np.isnan(share), "intercrop_share", msg("the intercrop's share of the area"),
+                 msg("write it as a fraction (0.3) or a percentage (30)"))
+    table.report(named & ((share == 0) | (share == 1)), "intercrop_share",
+                 msg("a share above 0 and below the whole plot"),
+                 msg("write the part of the area the intercrop takes, or leave intercrop blank"))
+    table.report(~named & ~np.isnan(share), "intercrop", msg("the crop the intercrop share is of"),
+                 msg("write the intercrop, or clear intercrop_share"))
+    table.report((intercrop >= 0) & (intercrop == crop), "intercrop", msg("an intercrop other than the plot's crop"),
+                 msg("leave intercrop blank for a plot of one crop"))
+    return {"intercrop": intercrop, "intercrop_share": np.where(intercrop >= 0, np.nan_to_num(share), 0.0)}
 
 
 def _default(catalogue: str) -> str:
@@ -498,8 +519,10 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
     harvest_crop = catalogues.take("products", "crop", product)
     is_harvest = catalogues.take("products", "kind", product) == "harvest"
     crop_ids = catalogues.take("crops", "id", crop)
-    table.report(is_harvest & (crop >= 0) & (harvest_crop != crop_ids), "product",
-                 msg("a harvest product of the plot's crop"), msg("check the plot or the product"))
+    intercrop_ids = catalogues.take("crops", "id", plot_column("intercrop", -1))
+    table.report(is_harvest & (crop >= 0) & (harvest_crop != crop_ids) & (harvest_crop != intercrop_ids), "product",
+                 msg("a harvest product of the plot's crop or of its intercrop"),
+                 msg("check the plot or the product; an intercrop is written on the plot (intercrop, intercrop_share)"))
 
     table.report(number < 0, "quantity", msg("a quantity of 0 or more"),
                  msg("record what was applied, used or harvested"))
@@ -590,6 +613,8 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
         "irrigation": catalogues.categorical("irrigation", plot_column("irrigation", -1)),
         "plot_area_ha": plot_column("plot_area_ha", np.nan),
         "planting_year": plot_column("planting_year", np.nan),
+        "intercrop": catalogues.categorical("crops", plot_column("intercrop", -1)),
+        "intercrop_share": plot_column("intercrop_share", 0.0),
         "product_kg": product_kg,
     }
     for form, column in N_FORM_COLUMNS.items():
@@ -613,7 +638,8 @@ def _records(table: RawTable, plots: pd.DataFrame, locale: str | None) -> pd.Dat
 
 def normalize_plots(plots: pd.DataFrame, *, sao: str | None = None, locale: str | None = None) -> pd.DataFrame:
     """The plots alone, checked and converted: `plot_id, commune_code, crop, climate,
-    irrigation` (ids), `plot_area_ha`, `sao_variant`. Raises `InputError`."""
+    irrigation, intercrop` (ids), `plot_area_ha`, `sao_variant`, `intercrop_share`. Raises
+    `InputError`."""
     problems = ProblemList()
     default_variant = sao_variant(sao) if sao is not None else None
     table = RawTable(plots, "plots", problems)
@@ -622,7 +648,7 @@ def normalize_plots(plots: pd.DataFrame, *, sao: str | None = None, locale: str 
     frame = _plots(table, default_variant, locale)
     problems.raise_if_any()
     for column, catalogue in (("crop", "crops"), ("climate", "climates"), ("irrigation", "irrigation"),
-                              ("rice_region", "rice_regions"), ("soil", "soils")):
+                              ("rice_region", "rice_regions"), ("soil", "soils"), ("intercrop", "crops")):
         frame[column] = catalogues.categorical(catalogue, frame[column].to_numpy())
     return frame
 

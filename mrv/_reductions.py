@@ -7,7 +7,8 @@ area; else the mean of the plot's own years before the model started; else the
 conventional practice profile of its crop, per hectare. A pilot plot with none of these
 has no baseline (NaN), never a zero one. Reductions are given in t CO2e, per
 hectare and per tonne of the crop's intensity product, so that a yield drop cannot pass
-as a reduction.
+as a reduction; per tonne, an intercropped plot's emissions are the main crop's share of
+them (allocation by area, `crop_intensities`).
 """
 
 from __future__ import annotations
@@ -28,15 +29,50 @@ def emissions_by_plot(results: pd.DataFrame, boundaries: tuple[str, ...] = ("afo
     return frame.rename("emissions_t").reset_index()
 
 
-def production_by_plot(activity: pd.DataFrame) -> pd.DataFrame:
-    """Tonnes harvested per plot and year of the crop's intensity product (crops.csv
-    `intensity_product`: green bean for coffee, stalks for sugarcane, …); other harvest
-    forms are not mixed in."""
+def crop_production(activity: pd.DataFrame) -> pd.DataFrame:
+    """Per plot, year and crop grown on it (the plot's crop, and its intercrop where it has
+    one): `share`, the crop's part of the plot's area (the intercrop's share, the main crop
+    the rest), and `production_t`, the tonnes harvested of that crop's intensity product
+    (crops.csv `intensity_product`: green bean for coffee, stalks for sugarcane, …; other
+    harvest forms are not mixed in)."""
     wanted = catalogues.table("crops")["intensity_product"]
+    plots = activity.groupby([activity["plot_id"].astype(str), "year"], observed=True).agg(
+        main=("crop", "first"), intercrop=("intercrop", "first"), intercrop_share=("intercrop_share", "first"))
+    plots = plots.reset_index()
+    grown = pd.concat([
+        plots.assign(crop=plots["main"].astype(str), share=1.0 - plots["intercrop_share"]),
+        plots[plots["intercrop"].notna()].assign(crop=lambda f: f["intercrop"].astype(str),
+                                                 share=lambda f: f["intercrop_share"]),
+    ], ignore_index=True)[["plot_id", "year", "crop", "share"]]
     harvest = activity[activity["activity"] == "harvest"]
-    harvest = harvest[harvest["product"].astype(str).to_numpy() == harvest["crop"].astype(str).map(wanted).to_numpy()]
-    frame = harvest.groupby([harvest["plot_id"].astype(str), "year"], observed=True)["harvest_kg"].sum() / KG_PER_T
-    return frame.rename("production_t").reset_index()
+    product = harvest["product"].astype(str)
+    harvest = harvest.assign(plot_id=harvest["plot_id"].astype(str), crop=product.map(
+        catalogues.table("products")["crop"]).astype(object))
+    harvest = harvest[product.to_numpy() == harvest["crop"].map(wanted).to_numpy()]
+    tonnes = (harvest.groupby(["plot_id", "year", "crop"])["harvest_kg"].sum() / KG_PER_T).rename("production_t")
+    return grown.merge(tonnes.reset_index(), how="left", on=["plot_id", "year", "crop"])
+
+
+def production_by_plot(activity: pd.DataFrame) -> pd.DataFrame:
+    """Tonnes harvested per plot and year of the plot's crop's intensity product, with the
+    crop's `share` of the plot's area (1 without an intercrop): see `crop_production`."""
+    production = crop_production(activity)
+    main = activity.groupby(activity["plot_id"].astype(str), observed=True)["crop"].first().astype(str)
+    production = production[production["crop"].to_numpy() == production["plot_id"].map(main).to_numpy()]
+    return production[["plot_id", "year", "production_t", "share"]].reset_index(drop=True)
+
+
+def crop_intensities(results: pd.DataFrame, activity: pd.DataFrame,
+                     boundaries: tuple[str, ...] = ("afolu",)) -> pd.DataFrame:
+    """t CO2e per t of product of each crop of each plot-year. An intercropped plot's
+    emissions are allocated to its crops by their share of its area (ISO 14044:2006
+    §4.3.4.2, allocation by a physical relationship: the inputs of an intercropped plot
+    are given to the plot as a whole, and area is what the crops divide between them; by
+    mass, a tonne of durian fruit would weigh as much as a tonne of green coffee)."""
+    data = emissions_by_plot(results, boundaries).merge(crop_production(activity), on=["plot_id", "year"])
+    data["emissions_t"] = data["emissions_t"] * data["share"]
+    data["t_per_t"] = data["emissions_t"] / data["production_t"].where(data["production_t"] > 0)
+    return data[["plot_id", "year", "crop", "share", "emissions_t", "production_t", "t_per_t"]]
 
 
 def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFrame,
@@ -56,18 +92,20 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
     data = emissions_by_plot(results, boundaries).merge(production_by_plot(activity), how="left",
                                                         on=["plot_id", "year"])
     data = data.merge(plots, on="plot_id")
+    data["crop_t"] = data["emissions_t"] * data["share"].fillna(1.0)  # the main crop's part (crop_intensities)
     control = data[data["role"] == "control"].groupby(["pilot_model_id", "year"]).agg(
-        control_t=("emissions_t", "sum"), control_ha=("area_ha", "sum"), control_production_t=("production_t", "sum"))
+        control_t=("emissions_t", "sum"), control_ha=("area_ha", "sum"), control_crop_t=("crop_t", "sum"),
+        control_production_t=("production_t", "sum"))
     pilot = data[(data["role"] == "pilot") & (data["year"] >= data["start_year"])]
     pilot = pilot.merge(control, how="left", left_on=["pilot_model_id", "year"], right_index=True)
     own = data[(data["role"] == "pilot") & (data["year"] < data["start_year"])].assign(
-        per_ha=lambda f: f["emissions_t"] / f["area_ha"], intensity=lambda f: f["emissions_t"] / f["production_t"])
+        per_ha=lambda f: f["emissions_t"] / f["area_ha"], intensity=lambda f: f["crop_t"] / f["production_t"])
     own = own.groupby("plot_id").agg(own_per_ha=("per_ha", "mean"), own_intensity=("intensity", "mean"))
     pilot = pilot.merge(own, how="left", left_on="plot_id", right_index=True)
 
     by_control = pilot["control_ha"].notna().to_numpy()
     per_ha = np.where(by_control, pilot["control_t"] / pilot["control_ha"], pilot["own_per_ha"]).astype("float64")
-    intensity = np.where(by_control, pilot["control_t"] / pilot["control_production_t"].replace(0, np.nan),
+    intensity = np.where(by_control, pilot["control_crop_t"] / pilot["control_production_t"].replace(0, np.nan),
                          pilot["own_intensity"]).astype("float64")
     by_own = ~by_control & ~np.isnan(per_ha)
     conventional = (pilot["crop"].map(conventional_per_ha).to_numpy(dtype="float64")
@@ -76,7 +114,8 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
     per_ha = np.where(by_profile, conventional, per_ha)
     baseline = per_ha * pilot["area_ha"].to_numpy()
     project = pilot["emissions_t"].to_numpy(dtype="float64")  # float even for a year without pilot plots
-    project_intensity = project / pilot["production_t"].replace(0, np.nan).to_numpy(dtype="float64")
+    project_intensity = (pilot["crop_t"].to_numpy(dtype="float64")
+                         / pilot["production_t"].replace(0, np.nan).to_numpy(dtype="float64"))
     reduction = baseline - project
     per_tonne = intensity - project_intensity
     return pd.DataFrame({

@@ -7,7 +7,8 @@ urea form), never in unit strings (DESIGN.md §5).
 """
 
 PLOT_COLUMNS = ("plot_id", "commune_code", "crop", "area", "area_unit")
-PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant", "planting_year", "rice_region", "soil")
+PLOT_OPTIONAL = ("climate", "irrigation", "sao_variant", "planting_year", "rice_region", "soil", "intercrop",
+                 "intercrop_share")
 # by default: climate wet, irrigation none, rice region and soil class the ones their catalogues mark
 
 RECORD_COLUMNS = ("plot_id", "year", "activity", "product", "quantity", "unit", "n_content")
@@ -37,8 +38,9 @@ AMOUNT_UNITS = {
     "trees": "tree",               # trees (or bushes) of a tree inventory record, of its mean diameter and height
 }
 
-#: The record's plot's planting year (float64, NaN where not given): the age of a perennial crop.
-PLOT_NUMBERS = ("planting_year",)
+#: The record's plot's planting year (float64, NaN where not given): the age of a perennial crop;
+#: and its intercrop's share of the plot's area (a fraction, 0 where the plot has no intercrop).
+PLOT_NUMBERS = ("planting_year", "intercrop_share")
 
 #: Numbers of the activity frame as the record gives them, before any conversion: the
 #: quantity in `unit_used` (the unit cell, or the unit written after the number), and the
@@ -51,11 +53,12 @@ ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter", "
 #: catalogue ids: a rice season record's own, and on the fertiliser and straw records of a
 #: rice plot those of the season they belong to; `rice_region` is the plot's QĐ 2626
 #: region (its commune's setting in the database); `soil` the plot's IPCC soil class;
-#: `previous_practice` the soil practice a `soil_management` record's practice replaced.
+#: `previous_practice` the soil practice a `soil_management` record's practice replaced;
+#: `intercrop` the crop grown between the plot's main crop, on `intercrop_share` of its area.
 ACTIVITY_TEXT = (
     "record_id", "plot_id", "year", "date", "season", "activity", "product", "use", "evidence",
     "quantity_text", "unit_text", "source_file", "source_row", "commune_code", "crop", "climate", "irrigation",
-    "rice_season", "water_regime", "pre_season", "rice_region", "soil", "previous_practice",
+    "rice_season", "water_regime", "pre_season", "rice_region", "soil", "previous_practice", "intercrop",
 )
 
 #: N mass columns by form, and the IPCC N input each form belongs to.

@@ -64,7 +64,8 @@ def test_a_rice_profile_estimates_rice_methane_by_water_regime():
                              "share": [0.7, 0.3, 1.0, 0.0]})
     profiles = pd.concat([PROFILES, RICE], ignore_index=True)
     province = mrv.ProvinceYear(2025, pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS)),
-                                pd.DataFrame(columns=["activity", "plot_id", "year", "product", "crop", "harvest_kg"]),
+                                pd.DataFrame(columns=["activity", "plot_id", "year", "product", "crop", "intercrop",
+                                                      "intercrop_share", "harvest_kg"]),
                                 pd.DataFrame(columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year", "crop"]),
                                 profiles, mrv.profile_results(profiles, 2025), areas, adoption, ["A"])
     estimate = province.estimate(mrv.pilot_reductions(province.results, province.activity, province.pilots))
@@ -88,7 +89,8 @@ def test_perennial_age_classes_give_the_estimates_biomass_removals():
     areas = pd.DataFrame({"commune_code": ["A", "B"], "crop": ["coffee", "durian"], "area_ha": [190.0, 5.0]})
     adoption = pd.DataFrame({"commune_code": ["A", "A"], "profile_id": ["conv", "low"], "share": [0.5, 0.5]})
     province = mrv.ProvinceYear(2025, pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS)),
-                                pd.DataFrame(columns=["activity", "plot_id", "year", "product", "crop", "harvest_kg"]),
+                                pd.DataFrame(columns=["activity", "plot_id", "year", "product", "crop", "intercrop",
+                                                      "intercrop_share", "harvest_kg"]),
                                 pd.DataFrame(columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year", "crop"]),
                                 PROFILES, mrv.profile_results(PROFILES, 2025), areas, adoption, ["A", "B"],
                                 classes, mrv.age_class_results(classes, 2025))

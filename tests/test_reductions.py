@@ -221,5 +221,66 @@ def test_production_keeps_no_other_form_of_the_crop_whatever_its_name():
     is not production. 1.5 t of green bean and 3 t of parchment on P: 1.5 t."""
     activity = pd.DataFrame({"plot_id": ["P", "P"], "year": [2025, 2025], "activity": ["harvest", "harvest"],
                              "crop": ["coffee", "coffee"], "product": ["coffee-green-bean", "coffee-parchment"],
-                             "harvest_kg": [1500.0, 3000.0]})
+                             "harvest_kg": [1500.0, 3000.0], "intercrop": [None, None], "intercrop_share": [0.0, 0.0]})
     assert mrv.production_by_plot(activity)["production_t"].tolist() == [1.5]
+
+
+def intercropped(intercrop: str, share: str, records: list[dict], control: bool = False):
+    """Plot P, 1 ha of coffee with `intercrop` on `share` of it (and, with `control`, plot C:
+    2 ha of coffee alone)."""
+    plots = plots_frame({"plot_id": "P", "area": "1", "intercrop": intercrop, "intercrop_share": share},
+                        *([{"plot_id": "C", "area": "2"}] if control else []))
+    frame = records_frame(*records)
+    return mrv.calculate(plots, frame), mrv.normalize(plots, frame)
+
+
+def test_an_intercrops_harvest_gives_its_own_intensity_by_area_share():
+    """1 ha of coffee with durian on 20 % of it: 100 kg urea (100 E kg CO2e), 2 t green
+    coffee and 3 t durian fruit. Coffee bears 80 % of the plot's emissions: 80 E kg / 2 t
+    = 40 E kg per t; durian 20 %: 20 E kg / 3 t = 6.667 E kg per t."""
+    fruit = {"plot_id": "P", "activity": "harvest", "product": "quả sầu riêng", "quantity": "3", "unit": "tấn"}
+    results, activity = intercropped("sầu riêng", "20", [urea("P", 100), harvest("P", 2), fruit])
+    table = mrv.crop_intensities(results, activity).set_index("crop")
+    assert table.loc["coffee", "share"] == pytest.approx(0.8) and table.loc["durian", "share"] == pytest.approx(0.2)
+    assert table.loc["coffee", "t_per_t"] == pytest.approx(0.8 * 100 * E / 1000 / 2, rel=1e-9)
+    assert table.loc["durian", "t_per_t"] == pytest.approx(0.2 * 100 * E / 1000 / 3, rel=1e-9)
+    assert table["emissions_t"].sum() == pytest.approx(100 * E / 1000, rel=1e-9)
+    assert table["production_t"].tolist() == [2, 3]
+    # the main crop's production alone, with its share
+    assert mrv.production_by_plot(activity)[["production_t", "share"]].values.tolist() == [[2, pytest.approx(0.8)]]
+
+
+def test_a_pilot_plots_reduction_per_tonne_counts_its_main_crops_share_only():
+    """Control C: 2 ha coffee, 200 kg urea, 6 t: 200 E / 6 kg per t. Pilot P: 1 ha coffee with
+    pepper on 25 %, 50 kg urea, 2.5 t coffee: 0.75 × 50 E / 2.5 = 15 E kg per t. Per hectare
+    the whole plot counts: baseline 100 E, project 50 E."""
+    results, activity = intercropped("tiêu", "0,25", [urea("C", 200), harvest("C", 6), urea("P", 50),
+                                                      harvest("P", 2.5)], control=True)
+    row = mrv.pilot_reductions(results, activity, pilots([("M", "C", "control", 2, 2025),
+                                                          ("M", "P", "pilot", 1, 2025)])).iloc[0]
+    assert row["reduction_t"] == pytest.approx(50 * E / 1000, rel=1e-9)
+    assert row["project_t_per_t"] == pytest.approx(15 * E / 1000, rel=1e-9)
+    assert row["reduction_t_per_t"] == pytest.approx((200 * E / 6 - 15 * E) / 1000, rel=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(percent=st.integers(2, 99), kg=st.integers(1, 500))  # "1" would read as the fraction 1
+def test_allocation_to_a_plots_crops_adds_up_to_its_emissions(percent, kg):
+    results, activity = intercropped("tiêu", str(percent), [urea("P", kg), harvest("P", 1)])
+    table = mrv.crop_intensities(results, activity)
+    assert table["share"].sum() == pytest.approx(1.0)
+    assert table["emissions_t"].sum() == pytest.approx(mrv.emissions_by_plot(results)["emissions_t"].sum(), rel=1e-9)
+
+
+@pytest.mark.parametrize(("plot", "product", "column", "expected"), [
+    ({"intercrop": "sầu riêng", "intercrop_share": ""}, "cà phê nhân", "intercrop_share", "share of the area"),
+    ({"intercrop": "sầu riêng", "intercrop_share": "100"}, "cà phê nhân", "intercrop_share", "below the whole plot"),
+    ({"intercrop": "", "intercrop_share": "20"}, "cà phê nhân", "intercrop", "intercrop share is of"),
+    ({"intercrop": "cà phê", "intercrop_share": "20"}, "cà phê nhân", "intercrop", "other than the plot's crop"),
+    ({}, "quả sầu riêng", "product", "or of its intercrop"),
+])
+def test_an_intercrop_is_named_with_its_share_and_only_its_harvest_is_accepted(plot, product, column, expected):
+    crop = {"plot_id": "P1", "activity": "harvest", "product": product, "quantity": "3", "unit": "tấn"}
+    with pytest.raises(mrv.InputError) as caught:
+        mrv.normalize(plots_frame(plot), records_frame(crop))
+    assert [(p.column, expected in str(p.expected)) for p in caught.value.problems] == [(column, True)]
