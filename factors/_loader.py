@@ -18,6 +18,8 @@ SETS_DIR = DATA_DIR / "sets"
 #: the note), not read in the primary table itself.
 STATUSES = ("confirmed", "confirmed-secondary", "to check")
 GASES = ("CO2", "CH4", "N2O")
+#: Where an emission's carbon comes from: AR6 Table 7.15 gives CH4 a GWP for each.
+CARBON_ORIGINS = ("fossil", "non-fossil")
 #: How an inventory line's activity data are defined (as the CRT tables define them).
 CRT_ACTIVITIES = ("n_input", "n_volatilised", "n_leached", "amount_applied", "dry_matter_burnt", "harvested_area",
                   "cropland_area", "fuel_energy", "electricity")
@@ -70,9 +72,11 @@ CATALOGUE_SCHEMAS: dict[str, dict[str, Column]] = {
         "source": _REQ, "name_vi": _REQ, "name_en": _REQ, "ipcc_category": _REQ,
         "boundary": Column(("afolu", "energy", "scope2", "upstream"), True), "equation": _REQ,
         "activity": _OPT,  # the record activity behind the source; blank when plot data alone drive it
+        "carbon_origin": Column(CARBON_ORIGINS),  # of the emitted carbon; blank for N2O and mixed grid power
     },
     "gwp": {
-        "gwp_set": _REQ, "gas": Column(GASES, True), "value": Column("float", True),
+        "gwp_set": _REQ, "gas": Column(GASES, True), "origin": Column(CARBON_ORIGINS),  # blank: any origin
+        "value": Column("float", True),
         "source": _REQ, "status": Column(STATUSES, True), "note": _OPT,
     },
     "activities": {
@@ -316,7 +320,7 @@ def load_catalogue(name: str) -> pd.DataFrame:
         return table
     if name == "gwp":
         _check_bounds(name, table)
-        table["key"] = table["gwp_set"] + "/" + table["gas"]
+        table["key"] = table["gwp_set"] + "/" + table["gas"] + "/" + table["origin"].fillna("")
         _check_unique(table, "key")
         return table.drop(columns="key")
     _check_unique(table, key)

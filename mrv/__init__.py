@@ -26,6 +26,7 @@ EXPORTS = {
     "occurrence": "mrv._checks:occurrence",
     "run_checks": "mrv._checks:run_checks",
     "catalogue": "mrv._catalogues:table",
+    "gwp_sets": "mrv._catalogues:gwp_sets",
     "LANGS": "mrv._i18n:LANGS",
     "Message": "mrv._i18n:Message",
     "msg": "mrv._i18n:msg",

@@ -51,7 +51,7 @@ def _concat_categoricals(parts: list[pd.Categorical]) -> pd.Categorical:
     return pd.Categorical.from_codes(renumber[codes], categories=categories, validate=False)
 
 
-def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.DataFrame:
+def _assemble(blocks: list[Block], inputs: Inputs, gwp: str) -> pd.DataFrame:
     sources = catalogues.table("sources")
     blocks = [b for b in blocks if len(b.plot_year)]
 
@@ -69,15 +69,16 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: dict[str, float]) -> pd.
     plot_year = stack(lambda b: b.plot_year, "int64")
     plots = inputs.plot_years
     mass = stack(lambda b: b.mass_kg, "float64")
+    gas, source = constant(lambda b: b.gas), constant(lambda b: b.source)
     frame = pd.DataFrame({
         "plot_id": plots["plot_id"].array.take(plot_year),
         "year": plots["year"].to_numpy()[plot_year],
         "crop": plots["crop"].array.take(plot_year),
         "commune_code": plots["commune_code"].array.take(plot_year),
-        "source": constant(lambda b: b.source),
-        "gas": constant(lambda b: b.gas),
+        "source": source,
+        "gas": gas,
         "mass_kg": mass,
-        "co2e_kg": mass * stack(lambda b: gwp[b.gas], "float64"),
+        "co2e_kg": mass * catalogues.gwp(gwp, gas, source),
         "ipcc_category": constant(lambda b: b.ipcc_category or sources.loc[b.source, "ipcc_category"]),
         "input_type": _concat_categoricals([
             pd.Categorical.from_codes(np.zeros(len(b.plot_year), dtype="int8"), categories=[b.input_type])
@@ -103,7 +104,7 @@ def calculate_activity(activity: pd.DataFrame, factors: str = "ipcc2019", gwp: s
     latest year of the records). `attrs` records the factor profile, the factor-set version
     and the GWP set."""
     profile = factor_profile(factors)
-    gwp_values = catalogues.gwp(gwp)
+    catalogues.gwp(gwp, [], [])  # an unknown set fails before any work
     series = None
     if len(activity):
         last = int(activity["year"].max()) if through is None else through
@@ -115,7 +116,7 @@ def calculate_activity(activity: pd.DataFrame, factors: str = "ipcc2019", gwp: s
             blocks.extend(source.emissions(inputs))
     except FactorLookupError as error:
         raise _missing_factor(error, inputs) from None
-    results = _assemble(blocks, inputs, gwp_values)
+    results = _assemble(blocks, inputs, gwp)
     results.attrs.update({"factor_profile": factors, "factor_set_version": profile.version, "gwp": gwp})
     return results
 
@@ -133,7 +134,7 @@ def calculate(
     """Emissions by plot, year, source and gas from raw plots and records (text as typed).
 
     `factors` is a profile (ipcc2019, ipcc2006, vn2022), `gwp` a GWP100 set (AR4, AR5,
-    AR6); `sao` and `locale` are the import options of `normalize`; `through` the last year
+    AR6, AR6-origin: `mrv.gwp_sets`); `sao` and `locale` are the import options of `normalize`; `through` the last year
     a stock change's series runs to (`calculate_activity`). Raises `InputError` listing
     every bad value; then nothing is computed.
     """
@@ -143,8 +144,7 @@ def calculate(
 def with_gwp(results: pd.DataFrame, gwp: str) -> pd.DataFrame:
     """The same results with `co2e_kg` under another GWP set: masses are stored, CO2e is
     derived, so changing the GWP never needs a recalculation."""
-    values = catalogues.gwp(gwp)
     out = results.copy()
-    out["co2e_kg"] = out["mass_kg"].to_numpy() * np.asarray(out["gas"].map(values), dtype="float64")
+    out["co2e_kg"] = out["mass_kg"].to_numpy() * catalogues.gwp(gwp, out["gas"], out["source"])
     out.attrs["gwp"] = gwp
     return out

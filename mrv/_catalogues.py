@@ -47,10 +47,33 @@ def categorical(name: str, codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=table(name).index)
 
 
-def gwp(gwp_set: str) -> dict[str, float]:
-    """GWP100 values by gas for AR4, AR5 or AR6 (catalogue/gwp.csv)."""
+def gwp_sets() -> list[str]:
+    """The GWP100 sets of catalogue/gwp.csv, in the file's order."""
+    return list(dict.fromkeys(table("gwp")["gwp_set"]))
+
+
+def gwp(gwp_set: str, gas, source) -> np.ndarray:
+    """The GWP100 of each row's gas under `gwp_set` (catalogue/gwp.csv), for rows given by
+    their `gas` and `source` (arrays or Categoricals of equal length): the set's value for
+    the origin of the source's carbon (sources.csv `carbon_origin`) where it gives one, as
+    AR6-origin does for CH4 after AR6 WG1 Table 7.15, else its one value for the gas."""
     frame = table("gwp")
     chosen = frame[frame["gwp_set"] == gwp_set]
     if chosen.empty:
-        raise ValueError(f"unknown GWP set {gwp_set!r}; choose one of: {', '.join(frame['gwp_set'].unique())}")
-    return dict(zip(chosen["gas"], chosen["value"]))
+        raise ValueError(f"unknown GWP set {gwp_set!r}; choose one of: {', '.join(gwp_sets())}")
+    values = dict(zip(zip(chosen["gas"], chosen["origin"].fillna("")), chosen["value"]))
+    origins = table("sources")["carbon_origin"].fillna("")
+
+    def value(gas_name: str, source_name: str) -> float:
+        origin = origins.get(source_name, "")
+        found = values.get((gas_name, origin), values.get((gas_name, "")))
+        if found is None:
+            raise ValueError(f"GWP set {gwp_set!r} has no {gas_name} value for {source_name} "
+                             f"(carbon origin {origin or 'not given'}): add it to catalogue/gwp.csv")
+        return found
+
+    rows = pd.MultiIndex.from_arrays([gas, source])
+    gases, sources = rows.levels
+    pair_of_row, pairs = pd.factorize(rows.codes[0].astype("int64") * len(sources) + rows.codes[1])
+    per_pair = [value(gases[pair // len(sources)], sources[pair % len(sources)]) for pair in pairs]
+    return np.asarray(per_pair, dtype="float64")[pair_of_row]  # a few distinct pairs, however many rows

@@ -51,6 +51,14 @@ def test_calc_in_english_with_another_profile_and_gwp(tmp_path):
     assert "vn2022.EF1.coffee.F_SN" in set(pd.read_csv(out)["factor_ids"])
 
 
+def test_the_cli_offers_the_catalogues_gwp_sets_and_factor_profiles():
+    """Written out in the CLI so that it starts without reading the catalogues."""
+    from mrv.cli._app import Gwp, Profile
+    from mrv.factors import load_profiles
+    assert [member.value for member in Gwp] == mrv.gwp_sets() == ["AR4", "AR5", "AR6", "AR6-origin"]
+    assert [member.value for member in Profile] == list(load_profiles())
+
+
 def test_bad_input_exits_with_the_problems_and_writes_nothing(tmp_path):
     records = tmp_path / "records.csv"
     records.write_text("plot_id,year,activity,product,quantity,unit,n_content\n"

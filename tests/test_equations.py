@@ -185,6 +185,30 @@ def test_diesel_pump_under_qd_2626_takes_ipcc_2006_for_ch4_and_n2o():
     assert results.loc["CH4", "factor_origin"] == "ipcc" and results.loc["CO2", "factor_origin"] == "national"
 
 
+def test_ar6_by_origin_weighs_fossil_and_non_fossil_ch4_apart():
+    """AR6 WG1 Table 7.15: CH4 of fossil carbon 29.8, of carbon the crop took from the air
+    27.0; AR6's one value, 27.9, for CH4 of any origin (Table 7.SM.7)."""
+    plots = plots_frame({"crop": "sugarcane", "area": "3"})
+    records = records_frame({"plot_id": "P1", "activity": "residue_burning", "quantity": "2", "unit": "ha"},
+                            {"plot_id": "P1", "activity": "diesel", "quantity": "100", "unit": "L", "use": "pump"})
+    by_origin = mrv.calculate(plots, records, gwp="AR6-origin")
+    # burning: 2 ha × 6.5 t dm/ha × 2.7 g/kg = 35.1 kg CH4 × 27.0 = 947.7 kg CO2e
+    assert _co2e(by_origin, "residue_burning", "CH4") == pytest.approx(35.1 * 27.0, rel=REL)
+    # diesel: 0.003612 TJ × 10 kg CH4/TJ = 0.03612 kg CH4 × 29.8 = 1.076376 kg CO2e
+    assert _co2e(by_origin, "energy_diesel", "CH4") == pytest.approx(0.03612 * 29.8, rel=REL)
+    # N2O has one value: 35.1 kg × 0.07 / 2.7 = 0.91 kg N2O × 273 = 248.43 kg CO2e
+    assert _co2e(by_origin, "residue_burning", "N2O") == pytest.approx(0.91 * 273, rel=REL)
+    one_value = mrv.with_gwp(by_origin, "AR6")
+    assert _co2e(one_value, "residue_burning", "CH4") == pytest.approx(35.1 * 27.9, rel=REL)
+    assert _co2e(one_value, "energy_diesel", "CH4") == pytest.approx(0.03612 * 27.9, rel=REL)
+    back = mrv.with_gwp(one_value, "AR6-origin")
+    np.testing.assert_allclose(back["co2e_kg"], by_origin["co2e_kg"], rtol=1e-15)
+
+
+def _co2e(results: pd.DataFrame, source: str, gas: str) -> float:
+    return float(results.loc[(results["source"] == source) & (results["gas"] == gas), "co2e_kg"].sum())
+
+
 @pytest.mark.parametrize(("year", "factor"), [(2019, 0.8458), (2022, 0.6766), (2025, 0.6592)])
 def test_grid_electricity_uses_latest_factor_not_after_the_year(year, factor):
     plots = plots_frame({})

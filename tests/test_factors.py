@@ -133,6 +133,18 @@ def test_catalogue_numbers_outside_their_bounds_are_refused(tmp_path, monkeypatc
     assert (caught.value.line, caught.value.column) == (2, column)
 
 
+def test_a_gwp_set_with_origins_covers_every_source_of_the_gas():
+    """AR6-origin gives CH4 only by carbon origin: a CH4 row of a source whose carbon origin
+    sources.csv leaves blank has no value, and says which file to complete."""
+    from mrv import _catalogues
+    assert list(_catalogues.gwp("AR6-origin", ["CH4", "CH4", "N2O"], ["rice_ch4", "energy_diesel", "n2o_direct"])) \
+        == [27.0, 29.8, 273.0]
+    with pytest.raises(ValueError, match="no CH4 value for n2o_direct .*catalogue/gwp.csv"):
+        _catalogues.gwp("AR6-origin", ["CH4"], ["n2o_direct"])
+    with pytest.raises(ValueError, match="unknown GWP set 'AR7'; choose one of: AR4, AR5, AR6, AR6-origin"):
+        _catalogues.gwp("AR7", [], [])
+
+
 def test_fertiliser_n_shares_must_add_up(tmp_path, monkeypatch):
     data = _copy_data(tmp_path, monkeypatch)
     path = data / "catalogue" / "products.csv"

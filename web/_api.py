@@ -36,7 +36,7 @@ MAX_UPLOAD = 100 * 1024 * 1024
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 Profile = Enum("Profile", {name: name for name in load_profiles()}, type=str)
-Gwp = Enum("Gwp", {name: name for name in ("AR4", "AR5", "AR6")}, type=str)
+Gwp = Enum("Gwp", {name: name for name in mrv.gwp_sets()}, type=str)
 Lang = Enum("Lang", {"vi": "vi", "en": "en"}, type=str)
 ReportFormat = Enum("ReportFormat", {name: name for name in mrv.REPORT_FORMATS}, type=str)
 #: The inventory formats served as one file (the interchange format is a CSV and a YAML: `mrv export inventory`).
