@@ -103,11 +103,15 @@ def test_import_calc_year_and_template_on_a_database(tmp_path):
     out = tmp_path / "run.csv"
     result = runner.invoke(app, ["calc", "--year", "2025", "--official", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Lượt tính chính thức" in result.output and "26 bản ghi, 47 dòng kết quả" in result.output
+    # 49 rows: R20's 3 t of straw at 85 % dry matter and no N content gives F_CR from IPCC 2006
+    # Table 11.2's N_AG, 3 000 × 0.85 × 0.007 = 17.85 kg N, in n2o_direct and in leaching
+    assert "Lượt tính chính thức" in result.output and "26 bản ghi, 49 dòng kết quả" in result.output
     stored = pd.read_csv(out, keep_default_na=False)
     direct = mrv.calculate(mrv.read_table(EXAMPLES / "plots.csv"), mrv.read_table(EXAMPLES / "records.csv"))
     direct = direct[direct["year"] == 2025]  # the files also give ST-01's Tier 2 row of 2024
-    assert len(stored) == 47 and stored["mass_kg"].sum() == pytest.approx(direct["mass_kg"].sum(), rel=1e-12)
+    straw = stored[stored["input_type"] == "F_CR"]
+    assert list(straw["activity_amount"]) == pytest.approx([17.85, 17.85])
+    assert len(stored) == 49 and stored["mass_kg"].sum() == pytest.approx(direct["mass_kg"].sum(), rel=1e-12)
     # the rice seasons' days and water regimes went through the database: one CH4 row per season
     rice = stored[stored["source"] == "rice_ch4"].set_index("season")
     assert set(rice.index) == {"winter_spring", "summer_autumn"}

@@ -328,9 +328,11 @@ def test_rice_ch4_a_hectare_of_awd_rice_under_ipcc2019_and_vn2022():
     assert rice["mass_kg"] / (rice["activity_amount"] * rice["factor_value"]) == pytest.approx(95, rel=REL)
     assert rice["factor_ids"] == ("ipcc2019.EF_c|ipcc2019.SF_w.multiple_drainage|ipcc2019.SF_p.non_flooded_short|"
                                   "ipcc2019.CFOA.straw_long")
-    # direct N2O on flooded rice: 100 kg urea × 46 % = 46 kg N × EF1FR 0.005 (drainage) × 44/28 = 0.36143 kg
-    assert rows.loc["n2o_direct", "mass_kg"] == pytest.approx(46 * 0.005 * 44 / 28, rel=REL)
-    assert rows.loc["n2o_direct", "season"] == "summer_autumn"
+    # direct N2O on flooded rice: 100 kg urea × 46 % = 46 kg N × EF1FR 0.005 (drainage) × 44/28 = 0.36143 kg;
+    # the straw's N (no N content recorded: N_AG, `test_rice_straw_..._crop_residue_n_on_flooded_rice`) apart
+    direct = rows.loc["n2o_direct"].set_index("input_type")
+    assert direct.loc["F_SN", "mass_kg"] == pytest.approx(46 * 0.005 * 44 / 28, rel=REL)
+    assert set(direct["season"]) == {"summer_autumn"}
 
     national = mrv.calculate(plots, records, factors="vn2022").set_index("source")
     # QĐ 2626 EF_c for the Centre, summer–autumn: 1.91; SF_w 0.55; SF_p 1.00; CFOA from IPCC 2006
@@ -342,7 +344,8 @@ def test_rice_ch4_a_hectare_of_awd_rice_under_ipcc2019_and_vn2022():
                                                       "vn2022.SF_p|ipcc2006.CFOA.straw_long")
     assert national.loc["rice_ch4", "tier"] == 2
     # QĐ 2626 rice N2O, Centre, summer–autumn: 0.17 % of N → 46 × 0.0017 × 44/28 = 0.12289 kg
-    assert national.loc["n2o_direct", "mass_kg"] == pytest.approx(46 * 0.0017 * 44 / 28, rel=REL)
+    national_direct = national.loc["n2o_direct"].set_index("input_type")
+    assert national_direct.loc["F_SN", "mass_kg"] == pytest.approx(46 * 0.0017 * 44 / 28, rel=REL)
 
 
 def test_rice_ch4_scales_with_the_pre_season_water_regime():
@@ -371,7 +374,7 @@ def test_direct_n2o_of_flooded_rice_counts_each_field_once_across_rice_regions()
     plots, records = _awd_hectare()
     plots = pd.concat([plots, plots.assign(plot_id="P2", rice_region="north")], ignore_index=True)
     records = pd.concat([records, records.assign(plot_id="P2")], ignore_index=True)
-    rows = mrv.calculate(plots, records).query("source == 'n2o_direct'")
+    rows = mrv.calculate(plots, records).query("source == 'n2o_direct' and input_type == 'F_SN'")
     assert rows["mass_kg"].sum() == pytest.approx(2 * 46 * 0.005 * 44 / 28, rel=REL)
     assert sorted(rows["plot_id"].astype(str)) == ["P1", "P2"]
 
@@ -387,8 +390,10 @@ def test_rice_straw_without_dry_matter_is_refused_and_upland_rice_has_no_ch4():
     upland = records.assign(water_regime=records["water_regime"].replace("ướt khô xen kẽ", "lúa cạn"))
     rows = mrv.calculate(plots, upland)
     assert "rice_ch4" not in set(rows["source"])
-    # upland rice is not flooded: its N takes EF1 (wet, synthetic 0.016), not EF1FR
-    assert total(rows, "n2o_direct") == pytest.approx(46 * 0.016 * 44 / 28, rel=REL)
+    # upland rice is not flooded: its N takes EF1, not EF1FR: wet, synthetic 0.016 for the urea's 46 kg N,
+    # other N inputs 0.006 for the straw's 5 000 kg × 80 % × N_AG 0.007 = 28 kg N
+    assert total(rows, "n2o_direct", input_type="F_SN") == pytest.approx(46 * 0.016 * 44 / 28, rel=REL)
+    assert total(rows, "n2o_direct", input_type="F_CR") == pytest.approx(28 * 0.006 * 44 / 28, rel=REL)
 
 
 def test_crop_residue_n_sugarcane_with_half_its_trash_burnt():
@@ -416,12 +421,21 @@ def test_crop_residue_n_sugarcane_with_half_its_trash_burnt():
     assert set(results["source"]) == {"n2o_direct", "n2o_indirect_leaching", "residue_burning"}
 
 
-def test_rice_straw_with_its_n_content_is_crop_residue_n_on_flooded_rice():
-    plots, records = _awd_hectare(dry_matter="80", n_content="0,7")
+@pytest.mark.parametrize(("n_content", "n_kg", "traced"), [
+    ("0,7", 5000 * 0.80 * 0.007, "ipcc2019.EF1FR.multiple_drainage"),  # as recorded: 0.7 % of the dry matter
+    ("1,2", 5000 * 0.80 * 0.012, "ipcc2019.EF1FR.multiple_drainage"),
+    ("", 5000 * 0.80 * 0.007, "ipcc2019.EF1FR.multiple_drainage|ipcc2006.N_AG.rice"),  # none: Table 11.2's N_AG
+])
+def test_rice_straw_is_crop_residue_n_on_flooded_rice(n_content, n_kg, traced):
+    """Straw returned is F_CR: with the record's N content, or without one at IPCC 2006
+    Table 11.2's N_AG for rice (0.007 kg N/kg dm), never zero."""
+    plots, records = _awd_hectare(dry_matter="80", n_content=n_content)
     rows = mrv.calculate(plots, records).query("source == 'n2o_direct'").set_index("input_type")
-    # F_CR = 5 000 kg × 80 % × 0.7 % = 28 kg N, on an AWD season: EF1FR 0.005 → 28 × 0.005 × 44/28 = 0.22 kg N2O
-    assert rows.loc["F_CR", "mass_kg"] == pytest.approx(28 * 0.005 * 44 / 28, rel=REL)
-    assert rows.loc["F_CR", "season"] == "summer_autumn"
+    # F_CR = 5 000 kg × 80 % × 0.7 % = 28 kg N (1.2 %: 48 kg), on an AWD season: EF1FR 0.005 → 28 × 0.005 × 44/28
+    # = 0.22 kg N2O
+    assert rows.loc["F_CR", "activity_amount"] == pytest.approx(n_kg, rel=REL)
+    assert rows.loc["F_CR", "mass_kg"] == pytest.approx(n_kg * 0.005 * 44 / 28, rel=REL)
+    assert rows.loc["F_CR", "season"] == "summer_autumn" and rows.loc["F_CR", "factor_ids"] == traced
 
 
 def test_soil_carbon_gain_after_a_compost_input_change():

@@ -64,14 +64,15 @@ class Inputs:
         self.size = len(plot_years)
         self._derived: dict[str, object] = {}
 
-    def total(self, *columns: str, where: np.ndarray | None = None) -> np.ndarray:
-        """Per plot-year sum of the given amount columns (of the records in `where`)."""
-        values = self.activity[list(columns)].to_numpy().sum(axis=1)
+    def total(self, *columns: str | np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        """Per plot-year sum of the given amounts (of the records in `where`): columns of the
+        activity frame by name, or amounts per record worked out by a source."""
+        values = sum(self.activity[c].to_numpy() if isinstance(c, str) else c for c in columns)
         if where is not None:
             values = np.where(where, values, 0.0)
         return np.bincount(self.codes, weights=values, minlength=self.size)
 
-    def active(self, *columns: str, where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def active(self, *columns: str | np.ndarray, where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The plot-years with a non-zero total of the given amount columns, and the totals."""
         total = self.total(*columns, where=where)
         plot_year = total.nonzero()[0]

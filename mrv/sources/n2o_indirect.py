@@ -27,7 +27,7 @@ from mrv._factors import join_ids
 from mrv.schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
 from mrv.sources import soil_carbon
 from mrv.sources._common import Block, Inputs
-from mrv.sources.n2o_direct import N_INPUTS
+from mrv.sources.n2o_direct import N_INPUTS, n_amounts, residue_default_ids
 from mrv.units import N2O_PER_N2O_N, magnitude, quantity
 
 VOLATILISATION = "n2o_indirect_volatilisation"
@@ -50,7 +50,8 @@ def _block(inputs: Inputs, source: str, input_type: str, amounts: tuple[np.ndarr
         mass_kg=magnitude(n2o_n * N2O_PER_N2O_N, "kg"),
         activity_amount=n_kg, activity_unit="kg N",
         factor_value=fraction.value * ef.value, factor_unit="kg N2O-N/kg N",
-        factor=ef, factor_ids=join_ids([(fraction, None), (ef, None)]),
+        factor=ef, factor_ids=join_ids([(fraction, None), (ef, None),
+                                        *residue_default_ids(inputs, input_type, plot_year)]),
     )
 
 
@@ -69,7 +70,7 @@ def emissions(inputs: Inputs) -> list[Block]:
                "Frac_GASF" if form in SYNTHETIC_FORMS else "Frac_GASM", form, "EF4")
         for form, column in N_FORM_COLUMNS.items()
     ]
-    amounts = {input_type: inputs.active(*columns) for input_type, columns in N_INPUTS.items()}
+    amounts = {input_type: inputs.active(*n_amounts(inputs, input_type)) for input_type in N_INPUTS}
     amounts["F_SOM"] = soil_carbon.mineralised_n(inputs)
     leaching = [_block(inputs, LEACHING, input_type, n, "Frac_LEACH", input_type, "EF5", where=leaching_occurs)
                 for input_type, n in amounts.items()]
