@@ -47,8 +47,10 @@ class FactorValues:
 
 #: A row's `factor_ids` joins tokens with '|'. A plain id multiplies the row's mass;
 #: "a-b" says the mass is proportional to value(a) − value(b) (a change of practice
-#: factor), "1+a" to 1 + value(a) (biomass with its roots), "1/a" to 1 / value(a).
-RELATIONS = {"difference": "{}-{}", "one_plus": "1+{}", "inverse": "1/{}"}
+#: factor), "1+a" to 1 + value(a) (biomass with its roots), "1/a" to 1 / value(a); "~a"
+#: that value(a) worked out the row's activity amount from its records (the N of crop
+#: residues from a harvest), which it need not be proportional to.
+RELATIONS = {"difference": "{}-{}", "one_plus": "1+{}", "inverse": "1/{}", "activity": "~{}"}
 
 
 def factor_tokens(joined) -> list[str]:
@@ -63,6 +65,8 @@ def parse_token(token: str) -> tuple[str, list[str]]:
         return "one_plus", [token[2:]]
     if token.startswith("1/"):
         return "inverse", [token[2:]]
+    if token.startswith("~"):
+        return "activity", [token[1:]]
     ids = token.split("-")
     return ("difference" if len(ids) == 2 else "factor"), ids
 
@@ -208,6 +212,26 @@ class FactorProfile:
         """Factors for `size` rows. Each key (climate, crop, input, gas, year) is a scalar
         or an array of `size`; only keys that some row of the parameter uses are looked at,
         and each distinct combination is resolved once."""
+        taken, missing_cases = self._positions(parameter, size, keys)
+        if missing_cases:
+            raise FactorLookupError(self.name, parameter, missing_cases, taken < 0)
+        return FactorValues(
+            parameter=parameter,
+            value=self.rows["value"].to_numpy()[taken],
+            unit=self.parameters.loc[parameter, "unit"],
+            ids=pd.Categorical.from_codes(taken, categories=self._ids),
+            tier=self.rows["tier"].to_numpy()[taken],
+            origin=pd.Categorical.from_codes(self._origin_codes[taken], categories=self._origins),
+        )
+
+    def covers(self, parameter: str, size: int, **keys) -> np.ndarray:
+        """Per row, whether some set of the chain has a row of `parameter` for its case
+        (keys as for `lookup`): where a parameter exists only for some crops."""
+        return self._positions(parameter, size, keys)[0] >= 0
+
+    def _positions(self, parameter: str, size: int, keys: dict) -> tuple[np.ndarray, list[dict]]:
+        """The profile row taken for each of `size` rows (−1 where none applies), and the
+        cases no row applies to."""
         if parameter not in self.parameters.index:
             raise KeyError(f"unknown parameter {parameter!r}")
         used = [q for q in self._qualifiers.get(parameter, []) if q in keys]
@@ -241,17 +265,7 @@ class FactorProfile:
             positions[i] = -1 if found is None else found
             if found is None:
                 missing_cases.append(case)
-        taken = positions[inverse]
-        if missing_cases:
-            raise FactorLookupError(self.name, parameter, missing_cases, taken < 0)
-        return FactorValues(
-            parameter=parameter,
-            value=self.rows["value"].to_numpy()[taken],
-            unit=self.parameters.loc[parameter, "unit"],
-            ids=pd.Categorical.from_codes(taken, categories=self._ids),
-            tier=self.rows["tier"].to_numpy()[taken],
-            origin=pd.Categorical.from_codes(self._origin_codes[taken], categories=self._origins),
-        )
+        return positions[inverse], missing_cases
 
     def lookup_each(self, parameters: np.ndarray, **keys) -> FactorValues:
         """`lookup` where each row names its own parameter (all of one canonical unit), e.g.

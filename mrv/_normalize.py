@@ -378,10 +378,12 @@ def _products(table: RawTable, activity: np.ndarray, none: np.ndarray) -> np.nda
 def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_rice: np.ndarray, plot: np.ndarray,
                   year: np.ndarray, locale: str | None) -> dict[str, object]:
     """The rice season columns (IPCC 2019 Eq. 5.1–5.3). A `rice_season` record gives the
-    season, its cultivation days, its water regime and pre-season regime; the fertiliser
-    and straw records of a rice plot belong to the season their `season` cell names, or to
-    the plot-year's only season when it is blank."""
-    season_record, straw, fertiliser = catalogues.codes_of("activities", "rice_season", "straw", "fertiliser")
+    season, its cultivation days, its water regime and pre-season regime; the fertiliser,
+    straw and harvest records of a rice plot belong to the season their `season` cell
+    names, or to the plot-year's only season when it is blank (a harvest's residues are
+    returned to the field in its season, Eq. 11.6)."""
+    season_record, straw, fertiliser, harvest = catalogues.codes_of("activities", "rice_season", "straw", "fertiliser",
+                                                                    "harvest")
     is_season = (activity == season_record) & ~none
     season = table.resolve("season", "rice_seasons", msg("rice season (Đông Xuân, Hè Thu, Thu Đông, Xuân, Mùa)"),
                            required=False, values=table.text("season").where(on_rice))
@@ -406,7 +408,7 @@ def _rice_seasons(table: RawTable, activity: np.ndarray, none: np.ndarray, on_ri
     table.report(np.isin(np.arange(len(plot)), seasons["row"].to_numpy()[repeated]), "season",
                  msg("one rice season record per plot, year and season"), msg("merge the records or correct the season"))
     only = seasons.groupby(["plot", "year"])["season"].agg(["first", "size"])
-    linked = np.flatnonzero(on_rice & np.isin(activity, [straw, fertiliser]) & ~none)  # rows to tie to a season
+    linked = np.flatnonzero(on_rice & np.isin(activity, [straw, fertiliser, harvest]) & ~none)  # tied to a season
     keys = pd.MultiIndex.from_arrays([plot[linked], year[linked]])
     sole = only["first"].where(only["size"] == 1).reindex(keys).to_numpy()
     season = season.copy()

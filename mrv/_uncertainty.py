@@ -4,10 +4,11 @@ the 2019 Refinement): Approach 2, Monte Carlo, and Approach 1, error propagation
 Every result row is its activity × a product of the factors it names (`factor_ids`), so a
 draw of the factors multiplies each row by the product of its factors' draw / value; a
 token relating factors (`mrv._factors.RELATIONS`: a difference, one plus a factor, a
-divisor) moves the row as that relation does. Rice CH4 rows, where SF_o is a power of its
-amendments, are scaled by each factor's ratio: an approximation. One
-draw per factor and iteration is shared by every plot, commune, baseline and project that
-uses the factor. A factor's distribution is read from its row (`distribution`, and
+divisor) moves the row as that relation does; a factor that worked out the row's activity
+(crop residue N from a harvest) does not move it: that activity's error is its records'.
+Rice CH4 rows, where SF_o is a power of its amendments, are scaled by each factor's ratio:
+an approximation. One draw per factor and iteration is shared by every plot, commune,
+baseline and project that uses the factor. A factor's distribution is read from its row (`distribution`, and
 `lower, upper` as the 95 % range), truncated to ≥ 0 and, for the kg/kg fractions and
 factors, to ≤ 1:
 
@@ -70,6 +71,7 @@ _MOVES = {
                    lambda v: [v[0] / (v[0] - v[1]), -v[1] / (v[0] - v[1])]),
     "one_plus": (lambda v, r: (1 + v[0] * r[0]) / (1 + v[0]), lambda v: [v[0] / (1 + v[0])]),
     "inverse": (lambda v, r: 1 / r[0], lambda v: [-1.0]),
+    "activity": (lambda v, r: np.ones_like(r[0]), lambda v: [0.0]),
 }
 
 

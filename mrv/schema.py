@@ -50,8 +50,8 @@ ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter", "
                      "wood_density")
 
 #: Text columns of the activity frame. `rice_season`, `water_regime` and `pre_season` are
-#: catalogue ids: a rice season record's own, and on the fertiliser and straw records of a
-#: rice plot those of the season they belong to; `rice_region` is the plot's QĐ 2626
+#: catalogue ids: a rice season record's own, and on the fertiliser, straw and harvest
+#: records of a rice plot those of the season they belong to; `rice_region` is the plot's QĐ 2626
 #: region (its commune's setting in the database); `soil` the plot's IPCC soil class;
 #: `previous_practice` the soil practice a `soil_management` record's practice replaced;
 #: `intercrop` the crop grown between the plot's main crop, on `intercrop_share` of its area.

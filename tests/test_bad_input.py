@@ -170,6 +170,10 @@ def rice_season(**overrides) -> dict:
            "dry_matter": "85"}], "season", "", "rice season this record belongs to"),
         ([rice_season(), rice_season(season="Đông Xuân"), fertiliser()], "season", "",
          "rice season this record belongs to"),
+        # a harvest's residues are returned in its season (their N takes that season's EF1FR)
+        ([rice_season(), rice_season(season="Đông Xuân"),
+          {"plot_id": "P1", "activity": "thu hoạch", "product": "thóc", "quantity": "5", "unit": "tấn"}], "season", "",
+         "rice season this record belongs to"),
     ],
 )
 def test_a_rice_season_needs_its_season_days_and_water_regime(records, column, value, words):

@@ -103,15 +103,19 @@ def test_import_calc_year_and_template_on_a_database(tmp_path):
     out = tmp_path / "run.csv"
     result = runner.invoke(app, ["calc", "--year", "2025", "--official", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    # 49 rows: R20's 3 t of straw at 85 % dry matter and no N content gives F_CR from IPCC 2006
-    # Table 11.2's N_AG, 3 000 × 0.85 × 0.007 = 17.85 kg N, in n2o_direct and in leaching
-    assert "Lượt tính chính thức" in result.output and "26 bản ghi, 49 dòng kết quả" in result.output
+    # F_CR (IPCC 2006 Table 11.2, rice): R20's 3 t of straw at 85 % dry matter and no N content,
+    # 3 000 × 0.85 × 0.007 = 17.85 kg N in summer–autumn; R23's 48 tạ of paddy in winter–spring
+    # on 8 sào nam = 0.8 ha, with no straw record in that season, (0.95 × 4 800 × 0.89 + 2.46 × 0.8 × 1 000)
+    # × 0.007 = 6 026.4 × 0.007 = 42.1848 kg N; one direct row per season, one leaching row for both
+    assert "Lượt tính chính thức" in result.output and "26 bản ghi, 50 dòng kết quả" in result.output
     stored = pd.read_csv(out, keep_default_na=False)
     direct = mrv.calculate(mrv.read_table(EXAMPLES / "plots.csv"), mrv.read_table(EXAMPLES / "records.csv"))
     direct = direct[direct["year"] == 2025]  # the files also give ST-01's Tier 2 row of 2024
-    straw = stored[stored["input_type"] == "F_CR"]
-    assert list(straw["activity_amount"]) == pytest.approx([17.85, 17.85])
-    assert len(stored) == 49 and stored["mass_kg"].sum() == pytest.approx(direct["mass_kg"].sum(), rel=1e-12)
+    residues = stored[stored["input_type"] == "F_CR"].set_index(["source", "season"])["activity_amount"]
+    assert residues[("n2o_direct", "summer_autumn")] == pytest.approx(3000 * 0.85 * 0.007)
+    assert residues[("n2o_direct", "winter_spring")] == pytest.approx((0.95 * 4800 * 0.89 + 2460 * 0.8) * 0.007)
+    assert residues[("n2o_indirect_leaching", "")] == pytest.approx(17.85 + 42.1848)
+    assert len(stored) == 50 and stored["mass_kg"].sum() == pytest.approx(direct["mass_kg"].sum(), rel=1e-12)
     # the rice seasons' days and water regimes went through the database: one CH4 row per season
     rice = stored[stored["source"] == "rice_ch4"].set_index("season")
     assert set(rice.index) == {"winter_spring", "summer_autumn"}

@@ -424,7 +424,7 @@ def test_crop_residue_n_sugarcane_with_half_its_trash_burnt():
 @pytest.mark.parametrize(("n_content", "n_kg", "traced"), [
     ("0,7", 5000 * 0.80 * 0.007, "ipcc2019.EF1FR.multiple_drainage"),  # as recorded: 0.7 % of the dry matter
     ("1,2", 5000 * 0.80 * 0.012, "ipcc2019.EF1FR.multiple_drainage"),
-    ("", 5000 * 0.80 * 0.007, "ipcc2019.EF1FR.multiple_drainage|ipcc2006.N_AG.rice"),  # none: Table 11.2's N_AG
+    ("", 5000 * 0.80 * 0.007, "ipcc2019.EF1FR.multiple_drainage|~ipcc2006.N_AG.rice"),  # none: Table 11.2's N_AG
 ])
 def test_rice_straw_is_crop_residue_n_on_flooded_rice(n_content, n_kg, traced):
     """Straw returned is F_CR: with the record's N content, or without one at IPCC 2006
@@ -436,6 +436,75 @@ def test_rice_straw_is_crop_residue_n_on_flooded_rice(n_content, n_kg, traced):
     assert rows.loc["F_CR", "activity_amount"] == pytest.approx(n_kg, rel=REL)
     assert rows.loc["F_CR", "mass_kg"] == pytest.approx(n_kg * 0.005 * 44 / 28, rel=REL)
     assert rows.loc["F_CR", "season"] == "summer_autumn" and rows.loc["F_CR", "factor_ids"] == traced
+
+
+def _harvests(*extra: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """1 ha of AWD rice (summer–autumn) harvesting 5 t of paddy, and 0.5 ha of maize in a
+    dry climate harvesting 3 t of grain; no record says what became of the residues."""
+    plots = plots_frame({"crop": "lúa"}, {"crop": "ngô", "area": "5", "area_unit": "sào nam", "climate": "dry"})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "vụ lúa", "quantity": "1", "unit": "ha", "season": "Hè Thu", "days": "95",
+         "water_regime": "ướt khô xen kẽ"},
+        {"plot_id": "P1", "activity": "thu hoạch", "product": "thóc", "quantity": "50", "unit": "tạ"},
+        {"plot_id": "P2", "activity": "thu hoạch", "product": "ngô hạt", "quantity": "3", "unit": "tấn"}, *extra)
+    return plots, records
+
+
+def test_a_harvest_returns_its_residue_n_by_ipcc_2006_equation_11_6():
+    rows = mrv.calculate(*_harvests()).query("input_type == 'F_CR'").set_index(["plot_id", "source"])
+    # rice (Table 11.2: DRY 0.89, slope 0.95, intercept 2.46 t/ha, N_AG 0.007, no N_BG): 5 000 kg × 0.89 = 4 450 kg dm;
+    # AG = 0.95 × 4 450 + 2.46 t/ha × 1 ha = 4 227.5 + 2 460 = 6 687.5 kg dm; F_CR = 6 687.5 × 0.007 = 46.8125 kg N,
+    # in the AWD season: EF1FR 0.005 → 46.8125 × 0.005 × 44/28 = 0.36781 kg N2O
+    rice = rows.loc[("P1", "n2o_direct")]
+    assert rice["activity_amount"] == pytest.approx((0.95 * 5000 * 0.89 + 2460) * 0.007, rel=REL)
+    assert rice["activity_amount"] == pytest.approx(46.8125, rel=REL) and rice["season"] == "summer_autumn"
+    assert rice["mass_kg"] == pytest.approx(46.8125 * 0.005 * 44 / 28, rel=REL)
+    assert rice["factor_ids"] == ("ipcc2019.EF1FR.multiple_drainage|~ipcc2006.DRY.rice|~ipcc2006.AG_SLOPE.rice|"
+                                  "~ipcc2006.AG_INTERCEPT.rice|~ipcc2006.N_AG.rice")
+    # maize (DRY 0.87, slope 1.03, intercept 0.61 t/ha, N_AG 0.006, R_BG-BIO 0.22, N_BG 0.007) on 5 sào = 0.5 ha:
+    # crop 3 000 × 0.87 = 2 610 kg dm; AG = 1.03 × 2 610 + 0.61 × 0.5 × 1 000 = 2 688.3 + 305 = 2 993.3 kg dm;
+    # BG = (2 610 + 2 993.3) × 0.22 = 1 232.726 kg dm; F_CR = 2 993.3 × 0.006 + 1 232.726 × 0.007
+    # = 17.9598 + 8.629082 = 26.588882 kg N, dry climate: EF1 0.005 (IPCC 2019 Table 11.1)
+    maize = rows.loc[("P2", "n2o_direct")]
+    assert maize["activity_amount"] == pytest.approx(2993.3 * 0.006 + (2610 + 2993.3) * 0.22 * 0.007, rel=REL)
+    assert maize["activity_amount"] == pytest.approx(26.588882, rel=REL)
+    assert maize["mass_kg"] == pytest.approx(26.588882 * 0.005 * 44 / 28, rel=REL)
+    assert maize["factor_ids"].endswith("~ipcc2006.N_AG.maize|~ipcc2006.R_BG.maize|~ipcc2006.N_BG.maize")
+    # the rice leaches (wet climate): Frac_LEACH 0.24 × EF5 0.011 = 0.00264 on the same 46.8125 kg N
+    assert rows.loc[("P1", "n2o_indirect_leaching"), "activity_amount"] == pytest.approx(46.8125, rel=REL)
+
+
+def test_records_of_the_residue_replace_the_harvests_above_ground_term_and_a_fire_its_share():
+    """Straw incorporated in the harvest's season counts in place of the harvest's
+    above-ground residue; a fire on part of the maize takes that share of both terms out
+    (Eq. 11.6: Area − Area burnt × C_f, C_f 1 with Table 2.4's fuel burnt), and on all of it
+    leaves no residue N."""
+    straw = {"plot_id": "P1", "activity": "vùi rơm rạ", "product": "rơm rạ vùi sớm", "quantity": "2", "unit": "tấn",
+             "season": "Hè Thu", "dry_matter": "85"}
+    burnt = {"plot_id": "P2", "activity": "đốt phụ phẩm", "quantity": "0.2", "unit": "ha"}
+    rows = mrv.calculate(*_harvests(straw, burnt)).query("source == 'n2o_direct' and input_type == 'F_CR'")
+    by_plot = rows.set_index("plot_id")["activity_amount"]
+    # rice: only the straw, 2 000 × 85 % × 0.007 = 11.9 kg N (not 46.8125 + 11.9)
+    assert by_plot["P1"] == pytest.approx(2000 * 0.85 * 0.007, rel=REL)
+    # maize: 0.2 of its 0.5 ha burnt, 60 % of 26.588882 kg N = 15.9533292 kg N
+    assert by_plot["P2"] == pytest.approx((1 - 0.2 / 0.5) * 26.588882, rel=REL)
+    assert by_plot["P2"] == pytest.approx(15.9533292, rel=REL)
+    all_burnt = mrv.calculate(*_harvests({**burnt, "quantity": "5", "unit": "sào nam"}))
+    assert not ((all_burnt["plot_id"] == "P2") & (all_burnt["input_type"] == "F_CR")).any()
+
+
+def test_a_harvests_residue_counts_its_intercept_once_and_takes_a_measured_dry_matter():
+    """Two harvest records of the same maize plot are one harvest of their sum: the
+    intercept counts once for the plot's area; a record's own dry matter replaces DRY."""
+    plots = plots_frame({"crop": "ngô", "area": "0.5", "climate": "dry"})
+    records = records_frame(
+        {"plot_id": "P1", "activity": "thu hoạch", "product": "ngô hạt", "quantity": "1000", "unit": "kg"},
+        {"plot_id": "P1", "activity": "thu hoạch", "product": "ngô hạt", "quantity": "2000", "unit": "kg",
+         "dry_matter": "80"})
+    fcr = mrv.calculate(plots, records).query("source == 'n2o_direct'")["activity_amount"].iloc[0]
+    # crop dm = 1 000 × 0.87 + 2 000 × 0.80 = 870 + 1 600 = 2 470 kg; AG = 1.03 × 2 470 + 305 = 2 849.1 kg;
+    # BG = (2 470 + 2 849.1) × 0.22 = 1 170.202 kg; F_CR = 2 849.1 × 0.006 + 1 170.202 × 0.007 = 17.0946 + 8.191414
+    assert fcr == pytest.approx(17.0946 + 8.191414, rel=REL)
 
 
 def test_soil_carbon_gain_after_a_compost_input_change():

@@ -22,6 +22,8 @@ RECORD_KINDS = [
 ]
 
 amounts = st.integers(min_value=0, max_value=5000)
+#: Harvest products of the field crops: maize's residues have Table 11.2 factors, the others none.
+HARVESTS = {"maize": "ngô hạt", "cassava": "củ sắn tươi", "sugarcane": "mía cây"}
 
 
 @st.composite
@@ -274,9 +276,10 @@ WHOLE = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCh
 @st.composite
 def whole_farms(draw, min_plots=1, max_plots=4):
     """Random plots of every kind the engine knows, each with an area in ha: fields with
-    inputs; rice with one or two seasons (days, water regime, straw, urea per season);
-    perennials with a planting year, a clearing, a soil practice change and a pair of tree
-    inventories (2023 and 2025), each of those drawn or not. Quantities are whole numbers."""
+    inputs and harvests; rice with one or two seasons (days, water regime, straw, urea,
+    harvest per season); perennials with a planting year, a clearing, a soil practice change
+    and a pair of tree inventories (2023 and 2025), each of those drawn or not. Quantities
+    are whole numbers."""
     n = draw(st.integers(min_plots, max_plots))
     plots, records = [], []
     for i in range(n):
@@ -305,6 +308,9 @@ def whole_farms(draw, min_plots=1, max_plots=4):
                 if draw(st.booleans()):
                     add(activity="fertiliser", product="urea", quantity=draw(st.integers(0, 6)), unit="bao",
                         season=season)
+                if draw(st.booleans()):  # its residues are F_CR unless the straw record says what was returned
+                    add(activity="thu hoạch", product="thóc", quantity=draw(st.integers(1, 8 * area)), unit="tấn",
+                        season=season)
         elif kind == "perennial":
             plot["crop"] = draw(st.sampled_from(["coffee", "durian", "pepper"]))
             plot["planting_year"] = draw(st.integers(2000, 2024))
@@ -320,7 +326,10 @@ def whole_farms(draw, min_plots=1, max_plots=4):
                         diameter_cm=diameter, height_m=height, wood_density="0,55")
         else:
             plot["crop"] = draw(st.sampled_from(CROPS))
-            if plot["crop"] == "sugarcane" and draw(st.booleans()):
+            if plot["crop"] in HARVESTS and draw(st.booleans()):
+                add(activity="thu hoạch", product=HARVESTS[plot["crop"]], quantity=draw(st.integers(1, 10 * area)),
+                    unit="tấn")
+            if plot["crop"] in ("sugarcane", "maize") and draw(st.booleans()):
                 add(activity="residue_burning", quantity=draw(st.integers(1, area)), unit="ha")
         plots.append(plot)
     if not records:

@@ -85,6 +85,9 @@ def test_a_soil_carbon_change_is_drawn_as_a_difference_and_trees_with_their_root
     assert draws.elasticities("ipcc2006.F_I.manure.wet-ipcc2006.F_I.medium") == pytest.approx(
         {"ipcc2006.F_I.manure.wet": 1.44 / 0.44, "ipcc2006.F_I.medium": -1.00 / 0.44})
     assert draws.elasticities("1+ipcc2006.root_shoot.wet") == pytest.approx({"ipcc2006.root_shoot.wet": 0.2 / 1.2})
+    # a factor that worked out a row's activity (`~id`, crop residue N from a harvest) does not move the row
+    assert (draws.token_ratio("~ipcc2006.root_shoot.wet") == 1.0).all()
+    assert draws.elasticities("~ipcc2006.root_shoot.wet") == {"ipcc2006.root_shoot.wet": 0.0}
 
 
 def test_approach_1_of_a_soil_carbon_gain_by_hand():

@@ -27,7 +27,7 @@ from mrv._factors import join_ids
 from mrv.schema import N_FORM_COLUMNS, SYNTHETIC_FORMS
 from mrv.sources import soil_carbon
 from mrv.sources._common import Block, Inputs
-from mrv.sources.n2o_direct import N_INPUTS, n_amounts, residue_default_ids
+from mrv.sources.n2o_direct import N_INPUTS, input_ids, n_amounts
 from mrv.units import N2O_PER_N2O_N, magnitude, quantity
 
 VOLATILISATION = "n2o_indirect_volatilisation"
@@ -51,7 +51,7 @@ def _block(inputs: Inputs, source: str, input_type: str, amounts: tuple[np.ndarr
         activity_amount=n_kg, activity_unit="kg N",
         factor_value=fraction.value * ef.value, factor_unit="kg N2O-N/kg N",
         factor=ef, factor_ids=join_ids([(fraction, None), (ef, None),
-                                        *residue_default_ids(inputs, input_type, plot_year)]),
+                                        *input_ids(inputs, input_type, plot_year)]),
     )
 
 
