@@ -8,9 +8,9 @@ divisor) moves the row as that relation does; a factor that worked out the row's
 (crop residue N from a harvest) does not move it: that activity's error is its records'.
 Rice CH4 rows, where SF_o is a power of its amendments, are scaled by each factor's ratio:
 an approximation. One draw per factor and iteration is shared by every plot, commune,
-baseline and project that uses the factor. A factor's distribution is read from its row (`distribution`, and
-`lower, upper` as the 95 % range), truncated to ≥ 0 and, for the kg/kg fractions and
-factors, to ≤ 1:
+baseline and project that uses the factor. A factor's distribution is read from its row
+(`distribution`, and `lower, upper` as the 95 % range), truncated to ≥ 0 and, for the
+kg/kg fractions and factors, to ≤ 1:
 
 - normal: mean = value, sd = (upper − lower) / (2 × 1.96);
 - lognormal: median = value, lower and upper the 2.5th and 97.5th percentiles (a

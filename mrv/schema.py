@@ -33,7 +33,7 @@ AMOUNT_UNITS = {
     "cleared_area_ha": "ha",       # area of perennial crop cleared (felled, uprooted) for replanting
     "rice_area_ha": "ha",          # area sown or transplanted in a rice season (Eq. 5.1 A)
     "straw_kg": "kg",              # rice straw incorporated, as weighed (Eq. 5.3 ROA, dry weight via dry_matter)
-    "n_residue_kg": "kg",          # N in crop residues returned to the soil (F_CR, Eq. 11.1), as recorded
+    "n_residue_kg": "kg",          # N of residue and straw records that give their N content (F_CR: _residues)
     "managed_area_ha": "ha",       # area whose soil management changed to the record's practice (Eq. 2.25)
     "trees": "tree",               # trees (or bushes) of a tree inventory record, of its mean diameter and height
 }
@@ -51,8 +51,8 @@ ACTIVITY_AS_GIVEN = ("quantity_value", "unit_used", "n_content", "dry_matter", "
 
 #: Text columns of the activity frame. `rice_season`, `water_regime` and `pre_season` are
 #: catalogue ids: a rice season record's own, and on the fertiliser, straw and harvest
-#: records of a rice plot those of the season they belong to; `rice_region` is the plot's QĐ 2626
-#: region (its commune's setting in the database); `soil` the plot's IPCC soil class;
+#: records of a rice plot those of the season they belong to; `rice_region` is the plot's
+#: QĐ 2626 region (its commune's setting in the database); `soil` the plot's IPCC soil class;
 #: `previous_practice` the soil practice a `soil_management` record's practice replaced;
 #: `intercrop` the crop grown between the plot's main crop, on `intercrop_share` of its area.
 ACTIVITY_TEXT = (

@@ -88,25 +88,26 @@ def _harvest_residue_n(inputs: Inputs) -> tuple[np.ndarray, np.ndarray, list[Use
     if not len(rows):
         return rows, np.zeros(0), []
     n, crop = len(rows), crop[rows]
-    mask = np.zeros(len(activity), dtype=bool)
 
     def at(selected: np.ndarray) -> np.ndarray:
-        records = mask.copy()
+        """The records of the selected harvest rows, as a mask of the activity frame."""
+        records = np.zeros(len(activity), dtype=bool)
         records[rows[selected]] = True
         return records
 
     everywhere = np.ones(n, dtype=bool)
     given = activity["dry_matter"].to_numpy()[rows]
+    by_table = np.isnan(given)
     dry = factors.lookup("DRY", n, crop=crop)
-    dry_fraction = np.where(np.isnan(given), magnitude(dry.quantity(), "kg/kg"), given / 100)
+    dry_fraction = np.where(by_table, magnitude(dry.quantity(), "kg/kg"), given / 100)
     crop_dm = quantity(harvest_kg[rows] * dry_fraction, "kg")
     slope, intercept, n_ag = (factors.lookup(p, n, crop=crop) for p in ("AG_SLOPE", "AG_INTERCEPT", "N_AG"))
     area, first = _harvested_area(inputs, rows, crop)
-    above = crop_dm * slope.quantity() + np.where(first, 1.0, 0.0) * quantity(area, "ha") * intercept.quantity()
+    above = crop_dm * slope.quantity() + quantity(np.where(first, area, 0.0), "ha") * intercept.quantity()
     unburnt, replaced = _unburnt_share(inputs, rows, area), _residue_recorded(inputs, rows)
     returned = ~replaced & (unburnt > 0)
     n_kg = np.where(replaced, 0.0, unburnt * magnitude(above * n_ag.quantity(), "kg"))
-    used = [(dry.take(np.isnan(given)), at(np.isnan(given))), (slope, at(everywhere)), (intercept, at(everywhere)),
+    used = [(dry.take(by_table), at(by_table)), (slope, at(everywhere)), (intercept, at(everywhere)),
             (n_ag.take(returned), at(returned))]
     known = factors.covers("N_BG", n, crop=crop)
     if known.any():

@@ -10,8 +10,8 @@ the organic N; F_CR the N of crop residues returned to the soil, from residue an
 records and from harvests (Eq. 11.6, `mrv.sources._residues`): burnt residue is in residue
 burning, never here. F_SOM is the N mineralised with a soil carbon loss after a practice
 change (Eq. 11.8, `mrv.sources.soil_carbon`), with EF1. The N applied in a flooded rice
-season (every water regime but upland) takes EF1FR instead, per water regime (IPCC 2019 Table 11.1) or per region and season
-(QĐ 2626); its rows carry the season.
+season (every water regime but upland) takes EF1FR instead, per water regime (IPCC 2019
+Table 11.1) or per region and season (QĐ 2626); its rows carry the season.
 """
 
 from __future__ import annotations
@@ -28,17 +28,19 @@ from mrv.units import N2O_PER_N2O_N, magnitude, quantity
 
 SOURCE = "n2o_direct"
 
-#: N input type → amount columns of the activity frame (F_CR: `residue_n`).
-N_INPUTS = {
+#: The N inputs of Eq. 11.1 that records give (F_SOM comes from the soil carbon change).
+N_INPUTS = ("F_SN", "F_ON", "F_CR")
+#: Amount columns of the activity frame of the N inputs taken as recorded.
+_N_COLUMNS = {
     "F_SN": tuple(N_FORM_COLUMNS[form] for form in SYNTHETIC_FORMS),
     "F_ON": (N_FORM_COLUMNS["organic"],),
-    "F_CR": ("n_residue_kg",),
 }
 
 
 def n_amounts(inputs: Inputs, input_type: str) -> tuple:
-    """The amounts of an N input for `Inputs.active`: its columns, or for F_CR `residue_n`."""
-    return (residue_n(inputs)[0],) if input_type == "F_CR" else N_INPUTS[input_type]
+    """The amounts of an N input for `Inputs.active`: its columns, or for F_CR the residue N
+    worked out per record (`residue_n`)."""
+    return (residue_n(inputs)[0],) if input_type == "F_CR" else _N_COLUMNS[input_type]
 
 
 def input_ids(inputs: Inputs, input_type: str, plot_year: np.ndarray) -> list[tuple[pd.Categorical, np.ndarray]]:
