@@ -1,10 +1,11 @@
 """A seeded synthetic Đắk Lắk year, written as the import files an agronomist would send:
 every commune with a commune pilot model (pilot and control plots), the two provincial
 pilots (coffee, sugarcane), cooperatives, a few hundred farms per main crop with their
-practice and intercrops, commune crop areas, practice profiles and adoption shares. The
-low-emission coffee plots switch to regular compost in the year (a soil carbon change),
-the provincial coffee pilot's shade trees are measured in the year before and in it, and
-a hundred rice farms grow two seasons, flooded or with alternate wetting and drying.
+practice and intercrops, commune crop areas, practice profiles and adoption shares (also
+the year before, with fewer hectares under low-emission practice). The low-emission coffee
+plots switch to regular compost in the year (a soil carbon change), the provincial coffee
+pilot's shade trees are measured in the year before and in it, and a hundred rice farms
+grow two seasons, flooded or with alternate wetting and drying.
 The numbers are plausible, not real: it is for trying the system, not for reporting."""
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ PRACTICES = {
 #: and paddy (t/ha) per season.
 RICE_SEASONS = (("Đông Xuân", 105, "ngập liên tục", "ướt khô xen kẽ"), ("Hè Thu", 95, "ngập liên tục", "rút nước một lần"))
 RICE_INPUTS = {"urea": 200, "straw": 3.0, "straw_dry_matter": 85, "paddy": 5.5}
+#: The soil practice each low-emission profile brings, and the one it replaced (IPCC 2006 Vol. 4
+#: Table 5.5): compost or manure every year, and sugarcane's residues no longer burnt.
+SOIL_PRACTICES = {"coffee": ("input-high-manure", "input-medium"), "sugarcane": ("input-high-manure", "input-low"),
+                  "durian": ("input-high-manure", "input-medium"), "pepper": ("input-high", "input-medium")}
 HARVEST = {"coffee": ("cà phê nhân", 2.8), "sugarcane": ("mía cây", 70.0), "durian": ("quả sầu riêng", 15.0),
            "pepper": ("tiêu khô", 3.0)}  # product, t per ha
 BAGGED = {"urea", "npk-16-16-8", "npk-20-20-15"}
@@ -72,6 +77,7 @@ class _Demo:
         self.places = np.random.default_rng([seed, 1])  # apart, so the figures do not move with the map
         self.paddy = np.random.default_rng([seed, 2])  # the communes' rice areas, apart for the same reason
         self.orchards = np.random.default_rng([seed, 3])  # the perennial crops' planting years, apart too
+        self.uptake = np.random.default_rng([seed, 4])  # how much adoption grew since the year before, apart too
         self.centres: dict[str, tuple[float, float]] = {}
         self.year = year
         self.communes = official_communes()
@@ -234,11 +240,15 @@ class _Demo:
             classes += [{"commune_code": row["commune_code"], "year": str(year), "crop": row["crop"],
                          "planting_year": str(first), "area": str(hectares), "area_unit": "ha"}
                         for first, hectares in zip(planted, (young, bearing, total - young - bearing)) if hectares]
+        areas, adoption = self.year_before(areas, adoption)
         profiles = [{"profile_id": f"{crop}-{'low' if low else 'conv'}",
                      "name": f"{crop}: {'phát thải thấp' if low else 'thông thường'}", "crop": crop,
                      "low_emission": "có" if low else "không", "activity": activity, "product": product,
                      "quantity": _typed(rate), "unit": unit, "n_content": n_content, "use": use}
                     for (crop, low), inputs in PRACTICES.items() for activity, product, rate, unit, n_content, use in inputs]
+        profiles += [{"profile_id": f"{crop}-low", "name": f"{crop}: phát thải thấp", "crop": crop, "low_emission": "có",
+                      "activity": "thay đổi canh tác đất", "product": practice, "quantity": "1", "unit": "ha",
+                      "previous_practice": former} for crop, (practice, former) in SOIL_PRACTICES.items()]
         profiles += [{"profile_id": f"rice-{'low' if low else 'conv'}",
                       "name": f"lúa: {'ướt khô xen kẽ' if low else 'ngập liên tục'}", "crop": "rice",
                       "low_emission": "có" if low else "không", "activity": activity, "product": product,
@@ -261,6 +271,19 @@ class _Demo:
                        "reduction_t": reduction, "note": "mục tiêu minh hoạ: nhập mục tiêu của kế hoạch tỉnh"}
                       for target, trained, area, reduction in (("2030", "5000", "60000", "150000"),
                                                                ("2035", "10000", "100000", "250000")))]).fillna("")}
+
+
+    def year_before(self, areas: list[dict], adoption: list[dict]) -> tuple[list[dict], list[dict]]:
+        """The same areas the year before, and each low-emission share a few points lower:
+        the area that took a profile up in the year (its soil practice change)."""
+        before = str(self.year - 1)
+        low = {(row["commune_code"], row["profile_id"]): float(row["share"].replace(",", "."))
+               for row in adoption if row["profile_id"].endswith("-low")}
+        earlier = {key: max(0.0, share - float(self.uptake.integers(2, 8))) for key, share in low.items()}
+        shares = [{**row, "year": before, "share": _typed(earlier[key] if key in earlier else
+                                                          100 - earlier[(row["commune_code"], row["profile_id"][:-4] + "low")])}
+                  for row in adoption for key in [(row["commune_code"], row["profile_id"])]]
+        return [*({**row, "year": before} for row in areas), *areas], [*shares, *adoption]
 
 
 def write_demo(folder: str | Path, *, seed: int = 2025, year: int = 2025) -> list[Path]:

@@ -47,7 +47,7 @@ SPECS = {spec.name: spec for spec in (
     TableSpec("age_classes", ("commune_code", "year", "crop", "planting_year", "area", "area_unit")),
     TableSpec("practice_profiles", ("profile_id", "name", "crop", "low_emission", "activity", "product", "quantity",
                                     "unit"), ("n_content", "use", "dry_matter", "season", "days", "water_regime",
-                                              "pre_season")),
+                                              "pre_season", "previous_practice")),
     TableSpec("adoption", ("commune_code", "year", "profile_id", "share")),
     TableSpec("commune_settings", ("commune_code",), ("climate", "sao_variant", "rice_region", "valid_from")),
     TableSpec("plan_indicators", ("year",), ("kind", "farmers_trained", "communication_events", "research_tasks",

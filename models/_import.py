@@ -440,7 +440,7 @@ def _age_classes(frame, state: _State, problems: ProblemList, locale) -> pd.Data
 
 #: The columns of a practice profile's input kept with the profile: those of a record.
 PROFILE_INPUTS = ("activity", "product", "quantity", "unit", "n_content", "use", "dry_matter", "season", "days",
-                  "water_regime", "pre_season")
+                  "water_regime", "pre_season", "previous_practice")
 
 
 def _practice_profiles(frame, problems: ProblemList, sao, locale) -> pd.DataFrame | None:

@@ -1,6 +1,7 @@
 """What a province-year's provincial estimate is made of, read from the database: the
 pilot models' plots, the practice profiles and their per-hectare results, the commune
-crop areas and adoption shares, the communes. A province-scope run freezes them
+crop areas and adoption shares (and the soil carbon their changes over the years move),
+the communes. A province-scope run freezes them
 (`CalculationRun.estimate_inputs`) so that its report and export never change later."""
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from mrv.models._tables import (
 )
 from mrv.models._versions import in_year, plot_versions
 
-#: The frames of `estimate_inputs`, in order (a run frozen before age classes were kept has
-#: none: `thaw` gives them empty).
-FRAMES = ("pilots", "profiles", "profile_results", "areas", "adoption", "communes", "age_classes", "age_class_results")
+#: The frames of `estimate_inputs`, in order (a run frozen before age classes or soil changes
+#: were kept has none: `thaw` gives them empty).
+FRAMES = ("pilots", "profiles", "profile_results", "areas", "adoption", "communes", "age_classes", "age_class_results",
+          "soil_results")
 
 
 def _frame(session: Session, query, columns: list[str]) -> pd.DataFrame:
@@ -46,19 +48,34 @@ def _profiles(session: Session) -> pd.DataFrame:
     return inputs.fillna("") if len(inputs) else inputs
 
 
+def _area_series(session: Session, year: int) -> pd.DataFrame:
+    """The crop areas of every commune in each year up to `year`."""
+    return _frame(session, select(Commune.code, CommuneCropArea.year, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
+                  .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year <= year),
+                  ["commune_code", "year", "crop", "area_ha"])
+
+
+def _adoption_series(session: Session, year: int) -> pd.DataFrame:
+    """The adoption shares of the practice profiles in every commune in each year up to `year`."""
+    return _frame(session, select(Commune.code, AdoptionShare.year, PracticeProfile.code, AdoptionShare.share)
+                  .join(Commune, Commune.id == AdoptionShare.commune_id)
+                  .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id)
+                  .where(AdoptionShare.year <= year), ["commune_code", "year", "profile_id", "share"])
+
+
+def _of_year(series: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of a yearly series in `year`, without the year."""
+    return series[series["year"].to_numpy() == year].drop(columns="year").reset_index(drop=True)
+
+
 def _areas(session: Session, year: int) -> pd.DataFrame:
     """The crop areas of every commune in `year`."""
-    return _frame(session, select(Commune.code, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
-                  .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year == year),
-                  ["commune_code", "crop", "area_ha"])
+    return _of_year(_area_series(session, year), year)
 
 
 def _adoption(session: Session, year: int) -> pd.DataFrame:
     """The adoption shares of the practice profiles in every commune in `year`."""
-    return _frame(session, select(Commune.code, PracticeProfile.code, AdoptionShare.share)
-                  .join(Commune, Commune.id == AdoptionShare.commune_id)
-                  .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id)
-                  .where(AdoptionShare.year == year), ["commune_code", "profile_id", "share"])
+    return _of_year(_adoption_series(session, year), year)
 
 
 def _age_classes(session: Session, year: int) -> pd.DataFrame:
@@ -80,17 +97,18 @@ def estimate_inputs(session: Session, year: int, factors: str, gwp: str) -> dict
     """The estimate's inputs for `year` as they stand in the database, the profiles'
     per-hectare results calculated with `factors` and `gwp`."""
     profiles, classes = _profiles(session), _age_classes(session, year)
+    areas, adoption = _area_series(session, year), _adoption_series(session, year)
+    none = pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))
     return {
         "pilots": pilot_plots(session, year),
         "profiles": profiles,
-        "profile_results": (mrv.profile_results(profiles, year, factors, gwp) if len(profiles)
-                            else pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))),
-        "areas": _areas(session, year),
-        "adoption": _adoption(session, year),
+        "profile_results": mrv.profile_results(profiles, year, factors, gwp) if len(profiles) else none,
+        "areas": _of_year(areas, year),
+        "adoption": _of_year(adoption, year),
         "communes": _frame(session, select(Commune.code).order_by(Commune.code), ["commune_code"]),
         "age_classes": classes,
-        "age_class_results": (mrv.age_class_results(classes, year, factors, gwp) if len(classes)
-                              else pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))),
+        "age_class_results": mrv.age_class_results(classes, year, factors, gwp) if len(classes) else none,
+        "soil_results": mrv.soil_change_results(profiles, areas, adoption, year, factors, gwp),
     }
 
 
@@ -106,6 +124,7 @@ def freeze(inputs: dict[str, pd.DataFrame]) -> dict:
 
 def thaw(frozen: dict) -> dict[str, pd.DataFrame]:
     """The frames back from `freeze`."""
-    empty = {"age_classes": list(mrv.AGE_CLASS_COLUMNS), "age_class_results": list(mrv.schema.RESULT_COLUMNS)}
+    empty = {"age_classes": list(mrv.AGE_CLASS_COLUMNS), "age_class_results": list(mrv.schema.RESULT_COLUMNS),
+             "soil_results": list(mrv.schema.RESULT_COLUMNS)}
     return {name: pd.DataFrame(frozen[name]["rows"], columns=frozen[name]["columns"]) if name in frozen
             else pd.DataFrame(columns=empty[name]) for name in FRAMES}

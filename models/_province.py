@@ -55,4 +55,4 @@ def _assemble(year: int, results, plots, records, inputs: dict) -> mrv.ProvinceY
     return mrv.ProvinceYear(year, results, mrv.normalize(plots, records), inputs["pilots"], inputs["profiles"],
                             as_results(inputs["profile_results"]), inputs["areas"], inputs["adoption"],
                             list(inputs["communes"]["commune_code"]), inputs["age_classes"],
-                            as_results(inputs["age_class_results"]))
+                            as_results(inputs["age_class_results"]), as_results(inputs["soil_results"]))

@@ -46,6 +46,7 @@ EXPORTS = {
     "estimate_status": "mrv._estimate:estimate_status",
     "estimate_coverage": "mrv._estimate:estimate_coverage",
     "age_class_results": "mrv._estimate:age_class_results",
+    "soil_change_results": "mrv._estimate:soil_change_results",
     "AGE_CLASS_COLUMNS": "mrv._estimate:AGE_CLASS_COLUMNS",
     "check_file": "mrv._files:check_file",
     "FactorProfile": "mrv._factors:FactorProfile",

@@ -17,7 +17,8 @@ import pandas as pd
 from scipy import stats
 
 from mrv import _catalogues as catalogues
-from mrv._calculate import calculate
+from mrv._calculate import calculate, calculate_activity
+from mrv._normalize import normalize
 from mrv._reductions import pilot_reductions
 from mrv.schema import RESULT_COLUMNS
 
@@ -29,16 +30,32 @@ ESTIMATE_COLUMNS = ["commune_code", "crop", "area_ha", "low_emission_ha", "emiss
                     "reduction_lower_t", "reduction_upper_t", "status"]
 
 
-def profile_results(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:
-    """Results of each practice profile's inputs per hectare applied to a 1 ha plot of its
-    crop (wet climate, no irrigation) in `year`; `plot_id` is the profile id. `profiles`
-    has one row per input: `profile_id, crop, activity, product, quantity, unit, n_content, use`."""
+def _profile_activity(profiles: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The canonical activity frame (`mrv.normalize`) of each practice profile's inputs per
+    hectare as the records of a 1 ha plot of its crop (wet climate, no irrigation) in
+    `year`; `plot_id` is the profile id."""
     plots = profiles.drop_duplicates("profile_id")[["profile_id", "crop"]].rename(columns={"profile_id": "plot_id"})
     plots = plots.assign(commune_code="", area="1", area_unit="ha", climate="wet", irrigation="none")
     plots.attrs["source"] = "practice profiles"
     records = profiles.rename(columns={"profile_id": "plot_id"}).assign(year=str(year))
     records.attrs["source"] = "practice profiles"
-    return calculate(plots, records, factors, gwp)
+    return normalize(plots, records)
+
+
+def _changes_soil(activity: pd.DataFrame) -> np.ndarray:
+    """Which rows of a profile activity frame are soil practice changes (`soil_management`)."""
+    return activity["managed_area_ha"].to_numpy(dtype="float64") > 0
+
+
+def profile_results(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:
+    """Results of each practice profile's inputs per hectare applied to a 1 ha plot of its
+    crop (wet climate, no irrigation) in `year`; `plot_id` is the profile id. `profiles`
+    has one row per input: `profile_id, crop, activity, product, quantity, unit, n_content, use`.
+    A profile's soil practice change (`soil_management`) is left out here: it moves the
+    soil carbon of the hectares that take the profile up or leave it, not of every hectare
+    every year (`soil_change_results`)."""
+    activity = _profile_activity(profiles, year)
+    return calculate_activity(activity[~_changes_soil(activity)].reset_index(drop=True), factors, gwp)
 
 
 def per_hectare(results: pd.DataFrame, profile_ids, boundaries: tuple[str, ...] = ("afolu",)) -> pd.Series:
@@ -190,6 +207,91 @@ def age_class_results(classes: pd.DataFrame, year: int, factors: str = "ipcc2019
     return calculate(plots, records, factors, gwp)
 
 
+def _changed_hectares(profiles: pd.DataFrame, areas: pd.DataFrame, adoption: pd.DataFrame, year: int,
+                      changing: np.ndarray) -> pd.DataFrame:
+    """Hectares of each commune crop that took up a profile of `changing` (or left it) in
+    each year up to `year`: area_b × (share_b − share_a) between two consecutive years a < b
+    whose shares of the commune crop add up to 100 % (the first such year is the baseline).
+    Columns commune_code, crop, profile_id, year (b), left (the share fell), hectares (> 0)."""
+    years = sorted(set(adoption["year"].astype("int64")) & set(areas["year"].astype("int64")))
+    usable = []
+    for each in (y for y in years if y <= year):
+        mix = _mix(areas[areas["year"].astype("int64") == each], adoption[adoption["year"].astype("int64") == each],
+                   profiles, pd.Series(dtype="float64"))
+        usable.append(mix.loc[mix["status"] == "estimated", ["commune_code", "crop", "area_ha"]].assign(year=each))
+    if not usable:
+        return pd.DataFrame(columns=["commune_code", "crop", "profile_id", "year", "left", "hectares"])
+    crops = profiles.drop_duplicates("profile_id").set_index("profile_id")["crop"]
+    grid = pd.concat(usable, ignore_index=True).merge(
+        pd.DataFrame({"profile_id": changing, "crop": crops[changing].to_numpy()}), on="crop")
+    shares = adoption.assign(year=adoption["year"].astype("int64"), share=adoption["share"].astype("float64"))
+    grid = grid.merge(shares[["commune_code", "year", "profile_id", "share"]], how="left",
+                      on=["commune_code", "year", "profile_id"]).fillna({"share": 0.0})
+    grid = grid.sort_values(["commune_code", "profile_id", "year"], kind="stable")
+    change = (grid.groupby(["commune_code", "profile_id"])["share"].diff() * grid["area_ha"]).fillna(0.0).to_numpy()
+    grid = grid.assign(left=change < 0, hectares=np.abs(change))
+    return grid[change != 0][["commune_code", "crop", "profile_id", "year", "left", "hectares"]].reset_index(drop=True)
+
+
+def _change_ids(changes: pd.DataFrame) -> pd.Series:
+    """The name of each soil practice change of the estimate: the profile and the year its
+    area was taken up ('coffee-low 2024'), with 'left' where the area left it."""
+    return (changes["profile_id"].astype(str) + " " + changes["year"].astype(str)
+            + np.where(changes["left"].to_numpy(dtype=bool), " left", ""))
+
+
+def soil_change_results(profiles: pd.DataFrame, areas: pd.DataFrame, adoption: pd.DataFrame, year: int,
+                        factors: str = "ipcc2019", gwp: str = "AR5") -> pd.DataFrame:
+    """The estimate's soil carbon in `year` (IPCC 2006 Vol. 4 Eq. 2.25, Tier 1, with the
+    engine's `mrv.sources.soil_carbon`), as result rows of real hectares.
+
+    A practice profile with a `soil_management` row (its soil practice and the practice it
+    replaced, as a record) changes the soil of the hectares that take it up: between two
+    consecutive years a < b with usable shares of a commune crop, area_b × (share_b −
+    share_a) hectares change from the former practice to the profile's in year b, or back
+    where the share fell. Each change counts in each of the D years from b on (default 20),
+    as a pilot plot's record does, with the N its losses mineralise (F_SOM); changes before
+    the first year with usable shares are not known and not counted. `areas`
+    (`commune_code, year, crop, area_ha`) and `adoption` (`commune_code, year, profile_id,
+    share`) are the series up to `year`; `plot_id` names the change (`_change_ids`)."""
+    empty = pd.DataFrame(columns=list(RESULT_COLUMNS))
+    if profiles.empty or adoption.empty:
+        return empty
+    activity = _profile_activity(profiles, year)
+    soil = _changes_soil(activity)
+    changing = activity["plot_id"].astype(str).to_numpy()[soil]
+    hectares = _changed_hectares(profiles, areas, adoption, year, np.unique(changing))
+    if hectares.empty:
+        return empty
+    kinds = hectares[["profile_id", "crop", "year", "left"]].drop_duplicates()
+    kinds = kinds.assign(plot_id=_change_ids(kinds))
+    plots = pd.DataFrame({"plot_id": kinds["plot_id"], "commune_code": "", "crop": kinds["crop"], "area": "1",
+                          "area_unit": "ha", "climate": "wet", "irrigation": "none"})
+    records = kinds.drop(columns="crop").merge(profiles[soil].drop(columns=["crop", "year"], errors="ignore"),
+                                               on="profile_id")
+    left = records["left"].to_numpy(dtype=bool)
+    records = records.assign(year=records["year"].astype(str),
+                             product=np.where(left, records["previous_practice"], records["product"]),
+                             previous_practice=np.where(left, records["product"], records["previous_practice"]))
+    plots.attrs["source"] = records.attrs["source"] = "practice profiles"
+    per_ha = calculate(plots, records.drop(columns=["profile_id", "left"]), factors, gwp, through=year)
+    per_ha = per_ha[per_ha["year"].to_numpy() == year]
+    rows = _scaled(per_ha, hectares.assign(plot_id=_change_ids(hectares)))
+    rows.attrs.update(per_ha.attrs)
+    return rows
+
+
+def _scaled(per_ha: pd.DataFrame, hectares: pd.DataFrame) -> pd.DataFrame:
+    """Per-hectare result rows (`plot_id` naming a profile, an age class or a soil change) ×
+    the hectares of each commune and crop with it."""
+    rows = hectares[["commune_code", "crop", "plot_id", "hectares"]].astype({"plot_id": str}).merge(
+        per_ha.drop(columns=["commune_code", "crop"]).assign(plot_id=per_ha["plot_id"].astype(str)), on="plot_id")
+    scale = rows["hectares"].to_numpy(dtype="float64")
+    rows = rows.assign(**{column: rows[column].to_numpy(dtype="float64") * scale
+                          for column in ("mass_kg", "co2e_kg", "activity_amount")})
+    return rows[list(RESULT_COLUMNS)]
+
+
 def missing_communes(communes: list[str]) -> pd.DataFrame:
     """Estimate rows for communes without activity data: status 'missing', figures NaN."""
     return pd.DataFrame({"commune_code": communes, "status": "missing"}).reindex(columns=ESTIMATE_COLUMNS)
@@ -202,7 +304,8 @@ class ProvinceYear:
     `pilots` (`pilot_reductions`), the practice `profiles` (one row per input, with
     `low_emission`) and their `profile_results`, commune crop `areas` and `adoption`
     shares (`provincial_estimate`), the province's commune codes, and the perennial crops'
-    `age_classes` (`AGE_CLASS_COLUMNS`) with their `age_class_results`."""
+    `age_classes` (`AGE_CLASS_COLUMNS`) with their `age_class_results`, and the soil carbon
+    of the area that took up or left a profile's soil practice (`soil_change_results`)."""
 
     year: int
     results: pd.DataFrame
@@ -215,10 +318,14 @@ class ProvinceYear:
     communes: list[str]
     age_classes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AGE_CLASS_COLUMNS))
     age_class_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(RESULT_COLUMNS)))
+    soil_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(RESULT_COLUMNS)))
 
-    def with_results(self, results: pd.DataFrame, profile_results: pd.DataFrame) -> ProvinceYear:
-        """The same year with other results (another GWP, or the draws of `mrv.uncertainty`)."""
-        return replace(self, results=results, profile_results=profile_results)
+    def with_results(self, results: pd.DataFrame, profile_results: pd.DataFrame,
+                     soil_results: pd.DataFrame | None = None) -> ProvinceYear:
+        """The same year with other results (another GWP, or the draws of `mrv.uncertainty`);
+        its soil rows kept unless others are given."""
+        soil = self.soil_results if soil_results is None else soil_results
+        return replace(self, results=results, profile_results=profile_results, soil_results=soil)
 
     def per_ha(self) -> pd.Series:
         """t CO2e (AFOLU) per ha of each practice profile."""
@@ -239,26 +346,41 @@ class ProvinceYear:
 
     def estimate(self, reductions: pd.DataFrame) -> pd.DataFrame:
         """`provincial_estimate` by commune and crop (every commune missing without area or
-        profile data)."""
+        profile data), its emissions with the soil carbon lost where a practice was left
+        (and the N2O of the N that loss mineralised)."""
         if self.profiles.empty or self.areas.empty:
             return missing_communes(self.communes)
-        return provincial_estimate(self.communes, self.areas, self.adoption, self.profiles, self.per_ha(),
-                                   self.pilot_per_ha(reductions))
+        estimate = provincial_estimate(self.communes, self.areas, self.adoption, self.profiles, self.per_ha(),
+                                       self.pilot_per_ha(reductions))
+        soil = self._soil_rows(estimate)
+        lost = soil[(soil["mass_kg"].to_numpy(dtype="float64") > 0) & (soil["boundary"] == "afolu").to_numpy()]
+        lost = lost.groupby(["commune_code", "crop"])["co2e_kg"].sum() / KG_PER_T
+        keys = pd.MultiIndex.from_frame(estimate[["commune_code", "crop"]])
+        return estimate.assign(emissions_t=estimate["emissions_t"] + keys.map(lost).fillna(0.0).to_numpy(dtype="float64"))
 
     def estimate_rows(self, estimate: pd.DataFrame) -> pd.DataFrame:
         """The provincial estimate as result rows (`mrv.schema.RESULT_COLUMNS`, every
         boundary): each estimated commune × crop × practice profile's per-hectare rows
         (`profile_results`) × its hectares (area × share), `plot_id` naming the profile;
         then each commune's perennial age classes × their per-hectare biomass rows
-        (`age_class_results`), `plot_id` naming the class. The profiles' AFOLU CO2e adds up
-        to `estimate`'s emissions; the biomass rows are removals (or the loss of cleared
-        orchards), reported apart."""
-        frames = [self._scaled(self.profile_results, self._profile_hectares(estimate)),
-                  self._scaled(self.age_class_results, self.age_classes.assign(
-                      plot_id=age_class_ids(self.age_classes), hectares=self.age_classes["area_ha"]))]
+        (`age_class_results`), `plot_id` naming the class; then the soil carbon changes
+        (`soil_results`) of the estimated commune crops. The AFOLU CO2e of the rows that
+        are not removals adds up to `estimate`'s emissions (the profiles' and the soil's
+        losses); removals are reported apart, never netted."""
+        frames = [_scaled(self.profile_results, self._profile_hectares(estimate)),
+                  _scaled(self.age_class_results, self.age_classes.assign(
+                      plot_id=age_class_ids(self.age_classes), hectares=self.age_classes["area_ha"])),
+                  self._soil_rows(estimate)]
         rows = pd.concat([frame for frame in frames if len(frame)] or [frames[0]], ignore_index=True)
         rows.attrs.update(self.profile_results.attrs)
         return rows
+
+    def _soil_rows(self, estimate: pd.DataFrame) -> pd.DataFrame:
+        """The `soil_results` of the commune crops `estimate` estimates."""
+        usable = estimate.loc[estimate["status"] == "estimated", ["commune_code", "crop"]].astype(str)
+        rows = self.soil_results.reindex(columns=list(RESULT_COLUMNS))
+        keys = pd.MultiIndex.from_frame(rows[["commune_code", "crop"]].astype(str))
+        return rows[keys.isin(pd.MultiIndex.from_frame(usable))].reset_index(drop=True)
 
     def _profile_hectares(self, estimate: pd.DataFrame) -> pd.DataFrame:
         """Hectares of each estimated commune and crop farmed with each profile."""
@@ -268,14 +390,3 @@ class ProvinceYear:
         crops = self.profiles.drop_duplicates("profile_id").set_index("profile_id")["crop"]
         shares = self.adoption.assign(crop=self.adoption["profile_id"].map(crops)).merge(usable, on=["commune_code", "crop"])
         return shares.assign(hectares=shares["area_ha"] * shares["share"], plot_id=shares["profile_id"].astype(str))
-
-    @staticmethod
-    def _scaled(per_ha: pd.DataFrame, hectares: pd.DataFrame) -> pd.DataFrame:
-        """Per-hectare result rows (`plot_id` naming a profile or an age class) × the hectares
-        of each commune and crop with it."""
-        rows = hectares[["commune_code", "crop", "plot_id", "hectares"]].astype({"plot_id": str}).merge(
-            per_ha.drop(columns=["commune_code", "crop"]).assign(plot_id=per_ha["plot_id"].astype(str)), on="plot_id")
-        scale = rows["hectares"].to_numpy(dtype="float64")
-        rows = rows.assign(**{column: rows[column].to_numpy(dtype="float64") * scale
-                              for column in ("mass_kg", "co2e_kg", "activity_amount")})
-        return rows[list(RESULT_COLUMNS)]

@@ -34,7 +34,8 @@ comparison). The pilot reduction's activity error is that of the project plot-ye
 records, and the baseline's relative error is that of the control and pre-model
 plot-years. The provincial reduction adds the sampling error of each crop's mean
 per-hectare reduction over its pilot models (Student's t, n − 1 degrees of freedom).
-Commune areas and adoption shares are taken as given.
+Commune areas and adoption shares are taken as given; the soil lost where a profile was
+left is in the estimate's emissions with its factors (`ProvinceYear.soil_results`).
 
 Approach 1 (Eq. 3.1 and 3.2): each factor's relative half-width (the larger side of an
 asymmetric range) times the CO2e of every row using it (times the row's elasticity to it:
@@ -202,6 +203,17 @@ def _approach1(coefficients: pd.Series, factors: FactorDraws, *other: float) -> 
     return float(np.sqrt(sum(squares) + sum(x ** 2 for x in other)))
 
 
+def _result_frames(province: ProvinceYear) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The result rows a province-year's totals are made of: the pilots', the profiles' per
+    hectare and the estimate's soil changes (`ProvinceYear.with_results` takes them back)."""
+    return province.results, province.profile_results, province.soil_results
+
+
+def _joined_ids(province: ProvinceYear) -> set[str]:
+    """Every row's `factor_ids` of `_result_frames`."""
+    return set().union(*(set(frame["factor_ids"].astype(str)) for frame in _result_frames(province)))
+
+
 def _groups(province: ProvinceYear) -> pd.DataFrame:
     """Per group of rows with the same factor ids: the pilot baseline and project, the
     provincial emissions and reduction, each computed on that group's rows alone (t CO2e)."""
@@ -209,10 +221,10 @@ def _groups(province: ProvinceYear) -> pd.DataFrame:
         keep = (frame["factor_ids"].astype(str) == ids).to_numpy()
         return frame.assign(mass_kg=np.where(keep, frame["mass_kg"], 0.0), co2e_kg=np.where(keep, frame["co2e_kg"], 0.0))
 
-    ids = sorted(set(province.results["factor_ids"].astype(str)) | set(province.profile_results["factor_ids"].astype(str)))
+    frames = _result_frames(province)
     rows = {}
-    for joined in ids:
-        alone = province.with_results(only(province.results, joined), only(province.profile_results, joined))
+    for joined in sorted(_joined_ids(province)):
+        alone = province.with_results(*(only(frame, joined) for frame in frames))
         reductions = alone.reductions()
         estimate = alone.estimate(reductions)
         rows[joined] = {"baseline": reductions["baseline_t"].sum(), "project": reductions["project_t"].sum(),
@@ -311,8 +323,7 @@ def uncertainty(province: ProvinceYear, *, draws: int = 10_000, seed: int = 1, s
     name = {**{key: key for key in items}, **catalogues.table("sources")["name_en"], **(labels or {})}
     results = province.results
     rng = np.random.default_rng(seed)
-    used = set(results["factor_ids"].astype(str)) | set(province.profile_results["factor_ids"].astype(str))
-    ids = used_factor_ids(used)
+    ids = used_factor_ids(_joined_ids(province))
     profile = results.attrs["factor_profile"]
     factors = draw_factors(profile, ids, draws, rng)
     independent = factors if shared else draw_factors(profile, ids, draws, rng)

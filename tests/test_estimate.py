@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import mrv
@@ -112,3 +114,114 @@ def test_perennial_age_classes_give_the_estimates_biomass_removals():
     found = estimate_gaps(status.reset_index())
     assert sorted(zip(found["rule"], found["commune_code"], found["value"])) == [
         ("age_classes_exceed_area", "B", 10.0), ("estimate_gap", "B", 5.0)]
+
+
+def _soil_profiles(*changes: tuple[str, str]) -> pd.DataFrame:
+    """PROFILES with soil practice changes (practice, the one it replaced) on the low-emission coffee."""
+    rows = [{"profile_id": "low", "crop": "coffee", "low_emission": True, "activity": "thay đổi canh tác đất",
+             "product": practice, "quantity": "1", "unit": "ha", "n_content": "", "use": "", "previous_practice": former}
+            for practice, former in changes]
+    return pd.concat([PROFILES.assign(previous_practice=""), pd.DataFrame(rows)], ignore_index=True)
+
+
+def _series(areas: dict[int, float], low: dict[int, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Commune A's coffee area and its low-emission share by year (the rest conventional)."""
+    area = pd.DataFrame({"commune_code": "A", "year": list(areas), "crop": "coffee", "area_ha": list(areas.values())})
+    shares = pd.DataFrame([{"commune_code": "A", "year": year, "profile_id": profile, "share": share}
+                           for year, value in low.items() for profile, share in (("conv", 1 - value), ("low", value))])
+    return area, shares
+
+
+#: IPCC 2019 Table 2.3, tropical moist, low-activity clay: SOC_REF 38 t C/ha; Table 5.5: F_LU 1.1 for a
+#: perennial crop; IPCC 2006 Table 5.5 (the chain's next set): F_I 1.44 with manure, medium 1.00.
+MANURE_T_C_PER_HA = 38 * 1.1 * (1.44 - 1.00) / 20  # 0.9196 t C per ha and year for 20 years
+
+
+def test_the_area_that_takes_up_a_profiles_soil_practice_changes_its_soil_for_20_years():
+    profiles = _soil_profiles(("input-high-manure", "input-medium"))
+    areas, adoption = _series({2023: 100.0, 2024: 100.0, 2025: 120.0}, {2023: 0.1, 2024: 0.3, 2025: 0.25})
+    rows = mrv.soil_change_results(profiles, areas, adoption, 2025)
+    soil = rows[rows["source"] == "soil_carbon"].set_index("plot_id")
+    # 2023 is the first year with shares: its 10 % is the baseline (when it was taken up is not known)
+    # 2024: 100 ha × (0.3 − 0.1) = 20 ha took the profile up: 20 × 0.9196 = 18.392 t C gained in 2025, its 2nd year
+    # 2025: 120 ha × (0.25 − 0.3) = −6 ha left it: 6 × 0.9196 = 5.5176 t C lost, 20.2312 t CO2 emitted
+    assert soil["activity_amount"].to_dict() == pytest.approx({"low 2024": 20.0, "low 2025 left": 6.0})
+    assert soil["mass_kg"].to_dict() == pytest.approx({"low 2024": -20 * MANURE_T_C_PER_HA * 1000 * 44 / 12,
+                                                       "low 2025 left": 6 * MANURE_T_C_PER_HA * 1000 * 44 / 12}, rel=1e-9)
+    # the loss mineralises F_SOM = 5 517.6 kg C / C:N 10 = 551.76 kg N (Eq. 11.8): direct N2O at EF1 0.006
+    n2o = rows[rows["source"] == "n2o_direct"]
+    assert list(n2o["input_type"]) == ["F_SOM"] and n2o["activity_amount"].iat[0] == pytest.approx(551.76, rel=1e-9)
+    assert n2o["mass_kg"].iat[0] == pytest.approx(551.76 * 0.006 * 44 / 28, rel=1e-9)
+    # a change counts in each of its 20 years: in 2044 the 2024 change is in its 21st year, the 2025 one in its 20th
+    later = mrv.soil_change_results(profiles, areas, adoption, 2044)
+    assert set(later.loc[later["source"] == "soil_carbon", "plot_id"]) == {"low 2025 left"}
+    assert mrv.soil_change_results(profiles, areas, adoption, 2023).empty  # the baseline year changes nothing
+    # the profile's per-hectare results leave the change out: it is not every hectare's, every year
+    per_ha = mrv.profile_emissions(profiles, 2025)
+    assert per_ha.to_dict() == pytest.approx(mrv.profile_emissions(PROFILES, 2025).to_dict(), rel=1e-12)
+
+
+def test_the_estimates_emissions_carry_the_soil_lost_where_a_practice_was_left():
+    profiles = _soil_profiles(("input-high-manure", "input-medium"))
+    areas, adoption = _series({2024: 100.0, 2025: 100.0}, {2024: 0.3, 2025: 0.2})
+    current = adoption[adoption["year"] == 2025].drop(columns="year")
+    results = pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))
+    results.attrs.update(factor_profile="ipcc2019", gwp="AR5")
+    province = mrv.ProvinceYear(2025, results,
+                                mrv.normalize(pd.DataFrame(columns=list(mrv.schema.PLOT_COLUMNS)),
+                                              pd.DataFrame(columns=list(mrv.schema.RECORD_COLUMNS))),
+                                pd.DataFrame(columns=["pilot_model_id", "plot_id", "role", "area_ha", "start_year", "crop"]),
+                                profiles, mrv.profile_results(profiles, 2025), areas[areas["year"] == 2025].drop(
+                                    columns="year"), current, ["A"],
+                                soil_results=mrv.soil_change_results(profiles, areas, adoption, 2025))
+    estimate = province.estimate(mrv.pilot_reductions(province.results, province.activity, province.pilots))
+    # profiles: 100 ha × (0.8 × 0.3 E + 0.2 × 0.1 E) = 26 E t; 10 ha left the compost: 10 × 0.9196 t C × 44/12 =
+    # 33.718667 t CO2, and F_SOM 9 196 kg C / 10 = 919.6 kg N: direct 919.6 × 0.006 + leached 919.6 × 0.24 × 0.011
+    # = 7.945344 kg N2O-N × 44/28 = 12.485541 kg N2O × GWP 265 (AR5) = 3.308668 t CO2e
+    soil_co2 = 10 * MANURE_T_C_PER_HA * 44 / 12
+    soil_n2o = 919.6 * (0.006 + 0.24 * 0.011) * 44 / 28 * 265 / 1000
+    assert soil_n2o == pytest.approx(3.308668, rel=1e-6)
+    assert estimate["emissions_t"].iat[0] == pytest.approx(26 * E + soil_co2 + soil_n2o, rel=1e-9)
+    rows = province.estimate_rows(estimate)
+    emitted = rows[(rows["boundary"] == "afolu") & (rows["mass_kg"] >= 0)]["co2e_kg"].sum() / 1000
+    assert emitted == pytest.approx(estimate["emissions_t"].sum(), rel=1e-12)  # the rows add up to the estimate
+    coverage = mrv.estimate_coverage(estimate, rows).set_index("crop")
+    assert "soil_carbon" in coverage.loc["coffee", "sources"]
+    # the uncertainty draws the loss with its own factors, once: every draw at the factors' central values
+    # would give the central total, and the draws' median stays near it
+    spread = mrv.uncertainty(province, draws=2000, seed=1).table.set_index("item").loc["estimate_total"]
+    assert spread["central_t"] == pytest.approx(26 * E + soil_co2 + soil_n2o, rel=1e-9)
+    assert spread["median_t"] == pytest.approx(spread["central_t"], rel=0.1)
+
+
+def test_a_profile_changing_tillage_and_input_together_takes_the_whole_change_and_back():
+    profiles = _soil_profiles(("tillage-none", "tillage-full"), ("input-high", "input-medium"))
+    areas, adoption = _series({2024: 10.0, 2025: 10.0}, {2024: 0.0, 2025: 0.5})
+    rows = mrv.soil_change_results(profiles, areas, adoption, 2025)
+    # 5 ha: SOC_REF 38 × F_LU 1.1 × (F_MG 1.10 × F_I 1.11 − 1 × 1) / 20 = 0.461890 t C/ha (tillage taken at the
+    # new input, input at the former tillage: (1.10 − 1) × 1.11 + 1 × (1.11 − 1) = 0.221, the whole change)
+    assert rows["mass_kg"].sum() == pytest.approx(-5 * 38 * 1.1 * (1.10 * 1.11 - 1) / 20 * 1000 * 44 / 12, rel=1e-9)
+    areas, adoption = _series({2024: 10.0, 2025: 10.0, 2026: 10.0}, {2024: 0.0, 2025: 0.5, 2026: 0.0})
+    back = mrv.soil_change_results(profiles, areas, adoption, 2026)
+    carbon = back[back["source"] == "soil_carbon"]
+    assert carbon["mass_kg"].sum() == pytest.approx(0.0, abs=1e-6)  # taken up, then left: the soil is where it was
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shares=st.lists(st.integers(0, 100), min_size=2, max_size=6), area=st.floats(1.0, 5000.0),
+       scale=st.floats(0.1, 10.0))
+def test_the_soil_line_is_the_stock_difference_over_d_and_linear_in_area(shares, area, scale):
+    """IPCC Eq. 2.25: with every change within D years, the year's soil CO2 is −area × (s_last − s_first) / D,
+    whatever the shares did between (gains and losses cancel), and it scales with the area."""
+    years = range(2020, 2020 + len(shares))
+    low = {year: share / 100 for year, share in zip(years, shares)}
+    profiles = _soil_profiles(("input-high-manure", "input-medium"))
+    areas, adoption = _series(dict.fromkeys(years, area), low)
+    last = years[-1]
+    rows = mrv.soil_change_results(profiles, areas, adoption, last)
+    carbon = rows.loc[rows["source"] == "soil_carbon", "mass_kg"].sum() if len(rows) else 0.0
+    expected = -area * (low[last] - low[2020]) * MANURE_T_C_PER_HA * 1000 * 44 / 12
+    assert carbon == pytest.approx(expected, rel=1e-9, abs=1e-6)
+    scaled = mrv.soil_change_results(profiles, areas.assign(area_ha=area * scale), adoption, last)
+    assert (scaled["mass_kg"].sum() if len(scaled) else 0.0) == pytest.approx(
+        (rows["mass_kg"].sum() if len(rows) else 0.0) * scale, rel=1e-9, abs=1e-6)

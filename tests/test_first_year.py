@@ -129,6 +129,38 @@ def test_a_crop_area_the_provincial_estimate_cannot_cover_is_an_error_of_the_che
     assert sorted(methane) == pytest.approx([1.22 * 0.55 * 105, 1.22 * 0.71 * 95], rel=1e-9)
 
 
+def test_a_profiles_soil_practice_gives_the_estimate_its_soil_line(first_year, tmp_path):
+    db = ("--db", first_year)
+    (tmp_path / "quy-trinh.csv").write_text(  # as the province writes it: compost every year on the low-emission coffee
+        "mã quy trình,tên quy trình,cây trồng,phát thải thấp,hoạt động,vật tư,số lượng/ha,đơn vị,canh tác trước đó\n"
+        "CP-TT,Cà phê thông thường,cà phê,không,bón phân,urê,300,kg,\n"
+        "CP-PTT,Cà phê phát thải thấp,cà phê,có,bón phân,urê,200,kg,\n"
+        "CP-PTT,Cà phê phát thải thấp,cà phê,có,thay đổi canh tác đất,input-high-manure,1,ha,đầu vào trung bình\n",
+        encoding="utf-8")
+    (tmp_path / "dien-tich.csv").write_text("commune_code,year,crop,area,area_unit\n24133,2024,cà phê,50,ha\n"
+                                            "24133,2025,cà phê,50,ha\n", encoding="utf-8")
+    (tmp_path / "ap-dung.csv").write_text("commune_code,year,profile_id,share\n24133,2024,CP-TT,90\n"
+                                          "24133,2024,CP-PTT,10\n24133,2025,CP-TT,70\n24133,2025,CP-PTT,30\n",
+                                          encoding="utf-8")
+    for name in ("quy-trinh.csv", "dien-tich.csv", "ap-dung.csv"):
+        assert run("import", str(tmp_path / name), "--by", "Lê Văn Chi", *db).exit_code == 0
+    engine = models.connect(first_year)
+    with Session(engine) as session:
+        inputs = estimate_inputs(session, 2025, "ipcc2019", "AR5")
+    engine.dispose()
+    soil = inputs["soil_results"]
+    # 50 ha × (30 % − 10 %) = 10 ha took the profile up in 2025; SOC_REF 38 t C/ha × F_LU 1.1 × (F_I 1.44 − 1.00)
+    # / 20 years = 0.9196 t C/ha: 9.196 t C gained, −33.7187 t CO2; the compost's N is the profile's, every year
+    assert list(soil["plot_id"]) == ["CP-PTT 2025"] and list(soil["source"]) == ["soil_carbon"]
+    assert soil["mass_kg"].sum() == pytest.approx(-10 * 38 * 1.1 * 0.44 / 20 * 1000 * 44 / 12, rel=1e-9)
+    assert inputs["profile_results"]["source"].ne("soil_carbon").all()
+    (tmp_path / "sai.csv").write_text(  # the practice it replaced left out: refused, nothing stored
+        "profile_id,name,crop,low_emission,activity,product,quantity,unit\n"
+        "CP-X,Cà phê ủ phân,cà phê,có,thay đổi canh tác đất,input-high-manure,1,ha\n", encoding="utf-8")
+    refused = run("import", str(tmp_path / "sai.csv"), "--by", "Lê Văn Chi", *db)
+    assert refused.exit_code == 2 and "previous_practice" in refused.output and "trước" in refused.output
+
+
 def gaps(database: str, commune: str | None = None) -> list[tuple]:
     """The check's findings that the provincial estimate leaves a crop area out, in Vietnamese."""
     engine = models.connect(database)

@@ -254,9 +254,11 @@ def test_every_format_loads_back_with_the_report_and_estimate_totals(demo, tmp_p
         assert totals[("1.A.4.c", gas)] * 1000 == pytest.approx(report[(mrv.report_label("energy", "vi"), gas)], rel=1e-9)
     assert totals.xs("3", level="crt").sum() * 1000 == pytest.approx(estimate_total, rel=1e-9)
     assert totals.xs("3", level="crt").sum() == pytest.approx(stored, rel=1e-9)
-    # the perennial crops' removals from their age classes: the 4.B.1 line, the report's removals row
+    # the perennial crops' removals from their age classes: the 4.B.1 line, the report's removals row,
     assert totals[("4.B.1", "CO2")] * 1000 == pytest.approx(report[(mrv.report_label("removals", "vi"), "CO2")], rel=1e-9)
     assert totals[("4.B.1", "CO2")] < 0
+    # and the soil of the hectares that took a low-emission profile up since the year before (frozen with the run)
+    assert set(estimate_rows.loc[estimate_rows["mass_kg"] < 0, "source"]) == {"biomass_carbon", "soil_carbon"}
     memo = table[table["block"] == "memo"]
     assert memo["co2e"].sum() * 1000 == pytest.approx(report[(mrv.report_label("scope2", "vi"), "CO2")], rel=1e-9)
     lines = table[table["line"] != "total"]

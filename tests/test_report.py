@@ -41,7 +41,7 @@ def test_report_totals_equal_their_parts_and_the_official_run(demo):
     inventory = stored[stored["boundary"].isin(["afolu", "energy"]) & ~removed]
     assert inventory["co2e_kg"].sum() / 1000 == pytest.approx(total, rel=1e-9)
     assert removed.any()  # the demo's coffee trees are growing: removals are reported apart, never netted
-    removals = {row[0]: row[1] for row in summary}["Hấp thụ (carbon sinh khối)"]
+    removals = {row[0]: row[1] for row in summary}["Hấp thụ (carbon sinh khối và đất)"]
     assert removals == pytest.approx(stored.loc[removed, "co2e_kg"].sum() / 1000, rel=1e-9) and removals < 0
     header, by_crop = _sheet(book, "Theo cây trồng, nguồn và khí")
     co2e, boundary, mass = header.index("t CO2e"), header.index("Phạm vi"), header.index("Khối lượng khí (kg)")
