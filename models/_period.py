@@ -22,9 +22,9 @@ from mrv.models._tables import PlanIndicator
 
 
 def _year_row(engine: Engine, year: int, factors: str, gwp: str) -> dict:
-    """One year of the series: the plots' emissions and removals, the provincial estimate,
-    its reduction and low-emission area, the communes with a pilot model; only the year
-    where a year has neither results nor an estimate."""
+    """One year of the series: the plots' emissions (none without results) and removals, the
+    provincial estimate, its reduction and low-emission area, the communes with a pilot
+    model; only the year where a year has neither results nor an estimate."""
     province = recalculated_year(engine, year, factors, gwp)
     if province is None:
         return {"year": year}
@@ -33,7 +33,7 @@ def _year_row(engine: Engine, year: int, factors: str, gwp: str) -> dict:
     estimate = province.estimate(province.reductions())
     if results.empty and estimate["emissions_t"].isna().all():
         return {"year": year}
-    return {"year": year, "total_t": inventory["co2e_kg"].sum() / KG_PER_T, "removals_t": removals or None,
+    return {"year": year, "total_t": inventory["co2e_kg"].sum(min_count=1) / KG_PER_T, "removals_t": removals or None,
             "estimate_t": estimate["emissions_t"].sum(min_count=1), "reduction_t": estimate["reduction_t"].sum(min_count=1),
             "low_emission_ha": estimate["low_emission_ha"].sum(min_count=1),
             "communes_with_pilot_n": province.pilots["commune_code"].nunique()}
@@ -74,7 +74,7 @@ def period_report(engine: Engine, first: int, last: int, lang: str = "vi", *, sc
     for name in INDICATORS:
         series[name] = series["year"].map(actual[name]).astype("Int64")
     targets = entered[entered["kind"] == "target"].sort_values("year")
-    with_data = series.dropna(subset=["total_t"])
+    with_data = series.dropna(subset=["total_t", "estimate_t"], how="all")
     latest = with_data.iloc[-1] if len(with_data) else None
     target_rows = []
     for name in (*TARGETS, *INDICATORS):  # the series has a column of each
@@ -95,7 +95,7 @@ def period_report(engine: Engine, first: int, last: int, lang: str = "vi", *, sc
         lead.append(label("period_latest", lang).format(
             year=int(latest["year"]), reduction=_n(latest["reduction_t"], lang), area=_n(latest["low_emission_ha"], lang)))
     charts = {"chart_period_reduction": with_data.set_index("year")["reduction_t"].dropna(),
-              "chart_period_total": with_data.set_index("year")["total_t"]}
+              "chart_period_total": with_data.set_index("year")["total_t"].dropna()}
     meta = {label("factors", lang): profile_name(factors, lang), label("gwp", lang): gwp,
             label("period", lang).capitalize(): span.replace("-", "–")}
     return Report(last, lang, meta, {"period_series": series, "period_targets": goals},
