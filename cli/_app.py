@@ -232,6 +232,8 @@ LABELS = {
     "recalculating": msg("Recalculating each year"),
     "communes": msg("Communes of the province"),
     "code": msg("Code"),
+    "label_format": msg("--out {given}: expected a workbook ending in .xlsx (a row per plot and criterion). Fix: "
+                        "e.g. --out danh-gia-nhan.xlsx"),
     "no_official_run": msg("no official run for {year}: run `mrv calc --year {year} --official` first"),
     "calc_what": msg("Give --plots, --records and --out to calculate files, or --year to calculate the database."),
     "official_commune": msg("--official covers the whole province: leave out --commune."),
@@ -595,21 +597,25 @@ def _write_files(content, out_dir: Path, formats: tuple[str, ...], lang: Lang) -
         out.print(f"{_say('written', lang)}: {path}")
 
 
-def _write_report(build, year: int, lang: Lang, db: str, out_dir: Path,
-                  formats: tuple[str, ...] = mrv.REPORT_FORMATS) -> None:
-    """Build a report of the year's official run (`build(engine, year, lang, scope=…)`)
-    and write it, naming each file written; exit 2 when the year has no official run or
-    the commune is unknown."""
+def _built_report(build, year: int, lang: Lang, db: str) -> mrv.Report:
+    """A report of the year's official run (`build(engine, year, lang, scope=…)`); exit 2
+    when the year has no official run or the commune is unknown."""
     engine = models.connect(db)
     try:
-        content = _fail_on_bad_input(lambda: build(engine, year, lang.value, scope=models.LOCAL), lang)
+        return _fail_on_bad_input(lambda: build(engine, year, lang.value, scope=models.LOCAL), lang)
     except models.PlaceError as error:
         _fail(f"--commune: {mrv.said(error, lang.value)}", lang)
         raise typer.Exit(2) from None
     except LookupError:
         _fail(LABELS["no_official_run"].fill(year=year), lang)
         raise typer.Exit(2) from None
-    _write_files(content, out_dir, formats, lang)
+
+
+def _write_report(build, year: int, lang: Lang, db: str, out_dir: Path,
+                  formats: tuple[str, ...] = mrv.REPORT_FORMATS) -> None:
+    """Build a report of the year's official run (`_built_report`) and write it, naming each
+    file written."""
+    _write_files(_built_report(build, year, lang, db), out_dir, formats, lang)
 
 
 class Step(str, Enum):
@@ -853,6 +859,31 @@ def export_contribution(
     db: str = DB_OPTION,
 ) -> None:
     _write_report(models.contribution_report, year, lang, db, out_dir)
+
+
+label_app = typer.Typer(help=help_text("The low-emission product label (nông sản phát thải thấp)."),
+                        no_args_is_help=True)
+app.add_typer(label_app, name="label")
+
+
+@label_app.command("evaluate", help=help_text("Evaluate each plot, farm, cooperative and production zone of a year "
+                                              "against the label's criteria, with the measured values and the records "
+                                              "behind them; only the plots of verified or locked commune-years are "
+                                              "eligible."))
+def label_evaluate(
+    year: int = typer.Option(..., "--year", help=help_text("Year (its official run is read).")),
+    criteria: Path = typer.Option(None, "--criteria", dir_okay=False, help=help_text(
+        "A criteria file (TOML, like factors/criteria/example.toml; default: that example set).")),
+    out_file: Path = typer.Option(Path("out/danh-gia-nhan.xlsx"), "--out", dir_okay=False, help=help_text(
+        "Workbook to write (.xlsx).")),
+    lang: Lang = LANG_OPTION,
+    db: str = DB_OPTION,
+) -> None:
+    if out_file.suffix.lower() != ".xlsx":
+        _fail(LABELS["label_format"].fill(given=out_file.name), lang)
+        raise typer.Exit(2)
+    content = _built_report(functools.partial(models.label_report, criteria=criteria), year, lang, db)
+    out.print(f"{_say('written', lang)}: {mrv.write_report_file(content, out_file)}")
 
 
 @app.command(help=help_text("Recalculate the whole time series as new official runs (after a factor or method "

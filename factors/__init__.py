@@ -12,6 +12,7 @@ from mrv.factors._loader import (
     Profile,
     factor_set_version,
     load_catalogue,
+    load_criteria,
     load_profiles,
     load_set,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Profile",
     "factor_set_version",
     "load_catalogue",
+    "load_criteria",
     "load_profiles",
     "load_set",
 ]

@@ -398,3 +398,64 @@ def factor_set_version() -> str:
             digest.update(path.relative_to(DATA_DIR).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+CRITERIA_DIR = DATA_DIR / "criteria"
+#: The measures a label criterion may use (`mrv._label`), which way its limit goes, and
+#: where a set of criteria stands: issued by the province, a draft, or an example to try
+#: the evaluation with.
+CRITERIA_MEASURES = ("burnt_share", "n_kg_per_ha", "awd_share", "intensity")
+CRITERIA_DIRECTIONS = ("at_most", "at_least")
+CRITERIA_STATUSES = ("issued", "draft", "example")
+CRITERIA_COLUMNS = ["criterion", "name_vi", "name_en", "measure", "crop", "limit", "direction", "source", "status"]
+
+
+def load_criteria(path: str | Path | None = None) -> pd.DataFrame:
+    """A set of label criteria (default: `criteria/example.toml`), one row per criterion and
+    crop (`CRITERIA_COLUMNS`); `attrs` holds the set's `title_vi`, `title_en`, `status`,
+    `note` and `file`. A criterion's `limit` is one number for all its `crops` or a table by
+    crop; every fault names the file and the criterion's field."""
+    path = Path(path) if path is not None else CRITERIA_DIR / "example.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise FactorFileError(path, 0, "", str(error), "a readable criteria file (TOML, UTF-8)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise FactorFileError(path, 0, "", str(error), "a TOML file") from None
+    crops = set(load_catalogue("crops")["id"])
+    if data.get("status") not in CRITERIA_STATUSES:
+        raise FactorFileError(path, 0, "status", str(data.get("status")), "one of " + ", ".join(CRITERIA_STATUSES))
+    rows, seen = [], set()
+    for number, item in enumerate(data.get("criterion", []), start=1):
+        def field(name: str, allowed=None, kind=str):
+            value = item.get(name)
+            if not isinstance(value, kind) or (allowed is not None and value not in allowed) or value == "":
+                expected = "one of " + ", ".join(allowed) if allowed else f"a {kind.__name__}"
+                raise FactorFileError(path, 0, f"criterion {number}.{name}", str(value), expected)
+            return value
+        criterion = field("id")
+        if criterion in seen:
+            raise FactorFileError(path, 0, f"criterion {number}.id", criterion, "an id used once in the set")
+        seen.add(criterion)
+        listed = field("crops", kind=list)
+        limit = item.get("limit")
+        limits = limit if isinstance(limit, dict) else dict.fromkeys(listed, limit)
+        for crop, value in limits.items():
+            if crop not in crops or crop not in listed:
+                raise FactorFileError(path, 0, f"criterion {number}.limit", crop, "a crop of the criterion's crops")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise FactorFileError(path, 0, f"criterion {number}.limit.{crop}", str(value), "a number")
+        missing = [crop for crop in listed if crop not in crops or crop not in limits]
+        if missing:
+            raise FactorFileError(path, 0, f"criterion {number}.crops", ", ".join(missing),
+                                  "crop ids of crops.csv, each with its limit")
+        common = {"criterion": criterion, "name_vi": field("name_vi"), "name_en": field("name_en"),
+                  "measure": field("measure", CRITERIA_MEASURES), "direction": field("direction", CRITERIA_DIRECTIONS),
+                  "source": field("source"), "status": field("status", CRITERIA_STATUSES)}
+        rows += [{**common, "crop": crop, "limit": float(limits[crop])} for crop in listed]
+    if not rows:
+        raise FactorFileError(path, 0, "criterion", "", "at least one [[criterion]]")
+    table = pd.DataFrame(rows, columns=CRITERIA_COLUMNS)
+    table.attrs.update({key: str(data.get(key, "")) for key in ("title_vi", "title_en", "status", "note")},
+                       file=str(path))
+    return table

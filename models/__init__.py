@@ -50,6 +50,8 @@ EXPORTS = {
     "record_years": "mrv.models._queries:record_years",
     "run_totals": "mrv.models._queries:run_totals",
     "build_report": "mrv.models._report:build_report",
+    "label_evaluation": "mrv.models._label:label_evaluation",
+    "label_report": "mrv.models._label:label_report",
     "CommuneYear": "mrv.models._review:CommuneYear",
     "ReviewError": "mrv.models._review:ReviewError",
     "audit_trail": "mrv.models._review:audit_trail",

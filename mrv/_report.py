@@ -438,12 +438,25 @@ def write_docx(report: Report, path: Path) -> Path:
     return path
 
 
+def _writer(kind: str):
+    """The writer of a report format; ValueError for another."""
+    writers = {"xlsx": write_xlsx, "html": write_html, "pdf": write_pdf, "docx": write_docx}
+    if kind not in writers:
+        raise ValueError(f"unknown report format {kind!r}; choose among {', '.join(FORMATS)}")
+    return writers[kind]
+
+
 def write_report(report: Report, folder: str | Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Write the report in the given formats to `folder`; return the files written."""
     folder = Path(folder)
+    chosen = [_writer(kind) for kind in formats]
     folder.mkdir(parents=True, exist_ok=True)
-    writers = {"xlsx": write_xlsx, "html": write_html, "pdf": write_pdf, "docx": write_docx}
-    unknown = [kind for kind in formats if kind not in writers]
-    if unknown:
-        raise ValueError(f"unknown report format {unknown[0]!r}; choose among {', '.join(FORMATS)}")
-    return [writers[kind](report, folder / f"{report.name}.{kind}") for kind in formats]
+    return [write(report, folder / f"{report.name}.{kind}") for write, kind in zip(chosen, formats)]
+
+
+def write_report_file(report: Report, path: str | Path) -> Path:
+    """Write the report to `path` in the format its suffix names (xlsx, html, pdf, docx)."""
+    path = Path(path)
+    write = _writer(path.suffix.lstrip(".").lower())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write(report, path)
