@@ -177,6 +177,8 @@ class Lang(str, Enum):
 
 
 #: The `--lang` option every command takes: the language of its messages and headers.
+#: A required --year whose official run a command reads.
+OFFICIAL_YEAR_OPTION = typer.Option(..., "--year", help=help_text("Year (its official run is read)."))
 LANG_OPTION = typer.Option(Lang.vi, "--lang", help=help_text("Language of the messages: vi (Vietnamese) or en."))
 
 
@@ -682,7 +684,7 @@ def check(
 @app.command(help=help_text("Uncertainty of a year's totals and reductions: Monte Carlo (IPCC Approach 2) with one "
                             "draw per factor shared by every plot, and Approach 1 beside it."))
 def uncertainty(
-    year: int = typer.Option(..., "--year", help=help_text("Year (its official run is read).")),
+    year: int = OFFICIAL_YEAR_OPTION,
     draws: int = typer.Option(10_000, "--draws", min=100, help=help_text("Monte Carlo draws.")),
     seed: int = typer.Option(1, "--seed", help=help_text("Random seed (the same seed gives the same intervals).")),
     out_path: Path = typer.Option(None, "--out", dir_okay=False, help=help_text("Also write the table to this CSV "
@@ -852,7 +854,7 @@ def export_inventory(
                                                    "activity data, factors, uncertainty, QA/QC, coverage and notation "
                                                    "keys; XLSX, HTML and PDF."))
 def export_contribution(
-    year: int = typer.Option(..., "--year", help=help_text("Year (its official run is read).")),
+    year: int = OFFICIAL_YEAR_OPTION,
     out_dir: Path = typer.Option(Path("out"), "--out", file_okay=False, help=help_text("Folder to write the report "
                                                                                        "to.")),
     lang: Lang = LANG_OPTION,
@@ -871,7 +873,7 @@ app.add_typer(label_app, name="label")
                                               "behind them; only the plots of verified or locked commune-years are "
                                               "eligible."))
 def label_evaluate(
-    year: int = typer.Option(..., "--year", help=help_text("Year (its official run is read).")),
+    year: int = OFFICIAL_YEAR_OPTION,
     criteria: Path = typer.Option(None, "--criteria", dir_okay=False, help=help_text(
         "A criteria file (TOML, like factors/criteria/example.toml; default: that example set).")),
     out_file: Path = typer.Option(Path("out/danh-gia-nhan.xlsx"), "--out", dir_okay=False, help=help_text(

@@ -50,7 +50,9 @@ def label_evaluation(engine: Engine, year: int, criteria: str | Path | None = No
     scope.require_role("results")
     table = load_criteria(criteria)
     run, province = province_year(engine, year)
-    measures = mrv.plot_measures(province.results, province.activity)
+    results, activity = province.results, province.activity  # with the records of other years a run carries
+    measures = mrv.plot_measures(results[results["year"].to_numpy() == year],
+                                 activity[activity["year"].to_numpy() == year].reset_index(drop=True))
     with Session(engine) as session:
         members = _members(session, year, set(measures["plot_id"]))
         statuses = dict(map(tuple, session.execute(

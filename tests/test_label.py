@@ -118,7 +118,10 @@ def test_only_a_verified_or_locked_commune_year_is_eligible_from_the_command_lin
     pd.DataFrame({"cooperative_id": ["HTX-A", "HTX-B"], "name": ["HTX cà phê A", "HTX mía B"], "kind": "htx",
                   "commune_code": "24133"}).to_csv(tmp_path / "cooperatives.csv", index=False)
     PLOTS.to_csv(tmp_path / "plots.csv", index=False)
-    RECORDS.to_csv(tmp_path / "records.csv", index=False)
+    # a soil practice change of the year before, which the run carries into 2025: not a plot-year of 2025
+    earlier = pd.DataFrame([("A1-0", "A1", "2024", "thay đổi canh tác đất", "input-high-manure", "1", "ha", "",
+                             "input-medium")], columns=[*RECORDS.columns, "previous_practice"])
+    pd.concat([RECORDS, earlier], ignore_index=True).to_csv(tmp_path / "records.csv", index=False)
     for name in ("cooperatives.csv", "plots.csv", "records.csv"):
         models.import_file(engine, tmp_path / name, imported_by="an")
     models.calculate_year(engine, 2025, official=True, by="chi")
@@ -137,5 +140,8 @@ def test_only_a_verified_or_locked_commune_year_is_eligible_from_the_command_lin
     found = verdicts()
     assert found[("Hợp tác xã", "HTX-A")] == "Đạt" and found[("Hợp tác xã", "HTX-B")] == "Không đạt"
     assert found[("Lô", "B1")] == "Không đạt" and found[("Nông hộ", "HO-A2")] == "Đạt"
+    details = list(load_workbook(tmp_path / "danh-gia.xlsx")["Chi tiết theo tiêu chí"].iter_rows(values_only=True))
+    value = {(row[0], row[1], row[3]): row[4] for row in details[1:]}
+    assert value[("Hợp tác xã", "HTX-A", "Lượng đạm bón không vượt mức (kg N/ha/năm)")] == pytest.approx(92.0)
     wrong = runner.invoke(app, ["label", "evaluate", "--year", "2025", "--out", str(tmp_path / "x.pdf"), "--db", database])
     assert wrong.exit_code == 2 and ".xlsx" in wrong.output and not (tmp_path / "x.pdf").exists()
