@@ -19,7 +19,7 @@ from scipy import stats
 from mrv import _catalogues as catalogues
 from mrv._calculate import calculate, calculate_activity
 from mrv._normalize import normalize
-from mrv._reductions import pilot_reductions
+from mrv._reductions import pilot_reductions, production_by_plot
 from mrv.schema import RESULT_COLUMNS
 
 KG_PER_T = 1000.0
@@ -319,6 +319,9 @@ class ProvinceYear:
     age_classes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AGE_CLASS_COLUMNS))
     age_class_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(RESULT_COLUMNS)))
     soil_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(RESULT_COLUMNS)))
+    #: What is worked out from the activity once, with the activity it came from, shared by
+    #: `with_results` copies (the uncertainty recomputes the reductions once per factor group).
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def with_results(self, results: pd.DataFrame, profile_results: pd.DataFrame,
                      soil_results: pd.DataFrame | None = None) -> ProvinceYear:
@@ -336,8 +339,13 @@ class ProvinceYear:
     def reductions(self) -> pd.DataFrame:
         """`pilot_reductions` of every pilot plot-year, with the conventional profiles as the
         last-resort baseline."""
+        activity, production = self._memo.get("production", (None, None))
+        if activity is not self.activity:  # worked out again for another activity (a commune's cut)
+            production = production_by_plot(self.activity)
+            self._memo["production"] = (self.activity, production)
         return pilot_reductions(self.results, self.activity, self.pilots,
-                                conventional_per_ha=conventional_per_ha(self.profiles, self.per_ha()))
+                                conventional_per_ha=conventional_per_ha(self.profiles, self.per_ha()),
+                                production=production)
 
     def pilot_per_ha(self, reductions: pd.DataFrame) -> pd.DataFrame:
         """`pilot_reduction_per_ha` by crop."""

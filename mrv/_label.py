@@ -76,11 +76,11 @@ def plot_measures(results: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame
 
 def evaluate_label(measures: pd.DataFrame, criteria: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """Each group of `members` (`plot_id, level, group_id`: a plot at level 'plot' is its
-    own group) in one year (`measures` of that year alone) against `criteria` (`mrv.factors.load_criteria`: one row per criterion and
-    crop) on its plots' `plot_measures`: the value, the limit, `result` pass, fail or
-    no data, the number of plots and (for a plot) the records behind the value; then one
-    row per group and crop, criterion 'all': pass when each of its crop's criteria passes.
-    Rows come by level in the order of `members`, then group and crop."""
+    own group) against `criteria` (`mrv.factors.load_criteria`: one row per criterion and
+    crop) on its plots' `plot_measures` of one year: the value, the limit, `result` pass,
+    fail or no data, the number of plots and (for a plot) the records behind the value;
+    then one row per group and crop, criterion 'all': pass when each of its crop's
+    criteria passes. Rows come by level in the order of `members`, then group and crop."""
     data = members.merge(measures, on="plot_id").merge(criteria, on=["crop", "measure"])
     group = ["level", "group_id", "crop", "criterion", "measure", "limit", "direction"]
     totals = data.groupby(group, sort=False).agg(

@@ -77,7 +77,8 @@ def crop_intensities(results: pd.DataFrame, activity: pd.DataFrame,
 
 def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFrame,
                      boundaries: tuple[str, ...] = ("afolu",),
-                     conventional_per_ha: pd.Series | None = None) -> pd.DataFrame:
+                     conventional_per_ha: pd.Series | None = None,
+                     production: pd.DataFrame | None = None) -> pd.DataFrame:
     """Reduction of every pilot plot and year.
 
     `pilots` has one row per plot of a pilot model: `pilot_model_id, plot_id, role`
@@ -87,10 +88,11 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
     practice'), baseline and project t CO2e,
     the reduction in t, per ha and per tonne of product, and `per_tonne_holds` (False
     when emissions fell but emissions per tonne did not: the yield fell more).
+    `production` is `production_by_plot(activity)` where it is already known.
     """
     plots = pilots.assign(plot_id=pilots["plot_id"].astype(str))
-    data = emissions_by_plot(results, boundaries).merge(production_by_plot(activity), how="left",
-                                                        on=["plot_id", "year"])
+    production = production_by_plot(activity) if production is None else production
+    data = emissions_by_plot(results, boundaries).merge(production, how="left", on=["plot_id", "year"])
     data = data.merge(plots, on="plot_id")
     data["crop_t"] = data["emissions_t"] * data["share"].fillna(1.0)  # the main crop's part (crop_intensities)
     control = data[data["role"] == "control"].groupby(["pilot_model_id", "year"]).agg(
