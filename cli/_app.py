@@ -232,6 +232,7 @@ LABELS = {
                        "report --year 2025, or mrv report --period 2026-2030"),
     "report_period": msg("--period {given}: not a period. Fix: write first-last year, e.g. 2026-2030"),
     "recalculating": msg("Recalculating each year"),
+    "evaluating": msg("Evaluating every plot and group"),
     "communes": msg("Communes of the province"),
     "code": msg("Code"),
     "label_format": msg("--out {given}: expected a workbook ending in .xlsx (a row per plot and criterion). Fix: "
@@ -884,8 +885,10 @@ def label_evaluate(
     if out_file.suffix.lower() != ".xlsx":
         _fail(LABELS["label_format"].fill(given=out_file.name), lang)
         raise typer.Exit(2)
-    content = _built_report(functools.partial(models.label_report, criteria=criteria), year, lang, db)
-    out.print(f"{_say('written', lang)}: {mrv.write_report_file(content, out_file)}")
+    with _progress(_say("evaluating", lang)):
+        content = _built_report(functools.partial(models.label_report, criteria=criteria), year, lang, db)
+        written = mrv.write_report_file(content, out_file)
+    out.print(f"{_say('written', lang)}: {written}")
 
 
 @app.command(help=help_text("Recalculate the whole time series as new official runs (after a factor or method "
