@@ -233,6 +233,7 @@ LABELS = {
     "report_period": msg("--period {given}: not a period. Fix: write first-last year, e.g. 2026-2030"),
     "recalculating": msg("Recalculating each year"),
     "evaluating": msg("Evaluating every plot and group"),
+    "demo_verified": msg("submitted and verified, its plots eligible for the label"),
     "communes": msg("Communes of the province"),
     "code": msg("Code"),
     "label_format": msg("--out {given}: expected a workbook ending in .xlsx (a row per plot and criterion). Fix: "
@@ -530,7 +531,14 @@ def demo(
     out.print(f"{labels('written')} {len(results)} {labels('rows')}: {out_dir / f'results-{year}.csv'}")
     for path in mrv.write_report(models.build_report(engine, year, lang.value, scope=models.LOCAL), out_dir / "report"):
         out.print(f"{labels('written')}: {path}")
+    verified = _fail_on_bad_input(lambda: models.verify_demo_year(engine, year), lang)
+    with _progress(labels("evaluating")):
+        label = mrv.write_report_file(models.label_report(engine, year, lang.value, scope=models.LOCAL),
+                                      out_dir / f"danh-gia-nhan-{year}.xlsx")
+    out.print(f"{labels('written')} ({verified} {year}: {labels('demo_verified')}): {label}")
     import pandas as pd
+    users = [(name, role, ", ".join(commune) if isinstance(commune, tuple) else commune, password)
+             for name, role, commune, password in users]
     accounts = pd.DataFrame(users, columns=["name", "role", "commune", "password"])
     _write_atomically(accounts, out_dir / "demo-accounts.csv")
     out.print(f"{labels('demo_users')} ({out_dir / 'demo-accounts.csv'}):")

@@ -27,6 +27,7 @@ EXPORTS = {
     "database_url": "mrv.models._db:database_url",
     "demo_users": "mrv.models._demo:demo_users",
     "write_demo": "mrv.models._demo:write_demo",
+    "verify_demo_year": "mrv.models._demo:verify_demo_year",
     "contribution_report": "mrv.models._export:contribution_report",
     "inventory_export": "mrv.models._export:inventory_export",
     "TABLE_SPECS": "mrv.models._files:SPECS",

@@ -18,17 +18,23 @@ import numpy as np
 import pandas as pd
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from mrv import catalogue
 
 from mrv.models._accounts import set_password
+from mrv.models._review import review, status_of
 from mrv.models._scope import LOCAL
 from mrv.models._seed import official_communes
 from mrv.models._users import add_user, list_users
 
+#: The commune whose demo year is submitted and verified, so that its plots are eligible
+#: for the label (`mrv label evaluate`); 24133, the commune officer's, stays open to try recording.
+DEMO_VERIFIED = "22015"
 #: One user per role, to try the system with: for the demo only, never a real database.
 DEMO_USERS = (("demo-tinh", "province_officer", None), ("demo-xa", "recorder", "24133"),
-              ("demo-thamdinh", "verifier", "24133"), ("demo-kiemke", "inventory", None), ("demo-quantri", "admin", None))
+              ("demo-thamdinh", "verifier", ("24133", DEMO_VERIFIED)), ("demo-kiemke", "inventory", None),
+              ("demo-quantri", "admin", None))
 #: The demo user who imports the demo's files and makes its official run.
 DEMO_IMPORTER = DEMO_USERS[0][0]
 
@@ -312,3 +318,16 @@ def demo_users(engine: Engine) -> list[tuple[str, str, str | None, str]]:
             add_user(engine, name, role, commune, password, by=LOCAL)
         accounts.append((name, role, commune, password))
     return accounts
+
+
+def verify_demo_year(engine: Engine, year: int) -> str:
+    """Take `DEMO_VERIFIED`'s demo year through submit (the province officer who imported
+    it) and verify (the demo verifier, who did not); a year already past open (the demo run
+    again) stays as it is. Returns the commune code."""
+    with Session(engine) as session:
+        current = status_of(session, DEMO_VERIFIED, year)
+    if current == "open":
+        review(engine, DEMO_VERIFIED, year, "submit", by=DEMO_IMPORTER)
+    if current in ("open", "submitted"):
+        review(engine, DEMO_VERIFIED, year, "verify", by=DEMO_USERS[2][0])
+    return DEMO_VERIFIED

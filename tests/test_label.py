@@ -14,6 +14,7 @@ import mrv
 from mrv import models
 from mrv.cli import app
 from mrv.factors import FactorFileError, load_criteria
+from mrv.models._demo import DEMO_VERIFIED
 from tests.helpers import lock_year, register
 from tests.test_reductions import E
 
@@ -145,3 +146,16 @@ def test_only_a_verified_or_locked_commune_year_is_eligible_from_the_command_lin
     assert value[("Hợp tác xã", "HTX-A", "Lượng đạm bón không vượt mức (kg N/ha/năm)")] == pytest.approx(92.0)
     wrong = runner.invoke(app, ["label", "evaluate", "--year", "2025", "--out", str(tmp_path / "x.pdf"), "--db", database])
     assert wrong.exit_code == 2 and ".xlsx" in wrong.output and not (tmp_path / "x.pdf").exists()
+
+
+def test_the_demo_evaluates_the_label_on_the_commune_it_verified(demo):
+    folder, _ = demo
+    rows = list(load_workbook(folder / "files" / "danh-gia-nhan-2025.xlsx")["Kết luận theo đối tượng"].iter_rows(
+        min_row=2, values_only=True))
+    evaluated = {code for level, code, _crop, verdict, _plots in rows if level == "Lô" and verdict != "Chưa xét "
+                 "(xã/phường chưa thẩm định năm này)"}
+    plots = pd.read_csv(folder / "files" / "plots.csv", dtype=str).set_index("plot_id")["commune_code"]
+    # the demo submits and verifies 22015 alone: its plots are judged, every other plot waits
+    assert evaluated and {plots[code] for code in evaluated} == {DEMO_VERIFIED} == {"22015"}
+    assert {verdict for level, _, _, verdict, _ in rows if level == "Lô"} == {
+        "Đạt", "Không đạt", "Chưa xét (xã/phường chưa thẩm định năm này)"}
