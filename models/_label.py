@@ -73,7 +73,7 @@ def label_evaluation(engine: Engine, year: int, criteria: str | Path | None = No
 def label_report(engine: Engine, year: int, lang: str = "vi", criteria: str | Path | None = None, *,
                  scope: Scope) -> mrv.Report:
     """The label evaluation (`label_evaluation`) as a report: how many plots, farms,
-    cooperatives and zones pass, each group's verdict per crop, every criterion's value
+    cooperatives and zones pass (on every crop they grow), each group's verdict per crop, every criterion's value
     with the records behind it, and the criteria with their sources and status."""
     evaluation = label_evaluation(engine, year, criteria, scope=scope)
     table = load_criteria(criteria)
@@ -86,9 +86,12 @@ def label_report(engine: Engine, year: int, lang: str = "vi", criteria: str | Pa
                               crop=evaluation["crop"].map(crops), name=evaluation["criterion"].map(names),
                               direction=evaluation["direction"].map({"at_most": "≤", "at_least": "≥"}))
     verdicts = shown[evaluation["criterion"] == "all"]
-    summary = (verdicts.assign(count=1).pivot_table(index="level", columns="result", values="count", aggfunc="sum",
-                                                    fill_value=0, sort=False)
-               .reindex(columns=[word[r] for r in ("pass", "fail", "not eligible")], fill_value=0).reset_index())
+    whole = evaluation[evaluation["criterion"] == "all"].groupby(["level", "group_id"], sort=False)["result"].agg(
+        lambda results: results.iat[0] if len(set(results)) == 1 else "fail")  # a group passes on each of its crops
+    summary = (whole.rename("result").reset_index().assign(count=1)
+               .pivot_table(index="level", columns="result", values="count", aggfunc="sum", fill_value=0, sort=False)
+               .reindex(columns=["pass", "fail", "not eligible"], fill_value=0).reset_index())
+    summary = summary.assign(level=summary["level"].map(word))
     summary.columns = ["level", "label_pass", "label_fail", "label_not_eligible"]
     details = shown[evaluation["criterion"] != "all"]
     attrs = evaluation.attrs

@@ -159,3 +159,7 @@ def test_the_demo_evaluates_the_label_on_the_commune_it_verified(demo):
     assert evaluated and {plots[code] for code in evaluated} == {DEMO_VERIFIED} == {"22015"}
     assert {verdict for level, _, _, verdict, _ in rows if level == "Lô"} == {
         "Đạt", "Không đạt", "Chưa xét (xã/phường chưa thẩm định năm này)"}
+    # the summary counts each plot once, whatever crops it grows: pass, fail and waiting add up to the plots
+    summary = {row[0]: row[1:] for row in load_workbook(folder / "files" / "danh-gia-nhan-2025.xlsx")[
+        "Tổng hợp đánh giá nhãn"].iter_rows(min_row=2, values_only=True)}
+    assert sum(summary["Lô"]) == len({code for level, code, *_ in rows if level == "Lô"})
