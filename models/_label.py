@@ -45,8 +45,9 @@ def label_evaluation(engine: Engine, year: int, criteria: str | Path | None = No
     """`mrv.evaluate_label` of the year's official run under `criteria` (a criteria file;
     default the example set) for every plot, farm, cooperative and zone, on the plots of
     verified or locked commune-years; a plot of another commune-year is a row 'not
-    eligible', and a group of such plots alone too. Raises LookupError without an official
-    run, `ScopeError` for a scope that may not read official results."""
+    eligible', and a group of such plots alone too; `not_eligible_plots` counts the plots a
+    group leaves out as not eligible. Raises LookupError without an official run,
+    `ScopeError` for a scope that may not read official results."""
     scope.require_role("results")
     table = load_criteria(criteria)
     run, province = province_year(engine, year)
@@ -60,10 +61,13 @@ def label_evaluation(engine: Engine, year: int, criteria: str | Path | None = No
             .where(ReviewStatus.year == year)).all()))
     eligible = members["commune_code"].map(statuses).isin(ELIGIBLE).to_numpy()
     evaluated = mrv.evaluate_label(measures, table, members[eligible])
-    groups = members.groupby(["level", "group_id"], sort=False)["commune_code"].agg(
-        lambda communes: not any(statuses.get(c) in ELIGIBLE for c in communes))
-    left_out = groups[groups].reset_index()[["level", "group_id"]].assign(criterion="all", result="not eligible")
-    evaluation = pd.concat([evaluated, left_out], ignore_index=True).reindex(columns=mrv.LABEL_COLUMNS)
+    waiting = members.assign(waiting=~eligible).groupby(["level", "group_id"], sort=False).agg(
+        waiting=("waiting", "sum"), plots=("plot_id", "nunique")).reset_index()
+    left_out = waiting[waiting["waiting"] == waiting["plots"]].assign(criterion="all", result="not eligible")
+    evaluation = pd.concat([evaluated, left_out.drop(columns="plots")], ignore_index=True).drop(columns="waiting")
+    evaluation = evaluation.reindex(columns=mrv.LABEL_COLUMNS).merge(
+        waiting[["level", "group_id", "waiting"]].rename(columns={"waiting": "not_eligible_plots"}),
+        how="left", on=["level", "group_id"])
     order = {level: position for position, level in enumerate(LEVELS)}
     evaluation = evaluation.sort_values("level", key=lambda levels: levels.map(order), kind="stable").reset_index(drop=True)
     evaluation.attrs.update(table.attrs, run=str(run.id), factor_profile=run.factor_profile)
@@ -104,9 +108,10 @@ def label_report(engine: Engine, year: int, lang: str = "vi", criteria: str | Pa
               label("run", lang): attrs["run"], label("factors", lang): attrs["factor_profile"]},
         sections={
             "label_summary": summary,
-            "label_verdicts": verdicts.rename(columns={"level": "level", "group_id": "label_group",
-                                                      "crop": "crop", "result": "label_result", "plots": "label_plots"})[
-                ["level", "label_group", "crop", "label_result", "label_plots"]],
+            "label_verdicts": verdicts.rename(columns={
+                "group_id": "label_group", "result": "label_result", "plots": "label_plots",
+                "not_eligible_plots": "label_plots_waiting"})[
+                ["level", "label_group", "crop", "label_result", "label_plots", "label_plots_waiting"]],
             "label_details": details.rename(columns={
                 "level": "level", "group_id": "label_group", "name": "label_criterion", "value": "label_value",
                 "direction": "label_direction", "limit": "label_limit", "unit": "unit",

@@ -133,14 +133,16 @@ def test_only_a_verified_or_locked_commune_year_is_eligible_from_the_command_lin
         result = runner.invoke(app, ["label", "evaluate", "--year", "2025", "--out", str(out), "--db", database])
         assert result.exit_code == 0 and "danh-gia.xlsx" in result.output, result.output
         rows = list(load_workbook(out)["Kết luận theo đối tượng"].iter_rows(min_row=2, values_only=True))
-        return {(level, code): verdict for level, code, _crop, verdict, _plots in rows}
+        return {(level, code): (verdict, waiting) for level, code, _crop, verdict, _plots, waiting in rows}
 
-    # open: nothing is eligible yet, and every plot, farm and cooperative says so
-    assert set(verdicts().values()) == {"Chưa xét (xã/phường chưa thẩm định năm này)"}
+    # open: nothing is eligible yet, and every plot, farm and cooperative says so, with its plots waiting
+    before = verdicts()
+    assert {verdict for verdict, _ in before.values()} == {"Chưa xét (xã/phường chưa thẩm định năm này)"}
+    assert before[("Hợp tác xã", "HTX-A")][1] == 2 and before[("Lô", "B1")][1] == 1
     lock_year(engine, "24133", 2025)
     found = verdicts()
-    assert found[("Hợp tác xã", "HTX-A")] == "Đạt" and found[("Hợp tác xã", "HTX-B")] == "Không đạt"
-    assert found[("Lô", "B1")] == "Không đạt" and found[("Nông hộ", "HO-A2")] == "Đạt"
+    assert found[("Hợp tác xã", "HTX-A")] == ("Đạt", 0) and found[("Hợp tác xã", "HTX-B")] == ("Không đạt", 0)
+    assert found[("Lô", "B1")][0] == "Không đạt" and found[("Nông hộ", "HO-A2")][0] == "Đạt"
     details = list(load_workbook(tmp_path / "danh-gia.xlsx")["Chi tiết theo tiêu chí"].iter_rows(values_only=True))
     value = {(row[0], row[1], row[3]): row[4] for row in details[1:]}
     assert value[("Hợp tác xã", "HTX-A", "Lượng đạm bón không vượt mức (kg N/ha/năm)")] == pytest.approx(92.0)
@@ -152,13 +154,16 @@ def test_the_demo_evaluates_the_label_on_the_commune_it_verified(demo):
     folder, _ = demo
     rows = list(load_workbook(folder / "files" / "danh-gia-nhan-2025.xlsx")["Kết luận theo đối tượng"].iter_rows(
         min_row=2, values_only=True))
-    evaluated = {code for level, code, _crop, verdict, _plots in rows if level == "Lô" and verdict != "Chưa xét "
-                 "(xã/phường chưa thẩm định năm này)"}
+    evaluated = {code for level, code, _crop, verdict, _plots, _waiting in rows if level == "Lô" and verdict != "Chưa "
+                 "xét (xã/phường chưa thẩm định năm này)"}
     plots = pd.read_csv(folder / "files" / "plots.csv", dtype=str).set_index("plot_id")["commune_code"]
     # the demo submits and verifies 22015 alone: its plots are judged, every other plot waits
     assert evaluated and {plots[code] for code in evaluated} == {DEMO_VERIFIED} == {"22015"}
-    assert {verdict for level, _, _, verdict, _ in rows if level == "Lô"} == {
+    assert {verdict for level, _, _, verdict, _, _ in rows if level == "Lô"} == {
         "Đạt", "Không đạt", "Chưa xét (xã/phường chưa thẩm định năm này)"}
+    # a cooperative with members in other communes is judged on its 22015 plots and counts the others waiting
+    assert any(level == "Hợp tác xã" and verdict in ("Đạt", "Không đạt") and waiting > 0
+               for level, _, _, verdict, _, waiting in rows)
     # the summary counts each plot once, whatever crops it grows: pass, fail and waiting add up to the plots
     summary = {row[0]: row[1:] for row in load_workbook(folder / "files" / "danh-gia-nhan-2025.xlsx")[
         "Tổng hợp đánh giá nhãn"].iter_rows(min_row=2, values_only=True)}
