@@ -176,9 +176,9 @@ class Lang(str, Enum):
     en = "en"
 
 
-#: The `--lang` option every command takes: the language of its messages and headers.
 #: A required --year whose official run a command reads.
 OFFICIAL_YEAR_OPTION = typer.Option(..., "--year", help=help_text("Year (its official run is read)."))
+#: The `--lang` option every command takes: the language of its messages and headers.
 LANG_OPTION = typer.Option(Lang.vi, "--lang", help=help_text("Language of the messages: vi (Vietnamese) or en."))
 
 

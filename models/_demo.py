@@ -278,17 +278,18 @@ class _Demo:
                       for target, trained, area, reduction in (("2030", "5000", "60000", "150000"),
                                                                ("2035", "10000", "100000", "250000")))]).fillna("")}
 
-
     def year_before(self, areas: list[dict], adoption: list[dict]) -> tuple[list[dict], list[dict]]:
-        """The same areas the year before, and each low-emission share a few points lower:
-        the area that took a profile up in the year (its soil practice change)."""
-        before = str(self.year - 1)
-        low = {(row["commune_code"], row["profile_id"]): float(row["share"].replace(",", "."))
+        """The same areas the year before, and each low-emission share a few points lower
+        (the conventional one the rest): the area that took a profile up in the year (its
+        soil practice change). Profile ids are `<crop>-low` and `<crop>-conv`."""
+        def crop(row: dict) -> tuple[str, str]:
+            return row["commune_code"], row["profile_id"].rsplit("-", 1)[0]
+
+        low = {crop(row): max(0.0, float(row["share"].replace(",", ".")) - float(self.uptake.integers(2, 8)))
                for row in adoption if row["profile_id"].endswith("-low")}
-        earlier = {key: max(0.0, share - float(self.uptake.integers(2, 8))) for key, share in low.items()}
-        shares = [{**row, "year": before, "share": _typed(earlier[key] if key in earlier else
-                                                          100 - earlier[(row["commune_code"], row["profile_id"][:-4] + "low")])}
-                  for row in adoption for key in [(row["commune_code"], row["profile_id"])]]
+        before = str(self.year - 1)
+        shares = [{**row, "year": before, "share": _typed(low[crop(row)] if row["profile_id"].endswith("-low")
+                                                          else 100 - low[crop(row)])} for row in adoption]
         return [*({**row, "year": before} for row in areas), *areas], [*shares, *adoption]
 
 

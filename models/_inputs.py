@@ -48,19 +48,24 @@ def _profiles(session: Session) -> pd.DataFrame:
     return inputs.fillna("") if len(inputs) else inputs
 
 
-def _area_series(session: Session, year: int) -> pd.DataFrame:
-    """The crop areas of every commune in each year up to `year`."""
-    return _frame(session, select(Commune.code, CommuneCropArea.year, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
-                  .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year <= year),
-                  ["commune_code", "year", "crop", "area_ha"])
+def _area_series(session: Session, year: int, since: int | None = None) -> pd.DataFrame:
+    """The crop areas of every commune in each year from `since` (default: the first) to `year`."""
+    query = (select(Commune.code, CommuneCropArea.year, CommuneCropArea.crop_id, CommuneCropArea.area_ha)
+             .join(Commune, Commune.id == CommuneCropArea.commune_id).where(CommuneCropArea.year <= year))
+    if since is not None:
+        query = query.where(CommuneCropArea.year >= since)
+    return _frame(session, query, ["commune_code", "year", "crop", "area_ha"])
 
 
-def _adoption_series(session: Session, year: int) -> pd.DataFrame:
-    """The adoption shares of the practice profiles in every commune in each year up to `year`."""
-    return _frame(session, select(Commune.code, AdoptionShare.year, PracticeProfile.code, AdoptionShare.share)
-                  .join(Commune, Commune.id == AdoptionShare.commune_id)
-                  .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id)
-                  .where(AdoptionShare.year <= year), ["commune_code", "year", "profile_id", "share"])
+def _adoption_series(session: Session, year: int, since: int | None = None) -> pd.DataFrame:
+    """The adoption shares of the practice profiles in every commune in each year from
+    `since` (default: the first) to `year`."""
+    query = (select(Commune.code, AdoptionShare.year, PracticeProfile.code, AdoptionShare.share)
+             .join(Commune, Commune.id == AdoptionShare.commune_id)
+             .join(PracticeProfile, PracticeProfile.id == AdoptionShare.profile_id).where(AdoptionShare.year <= year))
+    if since is not None:
+        query = query.where(AdoptionShare.year >= since)
+    return _frame(session, query, ["commune_code", "year", "profile_id", "share"])
 
 
 def _of_year(series: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -70,12 +75,12 @@ def _of_year(series: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def _areas(session: Session, year: int) -> pd.DataFrame:
     """The crop areas of every commune in `year`."""
-    return _of_year(_area_series(session, year), year)
+    return _of_year(_area_series(session, year, since=year), year)
 
 
 def _adoption(session: Session, year: int) -> pd.DataFrame:
     """The adoption shares of the practice profiles in every commune in `year`."""
-    return _of_year(_adoption_series(session, year), year)
+    return _of_year(_adoption_series(session, year, since=year), year)
 
 
 def _age_classes(session: Session, year: int) -> pd.DataFrame:
@@ -97,7 +102,7 @@ def estimate_inputs(session: Session, year: int, factors: str, gwp: str) -> dict
     """The estimate's inputs for `year` as they stand in the database, the profiles'
     per-hectare results calculated with `factors` and `gwp`."""
     profiles, classes = _profiles(session), _age_classes(session, year)
-    areas, adoption = _area_series(session, year), _adoption_series(session, year)
+    areas, adoption = _area_series(session, year), _adoption_series(session, year)  # the soil line reads every year
     none = pd.DataFrame(columns=list(mrv.schema.RESULT_COLUMNS))
     return {
         "pilots": pilot_plots(session, year),

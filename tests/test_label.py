@@ -14,6 +14,7 @@ import mrv
 from mrv import models
 from mrv.cli import app
 from mrv.factors import FactorFileError, load_criteria
+from mrv.factors._loader import CRITERIA_MEASURES
 from mrv.models._demo import DEMO_VERIFIED
 from tests.helpers import lock_year, register
 from tests.test_reductions import E
@@ -94,6 +95,14 @@ def test_a_group_is_measured_on_its_plots_together_in_any_unit(areas, urea):
     in_ha = plots.assign(area=[str(a / 10).replace(".", ",") for a in areas], area_unit="ha")
     again = _evaluate(in_ha, records).set_index(["level", "group_id", "criterion"]).loc[("farm", "HO-1", "n_rate")]
     assert again["value"] == pytest.approx(farm["value"], rel=1e-9, abs=1e-9)
+
+
+def test_every_measure_a_criteria_file_may_name_is_one_the_engine_measures():
+    """The loader (which imports nothing of the engine) and the engine list the measures
+    apart: they must be the same, each with its unit."""
+    results = mrv.calculate(PLOTS, RECORDS, "ipcc2019", "AR5")
+    measured = set(mrv.plot_measures(results, mrv.normalize(PLOTS, RECORDS))["measure"])
+    assert set(CRITERIA_MEASURES) == set(mrv.MEASURE_UNITS) == measured
 
 
 def test_a_criteria_file_that_breaks_its_form_is_refused_naming_the_field(tmp_path):
