@@ -16,6 +16,7 @@ import mrv
 from mrv import models
 from mrv.cli import app
 from mrv.models._inputs import estimate_inputs
+from tests.helpers import snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 runner = CliRunner()
@@ -157,8 +158,12 @@ def test_a_profiles_soil_practice_gives_the_estimate_its_soil_line(first_year, t
     (tmp_path / "sai.csv").write_text(  # the practice it replaced left out: refused, nothing stored
         "profile_id,name,crop,low_emission,activity,product,quantity,unit\n"
         "CP-X,Cà phê ủ phân,cà phê,có,thay đổi canh tác đất,input-high-manure,1,ha\n", encoding="utf-8")
+    engine = models.connect(first_year)
+    before = snapshot(engine)
     refused = run("import", str(tmp_path / "sai.csv"), "--by", "Lê Văn Chi", *db)
     assert refused.exit_code == 2 and "previous_practice" in refused.output and "trước" in refused.output
+    assert "sai.csv, dòng 2" in refused.output and snapshot(engine) == before
+    engine.dispose()
 
 
 def gaps(database: str, commune: str | None = None) -> list[tuple]:
