@@ -238,6 +238,18 @@ LABELS = {
     "code": msg("Code"),
     "label_format": msg("--out {given}: expected a workbook ending in .xlsx (a row per plot and criterion). Fix: "
                         "e.g. --out danh-gia-nhan.xlsx"),
+    "certificate_format": msg("--out {given}: expected a file ending in .pdf, .html or .docx. Fix: e.g. --out "
+                              "chung-nhan.pdf"),
+    "certificate_refused": msg("Lot {lot} cannot be certified:"),
+    "certificate_issued": msg("Certificate issued"),
+    "certificate_claims": msg("Certificate {code}: lot {lot} (version {version}) of {cooperative}, {year}, {mass} kg, "
+                              "footprint {footprint} kg CO2e/kg, {plots} plot(s); issued {issued} by {by}."),
+    "certificate_forged": msg("The hash in the QR code is not the one this certificate was issued with: the "
+                              "certificate was copied wrongly or altered."),
+    "certificate_changed_lot": msg("Changed: the lot is no longer the version certified."),
+    "certificate_changed_plot": msg("Changed: plot {plot} (its area, crop, commune or other fields in {year})."),
+    "certificate_changed_records": msg("Changed: the records of plot {plot} in {year}."),
+    "certificate_unchanged": msg("The data behind the certificate is unchanged."),
     "no_official_run": msg("no official run for {year}: run `mrv calc --year {year} --official` first"),
     "calc_what": msg("Give --plots, --records and --out to calculate files, or --year to calculate the database."),
     "official_commune": msg("--official covers the whole province: leave out --commune."),
@@ -536,6 +548,11 @@ def demo(
         label = mrv.write_report_file(models.label_report(engine, year, lang.value, scope=models.LOCAL),
                                       out_dir / f"danh-gia-nhan-{year}.xlsx")
     out.print(f"{labels('written')} ({verified} {year}: {labels('demo_verified')}): {label}")
+    with _progress(labels("evaluating")):
+        code = models.certify_demo_lot(engine)
+        certificate = mrv.write_report_file(models.certificate_report(engine, code, lang.value),
+                                            out_dir / f"chung-nhan-{code}.pdf")
+    out.print(f"{labels('certificate_issued')} {code} ({models.DEMO_LOT}): {certificate}")
     import pandas as pd
     users = [(name, role, ", ".join(commune) if isinstance(commune, tuple) else commune, password)
              for name, role, commune, password in users]
@@ -897,6 +914,70 @@ def label_evaluate(
         content = _built_report(functools.partial(models.label_report, criteria=criteria), year, lang, db)
         written = mrv.write_report_file(content, out_file)
     out.print(f"{_say('written', lang)}: {written}")
+
+
+@label_app.command("certificate", help=help_text(
+    "Issue the label certificate of a harvest lot whose every plot passes the label, with its footprint and a QR "
+    "code carrying its number and the hash of the data behind it (PDF, HTML or DOCX)."))
+def label_certificate(
+    lot: str = typer.Argument(..., help=help_text("The lot's id (lots sheet).")),
+    criteria: Path = typer.Option(None, "--criteria", dir_okay=False, help=help_text(
+        "A criteria file (TOML, like factors/criteria/example.toml; default: that example set).")),
+    out_file: Path = typer.Option(None, "--out", dir_okay=False, help=help_text(
+        "File to write (.pdf, .html or .docx; default: out/chung-nhan-<number>.pdf).")),
+    by: str = typer.Option(None, "--by", help=help_text("Who issues it (a province officer; kept in the audit "
+                                                        "trail).")),
+    lang: Lang = LANG_OPTION,
+    db: str = DB_OPTION,
+) -> None:
+    if out_file is not None and out_file.suffix.lower() not in (".pdf", ".html", ".docx"):
+        _fail(LABELS["certificate_format"].fill(given=out_file.name), lang)
+        raise typer.Exit(2)
+    engine = models.connect(db)
+    try:
+        with _progress(_say("evaluating", lang)):
+            code = _fail_on_bad_input(lambda: models.issue_certificate(engine, lot, criteria, by=by), lang)
+    except models.CertificateRefused as error:
+        _fail(LABELS["certificate_refused"].fill(lot=lot), lang)
+        for reason in error.reasons:
+            _fail(f"  - {_say(reason, lang)}", lang)
+        raise typer.Exit(1) from None
+    except LookupError as error:
+        _fail(mrv.said(error, _lang(lang)), lang)
+        raise typer.Exit(2) from None
+    written = mrv.write_report_file(models.certificate_report(engine, code, lang.value),
+                                    out_file or Path("out") / f"chung-nhan-{code}.pdf")
+    out.print(f"{_say('certificate_issued', lang)} {code}: {written}")
+
+
+@label_app.command("verify", help=help_text(
+    "Check a label certificate: what it states, and whether the data behind it (the lot, its plots and their "
+    "records) is unchanged since it was issued. Exit 0 unchanged, 1 changed."))
+def label_verify(
+    certificate: str = typer.Argument(..., help=help_text("The certificate's number (CN-2025-0001), or the text "
+                                                          "of its QR code.")),
+    lang: Lang = LANG_OPTION,
+    db: str = DB_OPTION,
+) -> None:
+    try:
+        checked = models.verify_certificate(models.connect(db), certificate)
+    except LookupError as error:
+        _fail(mrv.said(error, _lang(lang)), lang)
+        raise typer.Exit(2) from None
+    claims = checked.claims
+    out.print(_say(LABELS["certificate_claims"].fill(
+        code=checked.code, lot=claims["lot"], version=claims["version"], cooperative=claims["cooperative_name"],
+        year=claims["year"], mass=_figure(claims["mass_kg"], 1, lang), footprint=_figure(claims["footprint"], 4, lang),
+        plots=len(claims["plots"]), issued=_moment(checked.issued_at, lang), by=checked.issued_by or "—"), lang),
+        markup=False, highlight=False)
+    if checked.scanned_matches is False:
+        _fail("certificate_forged", lang)
+    for piece in checked.changed:
+        kind, _, plot = piece.partition(":")
+        _fail(LABELS[f"certificate_changed_{kind}"].fill(plot=plot, year=claims["year"]), lang)
+    if not checked.unchanged:
+        raise typer.Exit(1)
+    out.print(_say("certificate_unchanged", lang), style="green")
 
 
 @app.command(help=help_text("Recalculate the whole time series as new official runs (after a factor or method "

@@ -17,20 +17,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from mrv import catalogue
 
 from mrv.models._accounts import set_password
+from mrv.models._certificate import issue_certificate, verify_certificate
 from mrv.models._review import review, status_of
 from mrv.models._scope import LOCAL
 from mrv.models._seed import official_communes
+from mrv.models._tables import Certificate, HarvestLot
 from mrv.models._users import add_user, list_users
 
 #: The commune whose demo year is submitted and verified, so that its plots are eligible
 #: for the label (`mrv label evaluate`); 24133, the commune officer's, stays open to try recording.
 DEMO_VERIFIED = "22015"
+#: The demo's harvest lot that is certified (`certify_demo_lot`).
+DEMO_LOT = "LO-001"
 #: One user per role, to try the system with: for the demo only, never a real database.
 DEMO_USERS = (("demo-tinh", "province_officer", None), ("demo-xa", "recorder", "24133"),
               ("demo-thamdinh", "verifier", ("24133", DEMO_VERIFIED)), ("demo-kiemke", "inventory", None),
@@ -265,6 +269,7 @@ class _Demo:
                          ("fertiliser", "urea", _typed(RICE_INPUTS["urea"]), "kg", {}),
                          ("vùi rơm rạ", "rơm rạ vùi sớm", _typed(RICE_INPUTS["straw"]), "tấn",
                           {"dry_matter": str(RICE_INPUTS["straw_dry_matter"])}))]
+        lots = self.lots(models[0], cooperatives[0]["cooperative_id"])
         return {"cooperatives": pd.DataFrame(cooperatives), "pilot_models": pd.DataFrame(models),
                 "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records).fillna(""),
                 "commune_crops": pd.DataFrame(areas), "age_classes": pd.DataFrame(classes),
@@ -276,7 +281,20 @@ class _Demo:
                     *({"year": str(target), "kind": "mục tiêu", "farmers_trained": trained, "low_emission_ha": area,
                        "reduction_t": reduction, "note": "mục tiêu minh hoạ: nhập mục tiêu của kế hoạch tỉnh"}
                       for target, trained, area, reduction in (("2030", "5000", "60000", "150000"),
-                                                               ("2035", "10000", "100000", "250000")))]).fillna("")}
+                                                               ("2035", "10000", "100000", "250000")))]).fillna(""),
+                "lots": pd.DataFrame(lots)}
+
+    def lots(self, model: dict, cooperative: str) -> list[dict]:
+        """Two lots of the provincial coffee model's green coffee, bought by the cooperative
+        of its commune: `DEMO_LOT` from its pilot plots (each delivering 60 % of its harvest,
+        in tạ) and a second from its control plots, which the label refuses."""
+        harvest = {row["plot_id"]: float(row["quantity"].replace(",", ".")) for row in self.records
+                   if row["record_id"].endswith(f"-{self.year}-harvest")}
+        plots = [row["plot_id"] for row in self.plots if row.get("pilot_model_id") == model["pilot_model_id"]]
+        return [{"lot_id": lot, "cooperative_id": cooperative, "year": str(self.year), "crop": model["crop"],
+                 "plot_id": plot, "quantity": _typed(round(harvest[plot] * 0.6 * 10, 1)), "unit": "tạ",
+                 "product": "cà phê nhân"}
+                for lot, chosen in ((DEMO_LOT, plots[:6]), ("LO-002", plots[6:])) for plot in chosen]
 
     def year_before(self, areas: list[dict], adoption: list[dict]) -> tuple[list[dict], list[dict]]:
         """The same areas the year before, and each low-emission share a few points lower
@@ -332,3 +350,15 @@ def verify_demo_year(engine: Engine, year: int) -> str:
     if current in ("open", "submitted"):
         review(engine, DEMO_VERIFIED, year, "verify", by=DEMO_USERS[2][0])
     return DEMO_VERIFIED
+
+
+def certify_demo_lot(engine: Engine) -> str:
+    """The certificate of `DEMO_LOT` as it is now: the one already issued on its current
+    version (the demo run again), else a new one issued by the demo's province officer."""
+    with Session(engine) as session:
+        issued = session.execute(select(Certificate.code).join(HarvestLot, HarvestLot.id == Certificate.lot_id)
+                                 .where(HarvestLot.code == DEMO_LOT, HarvestLot.is_current.is_(True))
+                                 .order_by(Certificate.issued_at.desc())).scalars().first()
+    if issued is not None and verify_certificate(engine, issued).unchanged:
+        return issued
+    return issue_certificate(engine, DEMO_LOT, by=DEMO_IMPORTER)

@@ -53,6 +53,7 @@ SPECS = {spec.name: spec for spec in (
     TableSpec("plan_indicators", ("year",), ("kind", "farmers_trained", "communication_events", "research_tasks",
                                              "zones_formed", "cooperatives_formed", "low_emission_ha", "reduction_t",
                                              "note")),
+    TableSpec("lots", ("lot_id", "cooperative_id", "year", "crop", "plot_id", "quantity", "unit"), ("product",)),
 )}
 
 

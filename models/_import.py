@@ -28,6 +28,7 @@ from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS
 from mrv.models._db import bulk_insert, check_integrity
 from mrv.models._files import read_import_file
 from mrv.models._runs import OFFICIAL_PROFILE
+from mrv.models._lots import write_lots
 from mrv.models._locks import (
     LATEST, locked_years, pilot_model_changes, plot_changes, profile_changes, record_changes, setting_changes,
     yearly_changes,
@@ -393,7 +394,7 @@ def _hectares(frame: pd.DataFrame, table: RawTable, problems: ProblemList, local
     """The `area` and `area_unit` columns in hectares, parsed as plot areas are."""
     areas = pd.DataFrame({"plot_id": [str(r) for r in table.rows], "commune_code": "", "crop": "other-annual",
                           "area": frame["area"], "area_unit": frame["area_unit"], "climate": "wet", "irrigation": "none"})
-    areas.attrs["source"] = table.name
+    areas.attrs.update(frame.attrs, source=table.name)
     try:
         return mrv.normalize_plots(areas, locale=locale)["plot_area_ha"].to_numpy()
     except InputError as error:
@@ -478,6 +479,57 @@ def _adoption(frame, state: _State, problems: ProblemList, profiles: set[str], l
                           "or of this file"), msg("add it to the practice_profiles sheet"), required=True).to_numpy(),
         "share": np.where(share > 1, share / 100, share),
     })
+
+
+def _lots(frame, state: _State, problems: ProblemList, tables: dict, locale) -> pd.DataFrame:
+    """Each plot's delivery into a harvest lot, in kg of its crop's intensity product
+    (crops.csv), parsed as a harvest record of the plot is (`mrv.normalize`: "2 tạ", "1,5
+    tấn"); the rows of a lot agree on its cooperative, year and crop, and name a plot once."""
+    table = RawTable(frame, "lots", problems)
+    crop = catalogue_ids("crops", table.resolve("crop", "crops", msg("crop"), required=True))
+    product = pd.Series(crop).map(mrv.catalogue("crops")["intensity_product"]).to_numpy()
+    given = catalogue_ids("products", table.resolve("product", "products", msg("product"), required=False))
+    names = mrv.catalogue("products")["name_vi"]
+    for wanted in {p for p in product if isinstance(p, str)}:
+        table.report(~pd.isna(given) & (given != wanted) & (product == wanted), "product",
+                     msg("{product}, the product a lot of this crop is weighed in", product=names[wanted]),
+                     msg("write the lot's mass in {product}", product=names[wanted]))
+    codes = table.text("plot_id").dropna().unique().astype(str)
+    filed = set(tables["plots"]["plot_id"].astype(str).str.strip()) if "plots" in tables else set()
+    plot_id = _known(table, "plot_id", set(state.plots_of(codes)["plot_id"]) | filed, msg("a plot of the database or "
+                     "of this file"), msg("add the plot to the plots sheet, or correct its id"), required=True)
+    filed = set(tables["cooperatives"]["cooperative_id"].astype(str).str.strip()) if "cooperatives" in tables else set()
+    cooperative = _known(table, "cooperative_id", set(state.cooperatives) | filed, msg("a cooperative or zone of the "
+                         "database or of this file"), msg("add it to the cooperatives sheet"), required=True)
+    rows = [str(row) for row in table.rows]
+    harvests = pd.DataFrame({"plot_id": rows, "year": "2000", "activity": "harvest", "product": product,
+                             "quantity": frame["quantity"], "unit": frame["unit"], "n_content": ""})
+    harvests.attrs.update(frame.attrs, source=table.name)
+    plots = pd.DataFrame({"plot_id": rows, "commune_code": "", "area": "1", "area_unit": "ha",
+                          "crop": pd.Series(crop).fillna("other-annual"), "climate": "wet", "irrigation": "none"})
+    try:
+        mass = mrv.normalize(plots, harvests, locale=locale)["harvest_kg"].to_numpy(dtype="float64")
+    except InputError as error:
+        problems.problems.extend(p for p in error.problems if p.file != "plots")
+        mass = np.full(len(frame), np.nan)
+    lots = pd.DataFrame({
+        "lot_id": _known(table, "lot_id", set(table.text("lot_id").dropna().astype(str)), msg("a lot id"),
+                         msg("give every lot an id"), required=True).to_numpy(),
+        "cooperative_id": cooperative.to_numpy(), "year": table.numbers("year", locale, 1990, 2100, msg("a year"),
+                                                                         required=True),
+        "crop": crop, "plot_id": plot_id.to_numpy(), "mass_kg": mass})
+    first = lots.groupby("lot_id")[["cooperative_id", "year", "crop"]].transform("first")
+    for column in ("cooperative_id", "year", "crop"):
+        table.report(lots["lot_id"].notna() & (lots[column] != first[column]) & lots[column].notna(), column,
+                     msg("the same {column} on every row of the lot", column=column),
+                     msg("a lot is one crop of one year from one cooperative: split it into lots"))
+    table.report(lots.duplicated(["lot_id", "plot_id"]) & lots["plot_id"].notna(), "plot_id",
+                 msg("a plot named once in its lot"), msg("add up the plot's deliveries on one row"))
+    typed = RawTable(frame, "lots", ProblemList()).numbers(  # read again unreported: so is a 0 beside a bad row
+        "quantity", locale, -np.inf, np.inf, msg("a mass"), required=False)
+    table.report((mass == 0) | (typed == 0), "quantity", msg("a mass above 0"),
+                 msg("leave out a plot that delivered nothing"))
+    return lots
 
 
 def _upsert(session: Session, table, key_columns: tuple[str, ...], rows: list[dict]) -> dict[tuple, uuid.UUID]:
@@ -814,9 +866,9 @@ def _write_lock(session: Session) -> None:
 def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope) -> None:
     """Refuse (`OutOfScope`, listing every row) a file that writes outside the importer's
     communes: a row naming another commune, a plot stored in another commune or joining
-    its pilot model, a record of a plot of another commune or that moves a record away
-    from one, and the province-wide tables (practice profiles, plan indicators) for anyone
-    with communes of their own."""
+    its pilot model, a lot's delivery from a plot of another commune, a record of a plot
+    of another commune or that moves a record away from one, and the province-wide tables
+    (practice profiles, plan indicators) for anyone with communes of their own."""
     scope.require_role("write")
     if scope.communes is None:
         return
@@ -859,6 +911,9 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
                 held |= by_code(tables["pilot_models"], "pilot_model_id")
             refuse(frame, "pilot_model_id", cells(frame, "pilot_model_id").map(held),
                    msg("a pilot model of {commune}", commune=mine))
+    if "lots" in tables:  # a lot of plots of another commune tells of that commune's harvest
+        frame = tables["lots"]
+        refuse(frame, "plot_id", stored_commune(cells(frame, "plot_id")), msg("a plot of {commune}", commune=mine))
     if "records" in tables:
         frame = tables["records"]
         codes = cells(frame, "plot_id")
@@ -937,9 +992,13 @@ def import_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, co
             prepared["commune_settings"] = _commune_settings(tables["commune_settings"], state, problems, locale)
         if "plan_indicators" in tables:
             prepared["plan_indicators"] = _plan_indicators(tables["plan_indicators"], problems, locale)
+        if "lots" in tables:
+            prepared["lots"] = _lots(tables["lots"], state, problems, tables, locale)
         if not problems.problems:
             _check_changes(session, tables, prepared, state, problems)
         plot_ids = None if problems.problems else _write(session, prepared, state, summary, batch)
+        if plot_ids is not None and "lots" in prepared:
+            write_lots(session, prepared["lots"], state.cooperatives, batch)
         if "records" in tables:
             if on_total:
                 on_total(len(tables["records"]))

@@ -28,6 +28,7 @@ PERMISSIONS = {
     "calculate": ("province_officer", "local"),
     "results": ("province_officer", "inventory", "local"),
     "export": ("province_officer", "inventory", "local"),
+    "certify": ("province_officer", "local"),
     "factors": ("recorder", "verifier", "province_officer", "inventory", "admin", "local"),
     "users": ("admin", "local"),
 }
@@ -45,6 +46,7 @@ ACTION_NAMES = {
     "calculate": msg("calculation runs"),
     "results": msg("official results and reports"),
     "export": msg("inventory export"),
+    "certify": msg("issue label certificates"),
     "factors": msg("factor profiles"),
     "users": msg("manage users"),
 }

@@ -455,6 +455,52 @@ class PlanIndicator(SQLModel, table=True):
     note: str | None = None
 
 
+# the low-emission label: harvest lots and their certificates (plan tasks VI.1, VI.2) ------
+
+class HarvestLot(SQLModel, table=True):
+    """One version of a harvest lot: a cooperative's or zone's product of one crop in a
+    year (kg of the crop's intensity product), delivered by plots (`LotPart`). A changed
+    lot is a new version; the old one is kept with `is_current` false, so a certificate
+    still names the version it was issued on."""
+
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True)
+    version: int = 1
+    is_current: bool = True
+    cooperative_id: uuid.UUID = Field(foreign_key="cooperative.id")
+    year: int
+    crop_id: str = Field(foreign_key="crop.id")
+    recorded_by: str | None = None
+    recorded_at: datetime = Field(default_factory=_now)
+    import_id: uuid.UUID | None = Field(default=None, foreign_key="importbatch.id")
+
+
+class LotPart(SQLModel, table=True):
+    """The kilograms one plot delivered into a lot version."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    lot_id: uuid.UUID = Field(foreign_key="harvestlot.id", index=True)
+    plot_id: uuid.UUID = Field(foreign_key="plot.id")
+    mass_kg: float
+
+
+class Certificate(SQLModel, table=True):
+    """A low-emission label certificate of a lot version: what it states (`claims`), the
+    hash of each piece of data behind it (`evidence`: the lot, each plot's version and
+    records) and of them all (`data_hash`), so that a later change shows."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    lot_id: uuid.UUID = Field(foreign_key="harvestlot.id")
+    run_id: uuid.UUID = Field(foreign_key="calculationrun.id")
+    claims: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    evidence: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    data_hash: str
+    issued_by: str | None = None
+    issued_at: datetime = Field(default_factory=_now)
+
+
 #: The actions of the audit trail (`AuditEntry.action`) as a person reads them.
 AUDIT_ACTIONS = {
     "records added": msg("records added"), "record changed": msg("record changed"), "plot changed": msg("plot changed"),
@@ -462,6 +508,8 @@ AUDIT_ACTIONS = {
     "submit": msg("submitted"), "verify": msg("verified"), "lock": msg("locked"), "reopen": msg("reopened"),
     "user added": msg("user added"), "password set": msg("password set"), "password changed": msg("password changed"),
     "tokens revoked": msg("sessions and tokens ended"),
+    "lot added": msg("harvest lot added"), "lot changed": msg("harvest lot changed"),
+    "certificate issued": msg("label certificate issued"),
 }
 
 

@@ -89,6 +89,8 @@ EXPORTS = {
     "crop_intensities": "mrv._reductions:crop_intensities",
     "evaluate_label": "mrv._label:evaluate_label",
     "plot_measures": "mrv._label:plot_measures",
+    "lot_footprints": "mrv._label:lot_footprints",
+    "LOT_COLUMNS": "mrv._label:LOT_COLUMNS",
     "LABEL_COLUMNS": "mrv._label:LABEL_COLUMNS",
     "MEASURE_UNITS": "mrv._label:MEASURE_UNITS",
     "crop_production": "mrv._reductions:crop_production",

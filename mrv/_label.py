@@ -16,6 +16,11 @@ size (Σ numerator / Σ denominator), never as the mean of its plots' ratios:
 A group without the denominator (no rice season, no harvest) has no value: the criterion
 is `no data` and the group does not pass, as a value is never assumed. A plot passes
 when every criterion of its crop passes; a farm, cooperative or zone likewise, per crop.
+
+A harvest lot (plan task VI.2) is a year's product of one crop delivered by several plots;
+each kilogram a plot delivered carries that plot's emissions per kilogram of the crop
+(`mrv.crop_intensities`), so the lot's footprint is their mean weighted by mass
+(`lot_footprints`).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ AWD = "multiple_drainage"
 MEASURE_COLUMNS = ["plot_id", "year", "crop", "measure", "numerator", "denominator", "records"]
 #: Columns of `evaluate_label`: per level (plot, farm, cooperative, zone), group, crop and
 #: criterion ("all" for the group's verdict on every criterion of its crop).
+#: Columns of a harvest lot's parts, one per plot that delivered into it (`lot_footprints`).
+LOT_COLUMNS = ["lot_id", "plot_id", "year", "crop", "mass_kg"]
 LABEL_COLUMNS = ["level", "group_id", "crop", "criterion", "measure", "value", "limit", "direction", "unit", "result",
                  "plots", "records"]
 
@@ -100,3 +107,35 @@ def evaluate_label(measures: pd.DataFrame, criteria: pd.DataFrame, members: pd.D
     return table.assign(level=levels).sort_values(["level", "group_id", "crop"], kind="stable").assign(
         level=lambda frame: frame["level"].astype(str), plots=lambda frame: frame["plots"].astype("int64")
     ).reset_index(drop=True)
+
+
+def lot_footprints(parts: pd.DataFrame, intensities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The footprint of each harvest lot of `parts` (`LOT_COLUMNS`, the kg of the crop's
+    intensity product each plot delivered) from `intensities` (`mrv.crop_intensities`:
+    t CO2e per t, which is kg CO2e per kg, and the tonnes harvested per plot-year and crop):
+
+        footprint = Σᵢ mᵢ × Iᵢ / Σᵢ mᵢ   (kg CO2e/kg)
+
+    Returns the parts with `share` (mᵢ / Σ m), `intensity` Iᵢ, `emissions_kg` (mᵢ × Iᵢ),
+    `harvest_kg` (the plot's recorded harvest of the crop), `delivered_kg` (what the plot
+    delivered into every lot of `parts` that year) and `exceeds_harvest`; and the lots with
+    `mass_kg`, `emissions_kg`, `footprint` and `plots`. A lot with a plot of no intensity
+    (no harvest or no results) has no footprint (NaN): it is never assumed."""
+    parts = parts[LOT_COLUMNS].assign(plot_id=parts["plot_id"].astype(str), crop=parts["crop"].astype(str),
+                                      year=parts["year"].astype("int64"), mass_kg=parts["mass_kg"].astype("float64"))
+    found = intensities.assign(plot_id=intensities["plot_id"].astype(str), crop=intensities["crop"].astype(str),
+                               year=intensities["year"].astype("int64"))
+    found = found.assign(intensity=found["t_per_t"], harvest_kg=found["production_t"].fillna(0.0) * KG_PER_T)
+    data = parts.merge(found[["plot_id", "year", "crop", "intensity", "harvest_kg"]], how="left",
+                       on=["plot_id", "year", "crop"])
+    data["harvest_kg"] = data["harvest_kg"].fillna(0.0)
+    data["share"] = data["mass_kg"] / data.groupby("lot_id")["mass_kg"].transform("sum")
+    data["emissions_kg"] = data["mass_kg"] * data["intensity"]
+    data["delivered_kg"] = data.groupby(["plot_id", "year", "crop"])["mass_kg"].transform("sum")
+    data["exceeds_harvest"] = data["delivered_kg"] > data["harvest_kg"] * (1 + 1e-9)
+    lots = data.groupby("lot_id", sort=False).agg(
+        year=("year", "first"), crop=("crop", "first"), mass_kg=("mass_kg", "sum"),
+        emissions_kg=("emissions_kg", lambda values: values.sum(min_count=len(values))),
+        plots=("plot_id", "nunique")).reset_index()
+    lots["footprint"] = lots["emissions_kg"] / lots["mass_kg"].where(lots["mass_kg"] > 0)
+    return lots, data

@@ -63,6 +63,7 @@ class Report:
     sections: dict[str, pd.DataFrame]
     charts: dict[str, pd.Series] = field(default_factory=dict)
     title: str = "title"  # the label key of its title
+    kind: str = "doc_kind"  # the label key of the kind of document over the title (BÁO CÁO)
     stem: str = "bao-cao"  # its files are named <stem>-<year or period>-<lang>
     lead: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
@@ -71,6 +72,7 @@ class Report:
     subject: str = ""  # whose report, when not the province's (a commune's name)
     heading: Letterhead = field(default_factory=letterhead)
     issued: date = field(default_factory=province_today)
+    qr: str = ""  # a text to print as a QR code under the title (a certificate's code and hash)
     drawn: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)  # charts as PNG, drawn once
 
     @property
@@ -89,6 +91,13 @@ class Report:
         if key not in self.drawn:
             self.drawn[key] = _chart_png(self.charts[key], label(key, self.lang))
         return self.drawn[key]
+
+    def qr_png(self) -> bytes:
+        """The `qr` text as a QR code (ISO/IEC 18004, error correction M), PNG."""
+        import segno
+        buffer = io.BytesIO()
+        segno.make(self.qr, error="m").save(buffer, kind="png", scale=4, border=2)
+        return buffer.getvalue()
 
     def details(self) -> pd.DataFrame:
         """The annex's first table: the run's details and the letterhead's issue date."""
@@ -219,7 +228,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
             column += 14
     sheet = book.create_sheet(_sheet_title("report_info", lang))
     head = report.heading
-    lines = [head.parent, head.agency, "", label("doc_kind", lang), report.heading_title,
+    lines = [head.parent, head.agency, "", label(report.kind, lang), report.heading_title,
              date_line(head.place, report.issued, lang), "", *report.lead, ""]
     for row, text in enumerate(lines, start=1):
         cell = sheet.cell(row, 1, cell_value(text))
@@ -251,7 +260,7 @@ def _html_heading(report: Report) -> str:
 <td class="agency">{esc(head.parent)}<br><b><u>{esc(head.agency)}</u></b><br><br>{esc(label('number', lang))}: &nbsp; &nbsp; &nbsp; /{esc(head.symbol)}</td>
 <td class="nation"><b>{esc(label('nation', lang))}</b><br><b><u>{esc(label('motto', lang))}</u></b><br><br><i>{esc(date_line(head.place, report.issued, lang))}</i></td>
 </tr></table>
-<p class="kind">{esc(label('doc_kind', lang))}</p><p class="title">{esc(report.heading_title)}</p>"""
+<p class="kind">{esc(label(report.kind, lang))}</p><p class="title">{esc(report.heading_title)}</p>"""
 
 
 def _html_signature(report: Report) -> str:
@@ -281,7 +290,8 @@ h2 {{ font-size: 11.5pt; margin-top: 1em; }} h2.annex {{ text-align: center; pag
 table.data {{ border-collapse: collapse; margin: 0.3em 0; width: 100%; }}
 table.data th, table.data td {{ border: 1px solid #999; padding: 2px 4px; font-size: 8pt; }}
 table.data th {{ background: #e8f0e8; }} td.n {{ text-align: right; }} p.note {{ font-style: italic; font-size: 9pt; }}
-#page-number {{ text-align: center; font-size: 10pt; }}"""
+#page-number {{ text-align: center; font-size: 10pt; }}
+p.qr {{ text-align: center; font-size: 7pt; font-family: "DejaVu Sans Mono", monospace; }}"""
 
 
 def to_html(report: Report, fonts: dict[str, str] | None = None) -> str:
@@ -297,6 +307,10 @@ def to_html(report: Report, fonts: dict[str, str] | None = None) -> str:
     if fonts:
         parts.append('<pdf:nexttemplate name="numbered" /><div id="page-number"><pdf:pagenumber /></div>')
     parts.append(_html_heading(report))
+    if report.qr:
+        data = base64.b64encode(report.qr_png()).decode()
+        parts.append(f'<p class="qr"><img alt="QR" width="120" height="120" src="data:image/png;base64,{data}"><br>'
+                     f"{esc(report.qr)}</p>")
     parts.extend(f'<p class="lead">{esc(text)}</p>' for text in report.lead)
     for key, frame in report.sections.items():
         parts.append(f"<h2>{esc(label(key, lang))}</h2>{_html_table(frame, lang)}")
@@ -396,11 +410,17 @@ def write_docx(report: Report, path: Path) -> Path:
     _docx_cell(nation, label("nation", lang), bold=True, size=12)
     _docx_cell(nation, label("motto", lang), bold=True, size=13, underline=True)
     _docx_cell(nation, date_line(head.place, report.issued, lang), italic=True, size=13)
-    for text, size in ((label("doc_kind", lang), 14), (report.heading_title, 13)):
+    for text, size in ((label(report.kind, lang), 14), (report.heading_title, 13)):
         paragraph = document.add_paragraph()
         paragraph.alignment = 1
         paragraph.add_run(text).bold = True
         paragraph.runs[0].font.size = Pt(size)
+    if report.qr:
+        document.add_picture(io.BytesIO(report.qr_png()), width=Cm(3))
+        document.paragraphs[-1].alignment = 1
+        caption = document.add_paragraph()
+        caption.alignment = 1
+        caption.add_run(report.qr).font.size = Pt(7)
     for text in report.lead:
         paragraph = document.add_paragraph(text)
         paragraph.paragraph_format.first_line_indent = Cm(1)

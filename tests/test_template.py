@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 import mrv
 from mrv import models
-from mrv.models._tables import ActivityRecord, Plot
+from mrv.models._tables import ActivityRecord, LotPart, Plot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,10 +76,12 @@ def test_the_example_rows_are_never_imported_yet_are_valid_data(engine, tmp_path
     summary = models.import_file(engine, path)
     assert summary.rows == {"cooperatives": 1, "pilot_models": 1, "plots": 1, "records": 1, "commune_crops": 1,
                             "age_classes": 1, "practice_profiles": 1, "adoption": 1, "commune_settings": 1,
-                            "plan_indicators": 1}
+                            "plan_indicators": 1, "lots": 1}
     with Session(engine) as session:
         plot = session.execute(select(Plot).where(Plot.code == "VD1")).scalar_one()
         record = session.execute(select(ActivityRecord)).scalar_one()
+        lot = session.execute(select(LotPart.mass_kg)).scalar_one()
+    assert lot == 200.0  # 2 tạ of green coffee
     assert plot.area_ha == pytest.approx(5 * 1000 / 10_000)  # 5 sào nam of 1 000 m² = 0,5 ha
     assert (record.record_key, record.record_date, record.year) == ("VD1", "15/03/2026", 2026)  # kept as typed
     assert (record.quantity_text, record.unit_text) == ("3", "bao")
