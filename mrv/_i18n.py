@@ -55,15 +55,27 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
+class _Decimal(float):
+    """A float that formats with the Vietnamese marks (1.234,5) inside a Vietnamese message."""
+
+    def __format__(self, spec: str) -> str:
+        return format(float(self), spec).translate(str.maketrans(",.", ".,"))
+
+
 def say(text, lang: str = DEFAULT_LANG) -> str:
-    """`text` in `lang`: a `Message` through the catalogue, anything else as it is."""
+    """`text` in `lang`: a `Message` through the catalogue (a decimal number in its values
+    written as the language writes it), anything else as it is."""
     if not isinstance(text, Message):
         return "" if text is None else str(text)
     template = text.template if lang == "en" else _catalogue(lang).gettext(text.template)
     if not text.values:
         return template
-    return template.format(**{name: say(value, lang) if isinstance(value, Message) else value
-                              for name, value in text.values.items()})
+
+    def said(value):
+        if isinstance(value, Message):
+            return say(value, lang)
+        return _Decimal(value) if lang == "vi" and isinstance(value, float) else value
+    return template.format(**{name: said(value) for name, value in text.values.items()})
 
 
 def said(error: BaseException, lang: str = DEFAULT_LANG) -> str:

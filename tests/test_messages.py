@@ -187,3 +187,11 @@ def test_the_help_of_commands_and_options_is_in_the_language_asked_for():
     commands = subprocess.run([sys.executable, "-m", "mrv.cli", "--help"], capture_output=True, text=True,
                               env={**os.environ, "COLUMNS": "200"})
     assert "Kiểm tra QA/QC số liệu của một năm" in commands.stdout  # each command's line in the list
+
+
+def test_a_decimal_in_a_vietnamese_message_is_written_with_a_decimal_comma():
+    """5.012 in a Vietnamese sentence reads as five thousand and twelve: a float value is
+    written as the language writes it (5,012), a whole number and an id as they are."""
+    message = mrv.msg("at most {free:.3f} t of {plot} {year}", free=5.0115, plot="A.1", year=2025)
+    assert mrv.say(message, "vi") == "at most 5,011 t of A.1 2025"  # no catalogue entry: the template itself
+    assert mrv.say(message, "en") == "at most 5.011 t of A.1 2025"
