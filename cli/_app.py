@@ -541,9 +541,12 @@ def demo(
     _print_run(run, True, lang)
     _report(results, run.factor_profile, lang.value)
     out.print(f"{labels('written')} {len(results)} {labels('rows')}: {out_dir / f'results-{year}.csv'}")
+    verified = _fail_on_bad_input(lambda: models.verify_demo_year(engine, year), lang)
+    claims = models.write_demo_claims(out_dir, year=year)
+    summary = _fail_on_bad_input(lambda: models.import_file(engine, claims, imported_by=importer), lang)
+    out.print(f"{labels('imported')} {claims}: {_tables(summary.rows, lang)}")
     for path in mrv.write_report(models.build_report(engine, year, lang.value, scope=models.LOCAL), out_dir / "report"):
         out.print(f"{labels('written')}: {path}")
-    verified = _fail_on_bad_input(lambda: models.verify_demo_year(engine, year), lang)
     with _progress(labels("evaluating")):
         label = mrv.write_report_file(models.label_report(engine, year, lang.value, scope=models.LOCAL),
                                       out_dir / f"danh-gia-nhan-{year}.xlsx")

@@ -323,6 +323,19 @@ def write_demo(folder: str | Path, *, seed: int = 2025, year: int = 2025) -> lis
     return paths
 
 
+def write_demo_claims(folder: str | Path, *, year: int = 2025) -> Path:
+    """The demo's claims register file, imported once the year is verified: a carbon
+    credit on all that the provincial coffee pilot's first three plots reduced, and a label
+    on 1 t CO2e of the fourth."""
+    rows = [{"claim_id": "TB-001", "kind": "tín chỉ carbon", "claimant": "HTX nông nghiệp Phường Tuy Hòa",
+             "plot_id": f"TINH-CAPHE-{k}", "year": str(year), "tonnes": ""} for k in (1, 2, 3)]
+    rows.append({"claim_id": "TB-002", "kind": "nhãn", "claimant": "HTX-001", "plot_id": "TINH-CAPHE-4",
+                 "year": str(year), "tonnes": "1"})
+    path = Path(folder) / "claims.csv"
+    pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
 def demo_users(engine: Engine) -> list[tuple[str, str, str | None, str]]:
     """Register the demo's users (one per role) that are not registered yet, give each a new
     random password for the server, and return them all: (name, role, commune, password).

@@ -54,6 +54,7 @@ SPECS = {spec.name: spec for spec in (
                                              "zones_formed", "cooperatives_formed", "low_emission_ha", "reduction_t",
                                              "note")),
     TableSpec("lots", ("lot_id", "cooperative_id", "year", "crop", "plot_id", "quantity", "unit"), ("product",)),
+    TableSpec("claims", ("claim_id", "kind", "claimant", "plot_id", "year"), ("tonnes",)),
 )}
 
 

@@ -28,6 +28,7 @@ from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS
 from mrv.models._db import bulk_insert, check_integrity
 from mrv.models._files import read_import_file
 from mrv.models._runs import OFFICIAL_PROFILE
+from mrv.models._claims import KINDS as CLAIM_KINDS, check_claims, write_claims
 from mrv.models._lots import write_lots
 from mrv.models._locks import (
     LATEST, locked_years, pilot_model_changes, plot_changes, profile_changes, record_changes, setting_changes,
@@ -532,6 +533,33 @@ def _lots(frame, state: _State, problems: ProblemList, tables: dict, locale) -> 
     return lots
 
 
+def _claims(frame, state: _State, problems: ProblemList, locale) -> pd.DataFrame:
+    """Each plot-year a claim takes tonnes of (blank: all that is unclaimed); the rows of a
+    claim agree on its kind and claimant and name a plot-year once."""
+    table = RawTable(frame, "claims", problems)
+    codes = table.text("plot_id").dropna().unique().astype(str)
+    claims = pd.DataFrame({
+        "claim_id": _known(table, "claim_id", set(table.text("claim_id").dropna().astype(str)), msg("a claim id"),
+                           msg("give every claim an id"), required=True).to_numpy(),
+        "kind": _choice(table, "kind", CLAIM_KINDS, msg("a kind of claim: label (nhãn), carbon_credit (tín chỉ "
+                        "carbon) or result_payment (thanh toán theo kết quả)"), required=True),
+        "claimant": _known(table, "claimant", set(table.text("claimant").dropna().astype(str)), msg("a claimant"),
+                           msg("write who claims: the cooperative, the buyer of the credits, the fund"),
+                           required=True).to_numpy(),
+        "plot_id": _known(table, "plot_id", set(state.plots_of(codes)["plot_id"]), msg("a plot of the database"),
+                          msg("correct the plot's id"), required=True).to_numpy(),
+        "year": table.numbers("year", locale, 1990, 2100, msg("a year"), required=True),
+        "tonnes": table.numbers("tonnes", locale, 0, MAX_TYPED, msg("tonnes of CO2e"), required=False)})
+    first = claims.groupby("claim_id")[["kind", "claimant"]].transform("first")
+    for column in ("kind", "claimant"):
+        table.report(claims["claim_id"].notna() & claims[column].notna() & (claims[column] != first[column]), column,
+                     msg("the same {column} on every row of the claim", column=column),
+                     msg("a claim has one kind and one claimant: split it into claims"))
+    table.report(claims.duplicated(["claim_id", "plot_id", "year"]) & claims["plot_id"].notna(), "plot_id",
+                 msg("a plot-year named once in its claim"), msg("add up its tonnes on one row"))
+    return claims
+
+
 def _upsert(session: Session, table, key_columns: tuple[str, ...], rows: list[dict]) -> dict[tuple, uuid.UUID]:
     """Insert rows whose key is new, update the others; return the id of every key."""
     if not rows:
@@ -719,6 +747,8 @@ def _check_changes(session: Session, tables: dict, prepared: dict, state: _State
         profile_changes(session, prepared["practice_profiles"], state.locked, table("practice_profiles"))
     if "pilot_models" in prepared:
         pilot_model_changes(session, prepared["pilot_models"], state.locked, table("pilot_models"))
+    if "claims" in prepared:
+        prepared["claims"] = check_claims(session.get_bind(), session, prepared["claims"], table("claims"))
 
 
 def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, summary: ImportSummary,
@@ -868,7 +898,7 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
     communes: a row naming another commune, a plot stored in another commune or joining
     its pilot model, a lot's delivery from a plot of another commune, a record of a plot
     of another commune or that moves a record away from one, and the province-wide tables
-    (practice profiles, plan indicators) for anyone with communes of their own."""
+    (practice profiles, plan indicators, claims) for anyone with communes of their own."""
     scope.require_role("write")
     if scope.communes is None:
         return
@@ -894,7 +924,7 @@ def _check_scope(session: Session, tables: dict[str, pd.DataFrame], scope: Scope
                      for row in session.execute(query.where(Plot.code.in_(part))))
         return codes.map(found)
 
-    for name in ("practice_profiles", "plan_indicators"):
+    for name in ("practice_profiles", "plan_indicators", "claims"):
         if name in tables:
             frame = tables[name]
             problems.add(frame.attrs.get("source", name), None, "", name, msg("a table of the province officer"), fix)
@@ -994,11 +1024,15 @@ def import_tables(engine: Engine, tables: dict[str, pd.DataFrame], name: str, co
             prepared["plan_indicators"] = _plan_indicators(tables["plan_indicators"], problems, locale)
         if "lots" in tables:
             prepared["lots"] = _lots(tables["lots"], state, problems, tables, locale)
+        if "claims" in tables:
+            prepared["claims"] = _claims(tables["claims"], state, problems, locale)
         if not problems.problems:
             _check_changes(session, tables, prepared, state, problems)
         plot_ids = None if problems.problems else _write(session, prepared, state, summary, batch)
         if plot_ids is not None and "lots" in prepared:
             write_lots(session, prepared["lots"], state.cooperatives, batch)
+        if plot_ids is not None and "claims" in prepared:
+            write_claims(session, prepared["claims"], batch)
         if "records" in tables:
             if on_total:
                 on_total(len(tables["records"]))

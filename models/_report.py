@@ -16,6 +16,7 @@ from sqlmodel import Session
 import mrv
 from mrv import Report, catalogue, letterhead
 from mrv import report_label as label
+from mrv.models._claims import stored_claims
 from mrv.models._places import resolve_commune
 from mrv.models._province import province_year
 from mrv.models._scope import Scope
@@ -195,6 +196,23 @@ def inventory_and_removals(results: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     return emitted, results.loc[results["mass_kg"] < 0, "co2e_kg"].sum() / KG_PER_T
 
 
+def claims_section(engine: Engine, year: int, reductions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The pilot plots' reductions of the year (above zero) against the claims register: the
+    tonnes claimed by each kind of claim, and what is left unclaimed."""
+    pilot_plots = set(reductions["plot_id"].astype(str))
+    with Session(engine) as session:
+        claims = stored_claims(session, [year])
+    claims = claims[claims["plot_id"].isin(pilot_plots)]
+    kept = reductions[reductions["year"].to_numpy() == year]["reduction_t"].clip(lower=0).sum()
+    claimed = claims.groupby("kind")["tonnes"].sum()
+    return pd.DataFrame([
+        {"item": label("claims_reduction", lang), "value": float(kept), "unit": "t CO2e"},
+        *({"item": label(f"claims_{kind}", lang), "value": float(claimed.get(kind, 0.0)), "unit": "t CO2e"}
+          for kind in ("label", "carbon_credit", "result_payment")),
+        {"item": label("claims_unclaimed", lang), "value": float(kept - claimed.sum()), "unit": "t CO2e"},
+    ])
+
+
 def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, commune: str | None = None,
                  letterhead_file: str | Path | None = None) -> Report:
     """The sections of the annual report for `year` (from its official run), for a scope
@@ -272,6 +290,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
         n=len(without), names=", ".join(without["commune"]))} if len(without) else {}
     if not_estimated:
         notes["estimate_coverage"] = not_estimated
+    notes["claims"] = label("claims_note", lang)
     by_crop = mrv.rollup(results, by=("crop", "source", "gas")).assign(co2e_t=lambda f: f["co2e_kg"] / KG_PER_T)
     by_crop = by_crop.assign(crop=by_crop["crop"].astype(str).map(crop_names),
                              source=by_crop["source"].astype(str).map(source_names),
@@ -329,6 +348,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
     sections = {
         "summary": summary, "estimate_by_gas": by_gas, "estimate_coverage": coverage, "intensity": intensity, "by_commune": by_commune,
         "by_crop": by_crop, "by_cooperative": by_cooperative, "pilots": pilots_section, "indicators": indicators,
+        "claims": claims_section(engine, year, reductions, lang),
         "completeness": completeness, "qa": qa, "uncertainty": spread.table.drop(columns="mean_t") if spread else None,
         "trend": trend if len(trend) > 1 else None,
     }

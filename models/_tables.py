@@ -501,6 +501,31 @@ class Certificate(SQLModel, table=True):
     issued_at: datetime = Field(default_factory=_now)
 
 
+class Claim(SQLModel, table=True):
+    """A reduction claimed once (plan task VI.4): by a label, a carbon credit or a
+    result-based payment, with its claimant and the tonnes of each plot-year (`ClaimPart`).
+    A claim is registered once and never changed."""
+
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    code: str = Field(index=True, unique=True)
+    kind: str  # label, carbon_credit or result_payment
+    claimant: str
+    registered_by: str | None = None
+    registered_at: datetime = Field(default_factory=_now)
+    import_id: uuid.UUID | None = Field(default=None, foreign_key="importbatch.id")
+
+
+class ClaimPart(SQLModel, table=True):
+    """The tonnes of CO2e of one pilot plot-year's reduction a claim takes."""
+
+    __table_args__ = (Index("ix_claimpart_plot_year", "plot_id", "year"),)
+    id: uuid.UUID = Field(default_factory=_key, primary_key=True)
+    claim_id: uuid.UUID = Field(foreign_key="claim.id", index=True)
+    plot_id: uuid.UUID = Field(foreign_key="plot.id")
+    year: int
+    tonnes: float
+
+
 #: The actions of the audit trail (`AuditEntry.action`) as a person reads them.
 AUDIT_ACTIONS = {
     "records added": msg("records added"), "record changed": msg("record changed"), "plot changed": msg("plot changed"),
@@ -509,7 +534,7 @@ AUDIT_ACTIONS = {
     "user added": msg("user added"), "password set": msg("password set"), "password changed": msg("password changed"),
     "tokens revoked": msg("sessions and tokens ended"),
     "lot added": msg("harvest lot added"), "lot changed": msg("harvest lot changed"),
-    "certificate issued": msg("label certificate issued"),
+    "certificate issued": msg("label certificate issued"), "claim registered": msg("claim registered"),
 }
 
 

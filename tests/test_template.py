@@ -69,6 +69,8 @@ def test_the_example_rows_are_never_imported_yet_are_valid_data(engine, tmp_path
 
     book = load_workbook(path)
     for sheet in book.worksheets[1:-1]:  # each example, copied to row 3 with ids of its own, is data
+        if sheet.title == "Tuyên bố giảm phát thải":  # a claim needs a verified year's run: tests/test_claims.py
+            continue
         for column, cell in enumerate(sheet[2], start=1):
             value = cell.value
             sheet.cell(3, column, value.replace("VÍ DỤ", "VD1") if isinstance(value, str) else value)
