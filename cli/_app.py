@@ -230,6 +230,8 @@ LABELS = {
     "report_format": msg("--format {given}: expected xlsx, html, pdf or docx. Fix: e.g. --format pdf,docx"),
     "report_what": msg("Give either --year YEAR (with --commune if wanted) or --period 2026-2030. Fix: e.g. mrv "
                        "report --year 2025, or mrv report --period 2026-2030"),
+    "credit_years": msg("--years {given}: not a year or a period. Fix: write a year, e.g. 2025, or first-last "
+                        "year, e.g. 2025-2027"),
     "report_period": msg("--period {given}: not a period. Fix: write first-last year, e.g. 2026-2030"),
     "recalculating": msg("Recalculating each year"),
     "evaluating": msg("Evaluating every plot and group"),
@@ -556,6 +558,10 @@ def demo(
         certificate = mrv.write_report_file(models.certificate_report(engine, code, lang.value),
                                             out_dir / f"chung-nhan-{code}.pdf")
     out.print(f"{labels('certificate_issued')} {code} ({models.DEMO_LOT}): {certificate}")
+    with _progress(labels("evaluating")):
+        readiness = models.readiness_report(engine, models.DEMO_GROUP, [year], lang.value, scope=models.LOCAL)
+        written = mrv.write_report_file(readiness, out_dir / f"{readiness.name}.pdf")
+    out.print(f"{labels('written')}: {written}")
     import pandas as pd
     users = [(name, role, ", ".join(commune) if isinstance(commune, tuple) else commune, password)
              for name, role, commune, password in users]
@@ -981,6 +987,42 @@ def label_verify(
     if not checked.unchanged:
         raise typer.Exit(1)
     out.print(_say("certificate_unchanged", lang), style="green")
+
+
+credit_app = typer.Typer(help=help_text("Carbon credits: how ready a cooperative or zone is."), no_args_is_help=True)
+app.add_typer(credit_app, name="credit")
+
+
+@credit_app.command("readiness", help=help_text(
+    "How ready a cooperative or zone is for carbon credits over a monitoring period: its pilot plots' reductions and "
+    "removals against their baseline, less the uncertainty deduction, leakage and the non-permanence buffer "
+    "(parameters from a crediting file, VM0042's structure), and the conditions a crediting programme will ask."))
+def credit_readiness(
+    group: str = typer.Option(..., "--group", help=help_text("The cooperative's or zone's id (cooperatives sheet).")),
+    years: str = typer.Option(..., "--years", help=help_text("The monitoring period: a year (2025) or first-last "
+                                                             "(2025-2027); each year needs its official run.")),
+    parameters: Path = typer.Option(None, "--parameters", dir_okay=False, help=help_text(
+        "A crediting file (TOML, like factors/crediting/vm0042.toml; default: that file).")),
+    out_file: Path = typer.Option(None, "--out", dir_okay=False, help=help_text(
+        "File to write (.pdf, .xlsx, .html or .docx; default: out/san-sang-tin-chi-<group>-<years>.pdf).")),
+    lang: Lang = LANG_OPTION,
+    db: str = DB_OPTION,
+) -> None:
+    first, _, last = years.partition("-")
+    if not (first.isdigit() and (not last or last.isdigit()) and int(first) <= int(last or first)):
+        _fail(LABELS["credit_years"].fill(given=years), lang)
+        raise typer.Exit(2)
+    period = list(range(int(first), int(last or first) + 1))
+    engine = models.connect(db)
+    try:
+        with _progress(_say("evaluating", lang)):
+            content = _fail_on_bad_input(lambda: models.readiness_report(
+                engine, group, period, lang.value, parameters, scope=models.LOCAL), lang)
+    except LookupError as error:
+        _fail(mrv.said(error, _lang(lang)), lang)
+        raise typer.Exit(2) from None
+    written = mrv.write_report_file(content, out_file or Path("out") / f"{content.name}.pdf")
+    out.print(f"{_say('written', lang)}: {written}")
 
 
 @app.command(help=help_text("Recalculate the whole time series as new official runs (after a factor or method "

@@ -37,6 +37,7 @@ PAGES = {
     "province-map": ("demo-tinh", "/province?year=2025", 1100, "#map-h + p + ul + .map"),
     "audit": ("demo-tinh", "/audit?year=2025", 1100, None),
     "inventory": ("demo-kiemke", "/inventory?year=2025", 1100, None),
+    "certificate": (None, "/chung-nhan/CN-2025-0001", 390, None),
 }
 
 

@@ -400,6 +400,16 @@ def factor_set_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _toml(path: Path, kind: str) -> dict:
+    """A TOML file a person gives (criteria, crediting parameters); a fault names the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise FactorFileError(path, 0, "", str(error), f"a readable {kind} file (TOML, UTF-8)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise FactorFileError(path, 0, "", str(error), "a TOML file") from None
+
+
 CRITERIA_DIR = DATA_DIR / "criteria"
 #: The measures a label criterion may use (`mrv._label`), which way its limit goes, and
 #: where a set of criteria stands: issued by the province, a draft, or an example to try
@@ -416,12 +426,7 @@ def load_criteria(path: str | Path | None = None) -> pd.DataFrame:
     `note` and `file`. A criterion's `limit` is one number for all its `crops` or a table by
     crop; every fault names the file and the criterion's field."""
     path = Path(path) if path is not None else CRITERIA_DIR / "example.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise FactorFileError(path, 0, "", str(error), "a readable criteria file (TOML, UTF-8)") from None
-    except tomllib.TOMLDecodeError as error:
-        raise FactorFileError(path, 0, "", str(error), "a TOML file") from None
+    data = _toml(path, "criteria")
     crops = set(load_catalogue("crops")["id"])
     if data.get("status") not in CRITERIA_STATUSES:
         raise FactorFileError(path, 0, "status", str(data.get("status")), "one of " + ", ".join(CRITERIA_STATUSES))
@@ -459,3 +464,44 @@ def load_criteria(path: str | Path | None = None) -> pd.DataFrame:
     table.attrs.update({key: str(data.get(key, "")) for key in ("title_vi", "title_en", "status", "note")},
                        file=str(path))
     return table
+
+
+CREDITING_DIR = DATA_DIR / "crediting"
+#: Where a crediting parameter stands: confirmed against the methodology, not yet, or left
+#: for the project to set (then it has no value).
+CREDITING_STATUSES = ("confirmed", "unverified", "not set")
+#: Each section of a crediting file and the percentage it may hold.
+CREDITING_VALUES = {"uncertainty": "confidence_pct", "leakage": "share_pct", "buffer": "non_permanence_risk_pct"}
+#: What the uncertainty deduction may apply to.
+CREDITING_QUANTITIES = ("reductions", "removals")
+
+
+def load_crediting(path: str | Path | None = None) -> dict:
+    """The parameters of the carbon-credit readiness report (default:
+    `crediting/vm0042.toml`): the file's `title_vi`, `title_en`, `methodology`, `note` and
+    `file`, and per section of `CREDITING_VALUES` its percentage (None when not set), `source`
+    and `status`; the uncertainty's `applies_to`. Every fault names the file and the field."""
+    path = Path(path) if path is not None else CREDITING_DIR / "vm0042.toml"
+    data = _toml(path, "crediting")
+    found = {key: str(data.get(key, "")) for key in ("title_vi", "title_en", "methodology", "note")} | {"file": str(path)}
+    for section, name in CREDITING_VALUES.items():
+        part = data.get(section)
+        if not isinstance(part, dict):
+            raise FactorFileError(path, 0, section, str(part), f"a [{section}] table")
+        value, status, source = part.get(name), part.get("status"), part.get("source")
+        if status not in CREDITING_STATUSES:
+            raise FactorFileError(path, 0, f"{section}.status", str(status), "one of " + ", ".join(CREDITING_STATUSES))
+        if not isinstance(source, str) or not source.strip():
+            raise FactorFileError(path, 0, f"{section}.source", str(source), "the text that sets the parameter")
+        if (value is None) != (status == "not set"):
+            raise FactorFileError(path, 0, f"{section}.{name}", str(value),
+                                  "a value unless the status is 'not set', and none when it is")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100):
+            raise FactorFileError(path, 0, f"{section}.{name}", str(value), "a percentage from 0 to 100")
+        found[section] = {name: None if value is None else float(value), "source": source, "status": status}
+    applies = data["uncertainty"].get("applies_to")
+    if not isinstance(applies, list) or not set(applies) <= set(CREDITING_QUANTITIES):
+        raise FactorFileError(path, 0, "uncertainty.applies_to", str(applies),
+                              "a list of " + ", ".join(CREDITING_QUANTITIES))
+    found["uncertainty"]["applies_to"] = list(applies)
+    return found

@@ -5,7 +5,7 @@ passes the label (`label_evaluation`), on a year's official run, with the lot's 
 (`mrv.lot_footprints`). It keeps what it states (`claims`) and a SHA-256 hash of each
 piece of data behind it: the lot version, and for each of its plots the plot's version
 valid in the year and the record keys and content hashes of its current records of the
-year. Its QR code carries its code and the hash of those hashes (`QR_TEXT`);
+year. Its QR code carries its code and the hash of those hashes (`qr_text`);
 `verify_certificate` computes them again from the database and names what changed.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,9 +35,12 @@ from mrv.models._tables import ActivityRecord, AuditEntry, Certificate, Commune,
 from mrv.models._users import find_user
 from mrv.models._versions import PLOT_FIELDS, chunked, in_year, plot_versions
 
-#: The text of a certificate's QR code: its code and the hash of the data behind it.
+#: The text of a certificate's QR code: its code and the hash of the data behind it; with
+#: the server's public address (`MRV_PUBLIC_URL`), the address of its public page instead.
 QR_TEXT = "mrv-certificate:{code}?sha256={data_hash}"
-_SCANNED = re.compile(r"^mrv-certificate:(?P<code>[^?\s]+)\?sha256=(?P<data_hash>[0-9a-f]{64})$")
+QR_PAGE = "{base}/chung-nhan/{code}?sha256={data_hash}"
+_SCANNED = re.compile(r"^(?:mrv-certificate:|https?://\S*/chung-nhan/)(?P<code>[^?/\s]+)"
+                      r"\?sha256=(?P<data_hash>[0-9a-f]{64})$")
 
 
 class CertificateRefused(ValueError):
@@ -199,11 +203,21 @@ def _stored(session: Session, code: str) -> Certificate:
     return found
 
 
-def verify_certificate(engine: Engine, given: str) -> Verification:
+def qr_text(code: str, data_hash: str) -> str:
+    """What a certificate's QR code carries: its public page's address when the server's
+    public address is known (`MRV_PUBLIC_URL`), else `QR_TEXT`."""
+    base = os.environ.get("MRV_PUBLIC_URL", "").strip().rstrip("/")
+    return QR_PAGE.format(base=base, code=code, data_hash=data_hash) if base else QR_TEXT.format(
+        code=code, data_hash=data_hash)
+
+
+def verify_certificate(engine: Engine, given: str, scanned_hash: str | None = None) -> Verification:
     """The certificate of `given` (its code, or the text of its QR code) against the data
-    behind it now. Raises LookupError for an unknown certificate."""
+    behind it now; `scanned_hash` is a hash read apart from the code (the public page's
+    address). Raises LookupError for an unknown certificate."""
     scanned = _SCANNED.match(given.strip())
     code = scanned["code"] if scanned else given.strip()
+    scanned_hash = scanned["data_hash"] if scanned else scanned_hash
     with Session(engine) as session:
         certificate = _stored(session, code)
         lot = session.get(HarvestLot, certificate.lot_id)
@@ -213,7 +227,7 @@ def verify_certificate(engine: Engine, given: str) -> Verification:
         changed = sorted(piece for piece in issued.keys() | now.keys() if issued.get(piece) != now.get(piece))
         return Verification(code=code, claims=certificate.claims, issued_at=certificate.issued_at,
                             issued_by=certificate.issued_by, data_hash=certificate.data_hash, changed=changed,
-                            scanned_matches=None if scanned is None else scanned["data_hash"] == certificate.data_hash)
+                            scanned_matches=None if scanned_hash is None else scanned_hash == certificate.data_hash)
 
 
 def certificate_report(engine: Engine, code: str, lang: str = "vi") -> mrv.Report:
@@ -237,7 +251,7 @@ def certificate_report(engine: Engine, code: str, lang: str = "vi") -> mrv.Repor
     verdicts = {value: label(f"label_{value.replace(' ', '_')}", lang) for value in plots["verdict"].unique()}
     return mrv.Report(
         year=claims["year"], lang=lang, kind="certificate_kind", title="certificate_title", stem=f"chung-nhan-{code}", subject=code,
-        lead=lead, qr=QR_TEXT.format(code=code, data_hash=data_hash),
+        lead=lead, qr=qr_text(code, data_hash),
         meta={label("certificate_code", lang): code, label("certificate_hash", lang): data_hash,
               label("certificate_issued", lang): issued.strftime("%Y-%m-%d %H:%M UTC"),
               label("run", lang): claims["run"], label("factors", lang): claims["factor_profile"],

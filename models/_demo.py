@@ -33,6 +33,9 @@ from mrv.models._users import add_user, list_users
 #: The commune whose demo year is submitted and verified, so that its plots are eligible
 #: for the label (`mrv label evaluate`); 24133, the commune officer's, stays open to try recording.
 DEMO_VERIFIED = "22015"
+#: The cooperative of the provincial coffee pilot's farms, whose carbon-credit readiness the
+#: demo reports (`mrv credit readiness`).
+DEMO_GROUP = "HTX-001"
 #: The demo's harvest lot that is certified (`certify_demo_lot`).
 DEMO_LOT = "LO-001"
 #: One user per role, to try the system with: for the demo only, never a real database.
@@ -202,11 +205,12 @@ class _Demo:
                            "practice_package": "quy trình phát thải thấp"})
         for model in models:
             pilots = 6 if model["level"] == "tỉnh" else 3
+            member = {"cooperative_id": DEMO_GROUP} if model["pilot_model_id"] == "TINH-CAPHE" else {}
             for k in range(pilots + 2):
                 low = k < pilots
                 self.plot(f"{model['pilot_model_id']}-{k + 1}", model["commune_code"], model["crop"], low,
                           pilot_model_id=model["pilot_model_id"], role="thí điểm" if low else "đối chứng",
-                          farm_id=f"HO-{model['pilot_model_id']}-{k + 1}")
+                          farm_id=f"HO-{model['pilot_model_id']}-{k + 1}", **member)
         for crop in CROPS:
             for farm in range(300):
                 commune = communes[int(rng.integers(len(communes)))]
@@ -269,7 +273,7 @@ class _Demo:
                          ("fertiliser", "urea", _typed(RICE_INPUTS["urea"]), "kg", {}),
                          ("vùi rơm rạ", "rơm rạ vùi sớm", _typed(RICE_INPUTS["straw"]), "tấn",
                           {"dry_matter": str(RICE_INPUTS["straw_dry_matter"])}))]
-        lots = self.lots(models[0], cooperatives[0]["cooperative_id"])
+        lots = self.lots(models[0], DEMO_GROUP)
         return {"cooperatives": pd.DataFrame(cooperatives), "pilot_models": pd.DataFrame(models),
                 "plots": pd.DataFrame(self.plots).fillna(""), "records": pd.DataFrame(self.records).fillna(""),
                 "commune_crops": pd.DataFrame(areas), "age_classes": pd.DataFrame(classes),
@@ -329,7 +333,7 @@ def write_demo_claims(folder: str | Path, *, year: int = 2025) -> Path:
     on 1 t CO2e of the fourth."""
     rows = [{"claim_id": "TB-001", "kind": "tín chỉ carbon", "claimant": "HTX nông nghiệp Phường Tuy Hòa",
              "plot_id": f"TINH-CAPHE-{k}", "year": str(year), "tonnes": ""} for k in (1, 2, 3)]
-    rows.append({"claim_id": "TB-002", "kind": "nhãn", "claimant": "HTX-001", "plot_id": "TINH-CAPHE-4",
+    rows.append({"claim_id": "TB-002", "kind": "nhãn", "claimant": DEMO_GROUP, "plot_id": "TINH-CAPHE-4",
                  "year": str(year), "tonnes": "1"})
     path = Path(folder) / "claims.csv"
     pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")

@@ -24,7 +24,7 @@ ELIGIBLE = ("verified", "locked")
 LEVELS = ("plot", "farm", "cooperative", "zone")
 
 
-def _members(session: Session, year: int, plots: set[str]) -> pd.DataFrame:
+def group_members(session: Session, year: int, plots: set[str]) -> pd.DataFrame:
     """Each plot of `plots` in `year` with its groups: itself, its farm, the farm's
     cooperative or zone (`plot_id, level, group_id, commune_code`)."""
     versions = in_year(plot_versions(session, codes=sorted(plots)), "plot_id", year)[["plot_id", "commune_code", "farm_id"]]
@@ -55,7 +55,7 @@ def label_evaluation(engine: Engine, year: int, criteria: str | Path | None = No
     measures = mrv.plot_measures(results[results["year"].to_numpy() == year],
                                  activity[activity["year"].to_numpy() == year].reset_index(drop=True))
     with Session(engine) as session:
-        members = _members(session, year, set(measures["plot_id"]))
+        members = group_members(session, year, set(measures["plot_id"]))
         statuses = dict(map(tuple, session.execute(
             select(Commune.code, ReviewStatus.status).join(Commune, Commune.id == ReviewStatus.commune_id)
             .where(ReviewStatus.year == year)).all()))

@@ -207,3 +207,31 @@ def test_the_demo_certifies_one_lot_and_refuses_the_other(demo):
     refused = runner.invoke(app, ["label", "certificate", "LO-002", "--db", db, "--out", str(folder / "x.pdf")])
     assert refused.exit_code == 1 and "Không thể chứng nhận lô hàng LO-002" in refused.output
     assert "TINH-CAPHE-7 không đạt tiêu chí nhãn" in refused.output and not (folder / "x.pdf").exists()
+
+
+def test_anyone_who_scans_the_qr_code_sees_the_certificate_and_whether_its_data_changed(htx, tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+    from mrv import web
+    lock_year(htx, "24133", 2025)
+    code = models.issue_certificate(htx, "L-A", by="chi")
+    issued = models.verify_certificate(htx, code).data_hash
+    monkeypatch.setenv("MRV_PUBLIC_URL", "https://mrv.daklak.example/")
+    report = models.certificate_report(htx, code)
+    assert report.qr == f"https://mrv.daklak.example/chung-nhan/{code}?sha256={issued}"
+    assert models.verify_certificate(htx, report.qr).scanned_matches is True  # the address read back
+    client = TestClient(web.create_app(htx))  # no login
+    page = client.get(f"/chung-nhan/{code}?sha256={issued}")
+    assert page.status_code == 200 and "Số liệu phía sau giấy chứng nhận còn nguyên" in page.text
+    assert "L-A" in page.text and "2.000,0 kg" in page.text and "24133" in page.text
+    copied = client.get(f"/chung-nhan/{code}?sha256={'0' * 64}")
+    assert "bị chép sai hoặc bị sửa" in copied.text
+    models.review(htx, "24133", 2025, "reopen", by="chi", reason="sửa lượng phân")
+    RECORDS.assign(quantity=RECORDS["quantity"].where(RECORDS["record_id"] != "A1-1", "210")).to_csv(
+        tmp_path / "records.csv", index=False)
+    models.import_file(htx, tmp_path / "records.csv", imported_by="an")
+    changed = client.get(f"/chung-nhan/{code}")
+    assert "đã thay đổi từ khi cấp" in changed.text and "Các bản ghi của lô đất A1" in changed.text
+    unknown = client.get("/chung-nhan/CN-2025-9999")
+    assert unknown.status_code == 404 and "Không có giấy chứng nhận CN-2025-9999." in unknown.text
+    escaped = client.get("/chung-nhan/<script>")
+    assert escaped.status_code == 404 and "<script>" not in escaped.text

@@ -129,6 +129,25 @@ async def home(request: Request) -> Response:
     return RedirectResponse(f"/{HOME.get(found.scope.role, 'account')}", 303)
 
 
+@router.get("/chung-nhan/{code}")
+def certificate_page(request: Request, code: str, sha256: str | None = None) -> HTMLResponse:
+    """A label certificate for anyone who scans its QR code, without logging in: what it
+    states and whether the data behind it is unchanged (`models.verify_certificate`). A
+    certificate is a public statement; nothing else of the database shows here."""
+    lang = lang_of(request)
+    t = translator(lang)
+    try:
+        checked = models.verify_certificate(engine_of(request), code, scanned_hash=sha256)
+    except LookupError:
+        return error_page(request, 404, t("certificate_unknown", code=code))
+    claims = checked.claims
+    changed = [t(f"certificate_changed_{piece.partition(':')[0]}", plot=piece.partition(":")[2])
+               for piece in checked.changed]
+    return render(request, "certificate.html", checked=checked, claims=claims, changed=changed,
+                  product=mrv.catalogue("products")[f"name_{lang}"][claims["product"]],
+                  communes=", ".join(sorted({plot["commune"] for plot in claims["plots"]})))
+
+
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> HTMLResponse:
     return render(request, "login.html", next=_back(next, "/"))
