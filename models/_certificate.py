@@ -104,7 +104,8 @@ def lot_footprint(engine: Engine, lot: str, criteria: str | Path | None = None, 
     unknown lot or a year without an official run."""
     scope.require_role("results")
     with Session(engine) as session:
-        parts = lot_parts(session, [lot])
+        every = lot_parts(session)  # what each plot delivered counts every lot of its year
+        parts = every[every["lot_id"] == lot]
         if parts.empty:
             raise LookupError(msg("no harvest lot {lot}: import it first (a lots sheet)", lot=lot))
         cooperative = session.execute(select(Cooperative.name, Cooperative.kind).where(
@@ -114,7 +115,8 @@ def lot_footprint(engine: Engine, lot: str, criteria: str | Path | None = None, 
     results, activity = province.results, province.activity
     intensities = mrv.crop_intensities(results[results["year"].to_numpy() == year],
                                        activity[activity["year"].to_numpy() == year].reset_index(drop=True))
-    totals, detail = mrv.lot_footprints(parts, intensities)
+    totals, detail = mrv.lot_footprints(every[every["year"] == year], intensities)
+    totals, detail = totals[totals["lot_id"] == lot], detail[detail["lot_id"] == lot]
     evaluation = label_evaluation(engine, year, criteria, scope=scope)
     verdicts = evaluation[(evaluation["level"] == "plot") & (evaluation["criterion"] == "all")]
     verdicts = verdicts[verdicts["crop"].isna() | (verdicts["crop"] == crop)].set_index("group_id")["result"]
