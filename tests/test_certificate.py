@@ -122,6 +122,10 @@ def test_a_lot_is_certified_on_its_plots_once_they_pass_and_their_year_is_locked
     assert report.qr == f"mrv-certificate:{code}?sha256={checked.data_hash}" and report.qr_png()[:4] == b"\x89PNG"
     page = mrv.write_report_file(report, tmp_path / "chung-nhan.html").read_text(encoding="utf-8")
     assert "GIẤY CHỨNG NHẬN" in page and 'src="data:image/png;base64,' in page and report.qr in page
+    import docx
+    document = docx.Document(mrv.write_report_file(report, tmp_path / "chung-nhan.docx"))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert "GIẤY CHỨNG NHẬN" in texts and report.qr in texts and len(document.inline_shapes) == 1  # the QR code
 
 
 def test_a_certificate_whose_data_changed_afterwards_is_reported_as_changed(htx, database, tmp_path):
