@@ -431,7 +431,10 @@ def load_criteria(path: str | Path | None = None) -> pd.DataFrame:
     if data.get("status") not in CRITERIA_STATUSES:
         raise FactorFileError(path, 0, "status", str(data.get("status")), "one of " + ", ".join(CRITERIA_STATUSES))
     rows, seen = [], set()
-    for number, item in enumerate(data.get("criterion", []), start=1):
+    listed = data.get("criterion", [])
+    if not isinstance(listed, list) or not all(isinstance(item, dict) for item in listed):
+        raise FactorFileError(path, 0, "criterion", str(listed)[:80], "[[criterion]] tables, one per criterion")
+    for number, item in enumerate(listed, start=1):
         def field(name: str, allowed=None, kind=str):
             value = item.get(name)
             if not isinstance(value, kind) or (allowed is not None and value not in allowed) or value == "":

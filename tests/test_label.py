@@ -121,6 +121,10 @@ def test_a_criteria_file_that_breaks_its_form_is_refused_naming_the_field(tmp_pa
     with pytest.raises(FactorFileError) as error:
         load_criteria(path)
     assert error.value.column == "criterion 1.measure" and "n_kg_per_ha" in error.value.expected
+    path.write_text('title_vi = "x"\ntitle_en = "x"\nstatus = "draft"\ncriterion = ["n_rate"]\n', encoding="utf-8")
+    with pytest.raises(FactorFileError) as error:  # a list of names, not of tables
+        load_criteria(path)
+    assert error.value.column == "criterion" and "[[criterion]]" in error.value.expected
 
 
 def test_only_a_verified_or_locked_commune_year_is_eligible_from_the_command_line(engine, database, tmp_path):
