@@ -251,6 +251,8 @@ LABELS = {
     "certificate_changed_lot": msg("Changed: the lot is no longer the version certified."),
     "certificate_changed_plot": msg("Changed: plot {plot} (its area, crop, commune or other fields in {year})."),
     "certificate_changed_records": msg("Changed: the records of plot {plot} in {year}."),
+    "certificate_changed_run": msg("Changed: the official run of {year} is a newer one (a recalculation); the "
+                                   "footprint stated may differ from the official figures now."),
     "certificate_unchanged": msg("The data behind the certificate is unchanged."),
     "no_official_run": msg("no official run for {year}: run `mrv calc --year {year} --official` first"),
     "calc_what": msg("Give --plots, --records and --out to calculate files, or --year to calculate the database."),

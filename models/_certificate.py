@@ -30,6 +30,7 @@ from mrv.models._label import label_evaluation
 from mrv.models._locks import plain
 from mrv.models._lots import lot_content, lot_parts
 from mrv.models._province import province_year
+from mrv.models._runs import official_run
 from mrv.models._scope import LOCAL, Scope, scope_of
 from mrv.models._tables import ActivityRecord, AuditEntry, Certificate, Commune, Cooperative, HarvestLot, Plot
 from mrv.models._users import find_user
@@ -54,7 +55,8 @@ class CertificateRefused(ValueError):
 @dataclass(frozen=True)
 class Verification:
     """A certificate checked against the database: `changed` names each piece of data that
-    differs from what it was issued on (empty: unchanged); `scanned_matches` is False when
+    differs from what it was issued on ('run' when the year's official run is no longer the
+    one it was issued on; empty: unchanged); `scanned_matches` is False when
     the hash read from its QR code is not the one issued (a copied or altered certificate)."""
 
     code: str
@@ -227,6 +229,9 @@ def verify_certificate(engine: Engine, given: str, scanned_hash: str | None = No
         now = _evidence(session, parts) if len(parts) else {}
         issued = certificate.evidence
         changed = sorted(piece for piece in issued.keys() | now.keys() if issued.get(piece) != now.get(piece))
+        run = official_run(engine, int(certificate.claims["year"]))
+        if run is None or run.id != certificate.run_id:  # recalculated: the footprint stated may differ
+            changed.append("run")
         return Verification(code=code, claims=certificate.claims, issued_at=certificate.issued_at,
                             issued_by=certificate.issued_by, data_hash=certificate.data_hash, changed=changed,
                             scanned_matches=None if scanned_hash is None else scanned_hash == certificate.data_hash)

@@ -371,7 +371,8 @@ def verify_demo_year(engine: Engine, year: int) -> str:
 
 def certify_demo_lot(engine: Engine) -> str:
     """The certificate of `DEMO_LOT` as it is now: the one already issued on its current
-    version (the demo run again), else a new one issued by the demo's province officer."""
+    version and the year's official run in force, else a new one issued by the demo's
+    province officer."""
     with Session(engine) as session:
         issued = session.execute(select(Certificate.code).join(HarvestLot, HarvestLot.id == Certificate.lot_id)
                                  .where(HarvestLot.code == DEMO_LOT, HarvestLot.is_current.is_(True))

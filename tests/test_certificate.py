@@ -155,6 +155,9 @@ def test_a_certificate_whose_data_changed_afterwards_is_reported_as_changed(htx,
                                        ("L-A", "HTX-A", "2025", "cà phê", "A2", "600", "kg")])
     models.import_file(htx, tmp_path / "lots.csv", imported_by="an")
     assert models.verify_certificate(htx, code).changed == ["lot", "records:A1"]
+    models.calculate_year(htx, 2025, official=True, by="chi")  # recalculated: the footprint stated may differ
+    assert models.verify_certificate(htx, code).changed == ["lot", "records:A1", "run"]
+    assert "Đã thay đổi: lượt tính chính thức năm 2025 là một lượt mới hơn" in verify(code).output
     with Session(htx) as session:
         versions = session.execute(select(HarvestLot.version, HarvestLot.is_current).where(HarvestLot.code == "L-A")
                                    .order_by(HarvestLot.version)).all()
