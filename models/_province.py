@@ -1,8 +1,16 @@
 """A province-year read from the database into the engine's frames (`mrv.ProvinceYear`):
 the official run's results, the records it read, and the estimate inputs frozen with it.
-The report, the uncertainty analysis and the inventory export all start from it."""
+The report, the uncertainty analysis, the inventory export, the label, its certificates
+and the carbon-credit readiness all start from it.
+
+A run never changes once made, so the last few province-years read are kept by run id
+(a run made before runs froze their estimate inputs reads the current ones: never kept)."""
 
 from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -15,6 +23,13 @@ from mrv.models._runs import official_run, records_frames, run_results
 from mrv.models._tables import CalculationRun
 
 
+#: How many province-years are kept (a report, a label and a certificate of one year read
+#: the same one; a series or an export reads a few years).
+KEPT = 4
+_READ: OrderedDict[uuid.UUID, mrv.ProvinceYear] = OrderedDict()
+_READ_LOCK = threading.Lock()
+
+
 def province_year(engine: Engine, year: int) -> tuple[CalculationRun, mrv.ProvinceYear]:
     """The year's official run in force and its province-year, as the run saw it: the
     records current when it was made and the estimate inputs frozen with it (a run made
@@ -23,12 +38,23 @@ def province_year(engine: Engine, year: int) -> tuple[CalculationRun, mrv.Provin
     run = official_run(engine, year)
     if run is None:
         raise LookupError(msg("no official run for {year}: run `mrv calc --year {year} --official` first", year=year))
+    with _READ_LOCK:
+        kept = _READ.get(run.id)
+        if kept is not None:
+            _READ.move_to_end(run.id)
+            return run, kept
     results = run_results(engine, run.id)
     with Session(engine) as session:
         plots, records = records_frames(session, year, as_of=run.created_at)
         inputs = (thaw(run.estimate_inputs) if run.estimate_inputs is not None
                   else estimate_inputs(session, year, run.factor_profile, run.gwp))
-    return run, _assemble(year, results, plots, records, inputs)
+    province = _assemble(year, results, plots, records, inputs)
+    if run.estimate_inputs is not None:
+        with _READ_LOCK:
+            _READ[run.id] = province
+            while len(_READ) > KEPT:
+                _READ.popitem(last=False)
+    return run, province
 
 
 def recalculated_year(engine: Engine, year: int, factors: str, gwp: str) -> mrv.ProvinceYear | None:
