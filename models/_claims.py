@@ -25,8 +25,9 @@ from mrv.models._db import bulk_insert
 from mrv.models._label import ELIGIBLE
 from mrv.models._locks import plain
 from mrv.models._province import province_year
-from mrv.models._tables import AuditEntry, Claim, ClaimPart, Commune, ImportBatch, Plot, ReviewStatus
-from mrv.models._versions import chunked
+from mrv.models._review import review_statuses
+from mrv.models._tables import AuditEntry, Claim, ClaimPart, ImportBatch, Plot
+from mrv.models._versions import plot_keys
 
 #: The kinds of claim as the import reads them (`text_key` of the cell).
 KINDS = {"label": "label", "nhan": "label", "nhan_phat_thai_thap": "label",
@@ -89,9 +90,7 @@ def check_claims(engine: Engine, session: Session, claims: pd.DataFrame, table: 
             table.report(np.isin(np.arange(len(claims)), rows.index[:1]), "claim_id",
                          msg("a new claim id: claim {claim} is registered already, and a claim is never changed",
                              claim=code), msg("give the claim an id of its own"))
-    statuses = dict(((commune, year), status) for commune, year, status in session.execute(
-        select(Commune.code, ReviewStatus.year, ReviewStatus.status)
-        .join(Commune, Commune.id == ReviewStatus.commune_id).where(ReviewStatus.year.in_(years))))
+    statuses = review_statuses(session, years)
     free: dict[tuple[str, int], float] = {}
     found = {}
     for year in years:
@@ -136,8 +135,7 @@ def write_claims(session: Session, claims: pd.DataFrame, batch: ImportBatch) -> 
     """Store each new claim with its parts, and say so in the audit trail."""
     if claims.empty:
         return
-    plots = dict(row for part in chunked(claims["plot_id"].unique().tolist())
-                 for row in session.execute(select(Plot.code, Plot.id).where(Plot.code.in_(part))))
+    plots = plot_keys(session, claims["plot_id"].unique())
     heads, parts, audit = [], [], []
     for code, rows in claims.groupby("claim_id", sort=False):
         key, first = uuid.uuid4(), rows.iloc[0]

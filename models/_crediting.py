@@ -28,7 +28,8 @@ from mrv.models._claims import stored_claims
 from mrv.models._label import ELIGIBLE, group_members
 from mrv.models._province import province_year
 from mrv.models._scope import Scope
-from mrv.models._tables import Commune, Cooperative, ReviewStatus
+from mrv.models._review import review_statuses
+from mrv.models._tables import Cooperative
 from mrv.models._versions import in_year, plot_versions
 
 KG_PER_T = 1000.0
@@ -87,9 +88,7 @@ def readiness(engine: Engine, group: str, years: list[int], parameters: str | Pa
             raise LookupError(mrv.msg("no cooperative or zone {group}: import it first (a cooperatives sheet)",
                                       group=group))
         claims = stored_claims(session, years)
-        statuses = dict(((commune, year), status) for commune, year, status in session.execute(
-            select(Commune.code, ReviewStatus.year, ReviewStatus.status)
-            .join(Commune, Commune.id == ReviewStatus.commune_id).where(ReviewStatus.year.in_(years))))
+        statuses = review_statuses(session, years)
     rows, facts = [], {"waiting": [], "methods": set(), "fell": [], "soil": False, "claimed": 0.0, "plots": set()}
     for year in years:
         _, province = province_year(engine, year)

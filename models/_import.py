@@ -22,7 +22,7 @@ from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
 from sqlmodel import Session
 
 import mrv
-from mrv import InputError, Problem, ProblemList, RawTable, catalogue_ids, msg, text_key
+from mrv import InputError, Message, Problem, ProblemList, RawTable, catalogue_ids, msg, text_key
 from mrv import MAX_TYPED
 from mrv.schema import AMOUNT_UNITS, PLOT_COLUMNS, PLOT_OPTIONAL, RECORD_COLUMNS, RECORD_OPTIONAL
 from mrv.models._db import bulk_insert, check_integrity
@@ -482,6 +482,16 @@ def _adoption(frame, state: _State, problems: ProblemList, profiles: set[str], l
     })
 
 
+def _agree(table: RawTable, frame: pd.DataFrame, key: str, columns: tuple[str, ...], expected: Message,
+           fix: Message) -> None:
+    """Report each row whose `columns` differ from the first row with its `key` (the rows
+    of one lot, of one claim); `expected` names the column as {column}."""
+    first = frame.groupby(key)[list(columns)].transform("first")
+    for column in columns:
+        table.report(frame[key].notna() & frame[column].notna() & (frame[column] != first[column]), column,
+                     expected.fill(column=column), fix)
+
+
 def _lots(frame, state: _State, problems: ProblemList, tables: dict, locale) -> pd.DataFrame:
     """Each plot's delivery into a harvest lot, in kg of its crop's intensity product
     (crops.csv), parsed as a harvest record of the plot is (`mrv.normalize`: "2 tạ", "1,5
@@ -519,11 +529,8 @@ def _lots(frame, state: _State, problems: ProblemList, tables: dict, locale) -> 
         "cooperative_id": cooperative.to_numpy(), "year": table.numbers("year", locale, 1990, 2100, msg("a year"),
                                                                          required=True),
         "crop": crop, "plot_id": plot_id.to_numpy(), "mass_kg": mass})
-    first = lots.groupby("lot_id")[["cooperative_id", "year", "crop"]].transform("first")
-    for column in ("cooperative_id", "year", "crop"):
-        table.report(lots["lot_id"].notna() & (lots[column] != first[column]) & lots[column].notna(), column,
-                     msg("the same {column} on every row of the lot", column=column),
-                     msg("a lot is one crop of one year from one cooperative: split it into lots"))
+    _agree(table, lots, "lot_id", ("cooperative_id", "year", "crop"), msg("the same {column} on every row of the lot"),
+           msg("a lot is one crop of one year from one cooperative: split it into lots"))
     table.report(lots.duplicated(["lot_id", "plot_id"]) & lots["plot_id"].notna(), "plot_id",
                  msg("a plot named once in its lot"), msg("add up the plot's deliveries on one row"))
     typed = RawTable(frame, "lots", ProblemList()).numbers(  # read again unreported: so is a 0 beside a bad row
@@ -550,11 +557,8 @@ def _claims(frame, state: _State, problems: ProblemList, locale) -> pd.DataFrame
                           msg("correct the plot's id"), required=True).to_numpy(),
         "year": table.numbers("year", locale, 1990, 2100, msg("a year"), required=True),
         "tonnes": table.numbers("tonnes", locale, 0, MAX_TYPED, msg("tonnes of CO2e"), required=False)})
-    first = claims.groupby("claim_id")[["kind", "claimant"]].transform("first")
-    for column in ("kind", "claimant"):
-        table.report(claims["claim_id"].notna() & claims[column].notna() & (claims[column] != first[column]), column,
-                     msg("the same {column} on every row of the claim", column=column),
-                     msg("a claim has one kind and one claimant: split it into claims"))
+    _agree(table, claims, "claim_id", ("kind", "claimant"), msg("the same {column} on every row of the claim"),
+           msg("a claim has one kind and one claimant: split it into claims"))
     table.report(claims.duplicated(["claim_id", "plot_id", "year"]) & claims["plot_id"].notna(), "plot_id",
                  msg("a plot-year named once in its claim"), msg("add up its tonnes on one row"))
     return claims

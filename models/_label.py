@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -14,8 +15,9 @@ from sqlmodel import Session
 import mrv
 from mrv.factors import load_criteria
 from mrv.models._province import province_year
+from mrv.models._review import review_statuses
 from mrv.models._scope import Scope
-from mrv.models._tables import Commune, Cooperative, Farm, ReviewStatus
+from mrv.models._tables import Cooperative, Farm
 from mrv.models._versions import in_year, plot_versions
 
 #: Review states whose plots a label may be given on.
@@ -56,10 +58,8 @@ def label_evaluation(engine: Engine, year: int, criteria: str | Path | None = No
                                  activity[activity["year"].to_numpy() == year].reset_index(drop=True))
     with Session(engine) as session:
         members = group_members(session, year, set(measures["plot_id"]))
-        statuses = dict(map(tuple, session.execute(
-            select(Commune.code, ReviewStatus.status).join(Commune, Commune.id == ReviewStatus.commune_id)
-            .where(ReviewStatus.year == year)).all()))
-    eligible = members["commune_code"].map(statuses).isin(ELIGIBLE).to_numpy()
+        statuses = review_statuses(session, [year])
+    eligible = np.array([statuses.get((commune, year)) in ELIGIBLE for commune in members["commune_code"]], dtype=bool)
     evaluated = mrv.evaluate_label(measures, table, members[eligible])
     waiting = members.assign(waiting=~eligible).groupby(["level", "group_id"], sort=False).agg(
         waiting=("waiting", "sum"), plots=("plot_id", "nunique")).reset_index()

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from mrv.models._db import bulk_insert
 from mrv.models._locks import plain
 from mrv.models._tables import AuditEntry, Commune, Cooperative, HarvestLot, ImportBatch, LotPart, Plot
-from mrv.models._versions import chunked
+from mrv.models._versions import chunked, plot_keys
 
 #: Columns of `lot_parts`: the lot version's key and fields, then one row per plot.
 LOT_PART_COLUMNS = ["lot_key", "lot_id", "version", "cooperative_id", "year", "crop", "plot_id", "mass_kg"]
@@ -54,8 +54,7 @@ def lot_content(parts: pd.DataFrame) -> dict:
 def write_lots(session: Session, lots: pd.DataFrame, cooperatives: dict[str, uuid.UUID], batch: ImportBatch) -> None:
     """Store each lot of `lots` (parsed by the import) that is new or changed as a version."""
     stored = lot_parts(session, lots["lot_id"].unique())
-    plots = dict(row for part in chunked(lots["plot_id"].unique().tolist())
-                 for row in session.execute(select(Plot.code, Plot.id).where(Plot.code.in_(part))))
+    plots = plot_keys(session, lots["plot_id"].unique())
     communes = dict(session.execute(select(Cooperative.code, Commune.code)
                                     .join(Commune, Commune.id == Cooperative.commune_id)).all())
     versions, parts, audit = [], [], []

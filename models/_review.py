@@ -52,6 +52,14 @@ class ReviewError(ValueError):
     """A review step that is not allowed; the message says why and what to do."""
 
 
+def review_statuses(session: Session, years) -> dict[tuple[str, int], str]:
+    """(commune code, year) → its review status, for the commune-years of `years` that
+    have one (the others are open)."""
+    return {(commune, year): status for commune, year, status in session.execute(
+        select(Commune.code, ReviewStatus.year, ReviewStatus.status)
+        .join(Commune, Commune.id == ReviewStatus.commune_id).where(ReviewStatus.year.in_(sorted(years))))}
+
+
 def status_of(session: Session, commune: str, year: int) -> str:
     row = session.execute(select(ReviewStatus.status).join(Commune, Commune.id == ReviewStatus.commune_id)
                           .where(Commune.code == commune, ReviewStatus.year == year)).scalar()

@@ -7,6 +7,7 @@ holds in every year before the next one."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import numpy as np
@@ -58,6 +59,12 @@ def in_year(versions: pd.DataFrame, key: str, year: int) -> pd.DataFrame:
 
 #: Values in one SQL statement's IN list (SQLite allows a limited number of variables).
 IN_CHUNK = 5000
+
+
+def plot_keys(session: Session, codes) -> dict[str, uuid.UUID]:
+    """The stored id of each plot of `codes`."""
+    return dict(row for part in chunked(list(codes))
+                for row in session.execute(select(Plot.code, Plot.id).where(Plot.code.in_(part))))
 
 
 def chunked(values) -> list[list]:
