@@ -612,13 +612,7 @@ def report(
         _fail("report_what", lang)
         raise typer.Exit(2)
     if period is not None:
-        try:
-            years = mrv.parse_years(period)
-        except ValueError:
-            years = []
-        if not years or years != list(range(years[0], years[-1] + 1)):
-            _fail(LABELS["report_period"].fill(given=period), lang)
-            raise typer.Exit(2)
+        years = _period(period, "report_period", lang)
         engine = models.connect(db)
         with _progress(_say("recalculating", lang)) as (on_total, on_progress):
             on_total(len(years))
@@ -634,6 +628,19 @@ def report(
 def _write_files(content, out_dir: Path, formats: tuple[str, ...], lang: Lang) -> None:
     for path in mrv.write_report(content, out_dir, formats):
         out.print(f"{_say('written', lang)}: {path}")
+
+
+def _period(text: str, refused: str, lang: Lang) -> list[int]:
+    """The consecutive years of a period typed as first-last (or one year); exit 2 with the
+    message `refused` (a key of LABELS) for anything else."""
+    try:
+        years = mrv.parse_years(text)
+    except ValueError:
+        years = []
+    if not years or years != list(range(years[0], years[-1] + 1)):
+        _fail(LABELS[refused].fill(given=text), lang)
+        raise typer.Exit(2)
+    return years
 
 
 def _built_report(build, year: int, lang: Lang, db: str) -> mrv.Report:
@@ -1010,11 +1017,7 @@ def credit_readiness(
     lang: Lang = LANG_OPTION,
     db: str = DB_OPTION,
 ) -> None:
-    first, _, last = years.partition("-")
-    if not (first.isdigit() and (not last or last.isdigit()) and int(first) <= int(last or first)):
-        _fail(LABELS["credit_years"].fill(given=years), lang)
-        raise typer.Exit(2)
-    period = list(range(int(first), int(last or first) + 1))
+    period = _period(years, "credit_years", lang)
     engine = models.connect(db)
     try:
         with _progress(_say("evaluating", lang)):
