@@ -10,7 +10,7 @@ commune without activity data for the year is reported as missing, never as zero
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from scipy import stats
 from mrv import _catalogues as catalogues
 from mrv._calculate import calculate, calculate_activity
 from mrv._normalize import normalize
-from mrv._reductions import pilot_reductions, production_by_plot
+from mrv._reductions import pilot_baselines_by, pilot_reductions, production_by_plot
 from mrv.schema import RESULT_COLUMNS
 
 KG_PER_T = 1000.0
@@ -58,12 +58,18 @@ def profile_results(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019"
     return calculate_activity(activity[~_changes_soil(activity)].reset_index(drop=True), factors, gwp)
 
 
-def per_hectare(results: pd.DataFrame, profile_ids, boundaries: tuple[str, ...] = ("afolu",)) -> pd.Series:
+def per_hectare(results: pd.DataFrame, profile_ids, boundaries: tuple[str, ...] = ("afolu",),
+                by: str | None = None) -> pd.Series | pd.DataFrame:
     """t CO2e per hectare of each profile from its `profile_results` (0 for a profile
-    without emissions on these boundaries)."""
+    without emissions on these boundaries). With `by`, one column per value of that column
+    of the results: each profile's per-hectare CO2e from those rows alone."""
     results = results[results["boundary"].isin(boundaries)]
-    per_ha = results.groupby(results["plot_id"].astype(str))["co2e_kg"].sum() / KG_PER_T
-    return per_ha.reindex(pd.Index(profile_ids, dtype=str), fill_value=0.0).rename("t_co2e_per_ha")
+    profiles = pd.Index(profile_ids, dtype=str)
+    if by is None:
+        per_ha = results.groupby(results["plot_id"].astype(str))["co2e_kg"].sum() / KG_PER_T
+        return per_ha.reindex(profiles, fill_value=0.0).rename("t_co2e_per_ha")
+    wide = results.groupby([results["plot_id"].astype(str), results[by].astype(str)])["co2e_kg"].sum()
+    return (wide.unstack(fill_value=0.0) / KG_PER_T).reindex(profiles, fill_value=0.0).rename_axis(columns=None)
 
 
 def profile_emissions(profiles: pd.DataFrame, year: int, factors: str = "ipcc2019", gwp: str = "AR5",
@@ -73,21 +79,28 @@ def profile_emissions(profiles: pd.DataFrame, year: int, factors: str = "ipcc201
     return per_hectare(profile_results(profiles, year, factors, gwp), profiles["profile_id"].unique(), boundaries)
 
 
-def conventional_per_ha(profiles: pd.DataFrame, per_ha: pd.Series) -> pd.Series | None:
+def conventional_per_ha(profiles: pd.DataFrame, per_ha: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame | None:
     """t CO2e per ha of each crop's conventional (not low-emission) practice: the mean of
-    its conventional profiles; None without profiles."""
+    its conventional profiles (of each column of a `per_hectare` by a column); None
+    without profiles."""
     if not len(per_ha):
         return None
     profiles = profiles.drop_duplicates("profile_id").set_index("profile_id")
     usual = profiles.index[~profiles["low_emission"].astype(bool)]
-    return per_ha[usual].groupby(profiles.loc[usual, "crop"].to_numpy()).mean()
+    return per_ha.loc[usual].groupby(profiles.loc[usual, "crop"].to_numpy()).mean()
+
+
+def _model_means(reductions: pd.DataFrame, columns: list[str], pilot_crops: pd.Series) -> pd.DataFrame:
+    """Each pilot model's mean of `columns` over its plot-years that have them (so that a
+    model weighs once, whatever its number of plots), with the model's `crop`."""
+    by_model = reductions.dropna(subset=columns).groupby("pilot_model_id")[columns].mean()
+    return by_model.assign(crop=by_model.index.map(pilot_crops))
 
 
 def pilot_reduction_per_ha(reductions: pd.DataFrame, pilot_crops: pd.Series, confidence: float = 0.95) -> pd.DataFrame:
     """Per crop: the mean per-hectare reduction of its pilot models (each model weighted
     once: the mean over its pilot plots), the interval of that mean and its standard error."""
-    by_model = (reductions.dropna(subset=["reduction_t_per_ha"]).groupby("pilot_model_id")["reduction_t_per_ha"].mean())
-    frame = by_model.to_frame("per_ha").assign(crop=by_model.index.map(pilot_crops))
+    frame = _model_means(reductions, ["reduction_t_per_ha"], pilot_crops).rename(columns={"reduction_t_per_ha": "per_ha"})
     rows = []
     for crop, group in frame.groupby("crop"):
         n = len(group)
@@ -320,15 +333,9 @@ class ProvinceYear:
     age_class_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(RESULT_COLUMNS)))
     soil_results: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(RESULT_COLUMNS)))
     #: What is worked out from the activity once, with the activity it came from, shared by
-    #: `with_results` copies (the uncertainty recomputes the reductions once per factor group).
+    #: copies made with `dataclasses.replace` (a commune's cut, with its own activity, works
+    #: it out again).
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def with_results(self, results: pd.DataFrame, profile_results: pd.DataFrame,
-                     soil_results: pd.DataFrame | None = None) -> ProvinceYear:
-        """The same year with other results (another GWP, or the draws of `mrv.uncertainty`);
-        its soil rows kept unless others are given."""
-        soil = self.soil_results if soil_results is None else soil_results
-        return replace(self, results=results, profile_results=profile_results, soil_results=soil)
 
     def per_ha(self) -> pd.Series:
         """t CO2e (AFOLU) per ha of each practice profile."""
@@ -336,21 +343,27 @@ class ProvinceYear:
             return pd.Series(dtype="float64")
         return per_hectare(self.profile_results, self.profiles["profile_id"].unique())
 
-    def reductions(self) -> pd.DataFrame:
-        """`pilot_reductions` of every pilot plot-year, with the conventional profiles as the
-        last-resort baseline."""
+    def _production(self) -> pd.DataFrame:
+        """`production_by_plot` of the activity, worked out once per activity."""
         activity, production = self._memo.get("production", (None, None))
         if activity is not self.activity:  # worked out again for another activity (a commune's cut)
             production = production_by_plot(self.activity)
             self._memo["production"] = (self.activity, production)
+        return production
+
+    def _pilot_crops(self) -> pd.Series:
+        return self.pilots.drop_duplicates("pilot_model_id").set_index("pilot_model_id")["crop"]
+
+    def reductions(self) -> pd.DataFrame:
+        """`pilot_reductions` of every pilot plot-year, with the conventional profiles as the
+        last-resort baseline."""
         return pilot_reductions(self.results, self.activity, self.pilots,
                                 conventional_per_ha=conventional_per_ha(self.profiles, self.per_ha()),
-                                production=production)
+                                production=self._production())
 
     def pilot_per_ha(self, reductions: pd.DataFrame) -> pd.DataFrame:
         """`pilot_reduction_per_ha` by crop."""
-        crops = self.pilots.drop_duplicates("pilot_model_id").set_index("pilot_model_id")["crop"]
-        return pilot_reduction_per_ha(reductions, crops)
+        return pilot_reduction_per_ha(reductions, self._pilot_crops())
 
     def estimate(self, reductions: pd.DataFrame) -> pd.DataFrame:
         """`provincial_estimate` by commune and crop (every commune missing without area or
@@ -365,6 +378,40 @@ class ProvinceYear:
         lost = lost.groupby(["commune_code", "crop"])["co2e_kg"].sum() / KG_PER_T
         keys = pd.MultiIndex.from_frame(estimate[["commune_code", "crop"]])
         return estimate.assign(emissions_t=estimate["emissions_t"] + keys.map(lost).fillna(0.0).to_numpy(dtype="float64"))
+
+    def totals_by(self, by: str, estimate: pd.DataFrame) -> pd.DataFrame:
+        """Per value of the column `by` of the result rows (the pilots', the profiles' and
+        the soil's): the pilots' `baseline` and `project` (the sums of `reductions`) and
+        the `emissions` and `reduction` of `estimate` (this year's `estimate`), each worked
+        out from that value's rows alone, in t CO2e. Every one is linear in the rows' CO2e
+        with the same plots, models, areas and shares, so each column adds up to its total."""
+        frames = (self.results, self.profile_results, self.soil_results)
+        values = sorted(set().union(*(set(frame[by].astype(str)) for frame in frames)))
+        totals = pd.DataFrame(0.0, index=pd.Index(values, dtype=object),
+                              columns=["baseline", "project", "emissions", "reduction"])
+        per_ha = (per_hectare(self.profile_results, self.profiles["profile_id"].unique(), by=by)
+                  if not self.profiles.empty else pd.DataFrame())
+        keys, baseline, project = pilot_baselines_by(self.results, self.pilots, self._production(), by,
+                                                     conventional_per_ha(self.profiles, per_ha))
+        totals["baseline"] = baseline.sum().reindex(totals.index, fill_value=0.0)
+        totals["project"] = project.sum().reindex(totals.index, fill_value=0.0)
+        if "estimated" not in set(estimate["status"]):
+            return totals
+        hectares = self._profile_hectares(estimate).groupby("plot_id")["hectares"].sum()
+        soil = self._soil_rows(estimate)
+        lost = soil[(soil["mass_kg"].to_numpy(dtype="float64") > 0) & (soil["boundary"] == "afolu").to_numpy()]
+        totals["emissions"] = (per_ha.reindex(hectares.index).mul(hectares, axis=0).sum().reindex(totals.index,
+                                                                                                   fill_value=0.0)
+                               + lost.groupby(lost[by].astype(str))["co2e_kg"].sum().reindex(totals.index,
+                                                                                           fill_value=0.0) / KG_PER_T)
+        per_plot = (baseline - project).div(keys["area_ha"].to_numpy(dtype="float64"), axis=0)
+        columns = list(per_plot.columns)
+        per_crop = _model_means(per_plot.assign(pilot_model_id=keys["pilot_model_id"].to_numpy()), columns,
+                                self._pilot_crops()).groupby("crop")[columns].mean()
+        low_ha = estimate.dropna(subset=["reduction_t"]).groupby("crop")["low_emission_ha"].sum()
+        totals["reduction"] = per_crop.reindex(low_ha.index).mul(low_ha, axis=0).sum().reindex(totals.index,
+                                                                                              fill_value=0.0)
+        return totals
 
     def estimate_rows(self, estimate: pd.DataFrame) -> pd.DataFrame:
         """The provincial estimate as result rows (`mrv.schema.RESULT_COLUMNS`, every

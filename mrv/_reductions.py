@@ -21,12 +21,19 @@ from mrv import _catalogues as catalogues
 KG_PER_T = 1000.0
 
 
-def emissions_by_plot(results: pd.DataFrame, boundaries: tuple[str, ...] = ("afolu",)) -> pd.DataFrame:
+def emissions_by_plot(results: pd.DataFrame, boundaries: tuple[str, ...] = ("afolu",),
+                      by: str | None = None) -> pd.DataFrame:
     """t CO2e per plot and year over the given boundaries (removals are not netted in:
-    rows with a negative mass are left out)."""
+    rows with a negative mass are left out). With `by`, one column per value of that
+    column of the results instead of `emissions_t`: each plot-year's emissions from those
+    rows alone, 0 where it has none."""
     chosen = results[results["boundary"].isin(boundaries) & (results["mass_kg"] >= 0)]
-    frame = chosen.groupby([chosen["plot_id"].astype(str), "year"], observed=True)["co2e_kg"].sum() / KG_PER_T
-    return frame.rename("emissions_t").reset_index()
+    keys = [chosen["plot_id"].astype(str), "year"]
+    if by is None:
+        frame = chosen.groupby(keys, observed=True)["co2e_kg"].sum() / KG_PER_T
+        return frame.rename("emissions_t").reset_index()
+    wide = chosen.groupby([*keys, chosen[by].astype(str)], observed=True)["co2e_kg"].sum().unstack(fill_value=0.0)
+    return (wide / KG_PER_T).rename_axis(columns=None).reset_index()
 
 
 def crop_production(activity: pd.DataFrame) -> pd.DataFrame:
@@ -75,6 +82,64 @@ def crop_intensities(results: pd.DataFrame, activity: pd.DataFrame,
     return data[["plot_id", "year", "crop", "share", "emissions_t", "production_t", "t_per_t"]]
 
 
+def _lookup(table: pd.DataFrame, keys) -> np.ndarray:
+    """The rows of `table` at `keys` (values of its index), NaN for a key it lacks."""
+    found = table.index.get_indexer(keys)
+    out = np.full((len(found), table.shape[1]), np.nan)
+    out[found >= 0] = table.to_numpy(dtype="float64")[found[found >= 0]]
+    return out
+
+
+def _baselines(emissions: pd.DataFrame, pilots: pd.DataFrame, production: pd.DataFrame,
+               conventional_per_ha: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The pilot plot-years of `pilot_reductions` and, for each emission column of
+    `emissions` (`emissions_by_plot`: plot_id, year, then one or more columns of t CO2e),
+    their `baseline`, `project`, `intensity` (baseline t CO2e per t) and
+    `project_intensity`, and the baseline's method (`by_control`, `by_own`, `by_profile`):
+    arrays of (pilot plot-years, columns). `conventional_per_ha` has the same columns, by crop."""
+    columns = [column for column in emissions.columns if column not in ("plot_id", "year")]
+    plots = pilots.assign(plot_id=pilots["plot_id"].astype(str))
+    data = emissions.merge(production, how="left", on=["plot_id", "year"]).merge(plots, on="plot_id")
+    emitted = data[columns].to_numpy(dtype="float64")
+    crop_t = emitted * data["share"].fillna(1.0).to_numpy(dtype="float64")[:, None]  # the main crop's part
+    area = data["area_ha"].to_numpy(dtype="float64")[:, None]
+    produced = data["production_t"].to_numpy(dtype="float64")[:, None]
+    model, plot, year = data["pilot_model_id"], data["plot_id"], data["year"].to_numpy()
+    role, start = data["role"].to_numpy(), data["start_year"].to_numpy()
+    width = len(columns)
+
+    control = role == "control"
+    sums = pd.DataFrame(np.hstack([emitted, crop_t, area, produced])[control]).groupby(
+        [model[control].to_numpy(), year[control]]).sum()  # NaN production counts 0, as a sum skips it
+    in_model = (role == "pilot") & (year >= start)
+    found = _lookup(sums, pd.MultiIndex.from_arrays([model[in_model], year[in_model]]))
+    control_t, control_crop_t = found[:, :width], found[:, width:2 * width]
+    control_ha, control_production_t = found[:, [2 * width]], found[:, [2 * width + 1]]
+
+    before = (role == "pilot") & (year < start)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = pd.DataFrame(np.hstack([emitted / area, crop_t / produced])[before]).groupby(
+            plot[before].to_numpy()).mean()
+        found = _lookup(own, plot[in_model])
+        own_per_ha, own_intensity = found[:, :width], found[:, width:]
+
+        by_control = ~np.isnan(control_ha) & np.ones((1, width), dtype=bool)
+        per_ha = np.where(by_control, control_t / control_ha, own_per_ha)
+        intensity = np.where(by_control, control_crop_t / np.where(control_production_t == 0, np.nan,
+                                                                   control_production_t), own_intensity)
+        by_own = ~by_control & ~np.isnan(per_ha)
+        crop = data.loc[in_model, "crop"] if "crop" in data else pd.Series(np.nan, index=data.index[in_model])
+        conventional = (_lookup(conventional_per_ha, crop) if conventional_per_ha is not None
+                        else np.full(per_ha.shape, np.nan))
+        by_profile = ~by_control & ~by_own & ~np.isnan(conventional)
+        per_ha = np.where(by_profile, conventional, per_ha)
+        pilot = data[in_model].reset_index(drop=True)
+        project_intensity = crop_t[in_model] / np.where(produced[in_model] == 0, np.nan, produced[in_model])
+    return pilot, {"baseline": per_ha * area[in_model], "project": emitted[in_model], "intensity": intensity,
+                   "project_intensity": project_intensity, "by_control": by_control, "by_own": by_own,
+                   "by_profile": by_profile}
+
+
 def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.DataFrame,
                      boundaries: tuple[str, ...] = ("afolu",),
                      conventional_per_ha: pd.Series | None = None,
@@ -90,34 +155,11 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
     when emissions fell but emissions per tonne did not: the yield fell more).
     `production` is `production_by_plot(activity)` where it is already known.
     """
-    plots = pilots.assign(plot_id=pilots["plot_id"].astype(str))
     production = production_by_plot(activity) if production is None else production
-    data = emissions_by_plot(results, boundaries).merge(production, how="left", on=["plot_id", "year"])
-    data = data.merge(plots, on="plot_id")
-    data["crop_t"] = data["emissions_t"] * data["share"].fillna(1.0)  # the main crop's part (crop_intensities)
-    control = data[data["role"] == "control"].groupby(["pilot_model_id", "year"]).agg(
-        control_t=("emissions_t", "sum"), control_ha=("area_ha", "sum"), control_crop_t=("crop_t", "sum"),
-        control_production_t=("production_t", "sum"))
-    pilot = data[(data["role"] == "pilot") & (data["year"] >= data["start_year"])]
-    pilot = pilot.merge(control, how="left", left_on=["pilot_model_id", "year"], right_index=True)
-    own = data[(data["role"] == "pilot") & (data["year"] < data["start_year"])].assign(
-        per_ha=lambda f: f["emissions_t"] / f["area_ha"], intensity=lambda f: f["crop_t"] / f["production_t"])
-    own = own.groupby("plot_id").agg(own_per_ha=("per_ha", "mean"), own_intensity=("intensity", "mean"))
-    pilot = pilot.merge(own, how="left", left_on="plot_id", right_index=True)
-
-    by_control = pilot["control_ha"].notna().to_numpy()
-    per_ha = np.where(by_control, pilot["control_t"] / pilot["control_ha"], pilot["own_per_ha"]).astype("float64")
-    intensity = np.where(by_control, pilot["control_crop_t"] / pilot["control_production_t"].replace(0, np.nan),
-                         pilot["own_intensity"]).astype("float64")
-    by_own = ~by_control & ~np.isnan(per_ha)
-    conventional = (pilot["crop"].map(conventional_per_ha).to_numpy(dtype="float64")
-                    if conventional_per_ha is not None else np.full(len(pilot), np.nan))
-    by_profile = ~by_control & ~by_own & ~np.isnan(conventional)
-    per_ha = np.where(by_profile, conventional, per_ha)
-    baseline = per_ha * pilot["area_ha"].to_numpy()
-    project = pilot["emissions_t"].to_numpy(dtype="float64")  # float even for a year without pilot plots
-    project_intensity = (pilot["crop_t"].to_numpy(dtype="float64")
-                         / pilot["production_t"].replace(0, np.nan).to_numpy(dtype="float64"))
+    conventional = None if conventional_per_ha is None else conventional_per_ha.to_frame("emissions_t")
+    pilot, parts = _baselines(emissions_by_plot(results, boundaries), pilots, production, conventional)
+    baseline, project, intensity, project_intensity = (
+        parts[name][:, 0] for name in ("baseline", "project", "intensity", "project_intensity"))
     reduction = baseline - project
     per_tonne = intensity - project_intensity
     return pd.DataFrame({
@@ -125,7 +167,7 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
         "plot_id": pilot["plot_id"].to_numpy(),
         "year": pilot["year"].to_numpy(),
         "area_ha": pilot["area_ha"].to_numpy(),
-        "baseline_method": np.select([by_control, by_own, by_profile],
+        "baseline_method": np.select([parts["by_control"][:, 0], parts["by_own"][:, 0], parts["by_profile"][:, 0]],
                                      ["control", "own baseline years", "conventional practice"], None),
         "baseline_t": baseline,
         "project_t": project,
@@ -137,6 +179,23 @@ def pilot_reductions(results: pd.DataFrame, activity: pd.DataFrame, pilots: pd.D
         "reduction_t_per_t": per_tonne,
         "per_tonne_holds": np.where(np.isnan(per_tonne), None, per_tonne > 0),
     })
+
+
+def pilot_baselines_by(results: pd.DataFrame, pilots: pd.DataFrame, production: pd.DataFrame, by: str,
+                       conventional_per_ha: pd.DataFrame | None = None,
+                       boundaries: tuple[str, ...] = ("afolu",)) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The pilot plot-years of `pilot_reductions` (`pilot_model_id, plot_id, year, area_ha`)
+    and their baseline and project t CO2e with one column per value of the results' column
+    `by`, each worked out from those rows alone; `conventional_per_ha` by crop, one column
+    per value. Both are linear in the rows' CO2e, so the columns add up to
+    `pilot_reductions`' `baseline_t` and `project_t`."""
+    emissions = emissions_by_plot(results, boundaries, by=by)
+    columns = [column for column in emissions.columns if column not in ("plot_id", "year")]
+    conventional = None if conventional_per_ha is None else conventional_per_ha.reindex(columns=columns,
+                                                                                        fill_value=0.0)
+    pilot, parts = _baselines(emissions, pilots, production, conventional)
+    keys = pilot[["pilot_model_id", "plot_id", "year", "area_ha"]]
+    return keys, pd.DataFrame(parts["baseline"], columns=columns), pd.DataFrame(parts["project"], columns=columns)
 
 
 def rollup(results: pd.DataFrame, by: tuple[str, ...], boundaries: tuple[str, ...] | None = None) -> pd.DataFrame:

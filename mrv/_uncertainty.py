@@ -203,34 +203,18 @@ def _approach1(coefficients: pd.Series, factors: FactorDraws, *other: float) -> 
     return float(np.sqrt(sum(squares) + sum(x ** 2 for x in other)))
 
 
-def _result_frames(province: ProvinceYear) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The result rows a province-year's totals are made of: the pilots', the profiles' per
-    hectare and the estimate's soil changes (`ProvinceYear.with_results` takes them back)."""
-    return province.results, province.profile_results, province.soil_results
-
-
 def _joined_ids(province: ProvinceYear) -> set[str]:
-    """Every row's `factor_ids` of `_result_frames`."""
-    return set().union(*(set(frame["factor_ids"].astype(str)) for frame in _result_frames(province)))
+    """Every `factor_ids` of the rows a province-year's totals are made of: the pilots', the
+    profiles' per hectare and the estimate's soil changes."""
+    frames = (province.results, province.profile_results, province.soil_results)
+    return set().union(*(set(frame["factor_ids"].astype(str)) for frame in frames))
 
 
-def _groups(province: ProvinceYear) -> pd.DataFrame:
+def _groups(province: ProvinceYear, estimate: pd.DataFrame) -> pd.DataFrame:
     """Per group of rows with the same factor ids: the pilot baseline and project, the
     provincial emissions and reduction, each computed on that group's rows alone (t CO2e)."""
-    def only(frame: pd.DataFrame, ids: str) -> pd.DataFrame:
-        keep = (frame["factor_ids"].astype(str) == ids).to_numpy()
-        return frame.assign(mass_kg=np.where(keep, frame["mass_kg"], 0.0), co2e_kg=np.where(keep, frame["co2e_kg"], 0.0))
-
-    frames = _result_frames(province)
-    rows = {}
-    for joined in sorted(_joined_ids(province)):
-        alone = province.with_results(*(only(frame, joined) for frame in frames))
-        reductions = alone.reductions()
-        estimate = alone.estimate(reductions)
-        rows[joined] = {"baseline": reductions["baseline_t"].sum(), "project": reductions["project_t"].sum(),
-                        "estimate": estimate["emissions_t"].sum(), "estimate_reduction": estimate["reduction_t"].sum()}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["baseline", "project", "estimate",
-                                                                 "estimate_reduction"])
+    return province.totals_by("factor_ids", estimate).rename(
+        columns={"emissions": "estimate", "reduction": "estimate_reduction"})
 
 
 def _emission_rows(results: pd.DataFrame, sd: np.ndarray, factors: FactorDraws, rng: np.random.Generator,
@@ -278,21 +262,21 @@ def _reduction_rows(province: ProvinceYear, sd: np.ndarray, factors: FactorDraws
                     rng: np.random.Generator, name: dict) -> list[dict]:
     """The pilots' reduction, the provincial estimate's emissions and its reduction."""
     draws = factors.ratios.shape[1]
-    groups = _groups(province)
+    reductions = province.reductions()
+    estimate = province.estimate(reductions)
+    groups = _groups(province, estimate)
     ratio, other = factors.ratio(groups.index), independent.ratio(groups.index)
 
     def drawn(column: str, ratios: np.ndarray = ratio) -> np.ndarray:
         return (groups[column].to_numpy()[:, None] * ratios).sum(axis=0)
 
     rows = []
-    reductions = province.reductions()
     if len(reductions):
         baseline = groups["baseline"].sum()
         activity_sd = _pilot_activity_sd(province, reductions, sd, baseline)
         rows.append(_row(name["pilot_reduction"], float(baseline - groups["project"].sum()),
                          drawn("baseline") - drawn("project", other) + rng.standard_normal(draws) * activity_sd,
                          _approach1(groups["baseline"] - groups["project"], factors, Z95 * activity_sd)))
-    estimate = province.estimate(reductions)
     if estimate["emissions_t"].notna().any():
         rows.append(_row(name["estimate_total"], float(estimate["emissions_t"].sum()), drawn("estimate"),
                          _approach1(groups["estimate"], factors)))

@@ -3,6 +3,8 @@ reductions scaled up with their sampling interval."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from scipy import stats
 
 import mrv
 from mrv._checks import estimate_gaps
+from tests.helpers import plots_frame, records_frame
 from tests.test_reductions import E
 
 PROFILES = pd.DataFrame([
@@ -225,3 +228,48 @@ def test_the_soil_line_is_the_stock_difference_over_d_and_linear_in_area(shares,
     scaled = mrv.soil_change_results(profiles, areas.assign(area_ha=area * scale), adoption, last)
     assert (scaled["mass_kg"].sum() if len(scaled) else 0.0) == pytest.approx(
         (rows["mass_kg"].sum() if len(rows) else 0.0) * scale, rel=1e-9, abs=1e-6)
+
+
+def test_each_factor_groups_totals_are_worked_out_from_its_rows_alone_and_add_up_to_the_totals():
+    """`ProvinceYear.totals_by`, which the uncertainty draws each factor group's share by: a
+    pilot with a control plot, one with its own 2024 as baseline, one on the conventional
+    profile, and an estimate with a soil loss; each group checked against the whole
+    calculation run on that group's rows alone (the others' CO2e set to 0)."""
+    def urea(plot: str, kg: float, year: int = 2025) -> dict:
+        return {"plot_id": plot, "activity": "fertiliser", "product": "urea", "quantity": kg, "year": year}
+
+    plots = plots_frame({}, {}, {}, {"planting_year": 2023})
+    records = records_frame(urea("P1", 100), urea("P2", 300), urea("P3", 400, 2024), urea("P3", 200), urea("P4", 150),
+                            {"plot_id": "P3", "activity": "lime", "product": "dolomite", "quantity": 500})
+    pilots = pd.DataFrame({"pilot_model_id": ["M1", "M1", "M2", "M3"], "plot_id": ["P1", "P2", "P3", "P4"],
+                           "role": ["pilot", "control", "pilot", "pilot"], "area_ha": 1.0, "start_year": 2025,
+                           "crop": "coffee"})
+    profiles = _soil_profiles(("input-high-manure", "input-medium"))
+    areas, adoption = _series({2024: 100.0, 2025: 100.0}, {2024: 0.3, 2025: 0.2})
+    results = mrv.calculate(plots, records)
+    province = mrv.ProvinceYear(2025, results, mrv.normalize(plots, records), pilots, profiles,
+                                mrv.profile_results(profiles, 2025), areas[areas["year"] == 2025].drop(columns="year"),
+                                adoption[adoption["year"] == 2025].drop(columns="year"), ["24133"],
+                                soil_results=mrv.soil_change_results(profiles, areas, adoption, 2025))
+    reductions = province.reductions()
+    assert set(reductions["baseline_method"]) == {"control", "own baseline years", "conventional practice"}
+    estimate = province.estimate(reductions)
+    totals = province.totals_by("factor_ids", estimate)
+    assert len(totals) >= 5
+
+    def alone(frame: pd.DataFrame, ids: str) -> pd.DataFrame:
+        keep = (frame["factor_ids"].astype(str) == ids).to_numpy()
+        return frame.assign(mass_kg=np.where(keep, frame["mass_kg"], 0.0), co2e_kg=np.where(keep, frame["co2e_kg"], 0.0))
+
+    for ids, row in totals.iterrows():
+        one = replace(province, results=alone(province.results, ids),
+                      profile_results=alone(province.profile_results, ids), soil_results=alone(province.soil_results, ids))
+        cut = one.reductions()
+        cut_estimate = one.estimate(cut)
+        expected = [cut["baseline_t"].sum(), cut["project_t"].sum(), cut_estimate["emissions_t"].sum(),
+                    cut_estimate["reduction_t"].sum()]
+        assert row.to_list() == pytest.approx(expected, rel=1e-9, abs=1e-12), ids
+    whole = [reductions["baseline_t"].sum(), reductions["project_t"].sum(), estimate["emissions_t"].sum(),
+             estimate["reduction_t"].sum()]
+    assert totals.sum().to_list() == pytest.approx(whole, rel=1e-12)
+    assert all(value > 0 for value in whole)
