@@ -796,15 +796,17 @@ def _write_records(session: Session, columns: dict[str, list], plot_ids: dict, s
     bulk_insert(session.connection(), ActivityRecord, rows, CHUNK, on_progress)
     _audit(session, columns, audit, current, summary, batch)
     added = [i for i in stored if keys[i] not in current]
-    summary.probable_corrections += _probable_corrections(session, columns, added, summary.file)
+    summary.probable_corrections += _probable_corrections(session, columns, added, summary.file, batch)
     return added
 
 
-def _probable_corrections(session: Session, columns: dict[str, list], new: list[int], file: str) -> list[str]:
-    """New records without a record id that match a stored one without an id on plot, year,
-    date, activity and quantity but differ in product or unit: most likely corrections,
-    which leave the stored record counted too (or two products applied alike the same day:
-    so a warning, not a refusal). Each says how to cancel the stored record."""
+def _probable_corrections(session: Session, columns: dict[str, list], new: list[int], file: str,
+                          batch: ImportBatch) -> list[str]:
+    """New records without a record id that match one without an id stored by an earlier
+    import on plot, year, date, activity and quantity but differ in product or unit: most
+    likely corrections, which leave the stored record counted too (or two products applied
+    alike the same day: so a warning, not a refusal). Each says how to cancel the stored
+    record. (Two such rows of one file are the QA/QC rule `probable_correction`'s.)"""
     unnamed = [i for i in new if columns["record_key"][i].startswith("auto:")]
     if not unnamed:
         return []
@@ -816,7 +818,7 @@ def _probable_corrections(session: Session, columns: dict[str, list], new: list[
                        ActivityRecord.activity, ActivityRecord.quantity_text, ActivityRecord.product_id,
                        ActivityRecord.unit_text).join(Plot, Plot.id == ActivityRecord.plot_id)
                 .where(Plot.code.in_(plots[start:start + CHUNK]), ActivityRecord.is_current.is_(True),
-                       ActivityRecord.record_key.startswith("auto:"))):
+                       ActivityRecord.record_key.startswith("auto:"), ActivityRecord.import_id != batch.id)):
             stored.setdefault((plot, year, date, activity, quantity), []).append((key, product, unit))
     found = []
     for i in unnamed:

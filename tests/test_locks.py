@@ -194,6 +194,16 @@ def test_a_record_without_id_that_looks_like_a_correction_is_reported(engine, tm
     assert urea.empty  # only the SA (ammonium sulphate) is counted: no urea CO2
 
 
+def test_two_such_rows_of_one_file_are_left_to_the_qa_rule_not_called_stored_already(engine, tmp_path):
+    models.import_file(engine, EXAMPLES / "plots.csv")
+    header = "plot_id,year,date,activity,product,quantity,unit,n_content\n"
+    summary = models.import_file(engine, write(tmp_path, "a.csv", header + "HT-01,2025,2025-04-02,fertiliser,urea,2,bao,\n"
+                                               "HT-01,2025,2025-04-02,fertiliser,sa,2,bao,\n"))
+    assert summary.records_added == 2 and summary.probable_corrections == []
+    findings = models.check_year(engine, 2025, scope=models.LOCAL)
+    assert list(findings.loc[findings["rule"] == "probable_correction", "plot_id"]) == ["HT-01"]
+
+
 def test_the_template_gives_every_record_row_its_id(engine, tmp_path):
     from openpyxl import load_workbook
     path = models.write_template(tmp_path / "mau.xlsx", "vi")
