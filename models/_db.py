@@ -152,6 +152,17 @@ def migrate(engine: Engine, url: str = "") -> None:
                             f"{head})", "install the newer version of mrv") from None
 
 
+def _bound(values: list, process) -> list:
+    """`values` as the driver takes them (`process`, the column type's bind processor); a
+    column of one value repeated (the run, the import, its time) is converted once."""
+    if process is None:
+        return values
+    first = values[0]
+    if all(value is first for value in values):
+        return [None if first is None else process(first)] * len(values)
+    return [None if value is None else process(value) for value in values]
+
+
 def bulk_insert(connection, table, columns: dict[str, list], chunk: int = 20000, on_progress=None) -> None:
     """Insert many rows, given column by column: on PostgreSQL with COPY, elsewhere with the
     driver's executemany; values are converted with the column types' own bind processors
@@ -165,12 +176,8 @@ def bulk_insert(connection, table, columns: dict[str, list], chunk: int = 20000,
     dialect = connection.dialect
     quote = dialect.identifier_preparer
     target = f"{quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)})"
-    converted = []
-    for name in names:
-        process = table.c[name].type._cached_bind_processor(dialect)
-        values = list(columns[name])
-        converted.append([None if v is None else process(v) for v in values] if process else values)
-    rows = list(zip(*converted))
+    rows = list(zip(*(_bound(list(columns[name]), table.c[name].type._cached_bind_processor(dialect))
+                      for name in names)))
     if dialect.name == "postgresql":
         def write(part: list[tuple]) -> None:
             with connection.connection.driver_connection.cursor() as cursor, \

@@ -164,7 +164,11 @@ def _store_results(session: Session, run: CalculationRun, results: pd.DataFrame,
     columns: dict[str, list] = {"run_id": [run.id] * len(results), "plot_id": plots.tolist()}
     for name in results.columns.drop(["plot_id", "factor_ids"]):
         values = results[name]
-        columns[name] = values.astype(str).tolist() if isinstance(values.dtype, pd.CategoricalDtype) else values.tolist()
+        if isinstance(values.dtype, pd.CategoricalDtype):  # each category's text once, then taken by code
+            text = np.append(values.cat.categories.astype(str).to_numpy(dtype=object), "nan")
+            columns[name] = text[values.cat.codes.to_numpy()].tolist()
+        else:
+            columns[name] = values.tolist()
     columns["provenance_id"] = provenance.tolist()
     bulk_insert(session.connection(), Result, columns, CHUNK, on_progress)
 
