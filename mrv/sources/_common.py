@@ -104,18 +104,27 @@ class Inputs:
 
 def _unrecorded(plot_years: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     """The plot-years of `series` (`SERIES_COLUMNS`) that have no records, each with its
-    plot's attributes of the plot's latest recorded year."""
-    spans = series.assign(plot_id=series["plot_id"].astype(str))
-    spans = spans[spans["last"] >= spans["first"]]
-    if spans.empty:
+    plot's attributes of the plot's latest recorded year, in the order of `series`. Plots
+    and years are compared as integer keys (plot code × years spanned + year offset)."""
+    spans = series[(series["last"] >= series["first"]).to_numpy()]
+    plots = plot_years["plot_id"].cat.categories.get_indexer(spans["plot_id"].astype(str))
+    first, last = spans["first"].to_numpy(dtype="int64"), spans["last"].to_numpy(dtype="int64")
+    recorded_plot = plot_years["plot_id"].cat.codes.to_numpy(dtype="int64")
+    recorded_year = plot_years["year"].to_numpy(dtype="int64")
+    lengths = last - first + 1
+    plot = np.repeat(plots, lengths)
+    year = np.repeat(first, lengths) + np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    if not len(year) or not len(recorded_year):
         return plot_years.iloc[:0]
-    lengths = (spans["last"] - spans["first"] + 1).to_numpy(dtype="int64")
-    wanted = pd.DataFrame({"plot_id": np.repeat(spans["plot_id"].to_numpy(dtype=object), lengths),
-                           "year": np.repeat(spans["first"].to_numpy(dtype="int64"), lengths)
-                           + np.concatenate([np.arange(n) for n in lengths])}).drop_duplicates()
-    recorded = plot_years.assign(plot_id=plot_years["plot_id"].astype(str))
-    known = pd.MultiIndex.from_frame(recorded[["plot_id", "year"]])
-    wanted = wanted.astype({"year": plot_years["year"].dtype})
-    wanted = wanted[~pd.MultiIndex.from_frame(wanted).isin(known)]
-    latest = recorded.sort_values("year", kind="stable").drop_duplicates("plot_id", keep="last").drop(columns="year")
-    return wanted.merge(latest, on="plot_id").assign(recorded=False)[list(plot_years.columns)]
+    earliest = min(year.min(), recorded_year.min())
+    years = max(year.max(), recorded_year.max()) - earliest + 1
+    key = plot * years + (year - earliest)
+    _, once = np.unique(key, return_index=True)
+    once.sort()  # each plot-year once, where it first appears
+    once = once[(plot[once] >= 0) & ~np.isin(key[once], recorded_plot * years + (recorded_year - earliest))]
+    order = np.lexsort((recorded_year, recorded_plot))  # by plot, then year: a plot's last row is its latest year
+    last_of_plot = np.append(recorded_plot[order][1:] != recorded_plot[order][:-1], True)
+    latest = np.full(len(plot_years["plot_id"].cat.categories), -1)
+    latest[recorded_plot[order][last_of_plot]] = order[last_of_plot]
+    rows = plot_years.iloc[latest[plot[once]]].reset_index(drop=True)
+    return rows.assign(year=year[once].astype(plot_years["year"].dtype), recorded=False)
