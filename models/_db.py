@@ -152,9 +152,15 @@ def migrate(engine: Engine, url: str = "") -> None:
                             f"{head})", "install the newer version of mrv") from None
 
 
-def _bound(values: list, process) -> list:
-    """`values` as the driver takes them (`process`, the column type's bind processor); a
-    column of one value repeated (the run, the import, its time) is converted once."""
+def _bound(values, process) -> list:
+    """`values` as the driver takes them (`process`, the column type's bind processor). A
+    column given as codes into its distinct values (a pandas Categorical; code −1 is NULL)
+    converts each distinct value once, and a column of one value repeated (the run, the
+    import, its time) converts it once."""
+    if hasattr(values, "codes"):
+        distinct = [value if process is None else process(value) for value in values.categories] + [None]
+        return [distinct[code] for code in values.codes.tolist()]
+    values = list(values)
     if process is None:
         return values
     first = values[0]
@@ -163,11 +169,11 @@ def _bound(values: list, process) -> list:
     return [None if value is None else process(value) for value in values]
 
 
-def bulk_insert(connection, table, columns: dict[str, list], chunk: int = 20000, on_progress=None) -> None:
-    """Insert many rows, given column by column: on PostgreSQL with COPY, elsewhere with the
-    driver's executemany; values are converted with the column types' own bind processors
-    (the values SQLAlchemy would write), without building a statement per row. Either way
-    the rows join the connection's transaction."""
+def bulk_insert(connection, table, columns: dict, chunk: int = 20000, on_progress=None) -> None:
+    """Insert many rows, given column by column (lists, or categoricals: see `_bound`): on
+    PostgreSQL with COPY, elsewhere with the driver's executemany; values are converted with
+    the column types' own bind processors (the values SQLAlchemy would write), without
+    building a statement per row. Either way the rows join the connection's transaction."""
     table = getattr(table, "__table__", table)
     names = list(columns)
     size = len(columns[names[0]]) if names else 0
@@ -176,8 +182,7 @@ def bulk_insert(connection, table, columns: dict[str, list], chunk: int = 20000,
     dialect = connection.dialect
     quote = dialect.identifier_preparer
     target = f"{quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)})"
-    rows = list(zip(*(_bound(list(columns[name]), table.c[name].type._cached_bind_processor(dialect))
-                      for name in names)))
+    rows = list(zip(*(_bound(columns[name], table.c[name].type._cached_bind_processor(dialect)) for name in names)))
     if dialect.name == "postgresql":
         def write(part: list[tuple]) -> None:
             with connection.connection.driver_connection.cursor() as cursor, \

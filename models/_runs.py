@@ -159,17 +159,16 @@ def _store_results(session: Session, run: CalculationRun, results: pd.DataFrame,
         session.execute(insert(FactorProvenance), missing)
         known = dict(session.execute(select(FactorProvenance.factor_ids, FactorProvenance.id)).all())
     plot_uuid = dict(session.execute(select(Plot.code, Plot.id)).all())
-    provenance = np.asarray([known[i] for i in ids])[results["factor_ids"].cat.codes.to_numpy()]
-    plots = results["plot_id"].cat.categories.astype(str).map(plot_uuid).to_numpy()[results["plot_id"].cat.codes.to_numpy()]
-    columns: dict[str, list] = {"run_id": [run.id] * len(results), "plot_id": plots.tolist()}
+    plots, factors = results["plot_id"].array, results["factor_ids"].array
+    columns: dict[str, object] = {  # categoricals: each category converted once (`bulk_insert`)
+        "run_id": [run.id] * len(results),
+        "plot_id": pd.Categorical.from_codes(plots.codes, pd.Index(plots.categories.astype(str).map(plot_uuid),
+                                                                   dtype=object), validate=False),
+        "provenance_id": pd.Categorical.from_codes(factors.codes, pd.Index([known[i] for i in ids]), validate=False)}
     for name in results.columns.drop(["plot_id", "factor_ids"]):
         values = results[name]
-        if isinstance(values.dtype, pd.CategoricalDtype):  # each category's text once, then taken by code
-            text = np.append(values.cat.categories.astype(str).to_numpy(dtype=object), "nan")
-            columns[name] = text[values.cat.codes.to_numpy()].tolist()
-        else:
-            columns[name] = values.tolist()
-    columns["provenance_id"] = provenance.tolist()
+        columns[name] = (values.array.rename_categories(values.cat.categories.astype(str))
+                         if isinstance(values.dtype, pd.CategoricalDtype) else values.tolist())
     bulk_insert(session.connection(), Result, columns, CHUNK, on_progress)
 
 
