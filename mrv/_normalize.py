@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from mrv import _catalogues as catalogues
@@ -50,6 +51,11 @@ def _read_csv(path: Path, encoding: str) -> pa.Table:
                          parse_options=pcsv.ParseOptions(ignore_empty_lines=False))
 
 
+def _texts(column: pd.Series) -> pa.Array:
+    """A categorical column's distinct texts, as Arrow strings for vectorised checks."""
+    return pa.array(column.cat.categories, type=pa.string())
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a CSV file exactly as typed: every cell as text (never a number guessed by the
     reader), each column categorical so that each distinct text is parsed once. UTF-8
@@ -75,15 +81,15 @@ def read_table(path: str | Path) -> pd.DataFrame:
     frame.columns = [unicodedata.normalize("NFC", str(c)).strip() for c in frame.columns]
     for position in range(frame.shape[1]):  # by position: a header may be given twice (refused later, by name)
         column = frame.iloc[:, position]
-        normal = [unicodedata.normalize("NFC", c) for c in column.cat.categories]
-        if normal != list(column.cat.categories):
+        texts = _texts(column)
+        if pc.any(pc.not_equal(pc.utf8_normalize(texts, form="NFC"), texts)).as_py():
             frame.isetitem(position, column.astype(object).map(lambda t: unicodedata.normalize("NFC", t))
                            .astype("category"))
     blank = np.ones(len(frame), dtype=bool)
     for position in range(frame.shape[1]):
         column = frame.iloc[:, position]
-        empty = np.array([not text.strip() for text in column.cat.categories] + [True])
-        blank &= empty[column.cat.codes.to_numpy()]  # code -1 (no cell) is blank too
+        empty = pc.equal(pc.utf8_trim_whitespace(_texts(column)), "").to_numpy(zero_copy_only=False)
+        blank &= np.append(empty, True)[column.cat.codes.to_numpy()]  # code -1 (no cell) is blank too
     if blank.any():
         frame = frame[~blank].reset_index(drop=True)
         frame.attrs["row_numbers"] = np.flatnonzero(~blank) + 2

@@ -3,6 +3,8 @@ fix; nothing is computed, and the command writes nothing."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 import mrv
@@ -149,6 +151,22 @@ def test_cells_are_read_as_typed(tmp_path):
     frame = mrv.read_table(path)
     assert list(frame.columns)[0] == "plot_id"
     assert frame.iloc[0].astype(str).tolist() == ["007", "2025", "fertiliser", "phân urê", "1.200", "kg", ""]
+
+
+def test_decomposed_vietnamese_is_read_composed_and_rows_of_only_spaces_are_left_out(tmp_path):
+    """Text typed on a Mac or pasted from the web may come decomposed (NFD: "ư" as u + horn);
+    a row Excel saved as separators, spaces or a non-breaking space is blank."""
+    path = tmp_path / "records.csv"
+    decomposed = unicodedata.normalize("NFD", "phân urê")
+    assert decomposed != "phân urê"
+    path.write_text("plot_id,year,activity,product,quantity,unit,n_content\n"
+                    f"P1,2025,fertiliser,{decomposed},2,bao,\n"
+                    " , ,\u00a0,,\t,,\n"
+                    "P1,2025,fertiliser,phân urê,1,bao,\n", encoding="utf-8")
+    frame = mrv.read_table(path)
+    assert frame["product"].astype(str).tolist() == ["phân urê", "phân urê"]
+    assert [text for text in frame["product"].cat.categories if text] == ["phân urê"]  # one text, parsed once
+    assert frame.attrs["row_numbers"].tolist() == [2, 4]
 
 
 def rice_season(**overrides) -> dict:
