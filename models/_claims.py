@@ -23,9 +23,8 @@ from sqlmodel import Session
 from mrv import RawTable, msg
 from mrv.models._db import bulk_insert
 from mrv.models._label import ELIGIBLE
-from mrv.models._locks import plain
+from mrv.models._locks import plain, review_statuses
 from mrv.models._province import province_year
-from mrv.models._review import review_statuses
 from mrv.models._tables import AuditEntry, Claim, ClaimPart, ImportBatch, Plot
 from mrv.models._versions import plot_keys
 
@@ -45,7 +44,8 @@ def stored_claims(session: Session, years=None) -> pd.DataFrame:
              .order_by(Claim.code, Plot.code, ClaimPart.year))
     if years is not None:
         query = query.where(ClaimPart.year.in_(sorted(years)))
-    return pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=CLAIM_COLUMNS)
+    return pd.DataFrame(list(map(tuple, session.execute(query).all())), columns=CLAIM_COLUMNS).astype(
+        {"year": "int64", "tonnes": "float64"})  # typed even without any claim
 
 
 def claimable(engine: Engine, year: int) -> pd.DataFrame:
@@ -61,7 +61,7 @@ def claimable(engine: Engine, year: int) -> pd.DataFrame:
         claimed = stored_claims(session, [year]).groupby("plot_id")["tonnes"].sum()
     found = reductions.assign(plot_id=reductions["plot_id"].astype(str), year=reductions["year"].astype("int64"))
     found = found.assign(commune_code=found["plot_id"].map(communes),
-                         claimed_t=found["plot_id"].map(claimed).fillna(0.0))
+                         claimed_t=found["plot_id"].map(claimed).astype("float64").fillna(0.0))
     return found.assign(free_t=np.maximum(found["reduction_t"].fillna(0.0), 0.0) - found["claimed_t"]).reset_index(
         drop=True)
 

@@ -26,9 +26,9 @@ from mrv.factors import load_crediting
 from mrv.factors._loader import CREDITING_VALUES
 from mrv.models._claims import stored_claims
 from mrv.models._label import ELIGIBLE, group_members
+from mrv.models._locks import review_statuses
 from mrv.models._province import province_year
 from mrv.models._scope import Scope
-from mrv.models._review import review_statuses
 from mrv.models._tables import Cooperative
 from mrv.models._versions import in_year, plot_versions
 

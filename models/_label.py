@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 import mrv
 from mrv.factors import load_criteria
+from mrv.models._locks import review_statuses
 from mrv.models._province import province_year
-from mrv.models._review import review_statuses
 from mrv.models._scope import Scope
 from mrv.models._tables import Cooperative, Farm
 from mrv.models._versions import in_year, plot_versions

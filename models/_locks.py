@@ -51,6 +51,14 @@ def locked_years(session: Session) -> dict[str, list[int]]:
     return found
 
 
+def review_statuses(session: Session, years) -> dict[tuple[str, int], str]:
+    """(commune code, year) → its review status, for the commune-years of `years` that
+    have one (the others are open)."""
+    return {(commune, year): status for commune, year, status in session.execute(
+        select(Commune.code, ReviewStatus.year, ReviewStatus.status)
+        .join(Commune, Commune.id == ReviewStatus.commune_id).where(ReviewStatus.year.in_(sorted(years))))}
+
+
 def _held(locked: dict[str, list[int]], communes, start: int) -> list[str]:
     """The locked commune-years of `communes` from `start` on, as text ("24133 2025")."""
     return [f"{c} {y}" for c in sorted({c for c in communes if c}) for y in locked.get(c, ()) if y >= start]

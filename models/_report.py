@@ -19,6 +19,7 @@ from mrv import report_label as label
 from mrv.models._claims import stored_claims
 from mrv.models._places import resolve_commune
 from mrv.models._province import province_year
+from mrv.models._review import claimed_by_run
 from mrv.models._scope import Scope
 from mrv.models._uncertainty import item_labels
 from mrv.models._tables import (
@@ -117,12 +118,13 @@ def factor_table(rows: pd.DataFrame, profile: str, lang: str) -> pd.DataFrame:
                          "factor_source": factor_rows["source"].to_numpy()})
 
 
-def qa_table(province: mrv.ProvinceYear, run: CalculationRun, lang: str) -> pd.DataFrame:
-    """The year's QA/QC findings (`mrv.run_checks`, the estimate's gaps included) counted by
-    severity and rule."""
+def qa_table(province: mrv.ProvinceYear, run: CalculationRun, lang: str,
+             claimable: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The year's QA/QC findings (`mrv.run_checks`, the estimate's gaps and the claims the
+    run does not back included) counted by severity and rule."""
     findings = mrv.run_checks(province.activity, province.results, province.pilots, province.year, run.factor_profile,
                               mrv.estimate_status(province.areas, province.adoption, province.profiles,
-                                                  province.age_classes))
+                                                  province.age_classes), claimable)
     qa = findings.groupby(["severity", "rule"]).size().rename("findings").reset_index()
     qa["severity"] = qa["severity"].map(lambda v: label(v, lang))
     qa["rule"] = qa["rule"].map(lambda v: label(f"rule_{v}", lang))
@@ -328,7 +330,7 @@ def build_report(engine: Engine, year: int, lang: str = "vi", *, scope: Scope, c
     ])
     intensity = _intensity(results, activity, pilots, estimate, crop_areas, lang)
     spread = mrv.uncertainty(province, labels=item_labels(lang)) if commune is None else None  # the province's analysis
-    qa = qa_table(province, run, lang)
+    qa = qa_table(province, run, lang, claimed_by_run(engine, year, commune))
     trend = _trend(engine, lang) if commune is None else pd.DataFrame()
     charts = {
         "chart_source": (inventory.groupby("source", observed=True)["co2e_kg"].sum() / KG_PER_T)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 import mrv
 from mrv import msg
+from mrv.models._claims import claimable
 from mrv.models._inputs import estimate_status, pilot_plots
 from mrv.models._recent import Recent
 from mrv.models._runs import official_run, records_frames
@@ -50,14 +51,6 @@ def _either(names: list):
 
 class ReviewError(ValueError):
     """A review step that is not allowed; the message says why and what to do."""
-
-
-def review_statuses(session: Session, years) -> dict[tuple[str, int], str]:
-    """(commune code, year) → its review status, for the commune-years of `years` that
-    have one (the others are open)."""
-    return {(commune, year): status for commune, year, status in session.execute(
-        select(Commune.code, ReviewStatus.year, ReviewStatus.status)
-        .join(Commune, Commune.id == ReviewStatus.commune_id).where(ReviewStatus.year.in_(sorted(years))))}
 
 
 def status_of(session: Session, commune: str, year: int) -> str:
@@ -182,14 +175,25 @@ def _current_year(engine: Engine, year: int, commune: str | None):
 
 def check_year(engine: Engine, year: int, commune: str | None = None, *, scope: Scope) -> pd.DataFrame:
     """The QA/QC findings of a year's current records (and pilot plots), errors first: of
-    one commune, or of the province for the scopes that read every commune."""
+    one commune, or of the province for the scopes that read every commune; once the year
+    has an official run, the claims it no longer backs too (`claimed_by_run`)."""
     scope.require("read", commune)
     profile, _, activity, results, pilots = _current_year(engine, year, commune)
     with Session(engine) as session:
         status = estimate_status(session, year)
     if commune is not None:
         status = status[status["commune_code"] == commune]
-    return mrv.run_checks(activity, results, pilots, year, profile, status)
+    return mrv.run_checks(activity, results, pilots, year, profile, status, claimed_by_run(engine, year, commune))
+
+
+def claimed_by_run(engine: Engine, year: int, commune: str | None = None) -> pd.DataFrame | None:
+    """The claims register against the year's official run (`claimable`), of one commune
+    or of the province; None before the year has an official run."""
+    try:
+        found = claimable(engine, year)
+    except LookupError:
+        return None
+    return found if commune is None else found[found["commune_code"] == commune]
 
 
 #: The commune-years calculated last (a commune page is read far more often than its data

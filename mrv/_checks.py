@@ -160,6 +160,33 @@ def pilot_without_data(activity: pd.DataFrame, pilots: pd.DataFrame, year: int) 
                      msg("no record for any plot of this pilot model in the year"))
 
 
+#: t CO2e a claim may exceed its plot-year's reduction by before it is a finding: a new run of
+#: the same data may differ from the one a claim took its tonnes from in the last digits.
+CLAIM_TOLERANCE_T = 1e-6
+
+
+def claims_beyond_reduction(claimable: pd.DataFrame) -> pd.DataFrame:
+    """A pilot plot-year whose claims take more than its reduction above zero in the year's
+    official run (an error): a correction lowered the reduction after it was claimed, so
+    the excess tonnes (`value`) are claimed without official figures behind them.
+    `claimable` has `plot_id, year, commune_code, reduction_t, claimed_t` (the claims
+    register against the official run: `mrv.models.claimable`)."""
+    kept = np.maximum(claimable["reduction_t"].fillna(0.0).to_numpy(dtype="float64"), 0.0)
+    claimed = claimable["claimed_t"].to_numpy(dtype="float64")
+    beyond = claimed - kept > CLAIM_TOLERANCE_T
+    over = claimable[beyond]
+    messages = [msg("the claims register takes {claimed:.3f} t CO2e of this plot-year's reduction ({year}), but the "
+                    "official run now gives {kept:.3f} t: tell the claimants that {excess:.3f} t are claimed beyond "
+                    "it, and have their programmes revise the claims", claimed=float(c), year=int(y), kept=float(k),
+                    excess=float(c - k))
+                for c, y, k in zip(claimed[beyond], over["year"], kept[beyond])]
+    return pd.DataFrame({
+        "rule": "claims_beyond_reduction", "severity": "error",
+        "commune_code": over["commune_code"].astype(str).to_numpy(), "plot_id": over["plot_id"].astype(str).to_numpy(),
+        "source_row": None, "value": claimed[beyond] - kept[beyond], "message": _messages(messages),
+    }, columns=FINDING_COLUMNS)
+
+
 def estimate_gaps(status: pd.DataFrame) -> pd.DataFrame:
     """A crop with area in a commune that the provincial estimate cannot cover (an error):
     no practice profile of the crop adopted there, or adoption shares that do not add up
@@ -269,16 +296,19 @@ def not_recorded(activity: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_checks(activity: pd.DataFrame, results: pd.DataFrame, pilots: pd.DataFrame, year: int,
-               profile: str, estimate_status: pd.DataFrame | None = None) -> pd.DataFrame:
+               profile: str, estimate_status: pd.DataFrame | None = None,
+               claimable: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every rule on a year's data; one row per finding, errors first. With
-    `estimate_status` (`mrv.estimate_status`), the provincial estimate's gaps too."""
+    `estimate_status` (`mrv.estimate_status`), the provincial estimate's gaps too; with
+    `claimable` (`claims_beyond_reduction`), the claims the official run no longer backs."""
     found = [f for f in (n_rate(activity), diesel_rate(activity), yield_range(activity), burnt_area(activity),
                          rice_area(activity), managed_area(activity),
                          tree_stock_fell(results), duplicates(activity), probable_corrections(activity),
                          harvest_missing(activity, pilots, year),
                          pilot_without_data(activity, pilots, year), not_recorded(activity),
                          factors_to_check(results, profile), implied_ef_vs_national(activity, results, profile),
-                         *([] if estimate_status is None else [estimate_gaps(estimate_status)]))
+                         *([] if estimate_status is None else [estimate_gaps(estimate_status)]),
+                         *([] if claimable is None else [claims_beyond_reduction(claimable)]))
              if len(f)]
     table = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FINDING_COLUMNS)
     order = table["severity"].map({"error": 0, "warning": 1})

@@ -14,6 +14,7 @@ from sqlmodel import Session
 import mrv
 from mrv import models
 from tests.helpers import snapshot
+from tests.test_reductions import E
 
 
 @pytest.fixture
@@ -104,3 +105,30 @@ def test_only_the_province_registers_claims(copy, tmp_path):
         models.import_file(copy, tmp_path / "claims.csv", imported_by="demo-xa")
     assert [p.value for p in error.value.problems] == ["claims"]
     models.import_file(copy, tmp_path / "claims.csv", imported_by="demo-tinh")
+
+
+def test_a_claim_a_later_official_run_no_longer_backs_is_an_error_of_the_check_and_the_report(copy, tmp_path):
+    assert "claims_beyond_reduction" not in set(models.check_year(copy, 2025, scope=models.LOCAL)["rule"])
+    before = models.claimable(copy, 2025).set_index("plot_id")
+    # TB-001 took all of TINH-CAPHE-1's reduction; the year is reopened and 300 kg of urea found missing
+    models.review(copy, "22015", 2025, "reopen", by="demo-tinh", reason="sót một lần bón urê")
+    path = tmp_path / "records.csv"
+    path.write_text("plot_id,year,date,activity,product,quantity,unit,n_content\n"
+                    "TINH-CAPHE-1,2025,2025-06-01,fertiliser,urea,300,kg,\n", encoding="utf-8")
+    models.import_file(copy, path, imported_by="demo-tinh")
+    models.calculate_year(copy, 2025, official=True, by="demo-tinh")
+    after = models.claimable(copy, 2025).set_index("plot_id")
+    # the project's emissions grow by 300 kg × E (wet climate: urea's N2O, direct and indirect, and its CO2),
+    # its baseline (the control plots) stays: the reduction falls by 0.3 E t, all of it claimed already
+    assert before.at["TINH-CAPHE-1", "reduction_t"] - after.at["TINH-CAPHE-1", "reduction_t"] == pytest.approx(
+        0.3 * E, rel=1e-9)
+    assert after.at["TINH-CAPHE-1", "reduction_t"] > 0 and after.at["TINH-CAPHE-1", "free_t"] < 0
+    findings = models.check_year(copy, 2025, scope=models.LOCAL)
+    [found] = findings[findings["rule"] == "claims_beyond_reduction"].itertuples()
+    assert (found.severity, found.commune_code, found.plot_id) == ("error", "22015", "TINH-CAPHE-1")
+    assert found.value == pytest.approx(0.3 * E, rel=1e-9)
+    assert "lần tính chính thức nay cho" in mrv.say(found.message, "vi")
+    assert models.check_year(copy, 2025, "24133", scope=models.LOCAL)["rule"].ne("claims_beyond_reduction").all()
+    qa = models.build_report(copy, 2025, scope=models.LOCAL).sections["qa"]
+    row = qa[qa["rule"] == "Tuyên bố vượt mức giảm phát thải của lần tính chính thức"]
+    assert row["findings"].tolist() == [1]
