@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
+from sqlalchemy import Engine, and_, bindparam, delete, insert, select, text, update
 from sqlmodel import Session
 
 import mrv
@@ -153,13 +153,12 @@ class _State:
 
     def plots_of(self, codes) -> pd.DataFrame:
         """The stored plots of `codes` (their latest version), as the engine reads plots."""
-        intercrops = (select(PlotCrop.plot_id, PlotCrop.crop_id, PlotCrop.share).join(Plot, Plot.id == PlotCrop.plot_id)
-                      .where(PlotCrop.crop_id != Plot.crop_id).subquery())
         query = (select(Plot.code, Plot.id, Commune.code, Plot.crop_id, Plot.area_ha, Plot.climate, Plot.irrigation,
-                        Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil, intercrops.c.crop_id,
-                        intercrops.c.share)
+                        Plot.sao_variant, Plot.planting_year, Commune.rice_region, Plot.soil, PlotCrop.crop_id,
+                        PlotCrop.share)
                  .join(Commune, Commune.id == Plot.commune_id)
-                 .join(intercrops, intercrops.c.plot_id == Plot.id, isouter=True))
+                 .join(PlotCrop, and_(PlotCrop.plot_id == Plot.id, PlotCrop.crop_id != Plot.crop_id),  # its intercrop
+                       isouter=True))
         rows = [row for part in chunked(codes) for row in self.session.execute(query.where(Plot.code.in_(part)))]
         return pd.DataFrame(rows, columns=["plot_id", "uuid", "commune_code", "crop", "area", "climate", "irrigation",
                                            "sao_variant", "planting_year", "rice_region", "soil", "intercrop",
