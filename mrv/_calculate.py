@@ -64,7 +64,7 @@ def _assemble(blocks: list[Block], inputs: Inputs, gwp: str) -> pd.DataFrame:
     def constant(get) -> pd.Categorical:
         """A column that has one value per block."""
         codes, labels = pd.factorize(pd.Series([str(get(b)) for b in blocks], dtype=object))
-        return pd.Categorical.from_codes(codes[block_of_row], categories=labels, validate=False)
+        return pd.Categorical.from_codes(codes.astype("int16")[block_of_row], categories=labels, validate=False)
 
     plot_year = stack(lambda b: b.plot_year, "int64")
     plots = inputs.plot_years
