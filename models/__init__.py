@@ -31,6 +31,7 @@ EXPORTS = {
     "certify_demo_lot": "mrv.models._demo:certify_demo_lot",
     "write_demo_claims": "mrv.models._demo:write_demo_claims",
     "claimable": "mrv.models._claims:claimable",
+    "claims_register": "mrv.models._claims:claims_register",
     "readiness": "mrv.models._crediting:readiness",
     "readiness_report": "mrv.models._crediting:readiness_report",
     "stored_claims": "mrv.models._claims:stored_claims",

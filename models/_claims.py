@@ -25,6 +25,7 @@ from mrv.models._db import bulk_insert
 from mrv.models._label import ELIGIBLE
 from mrv.models._locks import plain, review_statuses
 from mrv.models._province import province_year
+from mrv.models._scope import Scope
 from mrv.models._tables import AuditEntry, Claim, ClaimPart, ImportBatch, Plot
 from mrv.models._versions import plot_keys
 
@@ -64,6 +65,13 @@ def claimable(engine: Engine, year: int) -> pd.DataFrame:
                          claimed_t=found["plot_id"].map(claimed).astype("float64").fillna(0.0))
     return found.assign(free_t=np.maximum(found["reduction_t"].fillna(0.0), 0.0) - found["claimed_t"]).reset_index(
         drop=True)
+
+
+def claims_register(engine: Engine, year: int, *, scope: Scope) -> pd.DataFrame:
+    """`claimable` for a scope that may read official results: what a programme or a buyer
+    asks before a claim (how much of each pilot plot-year's reduction is still free)."""
+    scope.require_role("results")
+    return claimable(engine, year)
 
 
 def _content(rows: pd.DataFrame) -> tuple:

@@ -9,11 +9,13 @@ import shutil
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 import mrv
-from mrv import models
+from mrv import models, web
 from tests.helpers import snapshot
+from tests.test_server import bearer
 from tests.test_reductions import E
 
 
@@ -132,3 +134,13 @@ def test_a_claim_a_later_official_run_no_longer_backs_is_an_error_of_the_check_a
     qa = models.build_report(copy, 2025, scope=models.LOCAL).sections["qa"]
     row = qa[qa["rule"] == "Tuyên bố vượt mức giảm phát thải của lần tính chính thức"]
     assert row["findings"].tolist() == [1]
+    # the register as the server gives it: what is free to claim is now below zero by the excess
+    for name in ("demo-tinh", "demo-xa"):
+        models.set_password(copy, name, "mật khẩu thử 2026", by=models.LOCAL)
+    client = TestClient(web.create_app(copy))
+    answer = client.get("/api/v1/claims/2025", headers=bearer(client, "demo-tinh", "mật khẩu thử 2026"))
+    register = {row["plot_id"]: row for row in answer.json()}
+    assert register["TINH-CAPHE-1"]["free_t"] == pytest.approx(-0.3 * E, rel=1e-9)
+    assert register["TINH-CAPHE-1"]["claimed_t"] == pytest.approx(before.at["TINH-CAPHE-1", "claimed_t"])
+    assert client.get("/api/v1/claims/2025", headers=bearer(client, "demo-xa", "mật khẩu thử 2026")).status_code == 403
+    assert client.get("/api/v1/claims/2031", headers=bearer(client, "demo-tinh", "mật khẩu thử 2026")).status_code == 404

@@ -123,6 +123,7 @@ GLOBAL_CASES = {
     "GET /reports/{year}": (lambda w: ("GET", "/api/v1/reports/2025?format=xlsx", {}), "results"),
     "GET /inventory/{year}": (lambda w: ("GET", "/api/v1/inventory/2025?format=csv", {}), "results"),
     "GET /uncertainty/{year}": (lambda w: ("GET", "/api/v1/uncertainty/2025?draws=200", {}), "results"),
+    "GET /claims/{year}": (lambda w: ("GET", "/api/v1/claims/2025", {}), "results"),
     "GET /template": (lambda w: ("GET", "/api/v1/template?lang=en", {}), "factors"),
     "POST /runs": (lambda w: ("POST", "/api/v1/runs", {"json": {"year": 2025, "commune": OWN}}), "calculate"),
     "POST /runs/series": (lambda w: ("POST", "/api/v1/runs/series", {"json": {"factors": "vn2022"}}), "calculate"),

@@ -555,6 +555,26 @@ def uncertainty(request: Request, year: int, draws: int = Query(10_000, ge=100, 
                           items=table[list(UncertaintyItem.model_fields)].to_dict("records"))
 
 
+class ClaimableOut(BaseModel):
+    plot_id: str
+    year: int
+    commune_code: str | None
+    reduction_t: float | None = Field(description="the plot-year's reduction in the official run, t CO2e")
+    claimed_t: float = Field(description="what the claims register takes of it, t CO2e")
+    free_t: float = Field(description="what is left to claim: the reduction above zero less the claims "
+                                      "(below zero when a later official run no longer backs the claims)")
+
+
+@router.get("/claims/{year}", response_model=list[ClaimableOut], tags=["reports"],
+            responses=documented(401, 403, 404))
+def claims(request: Request, year: int, caller_scope: models.Scope = Depends(scope)) -> list[dict]:
+    """Each pilot plot-year's reduction in the year's official run, what the claims register
+    takes of it and what is still free to claim (404 without an official run)."""
+    found = models.claims_register(engine_of(request), year, scope=caller_scope)
+    found = found.astype(object).where(found.notna(), None)
+    return found[list(ClaimableOut.model_fields)].to_dict("records")
+
+
 @router.get("/template", tags=["imports"], response_class=FileResponse,
             responses={**FILE_RESPONSES, **documented(401)})
 def template(lang: Lang = Lang("vi"), caller_scope: models.Scope = Depends(scope)) -> FileResponse:
